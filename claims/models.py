@@ -1,0 +1,375 @@
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.db import models
+from django.db.models import Exists, F, OuterRef, Q
+from django.db.models.functions import Upper
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from sources.models import Source
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    REVIEW = "review", "In review"
+    PUBLISHED = "published", "Published"
+    RETRACTED = "retracted", "Retracted"
+
+
+class SpeakerKind(models.TextChoices):
+    PERSON = "person", "Person"
+    ORGANIZATION = "organization", "Organisation"
+
+
+class ClaimKind(models.TextChoices):
+    QUOTE = "quote", "Quoted statement"
+    PARAPHRASE = "paraphrase", "Reported speech"
+    FINDING = "finding", "Official finding"
+    RECORD = "record", "Record of an event"
+
+
+class DatePrecision(models.TextChoices):
+    DAY = "day", "Day"
+    MONTH = "month", "Month"
+    YEAR = "year", "Year"
+
+
+class Relation(models.TextChoices):
+    CONTRADICTS = "contradicts", "contradicted by"
+    INCONSISTENT = "inconsistent", "inconsistent with"
+    RETRACTS = "retracts", "later retracted by"
+    UNDERMINES = "undermines", "undermined by"
+    CONTEXT = "context", "put in context by"
+
+
+class VerificationState(models.TextChoices):
+    UNCHECKED = "unchecked", "Not yet checked"
+    VERBATIM = "verbatim", "Verbatim"
+    NORMALIZED = "normalized", "Matches after normalising typography"
+    FUZZY = "fuzzy", "Close match"
+    NOT_FOUND = "not_found", "Not found in the source"
+    NO_TEXT = "no_text", "Source has no archived text"
+
+
+class CorrectionKind(models.TextChoices):
+    CORRECTION = "correction", "Correction"
+    UPDATE = "update", "Update"
+    CLARIFICATION = "clarification", "Clarification"
+
+
+def slug_constraint(model: str) -> models.UniqueConstraint:
+    return models.UniqueConstraint(fields=["slug"], name=f"{model}_slug_unique")
+
+
+class SpeakerQuerySet(models.QuerySet):
+    def published(self):
+        """Speakers are public when one of their claims is published."""
+        return self.filter(Exists(Claim.objects.published().filter(speaker=OuterRef("pk"))))
+
+
+class Speaker(models.Model):
+    slug = models.SlugField(max_length=120, help_text="Permanent id, used in URLs and exports.")
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20, choices=SpeakerKind, default=SpeakerKind.PERSON)
+    role = models.CharField(max_length=200, blank=True, help_text="e.g. “actor and producer”.")
+    aliases = ArrayField(
+        models.CharField(max_length=200),
+        default=list,
+        blank=True,
+        help_text="Other names the speaker goes by, comma-separated (“Baldwin”, “Alec”).",
+    )
+    misspellings = ArrayField(
+        models.CharField(max_length=200),
+        default=list,
+        blank=True,
+        help_text="Misspellings seen in sources, so quote extraction can flag them.",
+    )
+    # name, aliases and misspellings in one column for the trigram index (see migration 0001).
+    search_names = models.GeneratedField(
+        expression=models.Func(
+            F("name"),
+            F("aliases"),
+            F("misspellings"),
+            function="claims_speaker_names",
+            output_field=models.TextField(),
+        ),
+        output_field=models.TextField(),
+        db_persist=True,
+    )
+
+    history = HistoricalRecords(excluded_fields=["search_names"])
+
+    objects = SpeakerQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [slug_constraint("speaker")]
+        indexes = [
+            GinIndex(
+                OpClass(Upper("search_names"), name="gin_trgm_ops"), name="speaker_names_trgm"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("claims:speaker_detail", kwargs={"slug": self.slug})
+
+    @property
+    def monogram(self) -> str:
+        words = [w for w in self.name.replace("-", " ").split() if w[:1].isalpha()]
+        if not words:
+            return "?"
+        if self.kind == SpeakerKind.ORGANIZATION and len(words) == 1:
+            return words[0][:3].upper()
+        return (words[0][0] + (words[-1][0] if len(words) > 1 else "")).upper()
+
+
+class TopicQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(Exists(Claim.objects.published().filter(topics=OuterRef("pk"))))
+
+
+class Topic(models.Model):
+    slug = models.SlugField(max_length=120, help_text="Permanent id, used in URLs and exports.")
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+
+    history = HistoricalRecords()
+
+    objects = TopicQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [slug_constraint("topic")]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("claims:topic_detail", kwargs={"slug": self.slug})
+
+
+class ClaimQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Status.PUBLISHED)
+
+
+class Claim(models.Model):
+    slug = models.SlugField(max_length=120, help_text="Permanent id, used in URLs and exports.")
+    speaker = models.ForeignKey(Speaker, on_delete=models.PROTECT, related_name="claims")
+    kind = models.CharField(max_length=20, choices=ClaimKind, default=ClaimKind.QUOTE)
+    text = models.TextField(
+        help_text="The statement. For a quoted statement, the words verbatim as one source "
+        "printed them; for reported speech, findings and records, the words as reported."
+    )
+    summary = models.CharField(
+        max_length=300, blank=True, help_text="One line in our own words, for lists and cards."
+    )
+    said_on = models.DateField(null=True, blank=True, help_text="When it was said or found.")
+    said_on_precision = models.CharField(
+        max_length=5,
+        choices=DatePrecision,
+        default=DatePrecision.DAY,
+        help_text="Show the date to the day, the month or the year only.",
+    )
+    venue = models.CharField(
+        max_length=300, blank=True, help_text="Occasion: “ABC News interview with …”."
+    )
+    context = models.TextField(blank=True, help_text="The question or situation it answered.")
+    topics = models.ManyToManyField(Topic, related_name="claims", blank=True)
+    status = models.CharField(max_length=12, choices=Status, default=Status.DRAFT)
+    published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    search_vector = models.GeneratedField(
+        expression=SearchVector("text", weight="A", config="english")
+        + SearchVector("summary", "venue", "context", weight="B", config="english"),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
+
+    history = HistoricalRecords(excluded_fields=["search_vector"])
+
+    objects = ClaimQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-said_on", "slug"]
+        constraints = [slug_constraint("claim")]
+        indexes = [
+            GinIndex(fields=["search_vector"], name="claim_search_gin"),
+            models.Index(
+                fields=["-said_on", "slug"],
+                name="claim_published_said_on",
+                condition=Q(status="published"),
+            ),
+        ]
+
+    def __str__(self):
+        return self.summary or self.text[:80]
+
+    def get_absolute_url(self):
+        return reverse("claims:claim_detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_verbatim(self) -> bool:
+        return self.kind == ClaimKind.QUOTE
+
+
+class Citation(models.Model):
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="citations")
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="citations")
+    quote = models.TextField(
+        help_text="The words exactly as this source printed them (its quote variant)."
+    )
+    note = models.CharField(max_length=300, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+    # W3C TextQuoteSelector + TextPositionSelector into source.text, kept by verification.
+    anchor_exact = models.TextField(blank=True, editable=False)
+    anchor_prefix = models.CharField(max_length=200, blank=True, editable=False)
+    anchor_suffix = models.CharField(max_length=200, blank=True, editable=False)
+    anchor_start = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    anchor_end = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    verification_state = models.CharField(
+        max_length=12,
+        choices=VerificationState,
+        default=VerificationState.UNCHECKED,
+        editable=False,
+    )
+    verification_score = models.FloatField(null=True, blank=True, editable=False)
+    verified_at = models.DateTimeField(null=True, blank=True, editable=False)
+    drifted = models.BooleanField(
+        default=False,
+        editable=False,
+        help_text="Its words were found before the source's text was replaced, not after.",
+    )
+    override_reason = models.TextField(
+        blank=True,
+        help_text="An editor's reason to publish although the quote is not verified "
+        "against the archived text.",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["claim", "source"], name="citation_claim_source_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(anchor_start__isnull=True) | Q(anchor_end__gte=F("anchor_start")),
+                name="citation_anchor_ordered",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.claim} — {self.source}"
+
+    @property
+    def is_verified(self) -> bool:
+        return self.verification_state in {
+            VerificationState.VERBATIM,
+            VerificationState.NORMALIZED,
+        }
+
+
+class ContradictionQuerySet(models.QuerySet):
+    def published(self):
+        """Public only when the pair and both of its sides are published."""
+        return self.filter(
+            status=Status.PUBLISHED,
+            claim__status=Status.PUBLISHED,
+            counter__status=Status.PUBLISHED,
+        )
+
+
+class Contradiction(models.Model):
+    slug = models.SlugField(max_length=120, help_text="Permanent id, used in URLs and exports.")
+    title = models.CharField(max_length=300, help_text="A short headline for the pair.")
+    claim = models.ForeignKey(
+        Claim,
+        on_delete=models.PROTECT,
+        related_name="contradictions",
+        help_text="The statement being challenged.",
+    )
+    counter = models.ForeignKey(
+        Claim,
+        on_delete=models.PROTECT,
+        related_name="countered",
+        help_text="What challenges it: a finding, a record, or the speaker's other words.",
+    )
+    relation = models.CharField(max_length=20, choices=Relation, default=Relation.CONTRADICTS)
+    explanation = models.TextField(
+        help_text="Markdown. Why the two do not square, fairly and precisely."
+    )
+    status = models.CharField(
+        max_length=12,
+        choices=Status,
+        default=Status.DRAFT,
+        help_text="A contradiction is public only when it and both of its claims are published.",
+    )
+    published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    objects = ContradictionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-created_at", "slug"]
+        constraints = [
+            slug_constraint("contradiction"),
+            models.CheckConstraint(condition=~Q(claim=F("counter")), name="contradiction_not_self"),
+            models.UniqueConstraint(
+                fields=["claim", "counter"], name="contradiction_ordered_pair_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("claims:contradiction_detail", kwargs={"slug": self.slug})
+
+
+class CorrectionQuerySet(models.QuerySet):
+    def published(self):
+        """Corrections on published items, or standing alone."""
+        return self.filter(
+            Q(claim__isnull=True) | Q(claim__status=Status.PUBLISHED),
+            Q(contradiction__isnull=True) | Q(contradiction__in=Contradiction.objects.published()),
+        )
+
+
+class Correction(models.Model):
+    slug = models.SlugField(max_length=120, help_text="Permanent id, used in URLs and exports.")
+    kind = models.CharField(
+        max_length=20, choices=CorrectionKind, default=CorrectionKind.CORRECTION
+    )
+    published_on = models.DateField()
+    text = models.TextField(help_text="What changed and why. Shown to the public.")
+    claim = models.ForeignKey(
+        Claim, on_delete=models.PROTECT, related_name="corrections", null=True, blank=True
+    )
+    contradiction = models.ForeignKey(
+        Contradiction,
+        on_delete=models.PROTECT,
+        related_name="corrections",
+        null=True,
+        blank=True,
+    )
+
+    history = HistoricalRecords()
+
+    objects = CorrectionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_on", "slug"]
+        constraints = [slug_constraint("correction")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} of {self.published_on:%d %b %Y}"
