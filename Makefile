@@ -1,0 +1,72 @@
+# Rust Tracker: the README's commands. `make run` to see it, `make test` to check it.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+# Python 3.12+: python3.12 on PATH, else pyenv's, else any python3 that is new enough.
+PYTHON312 ?= $(shell for p in python3.12 python3.13 $(wildcard /root/.pyenv/versions/3.12*/bin/python3.12) $(wildcard $(HOME)/.pyenv/versions/3.12*/bin/python3.12) python3; do \
+	$$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 && { command -v $$p || echo $$p; } && break; done)
+DEMO := demo/rust_case.jsonl
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+.PHONY: help install run serve demo test lint format check bench bench-quotes browser-deps clean
+
+help:
+	@echo "make run          set up everything and serve the Rust case on http://$(HOST):$(PORT)"
+	@echo "make test         install test dependencies and run the whole suite"
+	@echo "make lint         ruff, migrations check"
+	@echo "make bench-quotes quote extraction and location benchmark"
+
+$(VENV)/.installed: pyproject.toml
+	@test -n "$(PYTHON312)" || { echo "Python 3.12 or newer is needed (python3.12 not found)."; exit 1; }
+	@test -x $(PY) || $(PYTHON312) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet ".[test]"
+	@touch $@
+
+install: $(VENV)/.installed
+
+# Local-only conveniences: debug on, a printed admin password.
+run: export DJANGO_DEBUG = true
+run: install
+	$(MANAGE) migrate --noinput
+	$(MANAGE) import_jsonl $(DEMO)
+	$(MANAGE) create_local_admin
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+# Chromium from Debian for the browser tests, and axe-core from npm.
+browser-deps:
+	@command -v chromium >/dev/null 2>&1 || { \
+		echo "Installing Chromium from Debian for the browser tests..."; \
+		( (apt-get install -y --no-install-recommends chromium >/dev/null 2>&1 || \
+		   (apt-get update -qq >/dev/null 2>&1 && apt-get install -y --no-install-recommends chromium >/dev/null 2>&1)) \
+		  || echo "Could not install chromium: browser tests will be skipped (they fail in CI)." ); }
+	@test -f node_modules/axe-core/axe.min.js || npm install --no-audit --no-fund --silent >/dev/null 2>&1 || \
+		echo "Could not install axe-core from npm: accessibility checks will be skipped (they fail in CI)."
+
+test: install browser-deps
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	DJANGO_DEBUG=true $(MANAGE) makemigrations --check --dry-run
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	DJANGO_DEBUG=true $(MANAGE) makemigrations --check --dry-run
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+bench: bench-quotes
+
+bench-quotes: install
+	$(PY) bench/bench_quotes.py
+
+clean:
+	rm -rf $(VENV) var node_modules .pytest_cache .ruff_cache test-artifacts

@@ -1,0 +1,95 @@
+"""Writes that touch several models or carry rules: verification, source snapshots."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from claims.models import Citation, VerificationState
+from sources.models import Source
+from sources.text.locate import locate_quote, reanchor
+
+ANCHOR_FIELDS = [
+    "anchor_exact",
+    "anchor_prefix",
+    "anchor_suffix",
+    "anchor_start",
+    "anchor_end",
+    "verification_state",
+    "verification_score",
+    "verified_at",
+    "drifted",
+]
+
+
+def _apply_location(citation: Citation, location, *, now: datetime) -> None:
+    citation.verification_state = location.state
+    citation.verification_score = location.score if location.state != "no_text" else None
+    citation.anchor_exact = location.exact or ""
+    citation.anchor_prefix = location.prefix or ""
+    citation.anchor_suffix = location.suffix or ""
+    citation.anchor_start = location.start
+    citation.anchor_end = location.end
+    citation.verified_at = now
+
+
+def verify_citation(*, citation: Citation, text: str | None = None, save: bool = True) -> Citation:
+    """Locate the citation's quote in its source's archived text and keep the result.
+
+    ``text`` saves a query when the caller already holds the source's text.
+    """
+    if text is None:
+        text = citation.source.text
+    location = locate_quote(citation.quote, text, hint=citation.anchor_start)
+    _apply_location(citation, location, now=timezone.now())
+    citation.drifted = False
+    if save:
+        citation.save(update_fields=ANCHOR_FIELDS)
+    return citation
+
+
+def verify_citations(citations: Iterable[Citation]) -> None:
+    """Verify many citations, one UPDATE each; the caller selects ``source`` with them."""
+    for citation in citations:
+        verify_citation(citation=citation, text=citation.source.text)
+
+
+@transaction.atomic
+def replace_source_text(
+    *, source: Source, text: str, captured_at: datetime | None = None
+) -> list[Citation]:
+    """Store a new archived snapshot of a source and re-anchor every citation in it.
+
+    Citations are re-found through their prefix and suffix; one whose words are gone turns
+    "not found" and is marked drifted. Returns the drifted citations.
+    """
+    source.text = text
+    source.sha256 = Source.digest(text)
+    source.captured_at = captured_at or timezone.now()
+    source.save()
+    now = timezone.now()
+    drifted = []
+    for citation in source.citations.select_for_update():
+        had_anchor = citation.anchor_start is not None and bool(citation.anchor_exact)
+        if had_anchor:
+            location = reanchor(
+                exact=citation.anchor_exact,
+                prefix=citation.anchor_prefix,
+                suffix=citation.anchor_suffix,
+                start=citation.anchor_start,
+                new_text=text,
+            )
+            if location.state == "not_found":
+                # the anchored words are gone; the printed quote may still be there
+                location = locate_quote(citation.quote, text)
+        else:
+            location = locate_quote(citation.quote, text)
+        _apply_location(citation, location, now=now)
+        citation.drifted = had_anchor and location.state == VerificationState.NOT_FOUND
+        citation.save(update_fields=ANCHOR_FIELDS)
+        if citation.drifted:
+            drifted.append(citation)
+    return drifted

@@ -1,0 +1,233 @@
+"""The JSON Lines exchange format: all or nothing, idempotent, byte-identical round trip."""
+
+import io
+import json
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from claims.exchange import ImportFailed, dumps, export_records, import_records
+from claims.models import Citation, Claim, Contradiction, Correction, Speaker, Topic
+from sources.models import Outlet, Source
+from tests.conftest import DEMO
+
+pytestmark = pytest.mark.django_db
+
+GOOD = [
+    {"type": "outlet", "id": "wire", "name": "A wire service", "homepage": ""},
+    {
+        "type": "source",
+        "id": "wire-story",
+        "outlet": "wire",
+        "title": "A story",
+        "kind": "article",
+        "published_on": "2021-12-03",
+        "text": "He said: “I never did it,” and left.",
+        "captured_at": "2021-12-03T10:00:00Z",
+    },
+    {"type": "speaker", "id": "someone", "name": "Some One", "kind": "person", "aliases": ["One"]},
+    {"type": "topic", "id": "doing-it", "name": "Doing it"},
+    {
+        "type": "claim",
+        "id": "never-did-it",
+        "speaker": "someone",
+        "kind": "quote",
+        "text": "I never did it,",
+        "said_on": "2021-12-02",
+        "said_on_precision": "day",
+        "topics": ["doing-it"],
+        "status": "published",
+        "citations": [{"source": "wire-story", "quote": "I never did it,"}],
+    },
+    {
+        "type": "claim",
+        "id": "did-it",
+        "speaker": "someone",
+        "kind": "record",
+        "text": "The record shows it was done.",
+        "said_on": "2022-08-01",
+        "said_on_precision": "month",
+        "status": "published",
+    },
+    {
+        "type": "contradiction",
+        "id": "never-vs-did",
+        "claim": "never-did-it",
+        "counter": "did-it",
+        "relation": "contradicts",
+        "explanation": "One says never; the record says it was done.",
+        "status": "published",
+    },
+]
+
+
+def jsonl(records) -> bytes:
+    return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records).encode()
+
+
+def export_bytes() -> bytes:
+    return "".join(dumps(r) + "\n" for r in export_records()).encode()
+
+
+def counts():
+    return [m.objects.count() for m in (Outlet, Source, Speaker, Claim, Citation, Contradiction)]
+
+
+def test_import_creates_records_and_verifies_citations():
+    report = import_records(jsonl(GOOD))
+    assert (report.created, report.updated, report.unchanged) == (len(GOOD), 0, 0)
+    citation = Citation.objects.get()
+    assert citation.verification_state == "verbatim"
+    assert citation.anchor_exact == "I never did it,"
+    assert citation.anchor_start == "He said: “".__len__()
+    assert Source.objects.get().sha256 == Source.digest(GOOD[1]["text"])
+
+
+def test_import_is_idempotent_down_to_history():
+    import_records(jsonl(GOOD))
+    before = export_bytes()
+    history = Claim.history.count() + Citation.history.count() + Source.history.count()
+    report = import_records(jsonl(GOOD))
+    assert (report.created, report.updated, report.unchanged) == (0, 0, len(GOOD))
+    assert export_bytes() == before
+    assert Claim.history.count() + Citation.history.count() + Source.history.count() == history
+
+
+def test_reimport_applies_changes_and_drops_citations_no_longer_listed():
+    import_records(jsonl(GOOD))
+    changed = [dict(r) for r in GOOD]
+    changed[4] = {**changed[4], "text": "I never, ever did it.", "citations": []}
+    report = import_records(jsonl(changed))
+    assert report.updated == 1
+    claim = Claim.objects.get(slug="never-did-it")
+    assert claim.text == "I never, ever did it."
+    assert not claim.citations.exists()
+
+
+def test_round_trip_of_the_demo_is_byte_identical():
+    import_records(DEMO.read_bytes())
+    first = export_bytes()
+    for model in (Correction, Contradiction, Citation, Claim, Speaker, Topic, Source, Outlet):
+        model.objects.all().delete()
+    assert counts() == [0] * 6
+    import_records(first)
+    assert export_bytes() == first
+
+
+def test_export_command_writes_stdout_and_file(tmp_path):
+    import_records(jsonl(GOOD))
+    out = io.StringIO()
+    call_command("export_jsonl", stdout=out)
+    lines = out.getvalue().splitlines()
+    assert [json.loads(line)["type"] for line in lines] == [
+        "outlet", "source", "speaker", "topic", "claim", "claim", "contradiction",
+    ]  # fmt: skip
+    target = tmp_path / "out.jsonl"
+    call_command("export_jsonl", str(target))
+    assert target.read_text(encoding="utf-8").splitlines() == lines
+
+
+def test_import_command_reports_counts(tmp_path):
+    path = tmp_path / "in.jsonl"
+    path.write_bytes(jsonl(GOOD))
+    out = io.StringIO()
+    call_command("import_jsonl", str(path), stdout=out)
+    assert f"Imported {len(GOOD)} records" in out.getvalue()
+
+
+def with_line(records, index, line: str) -> bytes:
+    lines = jsonl(records).decode().splitlines()
+    lines.insert(index, line)
+    return ("\n".join(lines) + "\n").encode()
+
+
+def replaced(index, **changes) -> list[dict]:
+    records = [dict(r) for r in GOOD]
+    records[index] = {**records[index], **changes}
+    return records
+
+
+BAD_INPUTS = {
+    "bad JSON": (with_line(GOOD, 2, '{"type": "speaker", "id": '), 3, "bad JSON"),
+    "not an object": (with_line(GOOD, 1, "[1, 2]"), 2, "expected a JSON object"),
+    "unknown type": (
+        with_line(GOOD, 3, '{"type": "speeker", "id": "x", "name": "X"}'),
+        4,
+        "unknown type 'speeker'",
+    ),
+    "missing reference": (
+        jsonl(replaced(4, speaker="nobody")),
+        5,
+        "speaker: speaker 'nobody' is not defined on an earlier line",
+    ),
+    "reference to a later line": (
+        jsonl([GOOD[2], GOOD[3], GOOD[4], GOOD[0], GOOD[1]]),
+        3,
+        "source 'wire-story' is not defined on an earlier line",
+    ),
+    "duplicate id": (
+        with_line(GOOD, 3, json.dumps(GOOD[2])),
+        4,
+        "duplicate id: speaker 'someone' already appears on an earlier line",
+    ),
+    "bad date": (jsonl(replaced(4, said_on="2021-13-02")), 5, "said_on: '2021-13-02'"),
+    "date in another format": (jsonl(replaced(4, said_on="02.12.21")), 5, "is not a date"),
+    "wrong field type": (jsonl(replaced(2, aliases="Baldwin")), 3, "aliases: must be a list"),
+    "number for text": (jsonl(replaced(4, text=42)), 5, "text: must be a string, not a number"),
+    "unknown choice": (jsonl(replaced(4, kind="rumour")), 5, "kind: 'rumour' is not one of"),
+    "missing required field": (jsonl(replaced(2, name="")), 3, "name: is required"),
+    "bad slug": (jsonl(replaced(0, id="Not A Slug")), 1, "is not a slug"),
+    "claim paired with itself": (
+        jsonl(replaced(6, counter="never-did-it")),
+        7,
+        "claim and counter are the same claim",
+    ),
+    "bad URL": (jsonl(replaced(1, url="not a url")), 2, "url: Enter a valid URL"),
+    "citation of an unknown source": (
+        jsonl(replaced(4, citations=[{"source": "nowhere", "quote": "x"}])),
+        5,
+        "citations[1].source",
+    ),
+    "non-UTF-8 line": (with_line(GOOD, 2, "").replace(b"\n\n", b"\n\xff\xfe\n"), 3, "not UTF-8"),
+}
+
+
+@pytest.mark.parametrize("case", BAD_INPUTS.values(), ids=BAD_INPUTS.keys())
+def test_bad_line_is_reported_and_nothing_is_written(case):
+    data, line, reason = case
+    with pytest.raises(ImportFailed) as failure:
+        import_records(data)
+    messages = [str(e) for e in failure.value.errors]
+    assert any(m.startswith(f"line {line}:") and reason in m for m in messages), messages
+    assert counts() == [0] * 6
+
+
+def test_every_bad_line_is_reported_at_once():
+    data = jsonl([GOOD[0], {"type": "nope", "id": "a"}, GOOD[2], {"type": "topic", "id": "T"}])
+    with pytest.raises(ImportFailed) as failure:
+        import_records(data)
+    assert [e.line for e in failure.value.errors] == [2, 4]
+
+
+def test_failed_import_leaves_existing_data_untouched():
+    import_records(jsonl(GOOD))
+    before = export_bytes()
+    with pytest.raises(ImportFailed):
+        import_records(jsonl(replaced(4, text="Changed", said_on="yesterday")))
+    assert export_bytes() == before
+
+
+def test_import_command_exits_non_zero_with_every_error(tmp_path):
+    path = tmp_path / "bad.jsonl"
+    path.write_bytes(with_line(GOOD, 1, "{oops"))
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="1 bad line"):
+        call_command("import_jsonl", str(path), stderr=err)
+    assert "line 2: bad JSON" in err.getvalue()
+    assert counts() == [0] * 6
+
+
+def test_import_command_on_a_missing_file():
+    with pytest.raises(CommandError, match="Cannot read"):
+        call_command("import_jsonl", "/nonexistent/file.jsonl")
