@@ -1,0 +1,796 @@
+"""Candidate quotations in an article, with their likely speakers.
+
+`extract_quotes(text, speakers=...)` scans the text once for quote marks and returns every
+quotation it finds, with offsets of the words inside the marks (closing comma or full stop
+included, as printed), whether it is a statement or a fragment of reporting prose, and who
+said it.
+
+Conventions followed (English-language news copy):
+
+* double quotes (straight or curly, mixed), guillemets (« » and » «), low-9 quotes („ “) and,
+  at the top level, single quotes (' ' and ‘ ’); quotes nested inside a quotation belong to it;
+* apostrophes (don't, ’97, rock 'n' roll) never open a quotation, and short Title Case
+  phrases in quotes ('Rust', '30 Rock') are titles, not quotations;
+* a quotation that runs over paragraphs leaves its closing mark off at the end of each
+  paragraph but the last, and reopens each new paragraph: each paragraph is its own item;
+* attribution: a cue after the quote ("he said", "said Baldwin", "X told Y"), before it
+  ("He said:", "Alec replied:"), the previous quotation's speaker for a quotation that
+  continues a passage, or the subject of the sentence a fragment sits in. Pronouns and role
+  nouns ("the actor", "the 63-year-old") are resolved to the most salient person so far.
+
+Every step works in bounded windows around each quote mark, so the whole pass is linear in
+the size of the text; a quotation longer than `MAX_QUOTE_CHARS` is dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+
+from .lexicon import (
+    ABBREVIATIONS,
+    AUX_ADV,
+    NOT_SUBJECT_NAMES,
+    PASSIVE_AUX,
+    PASSIVE_VERBS,
+    ROLE_NOUNS,
+    SPEECH_VERBS,
+    TITLE_SMALL_WORDS,
+    TOLD_OBJECTS,
+)
+from .speakers import (
+    KnownSpeaker,
+    NameMention,
+    SpeakerIndex,
+    guess_person_mentions,
+)
+
+__all__ = ["MAX_QUOTE_CHARS", "Candidate", "extract_quotes"]
+
+MAX_QUOTE_CHARS = 2000
+_WINDOW = 400  # how far back a cue or a sentence start is looked for
+_AFTER = 250  # how far forward a cue is looked for
+
+STATEMENT = "statement"
+FRAGMENT = "fragment"
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A quotation found in a text: ``text[start:end]`` is the text inside the marks."""
+
+    start: int
+    end: int
+    quote: str
+    kind: str  # "statement" or "fragment"
+    speaker: str | None = None
+    speaker_id: str | None = None
+    cue: str | None = None  # the words that name the speaker ("he said", "Alec replied:")
+    speaker_flag: str | None = None  # "misspelling" when the name is a near miss
+    attribution: str | None = None  # how the speaker was found (see _Attribution)
+    continued: bool = False  # continues a quotation from the previous paragraph
+    unclosed: bool = False  # its paragraph ends before a closing mark
+
+    def as_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+# --- quote marks -------------------------------------------------------------------------
+
+_DOUBLE = frozenset('"“”„‟')
+_GUILLEMET = frozenset("«»")
+_GUILLEMET_SINGLE = frozenset("‹›")
+_SINGLE = frozenset("'‘’‚‛")
+_ALL_MARKS = _DOUBLE | _GUILLEMET | _GUILLEMET_SINGLE | _SINGLE
+_MARK_RE = re.compile("[\"“”„‟«»‹›'‘’‚‛]")
+_OPEN_PUNCT = frozenset("([{—–-/:;,…")
+_CLOSE_PUNCT = frozenset(".,;:!?)]}…-–—/")
+_ELISION = re.compile(
+    r"['’‘](?:\d\d(?!\d)|em\b|n\b|tis\b|twas\b|cause\b|til\b|bout\b|round\b|s\b)", re.I
+)
+
+
+def _mark_class(c: str) -> str:
+    if c in _DOUBLE:
+        return "d"
+    if c in _GUILLEMET:
+        return "g"
+    if c in _GUILLEMET_SINGLE:
+        return "h"
+    return "s"
+
+
+def _can_open(text: str, i: int, c: str, prev: str, nxt: str) -> bool:
+    boundary = prev.isspace() or prev in _OPEN_PUNCT or prev in _ALL_MARKS
+    if c in "«‹":
+        return not (not prev.isspace() and (nxt.isspace() or nxt in _CLOSE_PUNCT))
+    if nxt.isspace():
+        return False
+    if c in "»›":
+        return boundary
+    if c in _SINGLE and _ELISION.match(text, i):
+        return False
+    if c in "“„‟‘‚‛":
+        return not (c in "‘‛" and prev.isalnum() and nxt.isalnum())
+    return boundary  # ” ’ " ' open only after a space or an opening punctuation mark
+
+
+def _can_close(c: str, prev: str, nxt: str) -> bool:
+    if c in "»›":
+        return not (prev.isspace() and not nxt.isspace())
+    if prev.isspace():
+        return False
+    if c in "”’":
+        return not (c == "’" and prev.isalnum() and nxt.isalnum())
+    if c in "'‘" and prev.isalnum() and nxt.isalnum():
+        return False
+    return nxt.isspace() or nxt in _CLOSE_PUNCT or nxt in _ALL_MARKS
+
+
+@dataclass
+class _Raw:
+    open: int  # offset of the opening mark
+    close: int | None  # offset of the closing mark (None: ends with its paragraph)
+    start: int
+    end: int
+    para: int
+    cls: str
+    continued: bool = False
+
+
+def _paragraphs(text: str) -> list[tuple[int, int]]:
+    out = []
+    for m in re.finditer(r"[^\n]+", text):
+        s, e = m.start(), m.end()
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if e > s:
+            out.append((s, e))
+    return out
+
+
+def _strip_span(text: str, s: int, e: int) -> tuple[int, int]:
+    while s < e and text[s].isspace():
+        s += 1
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    return s, e
+
+
+def _scan(text: str, paras: list[tuple[int, int]]) -> list[_Raw]:
+    """Pair quote marks, paragraph by paragraph, into raw quotations."""
+    raws: list[_Raw] = []
+    carried: str | None = None  # class of a quotation left open by the previous paragraph
+    for pi, (ps, pe) in enumerate(paras):
+        marks = []
+        for m in _MARK_RE.finditer(text, ps, pe):
+            i = m.start()
+            c = text[i]
+            prev = text[i - 1] if i > ps else " "
+            nxt = text[i + 1] if i + 1 < pe else " "
+            if c in "'’" and prev.isalnum() and nxt.isalnum():
+                continue  # an apostrophe inside a word
+            marks.append(
+                (i, c, _mark_class(c), _can_open(text, i, c, prev, nxt), _can_close(c, prev, nxt))
+            )
+        # for single quotes: is there a closing single mark further on in the paragraph?
+        later_single_close = [False] * (len(marks) + 1)
+        for k in range(len(marks) - 1, -1, -1):
+            later_single_close[k] = later_single_close[k + 1] or (
+                marks[k][2] == "s" and marks[k][4]
+            )
+        state: tuple[str, int] | None = None
+        for k, (i, _c, cls, can_open, can_close) in enumerate(marks):
+            if state is not None and i - state[1] > MAX_QUOTE_CHARS:
+                state = None  # runaway: give up on that opening mark
+            if state is None:
+                if can_open:
+                    state = (cls, i)
+                continue
+            if cls != state[0] or not can_close:
+                continue
+            if cls == "s" and _possessive_like(text, i, pe) and later_single_close[k + 1]:
+                continue  # "the players' union": not the end of the quotation
+            s, e = _strip_span(text, state[1] + 1, i)
+            raws.append(_Raw(state[1], i, s, e, pi, cls))
+            state = None
+        continues_next = False
+        if state is not None:
+            cls, o = state
+            nps = paras[pi + 1][0] if pi + 1 < len(paras) else None
+            nxt_opens = (
+                nps is not None and text[nps] in _ALL_MARKS and _mark_class(text[nps]) == cls
+            )
+            if pe - o <= MAX_QUOTE_CHARS and (cls != "s" or nxt_opens):
+                s, e = _strip_span(text, o + 1, pe)
+                raws.append(_Raw(o, None, s, e, pi, cls))
+                continues_next = nxt_opens
+        # the first quotation of this paragraph continues the previous one?
+        if carried is not None:
+            for r in raws[::-1]:
+                if r.para != pi:
+                    break
+                if r.open == ps and r.cls == carried:
+                    r.continued = True
+        carried = state[0] if state is not None and continues_next else None
+    return [r for r in raws if r.end > r.start]
+
+
+def _possessive_like(text: str, i: int, pe: int) -> bool:
+    return (
+        i > 0
+        and text[i - 1] in "sS"
+        and i + 2 < pe
+        and text[i + 1] == " "
+        and text[i + 2].islower()
+    )
+
+
+# --- words around a quotation ----------------------------------------------------------
+
+_VERB_ALT = "|".join(sorted(SPEECH_VERBS, key=len, reverse=True))
+_VERB_RE = re.compile(rf"\b({_VERB_ALT})\b", re.I)
+_VERB_COMMA_END = re.compile(rf"\b(?:{_VERB_ALT})\s*,\s*$", re.I)
+_PRONOUN_RE = re.compile(r"\b(he|she|they|it)$", re.I)
+_PRONOUN_AT = re.compile(r"(he|she|they|it)\b", re.I)
+_ROLE_WORD = r"(?:\d{1,3}-year-old|" + "|".join(sorted(ROLE_NOUNS, key=len, reverse=True)) + ")"
+_ROLE_BEFORE = re.compile(
+    r"\b(?:the|this|that|his|her|their)\s+(?:[\w’'-]+\s+){0,2}?" + _ROLE_WORD + r"$", re.I
+)
+_ROLE_AT = re.compile(
+    r"(?:the|this|that|his|her|their)\s+(?:[\w’'-]+\s+){0,2}?"
+    + _ROLE_WORD
+    + r"\b(?:\s+"
+    + _ROLE_WORD
+    + r"\b)?",
+    re.I,
+)
+_ROLE_IN_SENTENCE = re.compile(
+    r"\b(?:he|she|they)\b|\b(?:the|this|that)\s+(?:[\w’'-]+\s+){0,2}?" + _ROLE_WORD + r"\b",
+    re.I,
+)
+_CAP_NAME_BEFORE = re.compile(r"(?<![\w’'])([A-Z][\w’'-]+(?:\s[A-Z][\w’'-]+){0,2})$")
+_CAP_NAME_AT = re.compile(r"([A-Z][\w’'-]+(?:\s[A-Z][\w’'-]+){0,2})\b")
+_SENT_END = re.compile(r"([.!?…]+)[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9À-Þ])")
+_WORD_BEFORE = re.compile(r"([\w.]+)$")
+
+
+def _sentence_start(text: str, pos: int, floor: int) -> int:
+    """Where the sentence holding ``pos`` starts (not before ``floor``)."""
+    lo = max(floor, pos - _WINDOW)
+    start = lo if lo == floor else None
+    # the look-ahead needs to see the quote mark and the letter after ``pos``
+    for m in _SENT_END.finditer(text, lo, min(len(text), pos + 3)):
+        if m.end() > pos:
+            break
+        before = _WORD_BEFORE.search(text, max(lo, m.start() - 12), m.start())
+        word = before.group(1).lower() if before else ""
+        if m.group(1) == "." and (word in ABBREVIATIONS or (len(word) == 1 and word.isalpha())):
+            continue
+        start = m.end()
+    if start is None:
+        # no boundary inside the window: start at the first word of the window
+        sp = text.find(" ", lo, pos)
+        start = sp + 1 if sp != -1 else lo
+    return start
+
+
+@dataclass(frozen=True)
+class _Subject:
+    kind: str  # "name", "pronoun", "role"
+    start: int
+    end: int
+    text: str
+    mention: NameMention | None = None
+
+
+@dataclass(frozen=True)
+class _Cue:
+    subject: _Subject
+    start: int
+    end: int
+    text: str
+
+
+class _Context:
+    """Everything attribution needs about the text: mentions, salience, roles."""
+
+    def __init__(
+        self,
+        text: str,
+        paras: list[tuple[int, int]],
+        raws: list[_Raw],
+        index: SpeakerIndex | None,
+    ) -> None:
+        self.text = text
+        self.index = index
+        mentions = index.mentions(text) if index else guess_person_mentions(text)
+        self.mentions = mentions
+        self.by_start = {m.start: m for m in mentions}
+        self.by_end = {m.end: m for m in mentions}
+        self.para_starts = [p[0] for p in paras]
+        # mentions in the reporting prose (not inside quotations), for salience
+        spans = [(r.start, r.end) for r in raws]
+        starts = [s for s, _ in spans]
+        self.prose: list[NameMention] = []
+        for m in mentions:
+            k = bisect_right(starts, m.start) - 1
+            if k >= 0 and spans[k][0] <= m.start < spans[k][1]:
+                continue
+            self.prose.append(m)
+        self.prose_starts = [m.start for m in self.prose]
+        self.positions: dict[str, list[int]] = defaultdict(list)
+        self.weights: dict[str, list[float]] = defaultdict(list)
+        self.display: dict[str, tuple[str, str | None, bool]] = {}
+        for m in self.prose:
+            key = self.key(m)
+            self.positions[key].append(m.start)
+            w = 2.0 if self._at_sentence_start(m.start) else 1.0
+            prev = self.weights[key][-1] if self.weights[key] else 0.0
+            self.weights[key].append(prev + w)  # cumulative
+            self.display.setdefault(key, (m.name, m.speaker_id, m.is_person))
+        self.roles = self._learn_roles()
+        self.gender = self._learn_gender()
+        self.last_speaker: str | None = None
+
+    @staticmethod
+    def key(m: NameMention) -> str:
+        return m.speaker_id or m.name
+
+    def _at_sentence_start(self, pos: int) -> bool:
+        k = bisect_right(self.para_starts, pos) - 1
+        floor = self.para_starts[k] if k >= 0 else 0
+        j = pos
+        while j > floor and self.text[j - 1] in " \t\"'“‘":
+            j -= 1
+        return j <= floor or self.text[j - 1] in ".!?"
+
+    def _learn_roles(self) -> dict[str, list[tuple[int, str]]]:
+        """Role nouns and ages the text itself ties to a name ("director Joel Souza")."""
+        roles: dict[str, list[tuple[int, str]]] = defaultdict(list)
+        text = self.text
+        for m in self.prose:
+            before = text[max(0, m.start - 40) : m.start]
+            rm = re.search(r"\b(" + _ROLE_WORD + r")\s+$", before, re.I)
+            if rm:
+                roles[rm.group(1).lower()].append((m.start, self.key(m)))
+            after = text[m.end : m.end + 60]
+            am = re.match(
+                r",\s+(?:the\s+|a\s+|an\s+)?(?:[\w’'-]+\s+){0,2}?(" + _ROLE_WORD + r")\b",
+                after,
+                re.I,
+            )
+            if am:
+                roles[am.group(1).lower()].append((m.start, self.key(m)))
+            age = re.match(r",\s+(\d{1,3}),", after)
+            if age:
+                roles[f"{age.group(1)}-year-old"].append((m.start, self.key(m)))
+        return roles
+
+    def _learn_gender(self) -> dict[str, str]:
+        gender: dict[str, str] = {}
+        for m in self.prose:
+            hm = re.search(
+                r"\b(Mr|Mrs|Ms|Miss|Sir|Dame|Lady|Lord)\.?\s+$",
+                self.text[max(0, m.start - 8) : m.start],
+            )
+            if hm:
+                gender.setdefault(self.key(m), "m" if hm.group(1) in ("Mr", "Sir", "Lord") else "f")
+        return gender
+
+    # -- subjects ---------------------------------------------------------------------------
+
+    def subject_before(self, end: int, floor: int) -> _Subject | None:
+        """A subject (name, pronoun, role noun) ending at ``end``."""
+        text = self.text
+        while end > floor and text[end - 1].isspace():
+            end -= 1
+        if end <= floor:
+            return None
+        m = self.by_end.get(end)
+        if m is not None and m.start >= floor:
+            return _Subject("name", m.start, m.end, m.text, m)
+        window = text[max(floor, end - 80) : end]
+        base = end - len(window)
+        pm = _PRONOUN_RE.search(window)
+        if pm:
+            return _Subject("pronoun", base + pm.start(), end, pm.group(1))
+        rm = _ROLE_BEFORE.search(window)
+        if rm:
+            return _Subject("role", base + rm.start(), end, rm.group(0))
+        cm = _CAP_NAME_BEFORE.search(window)
+        if cm and cm.group(1).split()[0].lower() not in NOT_SUBJECT_NAMES:
+            return _Subject("name", base + cm.start(1), end, cm.group(1))
+        if window.endswith(","):
+            # an appositive: "Baldwin, 63, said" / "Smith, the mayor, said"
+            comma = window.rfind(",", 0, len(window) - 1)
+            if comma != -1 and len(window) - comma <= 60:
+                inner = self.subject_before(base + comma, floor)
+                if inner is not None:
+                    return inner
+        return None
+
+    def subject_at(self, pos: int, limit: int) -> _Subject | None:
+        """A subject starting at ``pos``."""
+        text = self.text
+        m = self.by_start.get(pos)
+        if m is not None and m.end <= limit:
+            return _Subject("name", m.start, m.end, m.text, m)
+        pm = _PRONOUN_AT.match(text, pos, limit)
+        if pm:
+            return _Subject("pronoun", pos, pm.end(), pm.group(1))
+        rm = _ROLE_AT.match(text, pos, limit)
+        if rm:
+            return _Subject("role", pos, rm.end(), rm.group(0))
+        cm = _CAP_NAME_AT.match(text, pos, limit)
+        if cm and cm.group(1).split()[0].lower() not in NOT_SUBJECT_NAMES:
+            return _Subject("name", pos, cm.end(1), cm.group(1))
+        return None
+
+    def verb_cues_before(self, start: int, end: int) -> tuple[_Cue | None, bool]:
+        """The last "SUBJECT [aux] VERB" in ``text[start:end]``; and whether a passive
+        "was told" came after it."""
+        text = self.text
+        passive = False
+        verbs = list(_VERB_RE.finditer(text, start, end))
+        for vm in reversed(verbs):
+            # walk back over auxiliaries and adverbs
+            j = vm.start()
+            aux_words = []
+            while True:
+                wm = re.search(r"([\w’']+)\s+$", text[max(start, j - 30) : j])
+                if not wm:
+                    break
+                w = wm.group(1).lower()
+                if w in AUX_ADV or w in PASSIVE_AUX or w.endswith(("’d", "'d")):
+                    aux_words.append(w)
+                    j = j - len(wm.group(0))
+                    continue
+                break
+            verb = vm.group(1).lower()
+            if verb in PASSIVE_VERBS and any(w in PASSIVE_AUX for w in aux_words[:1]):
+                passive = True
+                continue
+            subj = self.subject_before(j, start)
+            if subj is None:
+                continue
+            cue_end = vm.end()
+            obj = re.match(r"\s+([\w’'-]+)", text[cue_end : cue_end + 30])
+            if (
+                verb in ("told", "tells", "tell", "asked", "asks")
+                and obj
+                and (obj.group(1)[0].isupper() or obj.group(1).lower() in TOLD_OBJECTS)
+            ):
+                cue_end += obj.end()
+            if text[cue_end : cue_end + 1] == ":":
+                cue_end += 1
+            return _Cue(subj, subj.start, cue_end, text[subj.start : cue_end]), passive
+        return None, passive
+
+    def cue_after(self, pos: int, limit: int, *, anywhere: bool = False) -> _Cue | None:
+        """An attribution right after a closing mark: ", he said", "said Baldwin"."""
+        text = self.text
+        if anywhere:
+            # a fragment: ", Baldwin said," later in its sentence
+            for m in re.finditer(r",\s+(?=\S)", text[pos:limit]):
+                cue = self._cue_at(pos + m.end(), limit)
+                if cue is not None:
+                    tail = text[cue.end : cue.end + 1]
+                    if tail in (",", ".", ";", "") or tail.isspace():
+                        return cue
+            return None
+        lead = re.match(r"[\s,;]*(?:[—–-]\s*)?", text[pos:limit])
+        p = pos + (lead.end() if lead else 0)
+        return self._cue_at(p, limit)
+
+    def _cue_at(self, p: int, limit: int) -> _Cue | None:
+        text = self.text
+        vm = _VERB_RE.match(text, p, limit)
+        if vm:
+            # "said Baldwin", "added the actor"
+            q = vm.end()
+            while q < limit and text[q] == " ":
+                q += 1
+            subj = self.subject_at(q, limit)
+            if subj is not None and subj.kind != "pronoun":
+                return _Cue(subj, p, subj.end, text[p : subj.end])
+            if subj is not None:
+                return _Cue(subj, p, subj.end, text[p : subj.end])
+            return None
+        subj = self.subject_at(p, limit)
+        if subj is None:
+            return None
+        q = subj.end
+        while True:
+            wm = re.match(r"\s+([\w’']+)", text[q : min(limit, q + 30)])
+            if not wm:
+                return None
+            w = wm.group(1)
+            if w.lower() in SPEECH_VERBS:
+                end = q + wm.end()
+                obj = re.match(r"\s+([\w’'-]+)", text[end : min(limit, end + 30)])
+                if (
+                    w.lower() in ("told", "tells", "asked", "asks")
+                    and obj
+                    and (obj.group(1)[0].isupper() or obj.group(1).lower() in TOLD_OBJECTS)
+                ):
+                    end += obj.end()
+                return _Cue(subj, p, end, text[p:end])
+            if w.lower() in AUX_ADV:
+                q += wm.end()
+                continue
+            return None
+
+    def first_subject(self, start: int, end: int) -> _Subject | None:
+        """The first person named in ``text[start:end]``, or its first pronoun/role noun."""
+        k = bisect_left(self.prose_starts, start)
+        first_name = None
+        if k < len(self.prose) and self.prose[k].start < end:
+            m = self.prose[k]
+            first_name = _Subject("name", m.start, m.end, m.text, m)
+        rm = _ROLE_IN_SENTENCE.search(self.text, start, end)
+        first_ana = None
+        if rm:
+            sub = self.subject_at(rm.start(), rm.end())
+            if sub is not None:
+                first_ana = sub
+        if first_name and first_ana:
+            return first_name if first_name.start <= first_ana.start else first_ana
+        return first_name or first_ana
+
+    # -- resolution -------------------------------------------------------------------------
+
+    def resolve(
+        self, subj: _Subject, pos: int, para_start: int
+    ) -> tuple[str | None, str | None, str | None]:
+        """(display name, speaker id, flag) for a subject."""
+        if subj.kind == "name":
+            m = subj.mention
+            if m is not None:
+                return m.name, m.speaker_id, "misspelling" if m.misspelled else None
+            if self.index:
+                found = self.index.match(subj.text)
+                if found is not None:
+                    return found.name, found.speaker_id, "misspelling" if found.misspelled else None
+            return subj.text, None, None
+        key = self._anaphor(subj, pos, para_start)
+        if key is None:
+            return None, None, None
+        name, sid, _ = self.display[key]
+        return name, sid, None
+
+    def _anaphor(self, subj: _Subject, pos: int, para_start: int) -> str | None:
+        word = subj.text.lower()
+        if subj.kind == "role":
+            head = re.search(_ROLE_WORD + r"$", word, re.I)
+            if head:
+                learned = [k for p, k in self.roles.get(head.group(0).lower(), []) if p < pos]
+                if learned:
+                    return learned[-1]
+        want_person = word not in ("it", "they")
+        want_org = word == "it"
+        gender = "m" if word == "he" else "f" if word == "she" else None
+        k_last = bisect_left(self.prose_starts, pos) - 1
+        latest_in_para = None
+        if k_last >= 0 and self.prose[k_last].start >= para_start:
+            latest_in_para = self.key(self.prose[k_last])
+        best: tuple[float, int, str] | None = None
+        for key, positions in self.positions.items():
+            n = bisect_left(positions, pos)
+            if n == 0:
+                continue
+            _, _, is_person = self.display[key]
+            if want_person and not is_person:
+                continue
+            if want_org and is_person:
+                continue
+            if gender and self.gender.get(key, gender) != gender:
+                continue
+            score = self.weights[key][n - 1]
+            if key == self.last_speaker:
+                score += 2.0
+            if key == latest_in_para:
+                score += 3.0
+            cand = (score, positions[n - 1], key)
+            if best is None or cand > best:
+                best = cand
+        return best[2] if best else None
+
+
+# --- classification -------------------------------------------------------------------
+
+_TITLE_WORD = re.compile(r"^[\"'“‘(]*[A-Z0-9À-Þ]")
+
+
+def _looks_like_title(content: str) -> bool:
+    words = content.split()
+    if not words or len(words) > 5:
+        return False
+    if content[-1] in ".,;:!?…" or re.search(r"[.!?;:]\s", content):
+        return False
+    return all(_TITLE_WORD.match(w) or w in TITLE_SMALL_WORDS for w in words) and bool(
+        _TITLE_WORD.match(words[0])
+    )
+
+
+@dataclass(frozen=True)
+class _Around:
+    """What surrounds one raw quotation."""
+
+    content: str
+    para_start: int
+    sent: int  # start of the clause before the quote (after any earlier quote)
+    full_sent: int  # start of the whole sentence the quote sits in
+    after_pos: int  # just after the closing mark
+    after_end: int  # end of the window after the quote
+    at_start: bool  # the quote opens its sentence or paragraph
+    after_colon: bool  # "He said: “..."
+    after_verb_comma: bool  # "he said, “..."
+    cue_after: _Cue | None  # ", he said" right after the closing mark
+
+
+def _around(
+    text: str, ctx: _Context, paras: list[tuple[int, int]], raws: list[_Raw], n: int
+) -> _Around:
+    raw = raws[n]
+    ps, pe = paras[raw.para]
+    prev_raw = raws[n - 1] if n > 0 and raws[n - 1].para == raw.para else None
+    next_raw = raws[n + 1] if n + 1 < len(raws) and raws[n + 1].para == raw.para else None
+    floor = ps
+    if prev_raw is not None and prev_raw.close is not None:
+        floor = max(floor, prev_raw.close + 1)
+    sent = _sentence_start(text, raw.open, floor)
+    pre = text[sent : raw.open]
+    after_pos = raw.close + 1 if raw.close is not None else pe
+    after_end = pe if next_raw is None else next_raw.open
+    after_end = min(after_end, after_pos + _AFTER)
+    return _Around(
+        content=text[raw.start : raw.end],
+        para_start=ps,
+        sent=sent,
+        full_sent=_sentence_start(text, raw.open, ps),
+        after_pos=after_pos,
+        after_end=after_end,
+        at_start=not pre.strip(" \t\u00a0-–—•*"),
+        after_colon=pre.rstrip().endswith(":"),
+        after_verb_comma=_VERB_COMMA_END.search(pre) is not None,
+        cue_after=ctx.cue_after(after_pos, after_end) if raw.close is not None else None,
+    )
+
+
+def _classify(text: str, raw: _Raw, a: _Around) -> str | None:
+    """ "statement", "fragment", or None for what is not a quotation (a title)."""
+    content = a.content
+    if _looks_like_title(content) and (
+        raw.cls == "s" or (not a.after_colon and a.cue_after is None and not a.at_start)
+    ):
+        return None
+    ends_punct = content[-1] in ".,;:!?…"
+    continues_prose = (
+        raw.close is not None
+        and a.cue_after is None
+        and re.match(r"[ \u00a0]+[a-z]", text[a.after_pos : a.after_end]) is not None
+    )
+    if continues_prose and not ends_punct:
+        return FRAGMENT  # “strange” going back to work
+    if a.at_start or a.after_colon or a.after_verb_comma or a.cue_after is not None:
+        return STATEMENT
+    # inside reporting prose: long or several sentences is a statement, else a fragment
+    if len(content.split()) >= 12 or re.search(r"[.!?]\s+[A-Z]", content):
+        return STATEMENT
+    return FRAGMENT
+
+
+@dataclass(frozen=True)
+class _Attribution:
+    """How a quotation's speaker was found.
+
+    ``how`` is one of: "cue_after" (", he said"), "cue_before" ("He said:"), "previous" (a
+    quotation continuing the one before), "sentence" (the subject of the sentence), "passive"
+    (reported as told to the subject: speaker unknown), or None.
+    """
+
+    cue: _Cue | None = None
+    subject: _Subject | None = None
+    how: str | None = None
+    inherit: bool = False
+
+
+def _attribute_statement(
+    ctx: _Context, raw: _Raw, a: _Around, prev_para: int | None
+) -> _Attribution:
+    if a.cue_after is not None:
+        return _Attribution(a.cue_after, a.cue_after.subject, "cue_after")
+    cue, _passive = ctx.verb_cues_before(a.sent, raw.open)
+    if cue is not None:
+        return _Attribution(cue, cue.subject, "cue_before")
+    if a.after_colon and (subj := ctx.first_subject(a.sent, raw.open)) is not None:
+        return _Attribution(None, subj, "sentence")
+    if (a.at_start or raw.continued) and prev_para in (raw.para, raw.para - 1):
+        return _Attribution(how="previous", inherit=True)
+    if not a.at_start and (subj := ctx.first_subject(a.full_sent, raw.open)) is not None:
+        return _Attribution(None, subj, "sentence")
+    return _Attribution()
+
+
+def _attribute_fragment(ctx: _Context, text: str, raw: _Raw, a: _Around) -> _Attribution:
+    end = _sentence_end(text, a.after_pos, a.after_end)
+    cue = ctx.cue_after(a.after_pos, end, anywhere=True)
+    if cue is not None:
+        return _Attribution(cue, cue.subject, "cue_after")
+    cue, passive = ctx.verb_cues_before(a.full_sent, raw.open)
+    if cue is not None:
+        return _Attribution(cue, cue.subject, "cue_before")
+    if passive:
+        return _Attribution(how="passive")  # "he'd been told it was a “cold gun”"
+    if (subj := ctx.first_subject(a.full_sent, raw.open)) is not None:
+        return _Attribution(None, subj, "sentence")
+    return _Attribution()
+
+
+def extract_quotes(text: str, *, speakers: Sequence[KnownSpeaker] = ()) -> list[Candidate]:
+    """Find the quotations in ``text`` and who likely said them.
+
+    ``speakers`` are the people and organisations the caller knows (names, aliases); names in
+    the text are matched to them, misspellings included. Without them, capitalised
+    "Firstname Lastname" runs are taken for people.
+    """
+    if not text or not text.strip():
+        return []
+    paras = _paragraphs(text)
+    raws = _scan(text, paras)
+    if not raws:
+        return []
+    index = SpeakerIndex(list(speakers)) if speakers else None
+    ctx = _Context(text, paras, raws, index)
+    out: list[Candidate] = []
+    prev: tuple[int, Candidate, str | None] | None = None  # (paragraph, candidate, key)
+    for n, raw in enumerate(raws):
+        content = text[raw.start : raw.end]
+        if len(content) > MAX_QUOTE_CHARS or not any(ch.isalnum() for ch in content):
+            continue
+        if raw.cls == "s" and len(content) < 3:
+            continue
+        a = _around(text, ctx, paras, raws, n)
+        kind = _classify(text, raw, a)
+        if kind is None:
+            continue
+        if kind == STATEMENT:
+            att = _attribute_statement(ctx, raw, a, prev[0] if prev else None)
+        else:
+            att = _attribute_fragment(ctx, text, raw, a)
+        speaker = speaker_id = flag = key = None
+        if att.inherit and prev is not None:
+            p = prev[1]
+            speaker, speaker_id, flag, key = p.speaker, p.speaker_id, p.speaker_flag, prev[2]
+        elif att.subject is not None:
+            speaker, speaker_id, flag = ctx.resolve(att.subject, att.subject.start, a.para_start)
+            key = speaker_id or speaker
+        cand = Candidate(
+            start=raw.start,
+            end=raw.end,
+            quote=content,
+            kind=kind,
+            speaker=speaker,
+            speaker_id=speaker_id,
+            cue=att.cue.text if att.cue is not None else None,
+            speaker_flag=flag,
+            attribution=att.how if (speaker or att.cue or att.how == "passive") else None,
+            continued=raw.continued,
+            unclosed=raw.close is None,
+        )
+        out.append(cand)
+        if key is not None:
+            ctx.last_speaker = key
+        prev = (raw.para, cand, key)
+    return out
+
+
+def _sentence_end(text: str, pos: int, limit: int) -> int:
+    m = re.search(r"[.!?:](?=\s|$)", text[pos:limit])
+    return pos + m.end() if m else limit

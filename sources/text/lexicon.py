@@ -1,0 +1,109 @@
+"""Word lists the extraction heuristics use (English-language news copy)."""
+
+from __future__ import annotations
+
+
+def words(s: str) -> frozenset[str]:
+    """A set of the whitespace-separated words of ``s``."""
+    return frozenset(s.split())
+
+
+# Verbs that introduce or attribute speech ("he said", "Alec replied:").
+SPEECH_VERBS = words(
+    """
+    said says say saying told tells tell added adds continued continues recalled recalls
+    explained explains insisted insists confessed confesses expressed expresses replied
+    replies answered answers asked asks wrote writes tweeted tweets posted posts claimed
+    claims stated states admitted admits argued argues noted notes declared declares warned
+    warns remarked remarks responded responds conceded concedes maintained maintains
+    acknowledged acknowledges revealed reveals stressed stresses emphasised emphasized
+    announced announces testified testifies found finds concluded concludes reported reports
+    joked jokes shouted shouts whispered cried sobbed pleaded pleads urged urges vowed vows
+    promised promises denied denies described describes called calls
+    exclaimed exclaims mused muses observed observes suggested suggests agreed agrees
+    countered counters interjected interjects quipped quips laughed screamed yelled
+    commented comments reiterated reiterates recounted recounts repeated repeats
+    """
+)
+
+# Verbs whose passive ("he was told") means someone else spoke.
+PASSIVE_VERBS = words("told asked called warned urged promised")
+
+# Auxiliaries that make those verbs passive.
+PASSIVE_AUX = words("was were been being is are be am get got gets getting")
+
+# Words allowed between a subject and its speech verb ("he has also said").
+AUX_ADV = words(
+    """
+    has have had also later then again once previously repeatedly reportedly allegedly simply
+    only further quickly earlier first initially recently now just would will did does
+    quietly firmly angrily tearfully flatly calmly emotionally softly bluntly
+    """
+)
+
+# Abbreviations whose full stop does not end a sentence.
+ABBREVIATIONS = words(
+    """
+    mr mrs ms dr st jr sr prof gen gov sen rep lt col sgt capt no vs etc inc co corp ltd
+    mt ft jan feb mar apr jun jul aug sep sept oct nov dec u.s a.m p.m
+    """
+)
+
+# Capitalised words that cannot start a speaker's name.
+NOT_SUBJECT_NAMES = words(
+    """
+    the a an in on at when while although during after before but and or if as it this that
+    these those there here what who why how where then so now yet also i we you
+    """
+)
+
+# Whom one "told": kept in the cue ("he told viewers").
+TOLD_OBJECTS = words(
+    """
+    viewers reporters them him her us me listeners readers fans journalists people host
+    interviewer audience
+    """
+)
+
+# Lower-case words allowed inside a Title Case title.
+TITLE_SMALL_WORDS = words("of the a an and in on at to for with from by or vs de la")
+
+# Capitalised words that start sentences or name things rather than people.
+NOT_NAMES = words(
+    """
+    a about after again all also although an and another any april are as at august be
+    because before being both but by can could december did do does during each even every
+    february for friday from had has have he her here hers him his how however i if in into
+    is it its january july june just last let march may me meanwhile monday more most mr mrs
+    ms dr my new next no none nor not november now october of on once one only or other our
+    over per perhaps related saturday says september she since so some still such sunday
+    than that the their them then there these they this those through thursday to today
+    tomorrow tuesday under until up us was watch we wednesday were what when where whether
+    which while who whom whose why will with within without would yesterday yet you your
+    """
+)
+
+# Last words that make a capitalised run a place or an institution, not a person.
+NOT_LAST_NAMES = words(
+    """
+    says said news times post project report department office court county city state
+    university street road avenue ranch creek park house studios studio pictures productions
+    inc ltd company corporation association agency police sheriff church school college
+    festival awards award special exclusive
+    """
+)
+
+# Nouns that name a role and can stand for a person ("the actor said").
+ROLE_NOUNS = words(
+    """
+    actor actress star director producer writer author singer rapper musician artist
+    comedian host presenter anchor journalist reporter editor columnist spokesman
+    spokeswoman spokesperson official minister president senator governor mayor lawyer
+    attorney prosecutor judge sheriff detective investigator officer chief commissioner
+    chairman chairwoman chair executive manager coach player witness victim survivor
+    widow widower mother father son daughter wife husband brother sister armorer armourer
+    cinematographer filmmaker photographer veteran insider source friend doctor expert
+    scientist professor teacher founder ceo owner boss leader candidate councillor
+    councilor secretary ambassador diplomat general colonel captain sergeant constable
+    """
+)

@@ -1,0 +1,454 @@
+"""Finding a quotation in a source's archived text, and finding it again after a correction.
+
+`locate_quote(quote, text)` answers where the words are and how well they match:
+
+1. ``verbatim``: the quote is in the text as it stands (``str.find``);
+2. ``normalized``: it is there once typography is set aside (see `normalize`), or its pieces
+   are, in order, when the quote marks omissions with an ellipsis or replaces words with a
+   bracketed insertion ("[the gun] was in working order");
+3. ``fuzzy``: the closest passage scores at least `FUZZY_THRESHOLD` (rapidfuzz, 0-100) but the
+   words differ: a changed word is never verbatim nor normalised;
+4. ``not_found``; and ``no_text`` when there is no text to look in.
+
+A comma or full stop the quote keeps inside its closing mark may differ from the text's
+("responsible." against "responsible,"): the quote is also tried without trailing ``,.;:``.
+The answer carries a W3C TextQuoteSelector (exact, prefix, suffix) and a position (start,
+end) into the original text. When the words occur more than once, the occurrence nearest to
+``hint`` (the old start offset) wins.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass
+
+from rapidfuzz import fuzz
+
+from .normalize import Normalized, normalize, normalize_cached
+
+__all__ = [
+    "FUZZY_THRESHOLD",
+    "STATES",
+    "Location",
+    "locate_quote",
+    "reanchor",
+]
+
+VERBATIM = "verbatim"
+NORMALIZED = "normalized"
+FUZZY = "fuzzy"
+NOT_FOUND = "not_found"
+NO_TEXT = "no_text"
+STATES = (VERBATIM, NORMALIZED, FUZZY, NOT_FOUND, NO_TEXT)
+
+FUZZY_THRESHOLD = 80.0
+MAX_OCCURRENCES = 1000  # occurrences of one quote considered when choosing by hint/context
+ELLIPSIS_GAP = 400  # most characters an ellipsis may stand for
+BRACKET_GAP = 60  # most characters a bracketed insertion may stand for (plus its own length)
+
+_TRAILING = ",.;:"
+_EDGE_MARKS = '"“”„‟«»'
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a quote was found, as a W3C TextQuoteSelector plus a TextPositionSelector."""
+
+    state: str
+    score: float = 0.0
+    start: int | None = None
+    end: int | None = None
+    exact: str | None = None
+    prefix: str | None = None
+    suffix: str | None = None
+
+    @property
+    def found(self) -> bool:
+        return self.state in (VERBATIM, NORMALIZED, FUZZY)
+
+    def as_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+def _location(state: str, score: float, text: str, start: int, end: int, context: int) -> Location:
+    return Location(
+        state=state,
+        score=round(score, 1),
+        start=start,
+        end=end,
+        exact=text[start:end],
+        prefix=text[max(0, start - context) : start],
+        suffix=text[end : end + context],
+    )
+
+
+def _occurrences(haystack: str, needle: str, limit: int = MAX_OCCURRENCES) -> Iterator[int]:
+    i = haystack.find(needle)
+    n = 0
+    while i != -1 and n < limit:
+        yield i
+        n += 1
+        i = haystack.find(needle, i + 1)
+
+
+def _is_word_char(c: str) -> bool:
+    return c.isalnum()
+
+
+def _at_word_bounds(haystack: str, s: int, e: int) -> bool:
+    """True when the span does not cut a word in two at either end."""
+    left_ok = s == 0 or not (_is_word_char(haystack[s - 1]) and _is_word_char(haystack[s]))
+    right_ok = e >= len(haystack) or not (
+        _is_word_char(haystack[e - 1]) and _is_word_char(haystack[e])
+    )
+    return left_ok and right_ok
+
+
+def _pick(spans: list[tuple[int, int]], hint: int | None) -> tuple[int, int]:
+    """The first of several (start, end) spans, or the one nearest the hint."""
+    if hint is None:
+        return spans[0]
+    return min(spans, key=lambda se: (abs(se[0] - hint), se[0]))
+
+
+def _quote_variants(quote: str) -> list[str]:
+    """The quote as given, then without the punctuation its closing mark kept."""
+    q = quote.strip()
+    if len(q) >= 2 and q[0] in _EDGE_MARKS:
+        q = q[1:].lstrip()
+    if len(q) >= 2 and q[-1] in _EDGE_MARKS:
+        q = q[:-1].rstrip()
+    out = [q] if q else []
+    if q.endswith(("...", "…")):
+        return out  # an ellipsis at the end marks omitted words, not punctuation
+    trimmed = q.rstrip(_TRAILING + " ")
+    if trimmed and trimmed != q:
+        out.append(trimmed)
+    return out
+
+
+def _find_plain(
+    haystack: str, needle: str, hint: int | None, to_hay: Normalized | None
+) -> tuple[int, int] | None:
+    """All occurrences of ``needle``; the chosen one as a span of the original text."""
+    spans: list[tuple[int, int]] = []
+    whole: list[tuple[int, int]] = []
+    for i in _occurrences(haystack, needle):
+        s, e = i, i + len(needle)
+        span = to_hay.span_to_original(s, e) if to_hay is not None else (s, e)
+        spans.append(span)
+        if _at_word_bounds(haystack, s, e):
+            whole.append(span)
+    if not spans:
+        return None
+    return _pick(whole or spans, hint)
+
+
+# --- ellipses and brackets ---------------------------------------------------------------
+
+_BRACKET = re.compile(r"\[([^\[\]]{0,120})\]")
+_BRACKET_ELLIPSIS = re.compile(r"\[\s*(?:\.\s*){3}\]|\[\s*…\s*\]|\(\s*(?:\.\s*){3}\)")
+
+
+@dataclass(frozen=True)
+class _Piece:
+    text: str  # normalised words to find ("" for a gap only)
+    gap_before: int  # most characters allowed between the previous piece and this one
+    gap_words_before: int  # for a bracket at the start: how many words it stands for
+
+
+def _pieces(norm_quote: str) -> list[_Piece] | None:
+    """Split a normalised quote at its ellipses and bracketed insertions, or None."""
+    q = _BRACKET_ELLIPSIS.sub("...", norm_quote)
+    if "..." not in q and "[" not in q:
+        return None
+    tokens: list[tuple[str, str]] = []  # ("text", s) / ("ellipsis", "") / ("bracket", content)
+    pos = 0
+    for m in re.finditer(r"\.\.\.|\[([^\[\]]{0,120})\]", q):
+        if m.start() > pos:
+            tokens.append(("text", q[pos : m.start()]))
+        if m.group() == "...":
+            tokens.append(("ellipsis", ""))
+        else:
+            tokens.append(("bracket", m.group(1) or ""))
+        pos = m.end()
+    if pos < len(q):
+        tokens.append(("text", q[pos:]))
+    pieces: list[_Piece] = []
+    gap = 0
+    lead_words = 0
+    for kind, value in tokens:
+        if kind == "text":
+            t = value.strip()
+            if not t:
+                continue
+            pieces.append(_Piece(t, gap if pieces else 0, lead_words if not pieces else 0))
+            gap = 0
+        elif kind == "ellipsis":
+            gap += ELLIPSIS_GAP
+        else:
+            gap += BRACKET_GAP + len(value)
+            if not pieces:
+                lead_words += max(1, len(value.split()))
+    if not pieces:
+        return None
+    # a bracket at the very end stands for words after the last piece
+    trail_words = 0
+    if tokens and tokens[-1][0] == "bracket":
+        trail_words = max(1, len(tokens[-1][1].split()))
+    pieces.append(_Piece("", 0, trail_words))
+    return pieces
+
+
+_WORDS_BACK = '(?:[^\\s.!?;:"]+\\s*){1,%d}$'
+_WORDS_FORWARD = '^\\s*(?:[^\\s.!?;:"]+\\s*){1,%d}'
+
+
+def _match_pieces(norm: str, pieces: list[_Piece], hint_norm: int | None) -> tuple[int, int] | None:
+    """Find every piece in order within its gap; the span from the first to the last."""
+    first = pieces[0]
+    body = pieces[:-1]
+    trail_words = pieces[-1].gap_words_before
+    found: list[tuple[int, int]] = []
+    for s0 in _occurrences(norm, first.text):
+        end = s0 + len(first.text)
+        ok = True
+        for p in body[1:]:
+            j = norm.find(p.text, end, end + p.gap_before + len(p.text) + 1)
+            if j == -1:
+                ok = False
+                break
+            end = j + len(p.text)
+        if not ok:
+            continue
+        s = s0
+        if first.gap_words_before:
+            m = re.search(_WORDS_BACK % first.gap_words_before, norm[max(0, s0 - 80) : s0])
+            if m:
+                s = s0 - (len(m.group()))
+        if trail_words:
+            m = re.match(_WORDS_FORWARD % trail_words, norm[end : end + 80])
+            if m:
+                end += len(m.group().rstrip())
+        found.append((s, end))
+        if hint_norm is None:
+            break
+    if not found:
+        return None
+    return _pick(found, hint_norm)
+
+
+# --- fuzzy ---------------------------------------------------------------------------------
+
+
+def _snap(norm: str, s: int, e: int) -> tuple[int, int]:
+    """Widen a span to whole words and trim the spaces at its ends."""
+    while s > 0 and s < len(norm) and norm[s - 1].isalnum() and norm[s].isalnum():
+        s -= 1
+    while e < len(norm) and e > 0 and norm[e - 1].isalnum() and norm[e].isalnum():
+        e += 1
+    while s < e and norm[s] == " ":
+        s += 1
+    while e > s and norm[e - 1] == " ":
+        e -= 1
+    return s, e
+
+
+def _fuzzy(
+    norm_quote: str, norm: str, hint_norm: int | None, threshold: float
+) -> tuple[float, int, int] | None:
+    q = norm_quote
+    if not q or not norm:
+        return None
+    if len(q) > len(norm):
+        score = fuzz.ratio(q, norm)
+        return (score, 0, len(norm)) if score >= threshold else None
+    best = fuzz.partial_ratio_alignment(q, norm, score_cutoff=threshold)
+    if best is None:
+        return None
+    result = (best.score, best.dest_start, best.dest_end)
+    if hint_norm is not None and abs(best.dest_start - hint_norm) > len(q):
+        # another passage near the old position may do as well: prefer it
+        lo = max(0, hint_norm - len(q) - 200)
+        hi = min(len(norm), hint_norm + 2 * len(q) + 200)
+        near = fuzz.partial_ratio_alignment(q, norm[lo:hi], score_cutoff=threshold)
+        if near is not None and near.score >= best.score - 0.5:
+            result = (near.score, lo + near.dest_start, lo + near.dest_end)
+    score, s, e = result
+    s, e = _snap(norm, s, e)
+    return score, s, e
+
+
+def _fuzzy_text(norm_quote: str) -> str:
+    """The quote as fuzzy matching sees it: ellipses and bracketed words taken out."""
+    q = _BRACKET.sub(" ", _BRACKET_ELLIPSIS.sub(" ", norm_quote))
+    q = q.replace("...", " ")
+    return re.sub(r" {2,}", " ", q).strip()
+
+
+# --- public API ----------------------------------------------------------------------------
+
+
+def locate_quote(
+    quote: str,
+    text: str | None,
+    *,
+    context: int = 32,
+    hint: int | None = None,
+    threshold: float = FUZZY_THRESHOLD,
+) -> Location:
+    """Locate ``quote`` in ``text``: verbatim, after normalisation, fuzzily, or not at all."""
+    if text is None or not text.strip():
+        return Location(NO_TEXT)
+    variants = _quote_variants(quote or "")
+    if not variants:
+        return Location(NOT_FOUND)
+    # 1. verbatim
+    for v in variants:
+        span = _find_plain(text, v, hint, None)
+        if span is not None:
+            return _location(VERBATIM, 100.0, text, span[0], span[1], context)
+    # 2. after normalisation
+    nt = normalize_cached(text) if len(text) > 2000 else normalize(text)
+    norm = nt.text
+    hint_norm = _to_norm(nt, hint)
+    norm_variants = []
+    for v in variants:
+        nq = normalize(v).text.strip()
+        if nq and nq not in norm_variants:
+            norm_variants.append(nq)
+    for nq in norm_variants:
+        span = _find_plain(norm, nq, hint, nt)
+        if span is not None:
+            return _location(NORMALIZED, 100.0, text, span[0], span[1], context)
+    # 3. pieces around ellipses and bracketed insertions
+    for nq in norm_variants:
+        pieces = _pieces(nq)
+        if pieces is None:
+            continue
+        found = _match_pieces(norm, pieces, hint_norm)
+        if found is not None:
+            s, e = nt.span_to_original(*found)
+            return _location(NORMALIZED, 100.0, text, s, e, context)
+    # 4. fuzzy
+    fq = _fuzzy_text(norm_variants[0]) if norm_variants else ""
+    fz = _fuzzy(fq, norm, hint_norm, threshold)
+    if fz is None:
+        return Location(NOT_FOUND)
+    score, s, e = fz
+    if e <= s:
+        return Location(NOT_FOUND)
+    os_, oe = nt.span_to_original(s, e)
+    # a fuzzy match is never as good as an exact one, whatever the rounding
+    return _location(FUZZY, min(score, 99.9), text, os_, oe, context)
+
+
+def _to_norm(nt: Normalized, pos: int | None) -> int | None:
+    """Approximate normalised offset of an original offset (for hints only)."""
+    if pos is None:
+        return None
+    # orig_starts is sorted: find the segment holding pos
+    from bisect import bisect_right
+
+    k = bisect_right(nt.orig_starts, pos) - 1
+    if k < 0:
+        return 0
+    base = nt.norm_starts[k]
+    if nt.identity[k]:
+        return base + (pos - nt.orig_starts[k])
+    return base
+
+
+def _common_suffix(a: str, b: str) -> int:
+    n = 0
+    for x, y in zip(reversed(a), reversed(b), strict=False):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
+def _common_prefix(a: str, b: str) -> int:
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
+def reanchor(
+    *,
+    exact: str,
+    prefix: str,
+    suffix: str,
+    start: int | None,
+    new_text: str | None,
+    context: int = 32,
+    threshold: float = FUZZY_THRESHOLD,
+) -> Location:
+    """Find a stored anchor (exact, prefix, suffix, old start) again in a new snapshot.
+
+    Several occurrences of ``exact`` are told apart by how much of the stored prefix and
+    suffix they agree with, then by nearness to the old start. If the words are gone, a fuzzy
+    match is tried, and below the threshold the anchor is not found.
+    """
+    if new_text is None or not new_text.strip():
+        return Location(NO_TEXT)
+    if not exact or not exact.strip():
+        return Location(NOT_FOUND)
+    prefix = prefix or ""
+    suffix = suffix or ""
+    occ = list(_occurrences(new_text, exact))
+    if occ:
+        best = _best_by_context(occ, lambda i: (i, i + len(exact)), new_text, prefix, suffix, start)
+        return _location(VERBATIM, 100.0, new_text, best[0], best[1], context)
+    nt = normalize_cached(new_text) if len(new_text) > 2000 else normalize(new_text)
+    nq = normalize(exact).text.strip()
+    if nq:
+        nocc = list(_occurrences(nt.text, nq))
+        if nocc:
+            best = _best_by_context(
+                nocc,
+                lambda i: nt.span_to_original(i, i + len(nq)),
+                new_text,
+                prefix,
+                suffix,
+                start,
+            )
+            return _location(NORMALIZED, 100.0, new_text, best[0], best[1], context)
+    loc = locate_quote(exact, new_text, context=context, hint=start, threshold=threshold)
+    if loc.state == FUZZY:
+        return loc
+    if loc.state in (VERBATIM, NORMALIZED):
+        return loc
+    return Location(NOT_FOUND)
+
+
+def _best_by_context(
+    occ: list[int],
+    to_span,  # type: ignore[no-untyped-def]
+    text: str,
+    prefix: str,
+    suffix: str,
+    start: int | None,
+) -> tuple[int, int]:
+    np_ = normalize(prefix).text
+    ns_ = normalize(suffix).text
+    best: tuple[tuple[int, int], tuple[int, int]] | None = None
+    for i in occ:
+        s, e = to_span(i)
+        before = normalize(text[max(0, s - len(prefix) - 8) : s]).text
+        after = normalize(text[e : e + len(suffix) + 8]).text
+        agreement = 0
+        if np_:
+            agreement += _common_suffix(np_, before)
+        if ns_:
+            agreement += _common_prefix(ns_, after)
+        distance = abs(s - start) if start is not None else 0
+        key = (-agreement, distance)
+        if best is None or key < best[0]:
+            best = (key, (s, e))
+    assert best is not None
+    return best[1]

@@ -1,0 +1,303 @@
+"""Typographic normalisation with a map back to the original offsets.
+
+`normalize(text)` makes equal what typography changes and nothing else:
+
+* every double quote mark (straight, curly, low-9, guillemets, double prime) becomes ``"``;
+  every single quote mark, apostrophe, prime and backtick becomes ``'``;
+* ``…`` and ``...`` (and ``. . .``) become ``...``, without the spaces around them;
+* dashes and hyphens (‐ ‑ ‒ – — ― − -), runs of them and the spaces around them become ``-``;
+* runs of whitespace (any Unicode space, non-breaking ones, tabs, newlines) become one space;
+* zero-width characters and soft hyphens disappear;
+* everything else goes through Unicode NFKC (compatibility forms: ligatures, full-width
+  letters, composed accents).
+
+Case and words are never changed. The result keeps, for every stretch of normalised text, the
+stretch of original text it came from, so a span found in the normalised text maps back to the
+original (`Normalized.span_to_original`). The pass is linear and only touches the characters
+that change: plain ASCII runs are copied in one slice.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+__all__ = [
+    "DASHES",
+    "DOUBLE_QUOTES",
+    "SINGLE_QUOTES",
+    "Normalized",
+    "normalize",
+    "normalize_simple",
+]
+
+DOUBLE_QUOTES = '"“”„‟″‶«»〝〞〟＂'
+SINGLE_QUOTES = "'‘’‚‛′‵‹›`´＇"
+DASHES = "-‐‑‒–—―−⁃﹘﹣－"
+_ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+_COMBINING = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
+
+_NON_ASCII_DASHES = DASHES.replace("-", "")
+_ALL_QUOTES = DOUBLE_QUOTES + SINGLE_QUOTES
+
+# Positions worth looking at: whitespace other than a single ASCII space, quote marks, dashes,
+# dots, and anything non-ASCII. A pure character class, so the regex engine skips plain text
+# at C speed; double ASCII spaces get their own alternative only when the text has any.
+# (The ASCII ' and " are already in normal form: they need no stop.)
+_TRIGGER_CLASS = r"[\t\n\r\x0b\x0c\x1c-\x1f`\-.\x80-\U0010ffff]"
+_TRIGGER = re.compile(_TRIGGER_CLASS)
+_TRIGGER_WITH_SPACES = re.compile(rf"{_TRIGGER_CLASS}|  +")
+_WS_RUN = re.compile(r"\s+")
+_DASH_RUN = re.compile(rf"[{re.escape(DASHES)}](?:\s*[{re.escape(DASHES)}])*")
+_ELLIPSIS = re.compile(r"…|\.\.\.|\. \. \.")
+_COMBINING_RUN = re.compile(rf"[{_COMBINING}]+")
+_OTHER_RUN = re.compile(
+    rf"[^\x00-\x7f\s{_ZERO_WIDTH}{_COMBINING}{re.escape(_ALL_QUOTES)}"
+    rf"{re.escape(_NON_ASCII_DASHES)}…«»‹›]+"
+)
+_ZW_RUN = re.compile(rf"[{_ZERO_WIDTH}]+")
+_COMBINING_SET = frozenset(
+    chr(c)
+    for lo, hi in ((0x300, 0x36F), (0x1AB0, 0x1AFF), (0x1DC0, 0x1DFF), (0x20D0, 0x20FF))
+    for c in range(lo, hi + 1)
+) | frozenset(chr(c) for c in range(0xFE20, 0xFE30))
+_DQ_SET = frozenset(DOUBLE_QUOTES)
+_SQ_SET = frozenset(SINGLE_QUOTES)
+_DASH_SET = frozenset(DASHES)
+_ZW_SET = frozenset(_ZERO_WIDTH)
+_DOTS = ("...", ". . .")
+
+_DQ_TABLE = {ord(c): '"' for c in DOUBLE_QUOTES}
+_SQ_TABLE = {ord(c): "'" for c in SINGLE_QUOTES}
+_DASH_TABLE = {ord(c): "-" for c in DASHES}
+_FIX_TABLE = {**_DQ_TABLE, **_SQ_TABLE, **_DASH_TABLE}
+
+
+@lru_cache(maxsize=4096)
+def _nfkc(s: str) -> str:
+    out = unicodedata.normalize("NFKC", s)
+    # NFKC turns some marks into others (″ into two primes, … into dots): settle them here.
+    out = out.translate(_FIX_TABLE)
+    for z in _ZERO_WIDTH:
+        out = out.replace(z, "")
+    return re.sub(r"\s+", " ", out)
+
+
+@dataclass(frozen=True, slots=True)
+class Normalized:
+    """A normalised text and the map back to the original.
+
+    The map is a list of segments. Segment ``k`` starts at normalised offset ``norm_starts[k]``
+    and came from ``original[orig_starts[k]:orig_ends[k]]``; an identity segment maps
+    character for character, a replaced segment maps every one of its characters to the whole
+    original stretch.
+    """
+
+    original: str
+    text: str
+    norm_starts: tuple[int, ...] = field(repr=False)
+    orig_starts: tuple[int, ...] = field(repr=False)
+    orig_ends: tuple[int, ...] = field(repr=False)
+    identity: tuple[bool, ...] = field(repr=False)
+
+    def _segment(self, i: int) -> int:
+        return bisect_right(self.norm_starts, i) - 1
+
+    def start_to_original(self, i: int) -> int:
+        """Original offset where normalised character ``i`` starts."""
+        if i >= len(self.text):
+            return len(self.original)
+        k = self._segment(max(i, 0))
+        if self.identity[k]:
+            return self.orig_starts[k] + (i - self.norm_starts[k])
+        return self.orig_starts[k]
+
+    def end_to_original(self, i: int) -> int:
+        """Original offset where normalised character ``i`` ends (exclusive)."""
+        if i >= len(self.text):
+            return len(self.original)
+        k = self._segment(max(i, 0))
+        if self.identity[k]:
+            return self.orig_starts[k] + (i - self.norm_starts[k]) + 1
+        return self.orig_ends[k]
+
+    def span_to_original(self, start: int, end: int) -> tuple[int, int]:
+        """Map the normalised span ``[start, end)`` to the original text's span."""
+        start = max(0, min(start, len(self.text)))
+        end = max(start, min(end, len(self.text)))
+        if end == start:
+            p = self.start_to_original(start)
+            return p, p
+        return self.start_to_original(start), self.end_to_original(end - 1)
+
+
+class _Builder:
+    """Accumulates normalised parts and the segment map in one left-to-right pass."""
+
+    __slots__ = (
+        "identity",
+        "norm_starts",
+        "npos",
+        "orig_ends",
+        "orig_starts",
+        "parts",
+        "pos",
+        "text",
+    )
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.parts: list[str] = []
+        self.norm_starts: list[int] = []
+        self.orig_starts: list[int] = []
+        self.orig_ends: list[int] = []
+        self.identity: list[bool] = []
+        self.pos = 0  # original offset consumed so far
+        self.npos = 0  # normalised length so far
+
+    def _segment(self, rep: str, s: int, e: int, same: bool) -> None:
+        self.parts.append(rep)
+        self.norm_starts.append(self.npos)
+        self.orig_starts.append(s)
+        self.orig_ends.append(e)
+        self.identity.append(same)
+        self.npos += len(rep)
+
+    def flush(self, upto: int) -> None:
+        """Copy the untouched original text up to ``upto``."""
+        if upto > self.pos:
+            self._segment(self.text[self.pos : upto], self.pos, upto, True)
+            self.pos = upto
+
+    def replace(self, s: int, e: int, rep: str, core: tuple[int, int] | None = None) -> None:
+        """Replace original ``[s, e)`` by ``rep``; its characters map to ``core`` (or s..e)."""
+        self.flush(s)
+        if rep:
+            if rep == self.text[s:e]:
+                self._segment(rep, s, e, True)
+            else:
+                cs, ce = core if core is not None else (s, e)
+                self._segment(rep, cs, ce, False)
+        self.pos = e
+
+    def result(self) -> Normalized:
+        self.flush(len(self.text))
+        if not self.norm_starts:
+            self._segment("", 0, len(self.text), False)
+        return Normalized(
+            original=self.text,
+            text="".join(self.parts),
+            norm_starts=tuple(self.norm_starts),
+            orig_starts=tuple(self.orig_starts),
+            orig_ends=tuple(self.orig_ends),
+            identity=tuple(self.identity),
+        )
+
+
+def _space_before(text: str, i: int, floor: int) -> int:
+    """Start of the whitespace run that ends at ``i`` (not before ``floor``)."""
+    k = i
+    while k > floor and text[k - 1].isspace():
+        k -= 1
+    return k
+
+
+def _space_after(text: str, i: int) -> int:
+    m = _WS_RUN.match(text, i)
+    return m.end() if m else i
+
+
+def _mark_with_spaces(b: _Builder, text: str, i: int, j: int, rep: str) -> None:
+    """Replace the mark ``[i, j)`` and the spaces around it by ``rep``."""
+    s = _space_before(text, i, b.pos)
+    e = _space_after(text, j)
+    b.replace(s, e, rep, (i, j))
+
+
+def normalize(text: str) -> Normalized:
+    """Normalise ``text`` typographically (see the module docstring), keeping the offset map."""
+    b = _Builder(text)
+    trigger = _TRIGGER_WITH_SPACES if "  " in text else _TRIGGER
+    n = len(text)
+    for m in trigger.finditer(text):
+        i = m.start()
+        if i < b.pos:
+            continue  # already consumed by a previous replacement
+        c = text[i]
+        if c.isspace():
+            j = _space_after(text, i)
+            nxt = text[j] if j < n else ""
+            if (
+                nxt in _DASH_SET
+                or nxt == "…"
+                or nxt in "»›"
+                or text.startswith(("...", ". . ."), j)
+            ):
+                continue  # the mark that follows takes these spaces with it
+            s = _space_before(text, i, b.pos)
+            b.replace(s, j, " ")
+        elif c in _DASH_SET:
+            j = _DASH_RUN.match(text, i).end()  # type: ignore[union-attr]
+            if c == "-" and j == i + 1:
+                before = text[i - 1] if i > 0 else ""
+                after = text[j] if j < n else ""
+                if before and after and not before.isspace() and not after.isspace():
+                    continue  # a plain hyphen inside a word: nothing to change
+            _mark_with_spaces(b, text, i, j, "-")
+        elif c == "." or c == "…":
+            em = _ELLIPSIS.match(text, i)
+            if em is None:
+                continue
+            _mark_with_spaces(b, text, i, em.end(), "...")
+        elif c in _DQ_SET:
+            if c in "«":
+                b.replace(i, _space_after(text, i + 1), '"', (i, i + 1))
+            elif c in "»":
+                b.replace(_space_before(text, i, b.pos), i + 1, '"', (i, i + 1))
+            else:
+                b.replace(i, i + 1, '"')
+        elif c in _SQ_SET:
+            if c == "‹":
+                b.replace(i, _space_after(text, i + 1), "'", (i, i + 1))
+            elif c == "›":
+                b.replace(_space_before(text, i, b.pos), i + 1, "'", (i, i + 1))
+            else:
+                b.replace(i, i + 1, "'")
+        elif c in _ZW_SET:
+            b.replace(i, _ZW_RUN.match(text, i).end(), "")  # type: ignore[union-attr]
+        elif c in _COMBINING_SET:
+            # a base character and its combining marks are normalised together
+            s = i - 1 if i - 1 >= b.pos else i
+            e = _COMBINING_RUN.match(text, i).end()  # type: ignore[union-attr]
+            b.replace(s, e, _nfkc(text[s:e]))
+        elif c > "\x7f":
+            om = _OTHER_RUN.match(text, i)
+            if om is None:
+                b.replace(i, i + 1, _nfkc(c))
+                continue
+            e = om.end()
+            if e < n and text[e] in _COMBINING_SET:
+                e -= 1  # the last base character goes with its combining marks
+            if e <= i:
+                continue
+            run = text[i:e]
+            if _nfkc(run) == run:
+                continue  # unchanged: copied with the next flush
+            for k in range(i, e):
+                b.replace(k, k + 1, _nfkc(text[k]))
+        # any other trigger (a lone ASCII control character) is left as it is
+    return b.result()
+
+
+@lru_cache(maxsize=16)
+def normalize_cached(text: str) -> Normalized:
+    """`normalize` with a small cache, for callers that locate many quotes in one text."""
+    return normalize(text)
+
+
+def normalize_simple(text: str) -> str:
+    """The normalised text alone, stripped of leading and trailing spaces."""
+    return normalize(text).text.strip()

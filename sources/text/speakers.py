@@ -1,0 +1,341 @@
+"""Known speakers: matching a name, and finding (mis)spelled mentions of them in a text.
+
+A name matches a known speaker exactly (case-insensitively, through the speaker's name or one
+of its aliases) or fuzzily: same number of words, every word equal or within a small edit
+distance (transpositions count as one edit) with the same first letter. A fuzzy match is a
+misspelling ("Haylna Hutchins", "Halyna Hitchins" for Halyna Hutchins) and is flagged so.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz
+from rapidfuzz.distance import OSA
+
+from .lexicon import NOT_LAST_NAMES, NOT_NAMES, ROLE_NOUNS
+
+__all__ = [
+    "KnownSpeaker",
+    "NameMention",
+    "SpeakerIndex",
+    "SpeakerMatch",
+    "find_name_mentions",
+    "guess_person_mentions",
+    "match_speaker",
+    "name_key",
+]
+
+
+@dataclass(frozen=True)
+class KnownSpeaker:
+    """A speaker the caller knows about: a person or an organisation."""
+
+    id: str
+    name: str
+    aliases: Sequence[str] = ()
+    kind: str = "person"  # "person" or "organization"
+
+    @property
+    def is_person(self) -> bool:
+        return self.kind != "organization"
+
+
+@dataclass(frozen=True)
+class SpeakerMatch:
+    """How a name matched a known speaker."""
+
+    speaker_id: str
+    name: str  # the speaker's canonical name
+    matched: str  # the name or alias it matched
+    score: float  # 0-100; 100 for an exact (case-insensitive) match
+    misspelled: bool
+
+
+@dataclass(frozen=True)
+class NameMention:
+    """A mention of a speaker in a text: ``text[start:end]``."""
+
+    start: int
+    end: int
+    text: str
+    speaker_id: str | None  # None for a guessed person who is not a known speaker
+    name: str  # canonical (known speaker) or guessed display name
+    score: float
+    misspelled: bool
+    is_person: bool = True
+
+
+_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "ʼ": "'"})
+_HYPHENS = re.compile(r"[\-‐‑‒–—―]+")
+_SPACES = re.compile(r"\s+")
+
+
+def name_key(name: str) -> str:
+    """Comparison key for a name: NFKC, case-folded, hyphens as spaces, single spaces."""
+    s = unicodedata.normalize("NFKC", name).translate(_APOSTROPHES)
+    s = _HYPHENS.sub(" ", s)
+    s = _SPACES.sub(" ", s).strip(" .,'")
+    return s.casefold()
+
+
+def _allowed_edits(token: str) -> int:
+    n = len(token)
+    if n >= 9:
+        return 2
+    if n >= 5:
+        return 1
+    return 0
+
+
+@dataclass(frozen=True)
+class _Alias:
+    key: str
+    tokens: tuple[str, ...]
+    speaker: KnownSpeaker
+    text: str
+
+
+# A capitalised word: an upper-case letter then letters, digits, hyphens, apostrophes.
+_UPPER = "A-ZÀ-ÖØ-ÞĀ-ſΑ-ΩА-Я"
+_TOKEN = rf"[{_UPPER}][\w'’\-]*"
+_CAP_RUN = re.compile(rf"(?<![\w@#/]){_TOKEN}(?:[ \u00a0]{_TOKEN}){{0,7}}")
+_TOKEN_RE = re.compile(r"[^\s]+")
+_POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
+
+
+@dataclass
+class SpeakerIndex:
+    """Known speakers indexed for exact and fuzzy name lookups (build once, use many times)."""
+
+    speakers: Sequence[KnownSpeaker]
+    min_fuzzy_score: float = 80.0
+    _exact: dict[str, _Alias] = field(init=False, repr=False)
+    _by_len: dict[int, list[_Alias]] = field(init=False, repr=False)
+    _memo: dict[str, SpeakerMatch | None] = field(init=False, repr=False)
+    _ids: dict[str, KnownSpeaker] = field(init=False, repr=False)
+    max_tokens: int = field(init=False)
+
+    def __post_init__(self) -> None:
+        self._exact = {}
+        self._by_len = {}
+        self._memo = {}
+        self._ids = {}
+        self.max_tokens = 1
+        for sp in self.speakers:
+            self._ids.setdefault(sp.id, sp)
+            for text in (sp.name, *sp.aliases):
+                key = name_key(text)
+                if not key:
+                    continue
+                alias = _Alias(key, tuple(key.split()), sp, text)
+                # the first speaker to claim an alias keeps it (names before aliases)
+                self._exact.setdefault(key, alias)
+                self._by_len.setdefault(len(alias.tokens), []).append(alias)
+                self.max_tokens = max(self.max_tokens, len(alias.tokens), len(text.split()))
+
+    def __bool__(self) -> bool:
+        return bool(self.speakers)
+
+    def by_id(self, speaker_id: str) -> KnownSpeaker | None:
+        return self._ids.get(speaker_id)
+
+    def match(self, name: str) -> SpeakerMatch | None:
+        """Match one name (a whole string) against the known speakers."""
+        key = name_key(name)
+        if not key:
+            return None
+        if key in self._memo:
+            return self._memo[key]
+        result = self._match_key(key)
+        if len(self._memo) < 200_000:
+            self._memo[key] = result
+        return result
+
+    def _match_key(self, key: str) -> SpeakerMatch | None:
+        alias = self._exact.get(key)
+        if alias is not None:
+            sp = alias.speaker
+            return SpeakerMatch(sp.id, sp.name, alias.text, 100.0, False)
+        tokens = key.split()
+        best: tuple[float, _Alias] | None = None
+        for alias in self._by_len.get(len(tokens), ()):
+            if not self._tokens_close(tokens, alias.tokens):
+                continue
+            score = fuzz.ratio(key, alias.key)
+            if score >= self.min_fuzzy_score and (best is None or score > best[0]):
+                best = (score, alias)
+        if best is None:
+            return None
+        score, alias = best
+        sp = alias.speaker
+        return SpeakerMatch(sp.id, sp.name, alias.text, round(min(score, 99.0), 1), True)
+
+    @staticmethod
+    def _tokens_close(tokens: Sequence[str], target: Sequence[str]) -> bool:
+        total = 0
+        exact = 0
+        for a, b in zip(tokens, target, strict=True):
+            if a == b:
+                exact += 1
+                continue
+            if a[:1] != b[:1]:
+                return False
+            allowed = min(_allowed_edits(a), _allowed_edits(b))
+            if allowed == 0:
+                return False
+            d = OSA.distance(a, b, score_cutoff=allowed)
+            if d > allowed:
+                return False
+            total += d
+        if total == 0:
+            return True
+        if len(tokens) == 1:
+            # a lone word is only a misspelling when long enough and one edit away
+            return len(tokens[0]) >= 6 and total <= 1
+        return exact >= 1 or total <= 2
+
+    def mentions(self, text: str) -> list[NameMention]:
+        """Every mention of a known speaker in ``text``, exact or misspelled, in order."""
+        if not self.speakers or not text:
+            return []
+        out: list[NameMention] = []
+        for run in _CAP_RUN.finditer(text):
+            tokens = _run_tokens(run.group(), run.start())
+            i = 0
+            while i < len(tokens):
+                found = False
+                top = min(len(tokens) - i, self.max_tokens)
+                for size in range(top, 0, -1):
+                    window = tokens[i : i + size]
+                    if any(t[3] for t in window[:-1]):
+                        continue  # a possessive ends a name
+                    s, e = window[0][0], window[-1][1]
+                    m = self.match(text[s:e])
+                    if m is None:
+                        continue
+                    sp = self.by_id(m.speaker_id)
+                    out.append(
+                        NameMention(
+                            s,
+                            e,
+                            text[s:e],
+                            m.speaker_id,
+                            m.name,
+                            m.score,
+                            m.misspelled,
+                            sp.is_person if sp else True,
+                        )
+                    )
+                    i += size
+                    found = True
+                    break
+                if not found:
+                    i += 1
+        return out
+
+
+def _run_tokens(run: str, offset: int) -> list[tuple[int, int, str, bool]]:
+    """Tokens of a capitalised run: (start, end, text, possessive), possessives trimmed."""
+    out: list[tuple[int, int, str, bool]] = []
+    for t in _TOKEN_RE.finditer(run):
+        word = t.group()
+        s = offset + t.start()
+        pm = _POSSESSIVE.search(word)
+        possessive = pm is not None and pm.start() > 0
+        if possessive:
+            word = word[: pm.start()]  # type: ignore[union-attr]
+        word = word.rstrip("-'’")
+        if not word or not word[0].isupper():
+            break
+        out.append((s, s + len(word), word, possessive))
+    return out
+
+
+def match_speaker(
+    name: str, speakers: Sequence[KnownSpeaker] | SpeakerIndex
+) -> SpeakerMatch | None:
+    """Match ``name`` to a known speaker by name, alias, or as a misspelling of one."""
+    index = speakers if isinstance(speakers, SpeakerIndex) else SpeakerIndex(speakers)
+    found = index.match(name)
+    key = name_key(name)
+    if found is None and key.startswith("the "):
+        found = index.match(key[4:])
+    return found
+
+
+def find_name_mentions(
+    text: str, speakers: Sequence[KnownSpeaker] | SpeakerIndex
+) -> list[NameMention]:
+    """Find mentions of known speakers in ``text`` (misspellings flagged), with offsets."""
+    index = speakers if isinstance(speakers, SpeakerIndex) else SpeakerIndex(speakers)
+    return index.mentions(text)
+
+
+# Capitalised words that start sentences or name things rather than people.
+_HONORIFIC = re.compile(r"^(?:Mr|Mrs|Ms|Miss|Dr|Sir|Dame|Lady|Lord|Prof)\.?$")
+
+
+def guess_person_mentions(text: str) -> list[NameMention]:
+    """Guess people's names without a list: "Firstname Lastname", then their short forms.
+
+    A run of two or three capitalised words whose first word is not a common sentence opener
+    is taken for a person; a later lone word equal to that person's first or last name is a
+    mention of the same person. Crude, and only used when no known speakers are given.
+    """
+    out: list[NameMention] = []
+    people: dict[str, str] = {}  # short form (key) -> display name
+    for run in _CAP_RUN.finditer(text):
+        tokens = _run_tokens(run.group(), run.start())
+        while tokens and (
+            tokens[0][2].casefold() in NOT_NAMES
+            or tokens[0][2].casefold() in ROLE_NOUNS
+            or _HONORIFIC.match(tokens[0][2])
+            or len(tokens[0][2]) < 2
+        ):
+            tokens = tokens[1:]
+        i = 0
+        while i < len(tokens):
+            size = 0
+            for n in (3, 2):
+                window = tokens[i : i + n]
+                if len(window) < n or any(t[3] for t in window[:-1]):
+                    continue
+                words = [t[2] for t in window]
+                if any(w.isupper() and len(w) > 1 for w in words):
+                    continue
+                if words[-1].casefold() in NOT_LAST_NAMES or words[0].casefold() in NOT_NAMES:
+                    continue
+                size = n
+                break
+            if size:
+                window = tokens[i : i + size]
+                s, e = window[0][0], window[-1][1]
+                display = " ".join(t[2] for t in window)
+                display = people.get(name_key(display), display)
+                for part in (window[0][2], window[-1][2]):
+                    people.setdefault(name_key(part), display)
+                people.setdefault(name_key(display), display)
+                out.append(NameMention(s, e, text[s:e], None, display, 100.0, False))
+                i += size
+                continue
+            t = tokens[i]
+            display = people.get(name_key(t[2]))
+            if display is not None:
+                out.append(NameMention(t[0], t[1], t[2], None, display, 100.0, False))
+            i += 1
+    return out
+
+
+def unique_speakers(speakers: Iterable[KnownSpeaker]) -> list[KnownSpeaker]:
+    """The speakers with duplicate ids dropped (first kept)."""
+    seen: set[str] = set()
+    out = []
+    for sp in speakers:
+        if sp.id not in seen:
+            seen.add(sp.id)
+            out.append(sp)
+    return out
