@@ -67,10 +67,12 @@ def test_stale_handles_and_postmaster_pid_of_killed_processes_are_pruned(tmp_pat
     dead.wait()
     (tmp_path / ".handle_pids.json").write_text(json.dumps([os.getpid(), dead.pid]))
     (tmp_path / "postmaster.pid").write_text(f"{dead.pid}\n{tmp_path}\n")
+    (tmp_path / ".s.PGSQL.5432.lock").write_text(f"{dead.pid}\n{tmp_path}\n")
     removed = prune_stale_state(tmp_path)
     assert removed == [dead.pid]
     assert json.loads((tmp_path / ".handle_pids.json").read_text()) == [os.getpid()]
     assert not (tmp_path / "postmaster.pid").exists()
+    assert not (tmp_path / ".s.PGSQL.5432.lock").exists()
 
 
 def test_a_live_server_is_left_alone(tmp_path):

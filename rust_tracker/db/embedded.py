@@ -59,16 +59,16 @@ def prune_stale_state(data_dir: Path) -> list[int]:
         removed = [pid for pid in pids if pid not in alive]
         if removed or not isinstance(pids, list):
             handles.write_text(json.dumps(alive))
-    postmaster = data_dir / "postmaster.pid"
-    if postmaster.exists():
+    # postmaster.pid and the socket's lock file both name the server's pid
+    for lock in [data_dir / "postmaster.pid", *data_dir.glob(".s.PGSQL.*.lock")]:
         try:
-            pid = int(postmaster.read_text().splitlines()[0])
+            pid = int(lock.read_text().splitlines()[0])
             running = _pid_alive(pid) and psutil.Process(pid).name() == "postgres"
-        except (ValueError, IndexError, psutil.Error):
+        except (OSError, ValueError, IndexError, psutil.Error):
             running = False
         if not running:
-            logger.warning("Removing stale %s left by a killed server", postmaster)
-            postmaster.unlink(missing_ok=True)
+            logger.warning("Removing stale %s left by a killed server", lock)
+            lock.unlink(missing_ok=True)
     return removed
 
 
