@@ -25,6 +25,7 @@ from dataclasses import asdict, dataclass
 
 from rapidfuzz import fuzz
 
+from .lexicon import words
 from .normalize import Normalized, normalize, normalize_cached
 
 __all__ = [
@@ -115,9 +116,11 @@ def _pick(spans: list[tuple[int, int]], hint: int | None) -> tuple[int, int]:
 def _quote_variants(quote: str) -> list[str]:
     """The quote as given, then without the punctuation its closing mark kept."""
     q = quote.strip()
-    if len(q) >= 2 and q[0] in _EDGE_MARKS:
+    if not any(c.isalnum() for c in q):
+        return []  # nothing to look for: no letters or digits
+    if q[0] in _EDGE_MARKS:
         q = q[1:].lstrip()
-    if len(q) >= 2 and q[-1] in _EDGE_MARKS:
+    if q and q[-1] in _EDGE_MARKS:
         q = q[:-1].rstrip()
     out = [q] if q else []
     if q.endswith(("...", "…")):
@@ -131,18 +134,18 @@ def _quote_variants(quote: str) -> list[str]:
 def _find_plain(
     haystack: str, needle: str, hint: int | None, to_hay: Normalized | None
 ) -> tuple[int, int] | None:
-    """All occurrences of ``needle``; the chosen one as a span of the original text."""
+    """Occurrences of ``needle`` in whole words; the chosen one as an original span."""
     spans: list[tuple[int, int]] = []
-    whole: list[tuple[int, int]] = []
     for i in _occurrences(haystack, needle):
         s, e = i, i + len(needle)
-        span = to_hay.span_to_original(s, e) if to_hay is not None else (s, e)
-        spans.append(span)
-        if _at_word_bounds(haystack, s, e):
-            whole.append(span)
+        if not _at_word_bounds(haystack, s, e):
+            continue  # "tim" is not in "time": a cut word is a different word
+        spans.append(to_hay.span_to_original(s, e) if to_hay is not None else (s, e))
+        if hint is None:
+            break
     if not spans:
         return None
-    return _pick(whole or spans, hint)
+    return _pick(spans, hint)
 
 
 # --- ellipses and brackets ---------------------------------------------------------------
@@ -201,8 +204,40 @@ def _pieces(norm_quote: str) -> list[_Piece] | None:
     return pieces
 
 
-_WORDS_BACK = '(?:[^\\s.!?;:"]+\\s*){1,%d}$'
-_WORDS_FORWARD = '^\\s*(?:[^\\s.!?;:"]+\\s*){1,%d}'
+# Words a bracketed insertion at the edge of a quote does not reach past.
+_CLAUSE_WORDS = words(
+    "that which who whom and but or because if when while said says told found of to"
+)
+_WORD_BACK = re.compile(r"([^\s.!?;:,\"()]+)\s*$")
+_WORD_FORWARD = re.compile(r"^\s*([^\s.!?;:,\"()]+)")
+
+
+def _find_word(haystack: str, needle: str, lo: int, hi: int) -> int:
+    """First occurrence of ``needle`` in ``haystack[lo:hi]`` that does not cut a word."""
+    j = haystack.find(needle, lo, hi)
+    while j != -1 and not _at_word_bounds(haystack, j, j + len(needle)):
+        j = haystack.find(needle, j + 1, hi)
+    return j
+
+
+def _extend_back(norm: str, s: int, words: int) -> int:
+    """Move ``s`` back over up to ``words`` words of the same clause."""
+    for _ in range(words):
+        m = _WORD_BACK.search(norm, max(0, s - 60), s)
+        if m is None or m.group(1).lower() in _CLAUSE_WORDS:
+            break
+        s = m.start(1)
+    return s
+
+
+def _extend_forward(norm: str, e: int, words: int) -> int:
+    """Move ``e`` forward over up to ``words`` words of the same clause."""
+    for _ in range(words):
+        m = _WORD_FORWARD.match(norm[e : e + 60])
+        if m is None or m.group(1).lower() in _CLAUSE_WORDS:
+            break
+        e += m.end(1)
+    return e
 
 
 def _match_pieces(norm: str, pieces: list[_Piece], hint_norm: int | None) -> tuple[int, int] | None:
@@ -213,24 +248,19 @@ def _match_pieces(norm: str, pieces: list[_Piece], hint_norm: int | None) -> tup
     found: list[tuple[int, int]] = []
     for s0 in _occurrences(norm, first.text):
         end = s0 + len(first.text)
+        if not _at_word_bounds(norm, s0, end):
+            continue
         ok = True
         for p in body[1:]:
-            j = norm.find(p.text, end, end + p.gap_before + len(p.text) + 1)
+            j = _find_word(norm, p.text, end, end + p.gap_before + len(p.text) + 1)
             if j == -1:
                 ok = False
                 break
             end = j + len(p.text)
         if not ok:
             continue
-        s = s0
-        if first.gap_words_before:
-            m = re.search(_WORDS_BACK % first.gap_words_before, norm[max(0, s0 - 80) : s0])
-            if m:
-                s = s0 - (len(m.group()))
-        if trail_words:
-            m = re.match(_WORDS_FORWARD % trail_words, norm[end : end + 80])
-            if m:
-                end += len(m.group().rstrip())
+        s = _extend_back(norm, s0, first.gap_words_before)
+        end = _extend_forward(norm, end, trail_words)
         found.append((s, end))
         if hint_norm is None:
             break

@@ -69,6 +69,8 @@ _SQ_SET = frozenset(SINGLE_QUOTES)
 _DASH_SET = frozenset(DASHES)
 _ZW_SET = frozenset(_ZERO_WIDTH)
 _DOTS = ("...", ". . .")
+_GUILLEMETS = frozenset("«»‹›")
+_CLOSING_PUNCT = frozenset(".,;:!?)]}")
 
 _DQ_TABLE = {ord(c): '"' for c in DOUBLE_QUOTES}
 _SQ_TABLE = {ord(c): "'" for c in SINGLE_QUOTES}
@@ -217,6 +219,27 @@ def _mark_with_spaces(b: _Builder, text: str, i: int, j: int, rep: str) -> None:
     b.replace(s, e, rep, (i, j))
 
 
+def _guillemet_inner_side(text: str, i: int) -> str | None:
+    """Which side of the guillemet at ``i`` faces the quoted words, when spaces pad it.
+
+    French sets guillemets off with spaces (« Bonjour »): those spaces are typography. A
+    guillemet with a space on one side only touches words on the other (»Text« or said »no«),
+    and its outer space is a real word gap.
+    """
+    n = len(text)
+    before = text[i - 1] if i > 0 else ""
+    after = text[i + 1] if i + 1 < n else ""
+    space_before = before.isspace()
+    space_after = after.isspace()
+    if space_before and space_after:
+        return "after" if text[i] in "«‹" else "before"  # « Bonjour » (French)
+    if space_after and (not before or before in "([{—–-"):
+        return "after"  # « Bonjour, at the start
+    if space_before and (not after or after in _CLOSING_PUNCT):
+        return "before"  # Bonjour », at the end
+    return None
+
+
 def normalize(text: str) -> Normalized:
     """Normalise ``text`` typographically (see the module docstring), keeping the offset map."""
     b = _Builder(text)
@@ -233,7 +256,7 @@ def normalize(text: str) -> Normalized:
             if (
                 nxt in _DASH_SET
                 or nxt == "…"
-                or nxt in "»›"
+                or (nxt in _GUILLEMETS and _guillemet_inner_side(text, j) == "before")
                 or text.startswith(("...", ". . ."), j)
             ):
                 continue  # the mark that follows takes these spaces with it
@@ -252,20 +275,19 @@ def normalize(text: str) -> Normalized:
             if em is None:
                 continue
             _mark_with_spaces(b, text, i, em.end(), "...")
+        elif c in _GUILLEMETS:
+            rep = '"' if c in "«»" else "'"
+            side = _guillemet_inner_side(text, i)
+            if side == "after":
+                b.replace(i, _space_after(text, i + 1), rep, (i, i + 1))
+            elif side == "before":
+                b.replace(_space_before(text, i, b.pos), i + 1, rep, (i, i + 1))
+            else:
+                b.replace(i, i + 1, rep)
         elif c in _DQ_SET:
-            if c in "«":
-                b.replace(i, _space_after(text, i + 1), '"', (i, i + 1))
-            elif c in "»":
-                b.replace(_space_before(text, i, b.pos), i + 1, '"', (i, i + 1))
-            else:
-                b.replace(i, i + 1, '"')
+            b.replace(i, i + 1, '"')
         elif c in _SQ_SET:
-            if c == "‹":
-                b.replace(i, _space_after(text, i + 1), "'", (i, i + 1))
-            elif c == "›":
-                b.replace(_space_before(text, i, b.pos), i + 1, "'", (i, i + 1))
-            else:
-                b.replace(i, i + 1, "'")
+            b.replace(i, i + 1, "'")
         elif c in _ZW_SET:
             b.replace(i, _ZW_RUN.match(text, i).end(), "")  # type: ignore[union-attr]
         elif c in _COMBINING_SET:
