@@ -62,9 +62,13 @@ def prune_stale_state(data_dir: Path) -> list[int]:
     # postmaster.pid and the socket's lock file both name the server's pid
     for lock in [data_dir / "postmaster.pid", *data_dir.glob(".s.PGSQL.*.lock")]:
         try:
-            pid = int(lock.read_text().splitlines()[0])
+            content = lock.read_text()
+        except FileNotFoundError:
+            continue
+        try:
+            pid = int(content.splitlines()[0])
             running = _pid_alive(pid) and psutil.Process(pid).name() == "postgres"
-        except (OSError, ValueError, IndexError, psutil.Error):
+        except (ValueError, IndexError, psutil.Error):
             running = False
         if not running:
             logger.warning("Removing stale %s left by a killed server", lock)
