@@ -95,6 +95,9 @@ if DATABASE_URL:
         raise ImproperlyConfigured("DATABASE_URL must point to PostgreSQL (postgresql://...).")
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 else:
+    from rust_tracker.db.embedded import exit_cleanly_on_sigterm
+
+    exit_cleanly_on_sigterm()  # so a stopped runserver lets the embedded server stop too
     DATABASES = {
         "default": {
             "ENGINE": "rust_tracker.db",  # starts the embedded server on first connection

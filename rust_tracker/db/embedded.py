@@ -14,6 +14,9 @@ from __future__ import annotations
 import json
 import logging
 import os
+import signal
+import sys
+import threading
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -91,6 +94,17 @@ def ensure_server(data_dir: Path = DEFAULT_DATA_DIR) -> EmbeddedServer:
     server = get_server(data_dir, cleanup_mode="stop")
     info = server.get_postmaster_info()
     return EmbeddedServer(host=str(info.socket_dir), port=info.port or 5432, data_dir=data_dir)
+
+
+def exit_cleanly_on_sigterm() -> None:
+    """Python dies on SIGTERM without running atexit, so the server would never learn that
+    this process left. Where nobody else handles SIGTERM (runserver, a management command),
+    turn it into a normal exit. Gunicorn and other servers keep their own handlers.
+    Called from the settings module, which Django imports in the main thread."""
+    if threading.current_thread() is not threading.main_thread():
+        return
+    if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
+        signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
 
 
 def ensure_database(server: EmbeddedServer, name: str) -> None:
