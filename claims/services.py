@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 
-from claims.models import Citation, VerificationState
+from claims.models import Citation, Speaker, VerificationState
 from sources.models import Source
 from sources.text.locate import locate_quote, reanchor
+from sources.text.speakers import KnownSpeaker
 
 ANCHOR_FIELDS = [
     "anchor_exact",
@@ -93,3 +94,14 @@ def replace_source_text(
         if citation.drifted:
             drifted.append(citation)
     return drifted
+
+
+def known_speakers() -> list[KnownSpeaker]:
+    """Speakers on record, with aliases and known misspellings; none if the database is absent."""
+    try:
+        return [
+            KnownSpeaker(id=s.slug, name=s.name, aliases=[*s.aliases, *s.misspellings], kind=s.kind)
+            for s in Speaker.objects.only("slug", "name", "aliases", "misspellings", "kind")
+        ]
+    except DatabaseError:
+        return []

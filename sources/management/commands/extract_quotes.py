@@ -1,24 +1,10 @@
 import json
 
 from django.core.management.base import BaseCommand
-from django.db import DatabaseError
 
+from claims.services import known_speakers
 from sources.management.commands._text_input import read_text
 from sources.text.extract import extract_quotes
-from sources.text.speakers import KnownSpeaker
-
-
-def known_speakers() -> list[KnownSpeaker]:
-    """Speakers on record, with aliases and known misspellings; none if the database is absent."""
-    from claims.models import Speaker
-
-    try:
-        return [
-            KnownSpeaker(id=s.slug, name=s.name, aliases=[*s.aliases, *s.misspellings], kind=s.kind)
-            for s in Speaker.objects.only("slug", "name", "aliases", "misspellings", "kind")
-        ]
-    except DatabaseError:
-        return []
 
 
 class Command(BaseCommand):
