@@ -1,11 +1,21 @@
 from django.urls import path
 
 from claims import views
+from claims.feeds import ContradictionFeed, CorrectionFeed
 
 app_name = "claims"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("claims/", views.claim_list, name="claim_list"),
+    path("claims/<slug:slug>/", views.claim_detail, name="claim_detail"),
+    path("contradictions/", views.contradiction_list, name="contradiction_list"),
     path("contradictions/<slug:slug>/", views.contradiction_detail, name="contradiction_detail"),
+    path("compare/", views.compare, name="compare"),
+    path("speakers/<slug:slug>/", views.speaker_detail, name="speaker_detail"),
+    path("topics/<slug:slug>/", views.topic_detail, name="topic_detail"),
     path("sources/<slug:slug>/", views.source_detail, name="source_detail"),
+    path("corrections/", views.correction_list, name="correction_list"),
+    path("feeds/contradictions/", ContradictionFeed(), name="feed_contradictions"),
+    path("feeds/corrections/", CorrectionFeed(), name="feed_corrections"),
 ]

@@ -1,51 +1,357 @@
-from django.db.models import Prefetch
-from django.shortcuts import get_object_or_404, render
+"""Public pages. Every queryset starts from ``published()``; each page runs a fixed number of
+queries whatever the data size (pinned in tests)."""
 
-from claims.models import Citation, Contradiction, Correction, Status
+from __future__ import annotations
+
+from django.db.models import F, Prefetch, Q
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.vary import vary_on_headers
+
+from claims import comparison, exports
+from claims.filters import (
+    ClaimFilter,
+    ContradictionFilter,
+    CorrectionFilter,
+    in_published_contradiction,
+    prefix_query,
+)
+from claims.highlight import Anchor, render_segments, split_by_anchors
+from claims.models import Citation, Claim, Contradiction, Correction, Speaker, Status, Topic
+from claims.paging import paginate
+from claims.seo import claim_review, json_ld
 from sources.models import Source
 
 HOME_LIMIT = 20
+PAGE_SIZE = 25
+PICKER_LIMIT = 10
+PICKER_TARGETS = {"picker-a-results": "a", "picker-b-results": "b"}
+
+NEWEST_FIRST = (F("said_on").desc(nulls_last=True), "slug")
+OLDEST_FIRST = (F("said_on").asc(nulls_last=True), "slug")
 
 
 def _contradictions():
     return Contradiction.objects.published().select_related("claim__speaker", "counter__speaker")
 
 
+def _claims():
+    return Claim.objects.published().select_related("speaker")
+
+
+def _citations():
+    return Citation.objects.select_related("source__outlet")
+
+
+def _topics():
+    return Topic.objects.only("slug", "name")
+
+
+def _is_fragment(request) -> bool:
+    return bool(request.htmx) and not request.htmx.history_restore_request
+
+
+def _filtered_list(
+    request,
+    *,
+    filterset_class,
+    queryset,
+    template_name: str,
+    export,
+    for_page=lambda qs: qs,
+    context: dict | None = None,
+):
+    """A filtered, paginated list as a page, its htmx results fragment, CSV or JSON."""
+    try:
+        fmt = exports.requested_format(request)
+    except exports.BadFormat as error:
+        return exports.bad_request(str(error))
+    filterset = filterset_class(request.GET or None, queryset=queryset, request=request)
+    valid = not filterset.is_bound or filterset.is_valid()
+    if fmt:
+        if not valid:
+            problems = "; ".join(f"{label}: {msg}" for label, msg in filterset.form.error_list())
+            return exports.bad_request(f"Some filters are not valid. {problems}")
+        return export(fmt, filterset.qs)
+    page = (
+        paginate(for_page(filterset.qs), number=filterset.form.page_number, size=PAGE_SIZE)
+        if valid
+        else None
+    )
+    if _is_fragment(request):
+        template_name += "#results"
+    return render(
+        request,
+        template_name,
+        {
+            "filter": filterset,
+            "page": page,
+            "canonical_params": [*filterset.form.fields],
+            **(context or {}),
+        },
+        status=200 if valid else 400,
+    )
+
+
 def home(request):
-    contradictions = _contradictions().order_by("-published_at", "-created_at", "slug")
-    return render(request, "claims/home.html", {"contradictions": contradictions[:HOME_LIMIT]})
+    return render(
+        request,
+        "claims/home.html",
+        {
+            "contradictions": _contradictions()[:HOME_LIMIT],
+            "topics": Topic.objects.published().only("slug", "name"),
+        },
+    )
+
+
+@vary_on_headers("HX-Request")
+def claim_list(request):
+    return _filtered_list(
+        request,
+        filterset_class=ClaimFilter,
+        queryset=_claims().order_by(*NEWEST_FIRST),
+        template_name="claims/claim_list.html",
+        export=exports.claims,
+        for_page=lambda qs: qs.annotate(
+            in_contradiction=in_published_contradiction()
+        ).prefetch_related(Prefetch("topics", queryset=_topics())),
+    )
+
+
+def claim_detail(request, slug):
+    claim = get_object_or_404(
+        _claims().prefetch_related(
+            Prefetch("citations", queryset=_citations()),
+            Prefetch("topics", queryset=_topics()),
+            Prefetch(
+                "contradictions",
+                queryset=_contradictions(),
+                to_attr="published_contradictions",
+            ),
+            Prefetch("countered", queryset=_contradictions(), to_attr="published_counters"),
+            Prefetch(
+                "corrections",
+                queryset=Correction.objects.published().order_by("published_on", "slug"),
+                to_attr="published_corrections",
+            ),
+        ),
+        slug=slug,
+    )
+    return render(request, "claims/claim_detail.html", {"claim": claim})
+
+
+@vary_on_headers("HX-Request")
+def contradiction_list(request):
+    return _filtered_list(
+        request,
+        filterset_class=ContradictionFilter,
+        queryset=_contradictions(),
+        template_name="claims/contradiction_list.html",
+        export=exports.contradictions,
+    )
 
 
 def contradiction_detail(request, slug):
+    try:
+        fmt = exports.requested_format(request)
+    except exports.BadFormat as error:
+        return exports.bad_request(str(error))
+    if fmt:
+        return exports.evidence(fmt, get_object_or_404(_contradictions(), slug=slug))
     contradiction = get_object_or_404(
         _contradictions().prefetch_related(
-            Prefetch(
-                "claim__citations",
-                queryset=Citation.objects.select_related("source__outlet"),
-            ),
-            Prefetch(
-                "counter__citations",
-                queryset=Citation.objects.select_related("source__outlet"),
-            ),
-            Prefetch("corrections", queryset=Correction.objects.order_by("published_on")),
+            Prefetch("claim__citations", queryset=_citations()),
+            Prefetch("counter__citations", queryset=_citations()),
         ),
         slug=slug,
+    )
+    claim, counter = contradiction.claim, contradiction.counter
+    corrections = Correction.objects.published().filter(
+        Q(contradiction=contradiction) | Q(claim__in=[claim.pk, counter.pk])
     )
     return render(
         request,
         "claims/contradiction_detail.html",
         {
             "contradiction": contradiction,
-            "sides": [contradiction.claim, contradiction.counter],
+            "timeline": comparison.timeline(
+                claim, counter, comparison.related_events(claim, counter)
+            ),
+            "diff": comparison.quote_diff(claim, counter),
+            "corrections": corrections.order_by("published_on", "slug"),
+            "json_ld": json_ld(claim_review(contradiction)),
+        },
+    )
+
+
+def _picker_options(query: str):
+    """Published statements for a compare picker: words as prefixes, or a speaker's name."""
+    query = query.strip()[:200]
+    if not query:
+        return []
+    match = Q(slug=query) | Q(speaker__search_names__icontains=query)
+    words = prefix_query(query)
+    if words is not None:
+        match |= Q(search_vector=words)
+    return list(_claims().filter(match).order_by(*NEWEST_FIRST)[:PICKER_LIMIT])
+
+
+@vary_on_headers("HX-Request")
+def compare(request):
+    """Any two published statements side by side: ``?a=<claim id>&b=<claim id>``.
+
+    Missing ids show the pickers (200); the same id twice is a 400; an id that is not a
+    published statement is a 404. Each picker's search (``aq``/``bq``) lists options whose
+    links set that side, with JavaScript (htmx, as you type) or without (submit the form).
+    """
+    a, b = (request.GET.get(k, "").strip()[:120] for k in ("a", "b"))
+    queries = {side: request.GET.get(f"{side}q", "").strip()[:200] for side in ("a", "b")}
+    if request.htmx and request.htmx.target in PICKER_TARGETS:
+        side = PICKER_TARGETS[request.htmx.target]
+        return render(
+            request,
+            "claims/compare.html#picker_results",
+            {
+                "side": side,
+                "query": queries[side],
+                "options": _picker_options(queries[side]),
+                "a": a,
+                "b": b,
+            },
+        )
+
+    found = {}
+    if a or b:
+        found = {
+            c.slug: c
+            for c in _claims()
+            .filter(slug__in=[s for s in (a, b) if s])
+            .prefetch_related(Prefetch("citations", queryset=_citations()))
+        }
+    errors, status = [], 200
+    if a and a == b:
+        errors.append("Pick two different statements: both sides are the same one.")
+        status = 400
+    else:
+        for label, slug in (("first", a), ("second", b)):
+            if slug and slug not in found:
+                errors.append(f"The {label} id, “{slug}”, is not a published statement.")
+                status = 404
+    left, right = found.get(a), found.get(b)
+    context = {
+        "a": a,
+        "b": b,
+        "left": left,
+        "right": right,
+        "errors": errors,
+        "pickers": [
+            {
+                "side": side,
+                "label": label,
+                "value": value,
+                "chosen": chosen,
+                "query": queries[side],
+                "options": _picker_options(queries[side]) if queries[side] else None,
+            }
+            for side, label, value, chosen in (
+                ("a", "First statement", a, left),
+                ("b", "Second statement", b, right),
+            )
+        ],
+        "canonical_params": ["a", "b"],
+    }
+    if left and right and not errors:
+        context.update(
+            existing=comparison.existing_contradiction(left, right),
+            diff=comparison.quote_diff(left, right),
+            timeline=comparison.timeline(left, right, comparison.related_events(left, right)),
+        )
+    return render(request, "claims/compare.html", context, status=status)
+
+
+def _with_contradiction_flag(queryset):
+    return queryset.annotate(in_contradiction=in_published_contradiction())
+
+
+def speaker_detail(request, slug):
+    try:
+        fmt = exports.requested_format(request)
+    except exports.BadFormat as error:
+        return exports.bad_request(str(error))
+    speaker = get_object_or_404(Speaker.objects.published(), slug=slug)
+    claims = Claim.objects.published().filter(speaker=speaker).order_by(*OLDEST_FIRST)
+    if fmt:
+        return exports.claims(fmt, claims, filename=f"{speaker.slug}-claims")
+    claims = list(
+        _with_contradiction_flag(claims).prefetch_related(Prefetch("topics", queryset=_topics()))
+    )
+    for claim in claims:
+        claim.speaker = speaker  # the same row; saves a join per claim
+    contradictions = _contradictions().filter(
+        Q(claim__speaker=speaker) | Q(counter__speaker=speaker)
+    )
+    return render(
+        request,
+        "claims/speaker_detail.html",
+        {
+            "speaker": speaker,
+            "claims": claims,
+            "groups": comparison.group_by_topic(claims),
+            "contradictions": contradictions,
+        },
+    )
+
+
+def topic_detail(request, slug):
+    try:
+        fmt = exports.requested_format(request)
+    except exports.BadFormat as error:
+        return exports.bad_request(str(error))
+    topic = get_object_or_404(Topic.objects.published(), slug=slug)
+    claims = _claims().filter(topics=topic).order_by(*OLDEST_FIRST)
+    if fmt:
+        return exports.claims(fmt, claims, filename=f"{topic.slug}-claims")
+    on_topic = Claim.objects.filter(topics=topic).values("pk")
+    contradictions = _contradictions().filter(Q(claim__in=on_topic) | Q(counter__in=on_topic))
+    return render(
+        request,
+        "claims/topic_detail.html",
+        {
+            "topic": topic,
+            "claims": _with_contradiction_flag(claims),
+            "contradictions": contradictions,
         },
     )
 
 
 def source_detail(request, slug):
     source = get_object_or_404(Source.objects.published().select_related("outlet"), slug=slug)
-    citations = (
+    citations = list(
         source.citations.filter(claim__status=Status.PUBLISHED)
         .select_related("claim__speaker")
-        .order_by("anchor_start", "pk")
+        .order_by(F("anchor_start").asc(nulls_last=True), "pk")
     )
-    return render(request, "sources/source_detail.html", {"source": source, "citations": citations})
+    anchors = [
+        Anchor(c.pk, c.anchor_start, c.anchor_end, f"Quoted: {c.claim.speaker.name}")
+        for c in citations
+        if c.anchor_start is not None and c.anchor_end is not None
+    ]
+    return render(
+        request,
+        "sources/source_detail.html",
+        {
+            "source": source,
+            "citations": citations,
+            "highlighted": render_segments(split_by_anchors(source.text, anchors)),
+        },
+    )
+
+
+@vary_on_headers("HX-Request")
+def correction_list(request):
+    return _filtered_list(
+        request,
+        filterset_class=CorrectionFilter,
+        queryset=Correction.objects.published().select_related("claim", "contradiction"),
+        template_name="claims/correction_list.html",
+        export=exports.corrections,
+    )

@@ -1,7 +1,13 @@
+from urllib.parse import urlencode
+
 import markdown as markdown_lib
 import nh3
 from django import template
-from django.utils.safestring import mark_safe
+from django.conf import settings
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString, mark_safe
+
+from sources.text.variants import word_diff as compute_word_diff
 
 register = template.Library()
 
@@ -33,3 +39,88 @@ def markdown(value):
             link_rel="nofollow noopener",
         )
     )
+
+
+@register.filter
+def absolute(path):
+    """A site path as an absolute URL on the public address (settings.SITE_URL)."""
+    return settings.SITE_URL + str(path)
+
+
+@register.simple_tag
+def site_name():
+    return settings.SITE_NAME
+
+
+@register.simple_tag(takes_context=True)
+def canonical_url(context):
+    """This page's absolute URL: the path, plus only the query parameters that choose what
+    the page shows (the view's ``canonical_params``), never ``format`` or tracking tags."""
+    request = context.get("request")
+    if request is None:
+        return settings.SITE_URL + "/"
+    keep = context.get("canonical_params") or []
+    params = [(k, v) for k in keep for v in request.GET.getlist(k) if v.strip()]
+    query = f"?{urlencode(params)}" if params else ""
+    return settings.SITE_URL + request.path + query
+
+
+@register.simple_tag(takes_context=True)
+def list_url(context, **changes):
+    """This list's path and query with ``changes`` applied (``None`` removes a key), empty
+    values and ``format`` dropped unless given: for pager and download links."""
+    request = context["request"]
+    params = request.GET.copy()
+    params.pop("format", None)
+    for key, value in changes.items():
+        params.pop(key, None)
+        if value is not None:
+            params[key] = value
+    pairs = [(k, v) for k, values in params.lists() for v in values if v != ""]
+    return request.path + (f"?{urlencode(pairs)}" if pairs else "")
+
+
+def _join(a_text: str, b_text: str) -> str:
+    return " " if a_text[-1:].isalnum() and b_text[:1].isalnum() else ""
+
+
+def render_diff(ops, a: str, b: str) -> SafeString:
+    """One line reading from ``a`` to ``b``: removed words in ``<del>``, added in ``<ins>``,
+    the spacing of the original texts kept between words. Everything escaped."""
+    parts: list[str] = []
+    a_pos = b_pos = 0
+    for op in ops:
+        a_gap = conditional_escape(a[a_pos : op.a_start])
+        b_gap = conditional_escape(b[b_pos : op.b_start])
+        if op.op == "equal":
+            parts.append(b_gap + conditional_escape(op.b_text))
+        elif op.op == "delete":
+            parts.append(a_gap + format_html("<del>{}</del>", op.a_text))
+        elif op.op == "insert":
+            parts.append(b_gap + format_html("<ins>{}</ins>", op.b_text))
+        else:
+            parts.append(
+                a_gap
+                + format_html(
+                    "<del>{}</del>{}<ins>{}</ins>",
+                    op.a_text,
+                    _join(op.a_text, op.b_text),
+                    op.b_text,
+                )
+            )
+        a_pos = max(a_pos, op.a_end)
+        b_pos = max(b_pos, op.b_end)
+    return mark_safe("".join(parts))
+
+
+@register.simple_tag
+def diff_html(ops, a, b):
+    """Render precomputed word-diff ``ops`` of ``a`` against ``b``."""
+    return render_diff(ops, a or "", b or "")
+
+
+@register.simple_tag
+def word_diff(a, b):
+    """Word diff of two versions of a statement, as HTML (see ``render_diff``)."""
+    a, b = a or "", b or ""
+    return render_diff(compute_word_diff(a, b), a, b)

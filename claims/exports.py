@@ -1,0 +1,332 @@
+"""Data out: every public list as CSV or JSON, streamed row by row from one query.
+
+Rows are built from ``published()`` querysets the views hand in; nothing here widens them.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+from django.conf import settings
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import OuterRef
+from django.db.models.functions import JSONObject
+from django.http import HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
+from django.urls import reverse
+
+from claims.models import Citation, Claim, Contradiction, Correction, Topic
+
+FORMATS = ("csv", "json")
+CHUNK = 500
+
+
+class BadFormat(ValueError):
+    pass
+
+
+def requested_format(request) -> str | None:
+    """``None`` for the HTML page, else one of FORMATS; BadFormat for anything else."""
+    value = request.GET.get("format")
+    if value is None or value == "html":
+        return None
+    if value not in FORMATS:
+        raise BadFormat(
+            f"Unknown format “{value[:40]}”. Add ?format=csv or ?format=json, "
+            "or leave the format out for the web page."
+        )
+    return value
+
+
+def bad_request(message: str) -> HttpResponse:
+    return HttpResponseBadRequest(message + "\n", content_type="text/plain; charset=utf-8")
+
+
+def absolute(path: str) -> str:
+    return settings.SITE_URL + path
+
+
+# CSV cells that start like a formula are prefixed so spreadsheets show them as text.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list | tuple):
+        value = "; ".join(str(v) for v in value)
+    text = str(value)
+    if text.startswith(_FORMULA_START):
+        return "'" + text
+    return text
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def _csv_lines(rows: Iterable[dict[str, Any]], columns: list[str]) -> Iterator[str]:
+    writer = csv.writer(_Echo())
+    yield writer.writerow(columns)
+    for row in rows:
+        yield writer.writerow([_cell(row.get(c)) for c in columns])
+
+
+def _json_lines(rows: Iterable[dict[str, Any]]) -> Iterator[str]:
+    yield "["
+    first = True
+    for row in rows:
+        yield ("\n" if first else ",\n") + json.dumps(row, ensure_ascii=False, default=str)
+        first = False
+    yield "\n]\n"
+
+
+def stream(
+    fmt: str,
+    rows: Iterable[dict[str, Any]],
+    *,
+    columns: list[str],
+    filename: str,
+    flatten: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
+) -> StreamingHttpResponse:
+    """A streamed download of ``rows``; CSV gets ``flatten``ed rows and only ``columns``."""
+    if fmt == "csv":
+        flat = map(flatten, rows) if flatten else rows
+        response = StreamingHttpResponse(
+            _csv_lines(flat, columns), content_type="text/csv; charset=utf-8"
+        )
+    else:
+        response = StreamingHttpResponse(
+            _json_lines(rows), content_type="application/json; charset=utf-8"
+        )
+    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
+    response["Access-Control-Allow-Origin"] = "*"  # public data, for newsroom tools
+    return response
+
+
+# Claims --------------------------------------------------------------------------------
+
+CLAIM_COLUMNS = [
+    "id",
+    "url",
+    "speaker",
+    "speaker_name",
+    "kind",
+    "text",
+    "summary",
+    "said_on",
+    "said_on_precision",
+    "venue",
+    "context",
+    "topics",
+    "sources",
+]
+
+
+def _with_related(queryset):
+    return queryset.select_related("speaker").annotate(
+        topic_ids=ArraySubquery(
+            Topic.objects.filter(claims=OuterRef("pk")).order_by("slug").values("slug")
+        ),
+        citation_rows=ArraySubquery(
+            Citation.objects.filter(claim=OuterRef("pk"))
+            .order_by("position", "pk")
+            .values(
+                row=JSONObject(
+                    pk="pk",
+                    source="source__slug",
+                    source_title="source__title",
+                    outlet="source__outlet__name",
+                    quote="quote",
+                    verification="verification_state",
+                    score="verification_score",
+                )
+            )
+        ),
+    )
+
+
+def _source_path(slug: str) -> str:
+    return reverse("claims:source_detail", kwargs={"slug": slug})
+
+
+def claim_record(claim: Claim) -> dict[str, Any]:
+    """One claim as data; needs ``_with_related`` annotations."""
+    return {
+        "id": claim.slug,
+        "url": absolute(claim.get_absolute_url()),
+        "speaker": claim.speaker.slug,
+        "speaker_name": claim.speaker.name,
+        "kind": claim.kind,
+        "text": claim.text,
+        "summary": claim.summary,
+        "said_on": claim.said_on.isoformat() if claim.said_on else None,
+        "said_on_precision": claim.said_on_precision,
+        "venue": claim.venue,
+        "context": claim.context,
+        "topics": claim.topic_ids,
+        "citations": [
+            {
+                "source": c["source"],
+                "source_title": c["source_title"],
+                "source_url": absolute(_source_path(c["source"])),
+                "passage_url": absolute(f"{_source_path(c['source'])}#quote-{c['pk']}"),
+                "outlet": c["outlet"],
+                "quote": c["quote"],
+                "verification": c["verification"],
+                "verification_score": c["score"],
+            }
+            for c in claim.citation_rows
+        ],
+    }
+
+
+def _flat_claim(record: dict[str, Any]) -> dict[str, Any]:
+    return {**record, "sources": [c["source"] for c in record["citations"]]}
+
+
+def claims(fmt: str, queryset, *, filename: str = "claims") -> StreamingHttpResponse:
+    rows = (claim_record(c) for c in _with_related(queryset).iterator(chunk_size=CHUNK))
+    return stream(fmt, rows, columns=CLAIM_COLUMNS, filename=filename, flatten=_flat_claim)
+
+
+# Contradictions --------------------------------------------------------------------------
+
+CONTRADICTION_COLUMNS = [
+    "id",
+    "url",
+    "title",
+    "relation",
+    "claim",
+    "claim_speaker",
+    "claim_text",
+    "claim_said_on",
+    "counter",
+    "counter_speaker",
+    "counter_text",
+    "counter_said_on",
+    "explanation",
+    "published_at",
+]
+
+
+def contradiction_record(item: Contradiction) -> dict[str, Any]:
+    record = {
+        "id": item.slug,
+        "url": absolute(item.get_absolute_url()),
+        "title": str(item),
+        "relation": item.relation,
+        "relation_label": item.get_relation_display(),
+        "explanation": item.explanation,
+        "published_at": item.published_at.isoformat() if item.published_at else None,
+    }
+    for role in ("claim", "counter"):
+        claim = getattr(item, role)
+        record[role] = claim.slug
+        record[f"{role}_speaker"] = claim.speaker.name
+        record[f"{role}_text"] = claim.text
+        record[f"{role}_said_on"] = claim.said_on.isoformat() if claim.said_on else None
+    return record
+
+
+def contradictions(fmt: str, queryset, *, filename="contradictions") -> StreamingHttpResponse:
+    rows = (
+        contradiction_record(c)
+        for c in queryset.select_related("claim__speaker", "counter__speaker").iterator(
+            chunk_size=CHUNK
+        )
+    )
+    return stream(fmt, rows, columns=CONTRADICTION_COLUMNS, filename=filename)
+
+
+EVIDENCE_COLUMNS = ["role", *CLAIM_COLUMNS, "relation", "contradiction", "contradiction_url"]
+
+
+def evidence(fmt: str, contradiction: Contradiction) -> HttpResponse:
+    """The pair behind one contradiction page: both statements with every citation.
+
+    ``contradiction`` is a published one; its sides are read again through
+    ``Claim.objects.published()`` with their annotations, in one query.
+    """
+    sides = {
+        c.pk: claim_record(c)
+        for c in _with_related(
+            Claim.objects.published().filter(
+                pk__in=[contradiction.claim_id, contradiction.counter_id]
+            )
+        )
+    }
+    statement, counter = sides[contradiction.claim_id], sides[contradiction.counter_id]
+    base = contradiction_record(contradiction)
+    if fmt == "json":
+        data = {
+            "id": base["id"],
+            "url": base["url"],
+            "title": base["title"],
+            "relation": base["relation"],
+            "relation_label": base["relation_label"],
+            "explanation": base["explanation"],
+            "published_at": base["published_at"],
+            "claim": statement,
+            "counter": counter,
+        }
+        response = HttpResponse(
+            json.dumps(data, ensure_ascii=False, indent=2) + "\n",
+            content_type="application/json; charset=utf-8",
+        )
+    else:
+        rows = [
+            {
+                "role": role,
+                **_flat_claim(record),
+                "relation": base["relation"],
+                "contradiction": base["id"],
+                "contradiction_url": base["url"],
+            }
+            for role, record in (("claim", statement), ("counter", counter))
+        ]
+        response = HttpResponse(
+            "".join(_csv_lines(rows, EVIDENCE_COLUMNS)), content_type="text/csv; charset=utf-8"
+        )
+    response["Content-Disposition"] = f'attachment; filename="{contradiction.slug}.{fmt}"'
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+# Corrections ---------------------------------------------------------------------------
+
+CORRECTION_COLUMNS = ["id", "kind", "published_on", "text", "claim", "contradiction", "url"]
+
+
+def correction_url(correction: Correction) -> str:
+    """Where a correction is read: on the corrected page, else on the corrections page."""
+    if correction.contradiction_id:
+        page = correction.contradiction.get_absolute_url()
+    elif correction.claim_id:
+        page = correction.claim.get_absolute_url()
+    else:
+        page = "/corrections/"
+    return f"{page}#correction-{correction.slug}"
+
+
+def correction_record(correction: Correction) -> dict[str, Any]:
+    return {
+        "id": correction.slug,
+        "kind": correction.kind,
+        "published_on": correction.published_on.isoformat(),
+        "text": correction.text,
+        "claim": correction.claim.slug if correction.claim_id else None,
+        "contradiction": correction.contradiction.slug if correction.contradiction_id else None,
+        "url": absolute(correction_url(correction)),
+    }
+
+
+def corrections(fmt: str, queryset, *, filename="corrections") -> StreamingHttpResponse:
+    rows = (
+        correction_record(c)
+        for c in queryset.select_related("claim", "contradiction").iterator(chunk_size=CHUNK)
+    )
+    return stream(fmt, rows, columns=CORRECTION_COLUMNS, filename=filename)

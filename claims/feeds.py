@@ -1,0 +1,91 @@
+"""Atom feeds of what we publish: new contradictions, and corrections."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.urls import reverse_lazy
+from django.utils.feedgenerator import Atom1Feed
+
+from claims.exports import correction_url
+from claims.models import Contradiction, Correction
+
+FEED_LENGTH = 50
+
+
+class ContradictionFeed(Feed):
+    feed_type = Atom1Feed
+    link = reverse_lazy("claims:contradiction_list")
+    feed_url = reverse_lazy("claims:feed_contradictions")
+
+    def title(self):
+        return f"{settings.SITE_NAME}: new contradictions"
+
+    def subtitle(self):
+        return "Statements on record set beside the evidence that challenges them."
+
+    def items(self):
+        return Contradiction.objects.published().select_related(
+            "claim__speaker", "counter__speaker"
+        )[:FEED_LENGTH]
+
+    def item_title(self, item):
+        return str(item)
+
+    def item_description(self, item):
+        claim, counter = item.claim, item.counter
+        return (
+            f"{claim.speaker.name}: “{claim.text}” — {item.get_relation_display()} "
+            f"{counter.speaker.name}: “{counter.text}”"
+        )
+
+    def item_pubdate(self, item):
+        return item.published_at or item.created_at
+
+    def item_updateddate(self, item):
+        return item.updated_at
+
+    def item_author_name(self):
+        return settings.SITE_NAME
+
+    def item_categories(self, item):
+        return [item.get_relation_display()]
+
+
+class CorrectionFeed(Feed):
+    feed_type = Atom1Feed
+    link = reverse_lazy("claims:correction_list")
+    feed_url = reverse_lazy("claims:feed_corrections")
+
+    def title(self):
+        return f"{settings.SITE_NAME}: corrections"
+
+    def subtitle(self):
+        return "Every correction, update and clarification to what we have published."
+
+    def items(self):
+        return Correction.objects.published().select_related("claim", "contradiction")[:FEED_LENGTH]
+
+    def item_title(self, item):
+        subject = item.contradiction or item.claim
+        title = f"{item.get_kind_display()}, {item.published_on.day} {item.published_on:%b %Y}"
+        return f"{title}: {subject}" if subject else title
+
+    def item_description(self, item):
+        return item.text
+
+    def item_link(self, item):
+        return correction_url(item)
+
+    def item_guid(self, item):
+        return f"correction:{item.slug}"
+
+    item_guid_is_permalink = False
+
+    def item_pubdate(self, item):
+        return dt.datetime.combine(item.published_on, dt.time(), tzinfo=dt.UTC)
+
+    def item_author_name(self):
+        return settings.SITE_NAME
