@@ -48,9 +48,10 @@ from .speakers import (
     guess_person_mentions,
 )
 
-__all__ = ["MAX_QUOTE_CHARS", "Candidate", "extract_quotes"]
+__all__ = ["MAX_CANDIDATES", "MAX_QUOTE_CHARS", "Candidate", "extract_quotes"]
 
 MAX_QUOTE_CHARS = 2000
+MAX_CANDIDATES = 20_000  # a text with more quotations is cut off there
 _WINDOW = 400  # how far back a cue or a sentence start is looked for
 _AFTER = 250  # how far forward a cue is looked for
 
@@ -85,22 +86,18 @@ _GUILLEMET = frozenset("«»")
 _GUILLEMET_SINGLE = frozenset("‹›")
 _SINGLE = frozenset("'‘’‚‛")
 _ALL_MARKS = _DOUBLE | _GUILLEMET | _GUILLEMET_SINGLE | _SINGLE
-_MARK_RE = re.compile("[\"“”„‟«»‹›'‘’‚‛]")
+# quote marks, except an apostrophe between two letters or digits (don't, I’d)
+_MARK_RE = re.compile("[\"“”„‟«»‹›‘‚‛]|(?<![^\\W_])['’]|['’](?![^\\W_])")
+_ALNUM = re.compile(r"[^\W_]")
+_CLASS = {
+    c: ("d" if c in '"“”„‟' else "g" if c in "«»" else "h" if c in "‹›" else "s")
+    for c in "\"“”„‟«»‹›'‘’‚‛"
+}
 _OPEN_PUNCT = frozenset("([{—–-/:;,…")
 _CLOSE_PUNCT = frozenset(".,;:!?)]}…-–—/")
 _ELISION = re.compile(
     r"['’‘](?:\d\d(?!\d)|em\b|n\b|tis\b|twas\b|cause\b|til\b|bout\b|round\b|s\b)", re.I
 )
-
-
-def _mark_class(c: str) -> str:
-    if c in _DOUBLE:
-        return "d"
-    if c in _GUILLEMET:
-        return "g"
-    if c in _GUILLEMET_SINGLE:
-        return "h"
-    return "s"
 
 
 def _can_open(text: str, i: int, c: str, prev: str, nxt: str) -> bool:
@@ -130,7 +127,7 @@ def _can_close(c: str, prev: str, nxt: str) -> bool:
     return nxt.isspace() or nxt in _CLOSE_PUNCT or nxt in _ALL_MARKS
 
 
-@dataclass
+@dataclass(slots=True)
 class _Raw:
     open: int  # offset of the opening mark
     close: int | None  # offset of the closing mark (None: ends with its paragraph)
@@ -139,6 +136,7 @@ class _Raw:
     para: int
     cls: str
     continued: bool = False
+    title: bool = False  # looks like a title ('Rust', '30 Rock')
 
 
 def _paragraphs(text: str) -> list[tuple[int, int]]:
@@ -162,63 +160,68 @@ def _strip_span(text: str, s: int, e: int) -> tuple[int, int]:
     return s, e
 
 
-def _scan(text: str, paras: list[tuple[int, int]]) -> list[_Raw]:
-    """Pair quote marks, paragraph by paragraph, into raw quotations."""
+def _scan(text: str, paras: list[tuple[int, int]]) -> tuple[list[_Raw], int]:
+    """Pair quote marks, paragraph by paragraph, into raw quotations (one pass).
+
+    Returns the quotations and how far the text was read (all of it, unless it holds more
+    than `MAX_CANDIDATES` quotations)."""
     raws: list[_Raw] = []
+    scanned = len(text)
     carried: str | None = None  # class of a quotation left open by the previous paragraph
+    finditer = _MARK_RE.finditer
     for pi, (ps, pe) in enumerate(paras):
-        marks = []
-        for m in _MARK_RE.finditer(text, ps, pe):
+        if len(raws) >= MAX_CANDIDATES * 2:
+            scanned = ps  # enough: the rest of a pathological text is not looked at
+            break
+        state_cls: str | None = None
+        state_open = -1
+        first_raw = len(raws)
+        for m in finditer(text, ps, pe):
             i = m.start()
             c = text[i]
+            if state_cls is not None and i - state_open > MAX_QUOTE_CHARS:
+                state_cls = None  # runaway: give up on that opening mark
             prev = text[i - 1] if i > ps else " "
             nxt = text[i + 1] if i + 1 < pe else " "
-            if c in "'’" and prev.isalnum() and nxt.isalnum():
-                continue  # an apostrophe inside a word
-            marks.append(
-                (i, c, _mark_class(c), _can_open(text, i, c, prev, nxt), _can_close(c, prev, nxt))
-            )
-        # for single quotes: is there a closing single mark further on in the paragraph?
-        later_single_close = [False] * (len(marks) + 1)
-        for k in range(len(marks) - 1, -1, -1):
-            later_single_close[k] = later_single_close[k + 1] or (
-                marks[k][2] == "s" and marks[k][4]
-            )
-        state: tuple[str, int] | None = None
-        for k, (i, _c, cls, can_open, can_close) in enumerate(marks):
-            if state is not None and i - state[1] > MAX_QUOTE_CHARS:
-                state = None  # runaway: give up on that opening mark
-            if state is None:
-                if can_open:
-                    state = (cls, i)
+            if state_cls is None:
+                if _can_open(text, i, c, prev, nxt):
+                    state_cls, state_open = _CLASS[c], i
                 continue
-            if cls != state[0] or not can_close:
+            cls = _CLASS[c]
+            if cls != state_cls or not _can_close(c, prev, nxt):
                 continue
-            if cls == "s" and _possessive_like(text, i, pe) and later_single_close[k + 1]:
+            if cls == "s" and _possessive_like(text, i, pe) and _single_close_ahead(text, i, pe):
                 continue  # "the players' union": not the end of the quotation
-            s, e = _strip_span(text, state[1] + 1, i)
-            raws.append(_Raw(state[1], i, s, e, pi, cls))
-            state = None
+            s, e = _strip_span(text, state_open + 1, i)
+            if _ALNUM.search(text, s, e):
+                raws.append(_Raw(state_open, i, s, e, pi, cls))
+            state_cls = None
         continues_next = False
-        if state is not None:
-            cls, o = state
+        if state_cls is not None:
             nps = paras[pi + 1][0] if pi + 1 < len(paras) else None
-            nxt_opens = (
-                nps is not None and text[nps] in _ALL_MARKS and _mark_class(text[nps]) == cls
-            )
-            if pe - o <= MAX_QUOTE_CHARS and (cls != "s" or nxt_opens):
-                s, e = _strip_span(text, o + 1, pe)
-                raws.append(_Raw(o, None, s, e, pi, cls))
+            nxt_opens = nps is not None and _CLASS.get(text[nps]) == state_cls
+            if pe - state_open <= MAX_QUOTE_CHARS and (state_cls != "s" or nxt_opens):
+                s, e = _strip_span(text, state_open + 1, pe)
+                if _ALNUM.search(text, s, e):
+                    raws.append(_Raw(state_open, None, s, e, pi, state_cls))
                 continues_next = nxt_opens
         # the first quotation of this paragraph continues the previous one?
-        if carried is not None:
-            for r in raws[::-1]:
-                if r.para != pi:
-                    break
-                if r.open == ps and r.cls == carried:
-                    r.continued = True
-        carried = state[0] if state is not None and continues_next else None
-    return [r for r in raws if r.end > r.start]
+        if carried is not None and len(raws) > first_raw:
+            r = raws[first_raw]
+            if r.open == ps and r.cls == carried:
+                r.continued = True
+        carried = state_cls if continues_next else None
+    return raws, scanned
+
+
+def _single_close_ahead(text: str, i: int, pe: int) -> bool:
+    """Is there a single quote mark that can close further on (within reach)?"""
+    for m in _MARK_RE.finditer(text, i + 1, min(pe, i + MAX_QUOTE_CHARS)):
+        j = m.start()
+        c = text[j]
+        if _CLASS[c] == "s" and _can_close(c, text[j - 1], text[j + 1] if j + 1 < pe else " "):
+            return True
+    return False
 
 
 def _possessive_like(text: str, i: int, pe: int) -> bool:
@@ -239,11 +242,12 @@ _VERB_COMMA_END = re.compile(rf"\b(?:{_VERB_ALT})\s*,\s*$", re.I)
 _PRONOUN_RE = re.compile(r"\b(he|she|they|it)$", re.I)
 _PRONOUN_AT = re.compile(r"(he|she|they|it)\b", re.I)
 _ROLE_WORD = r"(?:\d{1,3}-year-old|" + "|".join(sorted(ROLE_NOUNS, key=len, reverse=True)) + ")"
+_MODIFIER = r"[\w’'‘“”\"-]+"  # a word before a role noun: "the veteran actor", "the ‘Rust’ star"
 _ROLE_BEFORE = re.compile(
-    r"\b(?:the|this|that|his|her|their)\s+(?:[\w’'-]+\s+){0,2}?" + _ROLE_WORD + r"$", re.I
+    rf"\b(?:the|this|that|his|her|their)\s+(?:{_MODIFIER}\s+){{0,2}}?" + _ROLE_WORD + r"$", re.I
 )
 _ROLE_AT = re.compile(
-    r"(?:the|this|that|his|her|their)\s+(?:[\w’'-]+\s+){0,2}?"
+    rf"(?:the|this|that|his|her|their)\s+(?:{_MODIFIER}\s+){{0,2}}?"
     + _ROLE_WORD
     + r"\b(?:\s+"
     + _ROLE_WORD
@@ -251,33 +255,50 @@ _ROLE_AT = re.compile(
     re.I,
 )
 _ROLE_IN_SENTENCE = re.compile(
-    r"\b(?:he|she|they)\b|\b(?:the|this|that)\s+(?:[\w’'-]+\s+){0,2}?" + _ROLE_WORD + r"\b",
+    rf"\b(?:he|she|they)\b|\b(?:the|this|that)\s+(?:{_MODIFIER}\s+){{0,2}}?" + _ROLE_WORD + r"\b",
+    re.I,
+)
+_LAST_WORD = re.compile(r"([\w’']+)\s+$")
+_NEXT_WORD = re.compile(r"\s+([\w’'-]+)")
+_COMMA_SPACE = re.compile(r",\s+(?=\S)")
+_CUE_LEAD = re.compile(r"[\s,;]*(?:[—–-]\s*)?")
+_ROLE_AT_END = re.compile(_ROLE_WORD + r"$", re.I)
+_INNER_STOP = re.compile(r"[.!?;:]\s")
+_LOWER_NEXT = re.compile(r"[ \u00a0]+[a-z]")
+_INNER_SENTENCE = re.compile(r"[.!?]\s+[A-Z]")
+_SENTENCE_STOP = re.compile(r"[.!?:](?=\s|$)")
+_ROLE_BEFORE_NAME = re.compile(r"\b(" + _ROLE_WORD + r")\s+$", re.I)
+_ROLE_AFTER_NAME = re.compile(
+    r",\s+(?:the\s+|a\s+|an\s+)?(?:[\w’'-]+\s+){0,2}?(" + _ROLE_WORD + r")\b", re.I
+)
+_AGE_AFTER_NAME = re.compile(r",\s+(\d{1,3}),")
+_GENDERED_HONORIFIC = re.compile(r"\b(Mr|Mrs|Ms|Miss|Sir|Dame|Lady|Lord)\.?\s+$")
+_HONORIFIC_AT = re.compile(r"(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Dame|Lady|Lord)\.?\s+")
+_OWNED_ROLE_BEFORE = re.compile(
+    r"(?<![\w’'])((?-i:[A-Z])[\w-]+(?:\s(?-i:[A-Z])[\w-]+){0,2}['’]s\s+(?:[\w-]+\s+){0,2}?"
+    + _ROLE_WORD
+    + r")$",
     re.I,
 )
 _CAP_NAME_BEFORE = re.compile(r"(?<![\w’'])([A-Z][\w’'-]+(?:\s[A-Z][\w’'-]+){0,2})$")
 _CAP_NAME_AT = re.compile(r"([A-Z][\w’'-]+(?:\s[A-Z][\w’'-]+){0,2})\b")
-_SENT_END = re.compile(r"([.!?…]+)[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9À-Þ])")
-_WORD_BEFORE = re.compile(r"([\w.]+)$")
+# a sentence end; group 1 is the short word before a full stop (to spot "Mr." and "J.")
+_SENT_END = re.compile(
+    r"(?:(?<![\w.])([\w.]{1,5}))?([.!?…]+)[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9À-Þ])"
+)
 
 
-def _sentence_start(text: str, pos: int, floor: int) -> int:
-    """Where the sentence holding ``pos`` starts (not before ``floor``)."""
-    lo = max(floor, pos - _WINDOW)
-    start = lo if lo == floor else None
-    # the look-ahead needs to see the quote mark and the letter after ``pos``
-    for m in _SENT_END.finditer(text, lo, min(len(text), pos + 3)):
-        if m.end() > pos:
-            break
-        before = _WORD_BEFORE.search(text, max(lo, m.start() - 12), m.start())
-        word = before.group(1).lower() if before else ""
-        if m.group(1) == "." and (word in ABBREVIATIONS or (len(word) == 1 and word.isalpha())):
-            continue
-        start = m.end()
-    if start is None:
-        # no boundary inside the window: start at the first word of the window
-        sp = text.find(" ", lo, pos)
-        start = sp + 1 if sp != -1 else lo
-    return start
+def _sentence_starts(text: str) -> list[int]:
+    """Offsets where a sentence starts after a full stop, question or exclamation mark."""
+    out = []
+    for m in _SENT_END.finditer(text):
+        word = m.group(1)
+        if word and m.group(2) == ".":
+            w = word.lower()
+            if w in ABBREVIATIONS or (len(w) == 1 and w.isalpha()):
+                continue  # "Mr. Smith", "J. Smith"
+        out.append(m.end())
+    return out
 
 
 @dataclass(frozen=True)
@@ -306,14 +327,17 @@ class _Context:
         paras: list[tuple[int, int]],
         raws: list[_Raw],
         index: SpeakerIndex | None,
+        scanned: int | None = None,
     ) -> None:
         self.text = text
         self.index = index
-        mentions = index.mentions(text) if index else guess_person_mentions(text)
+        read = text if scanned is None or scanned >= len(text) else text[:scanned]
+        mentions = index.mentions(read) if index else guess_person_mentions(read)
         self.mentions = mentions
         self.by_start = {m.start: m for m in mentions}
         self.by_end = {m.end: m for m in mentions}
         self.para_starts = [p[0] for p in paras]
+        self.sent_starts = _sentence_starts(read)
         # mentions in the reporting prose (not inside quotations), for salience
         spans = [(r.start, r.end) for r in raws]
         starts = [s for s, _ in spans]
@@ -338,6 +362,16 @@ class _Context:
         self.gender = self._learn_gender()
         self.last_speaker: str | None = None
 
+    def sentence_start(self, pos: int, floor: int) -> int:
+        """Where the sentence holding ``pos`` starts (not before ``floor``, nor far back)."""
+        k = bisect_right(self.sent_starts, pos) - 1
+        start = max(floor, self.sent_starts[k] if k >= 0 else floor)
+        if pos - start > _WINDOW:
+            # a very long sentence: start at a word boundary within the window
+            sp = self.text.find(" ", pos - _WINDOW, pos)
+            start = sp + 1 if sp != -1 else pos - _WINDOW
+        return start
+
     @staticmethod
     def key(m: NameMention) -> str:
         return m.speaker_id or m.name
@@ -356,18 +390,14 @@ class _Context:
         text = self.text
         for m in self.prose:
             before = text[max(0, m.start - 40) : m.start]
-            rm = re.search(r"\b(" + _ROLE_WORD + r")\s+$", before, re.I)
+            rm = _ROLE_BEFORE_NAME.search(before)
             if rm:
                 roles[rm.group(1).lower()].append((m.start, self.key(m)))
             after = text[m.end : m.end + 60]
-            am = re.match(
-                r",\s+(?:the\s+|a\s+|an\s+)?(?:[\w’'-]+\s+){0,2}?(" + _ROLE_WORD + r")\b",
-                after,
-                re.I,
-            )
+            am = _ROLE_AFTER_NAME.match(after)
             if am:
                 roles[am.group(1).lower()].append((m.start, self.key(m)))
-            age = re.match(r",\s+(\d{1,3}),", after)
+            age = _AGE_AFTER_NAME.match(after)
             if age:
                 roles[f"{age.group(1)}-year-old"].append((m.start, self.key(m)))
         return roles
@@ -375,10 +405,7 @@ class _Context:
     def _learn_gender(self) -> dict[str, str]:
         gender: dict[str, str] = {}
         for m in self.prose:
-            hm = re.search(
-                r"\b(Mr|Mrs|Ms|Miss|Sir|Dame|Lady|Lord)\.?\s+$",
-                self.text[max(0, m.start - 8) : m.start],
-            )
+            hm = _GENDERED_HONORIFIC.search(self.text[max(0, m.start - 8) : m.start])
             if hm:
                 gender.setdefault(self.key(m), "m" if hm.group(1) in ("Mr", "Sir", "Lord") else "f")
         return gender
@@ -403,6 +430,10 @@ class _Context:
         rm = _ROLE_BEFORE.search(window)
         if rm:
             return _Subject("role", base + rm.start(), end, rm.group(0))
+        om = _OWNED_ROLE_BEFORE.search(window)
+        if om:
+            # "Smith's lawyer said": someone else than the named person
+            return _Subject("name", base + om.start(1), end, om.group(1))
         cm = _CAP_NAME_BEFORE.search(window)
         if cm and cm.group(1).split()[0].lower() not in NOT_SUBJECT_NAMES:
             return _Subject("name", base + cm.start(1), end, cm.group(1))
@@ -418,6 +449,11 @@ class _Context:
     def subject_at(self, pos: int, limit: int) -> _Subject | None:
         """A subject starting at ``pos``."""
         text = self.text
+        hm = _HONORIFIC_AT.match(text, pos, limit)
+        if hm:
+            inner = self.subject_at(hm.end(), limit)
+            if inner is not None and inner.kind == "name":
+                return _Subject("name", pos, inner.end, text[pos : inner.end], inner.mention)
         m = self.by_start.get(pos)
         if m is not None and m.end <= limit:
             return _Subject("name", m.start, m.end, m.text, m)
@@ -443,7 +479,7 @@ class _Context:
             j = vm.start()
             aux_words = []
             while True:
-                wm = re.search(r"([\w’']+)\s+$", text[max(start, j - 30) : j])
+                wm = _LAST_WORD.search(text[max(start, j - 30) : j])
                 if not wm:
                     break
                 w = wm.group(1).lower()
@@ -460,7 +496,7 @@ class _Context:
             if subj is None:
                 continue
             cue_end = vm.end()
-            obj = re.match(r"\s+([\w’'-]+)", text[cue_end : cue_end + 30])
+            obj = _NEXT_WORD.match(text[cue_end : cue_end + 30])
             if (
                 verb in ("told", "tells", "tell", "asked", "asks")
                 and obj
@@ -477,14 +513,14 @@ class _Context:
         text = self.text
         if anywhere:
             # a fragment: ", Baldwin said," later in its sentence
-            for m in re.finditer(r",\s+(?=\S)", text[pos:limit]):
+            for m in _COMMA_SPACE.finditer(text[pos:limit]):
                 cue = self._cue_at(pos + m.end(), limit)
                 if cue is not None:
                     tail = text[cue.end : cue.end + 1]
                     if tail in (",", ".", ";", "") or tail.isspace():
                         return cue
             return None
-        lead = re.match(r"[\s,;]*(?:[—–-]\s*)?", text[pos:limit])
+        lead = _CUE_LEAD.match(text[pos:limit])
         p = pos + (lead.end() if lead else 0)
         return self._cue_at(p, limit)
 
@@ -507,13 +543,13 @@ class _Context:
             return None
         q = subj.end
         while True:
-            wm = re.match(r"\s+([\w’']+)", text[q : min(limit, q + 30)])
+            wm = _NEXT_WORD.match(text[q : min(limit, q + 30)])
             if not wm:
                 return None
             w = wm.group(1)
             if w.lower() in SPEECH_VERBS:
                 end = q + wm.end()
-                obj = re.match(r"\s+([\w’'-]+)", text[end : min(limit, end + 30)])
+                obj = _NEXT_WORD.match(text[end : min(limit, end + 30)])
                 if (
                     w.lower() in ("told", "tells", "asked", "asks")
                     and obj
@@ -567,7 +603,7 @@ class _Context:
     def _anaphor(self, subj: _Subject, pos: int, para_start: int) -> str | None:
         word = subj.text.lower()
         if subj.kind == "role":
-            head = re.search(_ROLE_WORD + r"$", word, re.I)
+            head = _ROLE_AT_END.search(word)
             if head:
                 learned = [k for p, k in self.roles.get(head.group(0).lower(), []) if p < pos]
                 if learned:
@@ -608,14 +644,13 @@ _TITLE_WORD = re.compile(r"^[\"'“‘(]*[A-Z0-9À-Þ]")
 
 
 def _looks_like_title(content: str) -> bool:
+    """A short Title Case phrase with no sentence punctuation: 'Rust', '30 Rock'."""
+    if len(content) > 80 or content[-1] in ".,;:!?…" or not _TITLE_WORD.match(content):
+        return False
     words = content.split()
-    if not words or len(words) > 5:
+    if len(words) > 5 or _INNER_STOP.search(content):
         return False
-    if content[-1] in ".,;:!?…" or re.search(r"[.!?;:]\s", content):
-        return False
-    return all(_TITLE_WORD.match(w) or w in TITLE_SMALL_WORDS for w in words) and bool(
-        _TITLE_WORD.match(words[0])
-    )
+    return all(_TITLE_WORD.match(w) or w in TITLE_SMALL_WORDS for w in words)
 
 
 @dataclass(frozen=True)
@@ -644,7 +679,7 @@ def _around(
     floor = ps
     if prev_raw is not None and prev_raw.close is not None:
         floor = max(floor, prev_raw.close + 1)
-    sent = _sentence_start(text, raw.open, floor)
+    sent = ctx.sentence_start(raw.open, floor)
     pre = text[sent : raw.open]
     after_pos = raw.close + 1 if raw.close is not None else pe
     after_end = pe if next_raw is None else next_raw.open
@@ -653,7 +688,7 @@ def _around(
         content=text[raw.start : raw.end],
         para_start=ps,
         sent=sent,
-        full_sent=_sentence_start(text, raw.open, ps),
+        full_sent=ctx.sentence_start(raw.open, ps),
         after_pos=after_pos,
         after_end=after_end,
         at_start=not pre.strip(" \t\u00a0-–—•*"),
@@ -666,7 +701,7 @@ def _around(
 def _classify(text: str, raw: _Raw, a: _Around) -> str | None:
     """ "statement", "fragment", or None for what is not a quotation (a title)."""
     content = a.content
-    if _looks_like_title(content) and (
+    if raw.title and (
         raw.cls == "s" or (not a.after_colon and a.cue_after is None and not a.at_start)
     ):
         return None
@@ -674,14 +709,14 @@ def _classify(text: str, raw: _Raw, a: _Around) -> str | None:
     continues_prose = (
         raw.close is not None
         and a.cue_after is None
-        and re.match(r"[ \u00a0]+[a-z]", text[a.after_pos : a.after_end]) is not None
+        and _LOWER_NEXT.match(text, a.after_pos, a.after_end) is not None
     )
     if continues_prose and not ends_punct:
         return FRAGMENT  # “strange” going back to work
     if a.at_start or a.after_colon or a.after_verb_comma or a.cue_after is not None:
         return STATEMENT
     # inside reporting prose: long or several sentences is a statement, else a fragment
-    if len(content.split()) >= 12 or re.search(r"[.!?]\s+[A-Z]", content):
+    if len(content.split()) >= 12 or _INNER_SENTENCE.search(content):
         return STATEMENT
     return FRAGMENT
 
@@ -743,19 +778,29 @@ def extract_quotes(text: str, *, speakers: Sequence[KnownSpeaker] = ()) -> list[
     if not text or not text.strip():
         return []
     paras = _paragraphs(text)
-    raws = _scan(text, paras)
+    raws, scanned = _scan(text, paras)
     if not raws:
         return []
     index = SpeakerIndex(list(speakers)) if speakers else None
-    ctx = _Context(text, paras, raws, index)
+    ctx = _Context(text, paras, raws, index, scanned)
+    # drop what cannot be a quotation first, so that it does not cut the context of others
+    kept = []
+    for n, raw in enumerate(raws):
+        if raw.end - raw.start > MAX_QUOTE_CHARS:
+            continue
+        if raw.cls == "s" and raw.end - raw.start < 3:
+            continue
+        raw.title = _looks_like_title(text[raw.start : raw.end])
+        if raw.title and _classify(text, raw, _around(text, ctx, paras, raws, n)) is None:
+            continue
+        kept.append(raw)
+        if len(kept) >= MAX_CANDIDATES:
+            break
+    raws = kept
     out: list[Candidate] = []
     prev: tuple[int, Candidate, str | None] | None = None  # (paragraph, candidate, key)
     for n, raw in enumerate(raws):
         content = text[raw.start : raw.end]
-        if len(content) > MAX_QUOTE_CHARS or not any(ch.isalnum() for ch in content):
-            continue
-        if raw.cls == "s" and len(content) < 3:
-            continue
         a = _around(text, ctx, paras, raws, n)
         kind = _classify(text, raw, a)
         if kind is None:
@@ -792,5 +837,5 @@ def extract_quotes(text: str, *, speakers: Sequence[KnownSpeaker] = ()) -> list[
 
 
 def _sentence_end(text: str, pos: int, limit: int) -> int:
-    m = re.search(r"[.!?:](?=\s|$)", text[pos:limit])
+    m = _SENTENCE_STOP.search(text[pos:limit])
     return pos + m.end() if m else limit

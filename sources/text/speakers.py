@@ -12,6 +12,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
@@ -55,7 +56,7 @@ class SpeakerMatch:
     misspelled: bool
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class NameMention:
     """A mention of a speaker in a text: ``text[start:end]``."""
 
@@ -74,6 +75,7 @@ _HYPHENS = re.compile(r"[\-‐‑‒–—―]+")
 _SPACES = re.compile(r"\s+")
 
 
+@lru_cache(maxsize=65536)
 def name_key(name: str) -> str:
     """Comparison key for a name: NFKC, case-folded, hyphens as spaces, single spaces."""
     s = unicodedata.normalize("NFKC", name).translate(_APOSTROPHES)
@@ -145,6 +147,8 @@ class SpeakerIndex:
 
     def match(self, name: str) -> SpeakerMatch | None:
         """Match one name (a whole string) against the known speakers."""
+        if name in self._memo:
+            return self._memo[name]
         key = name_key(name)
         if not key:
             return None
@@ -153,6 +157,7 @@ class SpeakerIndex:
         result = self._match_key(key)
         if len(self._memo) < 200_000:
             self._memo[key] = result
+            self._memo[name] = result
         return result
 
     def _match_key(self, key: str) -> SpeakerMatch | None:
@@ -198,42 +203,77 @@ class SpeakerIndex:
             return len(tokens[0]) >= 6 and total <= 1
         return exact >= 1 or total <= 2
 
+    def _single(self, text: str, start: int, word: str) -> NameMention | None:
+        """A mention made of one capitalised word (possessive trimmed), or None."""
+        pm = _POSSESSIVE.search(word)
+        if pm is not None and pm.start() > 0:
+            word = word[: pm.start()]
+        word = word.rstrip("-'’")
+        if not word:
+            return None
+        m = self.match(word)
+        if m is None:
+            return None
+        sp = self._ids.get(m.speaker_id)
+        end = start + len(word)
+        return NameMention(
+            start,
+            end,
+            word,
+            m.speaker_id,
+            m.name,
+            m.score,
+            m.misspelled,
+            sp.is_person if sp else True,
+        )
+
     def mentions(self, text: str) -> list[NameMention]:
         """Every mention of a known speaker in ``text``, exact or misspelled, in order."""
         if not self.speakers or not text:
             return []
         out: list[NameMention] = []
+        memo = self._memo
+        match = self.match
+        person = {sp.id: sp.is_person for sp in self.speakers}
+        max_tokens = self.max_tokens
         for run in _CAP_RUN.finditer(text):
-            tokens = _run_tokens(run.group(), run.start())
+            word = run.group()
+            base = run.start()
+            if " " not in word and "\u00a0" not in word:
+                # one capitalised word (the common case): look it up directly
+                found = self._single(text, base, word)
+                if found is not None:
+                    out.append(found)
+                continue
+            tokens = _run_tokens(word, base)
+            n = len(tokens)
             i = 0
-            while i < len(tokens):
-                found = False
-                top = min(len(tokens) - i, self.max_tokens)
+            while i < n:
+                top = min(n - i, max_tokens)
                 for size in range(top, 0, -1):
-                    window = tokens[i : i + size]
-                    if any(t[3] for t in window[:-1]):
+                    last = i + size - 1
+                    if size > 1 and any(tokens[k][3] for k in range(i, last)):
                         continue  # a possessive ends a name
-                    s, e = window[0][0], window[-1][1]
-                    m = self.match(text[s:e])
+                    s, e = tokens[i][0], tokens[last][1]
+                    key = text[s:e]
+                    m = memo[key] if key in memo else match(key)
                     if m is None:
                         continue
-                    sp = self.by_id(m.speaker_id)
                     out.append(
                         NameMention(
                             s,
                             e,
-                            text[s:e],
+                            key,
                             m.speaker_id,
                             m.name,
                             m.score,
                             m.misspelled,
-                            sp.is_person if sp else True,
+                            person.get(m.speaker_id, True),
                         )
                     )
                     i += size
-                    found = True
                     break
-                if not found:
+                else:
                     i += 1
         return out
 
@@ -241,14 +281,19 @@ class SpeakerIndex:
 def _run_tokens(run: str, offset: int) -> list[tuple[int, int, str, bool]]:
     """Tokens of a capitalised run: (start, end, text, possessive), possessives trimmed."""
     out: list[tuple[int, int, str, bool]] = []
-    for t in _TOKEN_RE.finditer(run):
-        word = t.group()
-        s = offset + t.start()
-        pm = _POSSESSIVE.search(word)
-        possessive = pm is not None and pm.start() > 0
-        if possessive:
-            word = word[: pm.start()]  # type: ignore[union-attr]
-        word = word.rstrip("-'’")
+    pos = offset
+    for word in run.replace("\u00a0", " ").split(" "):
+        s = pos
+        pos += len(word) + 1
+        possessive = False
+        if "'" in word or "’" in word:
+            pm = _POSSESSIVE.search(word)
+            if pm is not None and pm.start() > 0:
+                word = word[: pm.start()]
+                possessive = True
+            word = word.rstrip("-'’")
+        elif word.endswith("-"):
+            word = word.rstrip("-")
         if not word or not word[0].isupper():
             break
         out.append((s, s + len(word), word, possessive))

@@ -1,0 +1,143 @@
+"""Hostile input: everything finishes in bounded time, without errors."""
+
+import random
+import time
+
+import pytest
+
+from sources.text.extract import MAX_CANDIDATES, MAX_QUOTE_CHARS, extract_quotes
+from sources.text.locate import locate_quote, reanchor
+from sources.text.normalize import normalize
+from sources.text.speakers import KnownSpeaker, find_name_mentions
+from sources.text.variants import word_diff
+
+SPEAKERS = [
+    KnownSpeaker("jane-doe", "Jane Doe", ["Jane", "Doe"]),
+    KnownSpeaker("tom-ford", "Tom Ford", ["Ford"]),
+]
+
+PARAGRAPH = (
+    "Tom Ford said: “I let go of the hammer. Bang! The gun goes off. I’d pulled it back…\n\n"
+    "“The gun was supposed to be empty,” he said. “Nothing with a charge at all.”\n\n"
+    "Jane Doe insisted she “didn’t know” about the '90s film 'Rust' — nor ‘30 Rock’. "
+    '«Non», a-t-il dit. „Nein“, sagte er. "Yes," said Haylna Hutchins.\n\n'
+)
+FIVE_MB = 5_000_000
+
+
+def check(text: str, budget: float, speakers=SPEAKERS) -> list:
+    t0 = time.perf_counter()
+    found = extract_quotes(text, speakers=speakers)
+    elapsed = time.perf_counter() - t0
+    assert elapsed < budget, f"{elapsed:.2f}s"
+    for c in found:
+        assert 0 <= c.start < c.end <= len(text)
+        assert c.end - c.start <= MAX_QUOTE_CHARS
+        assert text[c.start : c.end] == c.quote
+        assert c.kind in ("statement", "fragment")
+    return found
+
+
+@pytest.mark.parametrize("text", ["", " ", "\n\n\n", "\u00a0\t", '"', "“", "'", "«»", "“”"])
+def test_empty_and_tiny(text):
+    assert check(text, 1.0) == []
+    assert locate_quote("x", text).state in ("no_text", "not_found")
+    normalize(text)
+
+
+def test_five_megabytes_of_article_text():
+    text = (PARAGRAPH * (FIVE_MB // len(PARAGRAPH) + 1))[:FIVE_MB]
+    found = check(text, 5.0)
+    assert len(found) == MAX_CANDIDATES  # the cut-off for pathological texts
+
+
+def test_five_megabytes_without_known_speakers():
+    text = (PARAGRAPH * (FIVE_MB // len(PARAGRAPH) + 1))[:FIVE_MB]
+    check(text, 5.0, speakers=())
+
+
+def test_five_megabytes_in_one_paragraph_with_one_opening_mark():
+    words = "lorem ipsum dolor sit amet Consectetur adipiscing elit "
+    text = "He said: “" + words * (FIVE_MB // len(words))
+    found = check(text, 5.0)
+    assert found == []  # longer than any quotation can be
+
+
+def test_unbalanced_marks():
+    check("“word " * 200_000, 5.0)
+    check("word” " * 200_000, 5.0)
+    check("He said: “Yes.\n\n" * 100_000, 5.0)
+    check("'tis the '90s, rock 'n' roll's " * 50_000, 5.0)
+
+
+def repeat_random(alphabet: str, size: int, seed: int) -> str:
+    """``size`` characters: a random pattern of 10,000 drawn from ``alphabet``, repeated."""
+    rng = random.Random(seed)
+    pattern = "".join(rng.choice(alphabet) for _ in range(10_000))
+    return (pattern * (size // len(pattern) + 1))[:size]
+
+
+@pytest.mark.parametrize("marks", ['"', "“”‘’'", "\"'“”‘’«»‹›„‚‛‟"])
+def test_text_made_only_of_quote_marks(marks):
+    assert check(repeat_random(marks, 1_000_000, len(marks)), 5.0) == []
+
+
+@pytest.mark.parametrize("mark", ['"', "“", "'", "’", "«"])
+def test_a_quote_mark_on_every_character(mark):
+    letters = repeat_random("abc deF GhI. jk,\n", 1_000_000, 1)
+    text = mark.join(letters) + mark
+    check(text, 5.0)
+
+
+def test_random_unicode_garbage():
+    alphabet = "aZ09 .,;:!?\n\t\u00a0\u200b\u0301\u0308“”‘’\"'«»—–-…ﬁＦ日本Ωж\U0001f600\\[](){}@#"
+    text = repeat_random(alphabet, 1_000_000, 2)
+    check(text, 5.0)
+    t0 = time.perf_counter()
+    n = normalize(text)
+    assert len(n.text) <= len(text) * 3
+    locate_quote(text[5000:5100], text)
+    assert time.perf_counter() - t0 < 5.0
+
+
+def test_normalize_and_locate_in_five_megabytes():
+    text = (PARAGRAPH * (FIVE_MB // len(PARAGRAPH) + 1))[:FIVE_MB]
+    t0 = time.perf_counter()
+    n = normalize(text)
+    assert n.span_to_original(len(n.text) - 1, len(n.text))[1] == len(text)
+    assert locate_quote("Nothing with a charge at all.", text).state == "verbatim"
+    assert locate_quote("I'd pulled it back...", text, hint=FIVE_MB // 2).state == "normalized"
+    assert locate_quote("Nothing with a charge at every", text).state in ("fuzzy", "not_found")
+    reanchor(exact="Nothing with a charge", prefix="", suffix="", start=10, new_text=text)
+    assert time.perf_counter() - t0 < 10.0
+
+
+def test_huge_quote_against_small_text():
+    loc = locate_quote("word " * 100_000, "a short text with a word in it")
+    assert loc.state in ("fuzzy", "not_found")
+
+
+def test_name_mentions_in_five_megabytes():
+    text = (PARAGRAPH * (FIVE_MB // len(PARAGRAPH) + 1))[:FIVE_MB]
+    t0 = time.perf_counter()
+    assert len(find_name_mentions(text, SPEAKERS)) > 20_000
+    assert time.perf_counter() - t0 < 5.0
+
+
+def test_name_mentions_in_a_megabyte_of_capitalised_words():
+    words = ["Tom", "Ford", "Jane", "Doe", "Haylna", "Hutchins", "The", "Report", "x", "y"]
+    rng = random.Random(3)
+    text = " ".join(rng.choice(words) for _ in range(200_000))[:1_000_000]
+    t0 = time.perf_counter()
+    find_name_mentions(text, SPEAKERS)
+    assert time.perf_counter() - t0 < 5.0
+
+
+def test_word_diff_of_long_quotes_is_bounded():
+    rng = random.Random(4)
+    vocab = [f"w{i}" for i in range(300)]
+    a = " ".join(rng.choice(vocab) for _ in range(3000))
+    b = " ".join(rng.choice(vocab) for _ in range(3000))
+    t0 = time.perf_counter()
+    word_diff(a, b)
+    assert time.perf_counter() - t0 < 5.0
