@@ -30,7 +30,7 @@ class BadFormat(ValueError):
 def requested_format(request) -> str | None:
     """``None`` for the HTML page, else one of FORMATS; BadFormat for anything else."""
     value = request.GET.get("format")
-    if value is None or value == "html":
+    if not value or value == "html":
         return None
     if value not in FORMATS:
         raise BadFormat(

@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
+from django.db.models import F
 from django.urls import reverse_lazy
 from django.utils.feedgenerator import Atom1Feed
 
@@ -27,9 +28,11 @@ class ContradictionFeed(Feed):
         return "Statements on record set beside the evidence that challenges them."
 
     def items(self):
-        return Contradiction.objects.published().select_related(
-            "claim__speaker", "counter__speaker"
-        )[:FEED_LENGTH]
+        return (
+            Contradiction.objects.published()
+            .select_related("claim__speaker", "counter__speaker")
+            .order_by(F("published_at").desc(nulls_last=True), "-created_at", "slug")[:FEED_LENGTH]
+        )
 
     def item_title(self, item):
         return str(item)

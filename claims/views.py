@@ -27,6 +27,7 @@ PICKER_LIMIT = 10
 PICKER_TARGETS = {"picker-a-results": "a", "picker-b-results": "b"}
 
 NEWEST_FIRST = (F("said_on").desc(nulls_last=True), "slug")
+LATEST_PUBLISHED = (F("published_at").desc(nulls_last=True), "-created_at", "slug")
 OLDEST_FIRST = (F("said_on").asc(nulls_last=True), "slug")
 
 
@@ -97,7 +98,7 @@ def home(request):
         request,
         "claims/home.html",
         {
-            "contradictions": _contradictions()[:HOME_LIMIT],
+            "contradictions": _contradictions().order_by(*LATEST_PUBLISHED)[:HOME_LIMIT],
             "topics": Topic.objects.published().only("slug", "name"),
         },
     )
@@ -144,7 +145,7 @@ def contradiction_list(request):
     return _filtered_list(
         request,
         filterset_class=ContradictionFilter,
-        queryset=_contradictions(),
+        queryset=_contradictions().order_by(*LATEST_PUBLISHED),
         template_name="claims/contradiction_list.html",
         export=exports.contradictions,
     )
@@ -351,7 +352,9 @@ def correction_list(request):
     return _filtered_list(
         request,
         filterset_class=CorrectionFilter,
-        queryset=Correction.objects.published().select_related("claim", "contradiction"),
+        queryset=Correction.objects.published().select_related(
+            "claim", "contradiction__claim", "contradiction__counter"
+        ),
         template_name="claims/correction_list.html",
         export=exports.corrections,
     )

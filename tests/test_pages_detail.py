@@ -1,0 +1,349 @@
+"""Claim, contradiction, speaker, topic, source, list and corrections pages, as read."""
+
+import datetime as dt
+import re
+
+import pytest
+
+from claims.models import (
+    Citation,
+    Claim,
+    ClaimKind,
+    Contradiction,
+    Correction,
+    CorrectionKind,
+    Relation,
+    Status,
+    Topic,
+)
+from tests.factories import (
+    make_claim,
+    make_contradiction,
+    make_source,
+    make_speaker,
+    make_topic,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def text_of(response) -> str:
+    return response.content.decode()
+
+
+# Claim page ----------------------------------------------------------------------------
+
+
+def test_claim_page_shows_every_citation_with_its_badge_and_passage_link(client, demo):
+    claim = Claim.objects.get(slug="abc-would-never-point-a-gun")
+    response = client.get(claim.get_absolute_url())
+    assert response.status_code == 200
+    page = text_of(response)
+    assert page.count("<h1") == 1
+    for citation in claim.citations.select_related("source"):
+        assert citation.source.title in page
+        if citation.anchor_start is not None:
+            assert f"{citation.source.get_absolute_url()}#quote-{citation.pk}" in page
+    assert "✓ Verbatim" in page
+    assert "trigger-vs-fbi-finding" in page  # its contradictions, as the statement
+    assert "never-point-vs-aimed-at-her" in page
+
+
+def test_claim_page_lists_contradictions_where_it_is_the_counter(client, demo):
+    page = text_of(client.get("/claims/fbi-gun-in-working-order/"))
+    assert "/contradictions/trigger-vs-fbi-finding/" in page
+    assert "/contradictions/faulty-gun-vs-fbi-finding/" in page
+    assert "This statement challenges" in page
+
+
+def test_claim_page_shows_a_variant_and_its_word_diff(client):
+    source = make_source(text="He said: “I pulled the hammer all the way back.”")
+    claim = make_claim(text="I pulled the hammer back.")
+    Citation.objects.create(
+        claim=claim, source=source, quote="I pulled the hammer all the way back."
+    )
+    page = text_of(client.get(claim.get_absolute_url()))
+    assert "“I pulled the hammer all the way back.”" in page
+    assert "<ins>all the way</ins>" in page
+
+
+def test_claim_page_hides_contradictions_with_a_draft_side(client):
+    claim = make_claim()
+    hidden = make_contradiction(claim=claim, counter=make_claim(status=Status.DRAFT))
+    draft = make_contradiction(claim=claim, status=Status.DRAFT)
+    page = text_of(client.get(claim.get_absolute_url()))
+    assert hidden.get_absolute_url() not in page
+    assert draft.get_absolute_url() not in page
+    assert "not part of a published contradiction" in page
+
+
+def test_claim_page_shows_its_corrections(client):
+    claim = make_claim()
+    Correction.objects.create(
+        slug="fixed-date",
+        claim=claim,
+        published_on=dt.date(2024, 5, 1),
+        text="We corrected the date.",
+        kind=CorrectionKind.CORRECTION,
+    )
+    page = text_of(client.get(claim.get_absolute_url()))
+    assert 'id="correction-fixed-date"' in page
+    assert "We corrected the date." in page
+
+
+@pytest.mark.parametrize("status", [Status.DRAFT, Status.REVIEW, Status.RETRACTED])
+def test_unpublished_claim_is_404(client, status):
+    claim = make_claim(status=status)
+    assert client.get(claim.get_absolute_url()).status_code == 404
+
+
+def test_unknown_claim_is_404(client, db):
+    response = client.get("/claims/no-such-claim/")
+    assert response.status_code == 404
+    assert "Nothing published here" in text_of(response)
+
+
+# Contradiction page --------------------------------------------------------------------
+
+
+def test_contradiction_page_compares_side_by_side_with_explanation_and_timeline(client, demo):
+    page = text_of(client.get("/contradictions/trigger-vs-fbi-finding/"))
+    assert page.count("<h1") == 1
+    assert 'id="sides"' in page and page.count('class="statement ') == 2
+    assert "contradicted by" in page
+    assert 'id="explanation"' in page
+    timeline = page[page.index('id="timeline"') :]
+    timeline = timeline[: timeline.index("</section>")]
+    roles = re.findall(r"timeline-item--(\w+)", timeline)
+    assert roles.count("statement") == 1 and roles.count("counter") == 1
+    assert "event" in roles
+    # Events are published records/findings sharing a topic, oldest first.
+    dates = re.findall(r'<time datetime="([\d-]+)"', timeline)
+    assert dates == sorted(dates)
+    assert "/claims/rust-shooting/" in timeline  # a record on the gun, Oct 2021
+    assert "/claims/abc-told-it-was-a-cold-gun/" not in timeline  # a draft
+
+
+def test_timeline_events_are_records_and_findings_on_shared_topics_only(client):
+    topic, other = make_topic(), make_topic()
+    statement = make_claim(said_on=dt.date(2022, 1, 1))
+    counter = make_claim(kind=ClaimKind.FINDING, said_on=dt.date(2022, 6, 1))
+    statement.topics.add(topic)
+    before = make_claim(kind=ClaimKind.RECORD, said_on=dt.date(2021, 1, 1), text="Before event.")
+    between = make_claim(kind=ClaimKind.FINDING, said_on=dt.date(2022, 3, 1), text="Between.")
+    quote_on_topic = make_claim(kind=ClaimKind.QUOTE, text="Just words on topic.")
+    off_topic = make_claim(kind=ClaimKind.RECORD, text="Off topic record.")
+    draft = make_claim(kind=ClaimKind.RECORD, status=Status.DRAFT, text="Draft record.")
+    for claim in (before, between, quote_on_topic, draft):
+        claim.topics.add(topic)
+    off_topic.topics.add(other)
+    item = make_contradiction(claim=statement, counter=counter)
+    page = text_of(client.get(item.get_absolute_url()))
+    timeline = page[page.index('id="timeline"') :]
+    order = re.findall(r'href="/claims/([^/]+)/"', timeline)
+    assert order[:4] == [before.slug, statement.slug, between.slug, counter.slug]
+    for hidden in (quote_on_topic, off_topic, draft):
+        assert hidden.slug not in timeline
+
+
+def test_word_diff_when_both_sides_are_one_speakers_quotes(client):
+    speaker = make_speaker()
+    a = make_claim(speaker=speaker, text="I let go of the hammer and the gun went off.")
+    b = make_claim(speaker=speaker, text="I let go of the hammer of the gun, and it went off.")
+    page = text_of(client.get(make_contradiction(claim=a, counter=b).get_absolute_url()))
+    assert 'id="diff"' in page
+    assert "<ins>" in page and "<del>" in page
+
+
+def test_no_word_diff_for_unrelated_statements(client):
+    a = make_claim(text="The crew was well oiled and careful.")
+    b = make_claim(kind=ClaimKind.FINDING, text="Three complaints were filed in October.")
+    page = text_of(client.get(make_contradiction(claim=a, counter=b).get_absolute_url()))
+    assert 'id="diff"' not in page
+
+
+def test_word_diff_for_similar_words_from_different_speakers(client):
+    a = make_claim(text="The gun was supposed to be empty, nothing with a charge at all.")
+    b = make_claim(
+        kind=ClaimKind.PARAPHRASE, text="The gun was supposed to be empty, with no charge at all."
+    )
+    page = text_of(client.get(make_contradiction(claim=a, counter=b).get_absolute_url()))
+    assert 'id="diff"' in page
+
+
+def test_contradiction_page_has_share_cite_and_evidence_downloads(client, demo):
+    page = text_of(client.get("/contradictions/trigger-vs-fbi-finding/"))
+    for element in ('id="permalink"', 'id="citation-text"', 'id="share-email"'):
+        assert element in page
+    assert 'href="/contradictions/trigger-vs-fbi-finding/?format=json"' in page
+    assert 'href="/contradictions/trigger-vs-fbi-finding/?format=csv"' in page
+    assert 'value="http://127.0.0.1:8000/contradictions/trigger-vs-fbi-finding/"' in page
+
+
+def test_contradiction_page_shows_corrections_of_either_side(client):
+    item = make_contradiction()
+    Correction.objects.create(
+        slug="side-fixed", claim=item.counter, published_on=dt.date(2024, 1, 2), text="Side fix."
+    )
+    Correction.objects.create(
+        slug="pair-fixed", contradiction=item, published_on=dt.date(2024, 1, 3), text="Pair fix."
+    )
+    page = text_of(client.get(item.get_absolute_url()))
+    assert "Side fix." in page and "Pair fix." in page
+
+
+def test_passage_links_point_at_the_highlighted_quote(client, demo):
+    item = Contradiction.objects.get(slug="trigger-vs-fbi-finding")
+    page = text_of(client.get(item.get_absolute_url()))
+    for citation in Citation.objects.filter(claim__in=[item.claim, item.counter]):
+        link = f"/sources/{citation.source.slug}/#quote-{citation.pk}"
+        assert link in page
+        source_page = text_of(client.get(f"/sources/{citation.source.slug}/"))
+        assert f'<mark id="quote-{citation.pk}"' in source_page
+
+
+# Lists ---------------------------------------------------------------------------------
+
+
+def test_contradiction_list_filters_and_fragment(client, demo):
+    response = client.get("/contradictions/", {"relation": "contradicts"})
+    page = text_of(response)
+    assert "/contradictions/trigger-vs-fbi-finding/" in page
+    assert "/contradictions/hammer-vs-cocked-gun/" not in page  # inconsistent
+    assert "/contradictions/cold-gun-two-tellings/" not in page  # draft
+    fragment = client.get(
+        "/contradictions/", {"speaker": "fbi"}, HTTP_HX_REQUEST="true"
+    ).content.decode()
+    assert "<html" not in fragment
+    assert set(re.findall(r'href="/contradictions/([^/]+)/"', fragment)) == {
+        "trigger-vs-fbi-finding",
+        "faulty-gun-vs-fbi-finding",
+    }
+
+
+def test_contradiction_list_topic_and_search(client, demo):
+    topic_page = text_of(client.get("/contradictions/", {"topic": "criminal-charges"}))
+    assert set(re.findall(r'class="pair-link" href="/contradictions/([^/]+)/"', topic_page)) == {
+        "unlikely-charged-vs-charged"
+    }
+    search = text_of(client.get("/contradictions/", {"q": "armpit"}))
+    assert re.findall(r'class="pair-link" href="/contradictions/([^/]+)/"', search) == [
+        "never-point-vs-aimed-at-her"
+    ]
+
+
+def test_contradiction_list_bad_relation_is_400(client, demo):
+    response = client.get("/contradictions/", {"relation": "agrees"})
+    assert response.status_code == 400
+    assert "Relation" in text_of(response)
+
+
+def test_corrections_page_lists_published_corrections_with_links(client, demo):
+    response = client.get("/corrections/")
+    assert response.status_code == 200
+    page = text_of(response)
+    for correction in Correction.objects.published():
+        assert f'id="correction-{correction.slug}"' in page
+    assert "/claims/vermont-took-her-to-dinner/" in page
+
+
+def test_corrections_of_drafts_are_hidden(client):
+    draft = make_claim(status=Status.DRAFT)
+    Correction.objects.create(
+        slug="on-a-draft", claim=draft, published_on=dt.date(2024, 1, 1), text="Hidden fix."
+    )
+    page = text_of(client.get("/corrections/"))
+    assert "Hidden fix." not in page
+    assert "No corrections" in page
+
+
+def test_corrections_kind_filter_and_bad_kind(client, demo):
+    page = text_of(client.get("/corrections/", {"kind": "update"}))
+    assert "No corrections of this kind" in page
+    assert client.get("/corrections/", {"kind": "rewrite"}).status_code == 400
+
+
+def test_home_has_a_search_box_that_submits_to_the_claim_list(client, demo):
+    page = text_of(client.get("/"))
+    form = re.search(r'<form id="home-search"[^>]*>', page).group(0)
+    assert 'action="/claims/"' in form and 'method="get"' in form
+    assert '<label for="home-q">' in page and 'name="q"' in page
+    for label in ("Contradictions", "Claims", "Compare", "Corrections"):
+        assert f">{label}</a>" in page
+
+
+# Speaker, topic, source ----------------------------------------------------------------
+
+
+def test_speaker_page_groups_a_timeline_by_topic(client, demo):
+    response = client.get("/speakers/alec-baldwin/")
+    assert response.status_code == 200
+    page = text_of(response)
+    assert page.count("<h1") == 1
+    assert 'id="topic-the-trigger"' in page
+    trigger = page[page.index('id="topic-the-trigger"') :]
+    trigger = trigger[: trigger.index("</section>")]
+    dates = re.findall(r'<time datetime="([\d-]+)"', trigger)
+    assert dates == sorted(dates)
+    assert "/claims/abc-would-never-point-a-gun/" in trigger
+    assert "abc-told-it-was-a-cold-gun" not in page  # a draft
+    assert "/contradictions/trigger-vs-fbi-finding/" in page
+
+
+def test_speaker_with_only_drafts_is_404(client):
+    speaker = make_speaker()
+    make_claim(speaker=speaker, status=Status.DRAFT)
+    assert client.get(speaker.get_absolute_url()).status_code == 404
+    assert client.get("/speakers/nobody-at-all/").status_code == 404
+
+
+def test_topic_page_lists_published_claims_in_date_order(client, demo):
+    topic = Topic.objects.get(slug="criminal-charges")
+    page = text_of(client.get(topic.get_absolute_url()))
+    claims = re.findall(r'class="claim-words"><a href="/claims/([^/]+)/"', page)
+    expected = Claim.objects.published().filter(topics=topic).order_by("said_on", "slug")
+    assert claims == [c.slug for c in expected]
+    assert "/contradictions/unlikely-charged-vs-charged/" in page
+
+
+def test_topic_with_only_drafts_is_404(client):
+    topic = make_topic()
+    make_claim(status=Status.DRAFT).topics.add(topic)
+    assert client.get(topic.get_absolute_url()).status_code == 404
+    assert client.get("/topics/no-such-topic/").status_code == 404
+
+
+def test_source_page_highlights_each_published_quote_in_the_text(client):
+    text = "Intro. He said: “First quote here.” Later: “Second <b>quote</b>.” End."
+    source = make_source(text=text)
+    first = make_claim(text="First quote here.", cite=source)
+    second = make_claim(text="Second <b>quote</b>.", cite=source)
+    draft = make_claim(text="Later:", cite=source, status=Status.DRAFT)
+    page = text_of(client.get(source.get_absolute_url()))
+    archived = page[page.index('id="archived-text"') :]
+    archived = archived[: archived.index("</div>")]
+    c1 = first.citations.get()
+    c2 = second.citations.get()
+    assert f'<mark id="quote-{c1.pk}"' in archived
+    assert f">{'First quote here.'}</mark>" in archived
+    assert f'<mark id="quote-{c2.pk}"' in archived
+    assert "Second &lt;b&gt;quote&lt;/b&gt;." in archived  # escaped, not markup
+    assert "<b>" not in archived
+    assert f"quote-{draft.citations.get().pk}" not in page
+
+
+def test_source_page_keeps_unanchored_citations_in_the_list(client):
+    source = make_source(text="Nothing matches in here.")
+    claim = make_claim(text="Words that are not in the text.", cite=source)
+    page = text_of(client.get(source.get_absolute_url()))
+    assert "Words that are not in the text." in page
+    assert f'<mark id="quote-{claim.citations.get().pk}"' not in page
+
+
+def test_unknown_source_is_404(client, db):
+    assert client.get("/sources/no-such-source/").status_code == 404
+
+
+def test_relation_label_reads_in_plain_words(client):
+    item = make_contradiction(relation=Relation.RETRACTS)
+    assert "later retracted by" in text_of(client.get(item.get_absolute_url()))
