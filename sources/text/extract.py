@@ -34,6 +34,7 @@ from .lexicon import (
     ABBREVIATIONS,
     AUX_ADV,
     NOT_SUBJECT_NAMES,
+    ORG_NOUNS,
     PASSIVE_AUX,
     PASSIVE_VERBS,
     ROLE_NOUNS,
@@ -241,7 +242,9 @@ _VERB_RE = re.compile(rf"\b({_VERB_ALT})\b", re.I)
 _VERB_COMMA_END = re.compile(rf"\b(?:{_VERB_ALT})\s*,\s*$", re.I)
 _PRONOUN_RE = re.compile(r"\b(he|she|they|it)$", re.I)
 _PRONOUN_AT = re.compile(r"(he|she|they|it)\b", re.I)
-_ROLE_WORD = r"(?:\d{1,3}-year-old|" + "|".join(sorted(ROLE_NOUNS, key=len, reverse=True)) + ")"
+_ROLE_WORD = (
+    r"(?:\d{1,3}-year-old|" + "|".join(sorted(ROLE_NOUNS | ORG_NOUNS, key=len, reverse=True)) + ")"
+)
 _MODIFIER = r"[\w’'‘“”\"-]+"  # a word before a role noun: "the veteran actor", "the ‘Rust’ star"
 _ROLE_BEFORE = re.compile(
     rf"\b(?:the|this|that|his|her|their)\s+(?:{_MODIFIER}\s+){{0,2}}?" + _ROLE_WORD + r"$", re.I
@@ -267,6 +270,7 @@ _INNER_STOP = re.compile(r"[.!?;:]\s")
 _LOWER_NEXT = re.compile(r"[ \u00a0]+[a-z]")
 _INNER_SENTENCE = re.compile(r"[.!?]\s+[A-Z]")
 _SENTENCE_STOP = re.compile(r"[.!?:](?=\s|$)")
+_ACCORDING_TO = re.compile(r"according\s+to\s+", re.I)
 _ROLE_BEFORE_NAME = re.compile(r"\b(" + _ROLE_WORD + r")\s+$", re.I)
 _ROLE_AFTER_NAME = re.compile(
     r",\s+(?:the\s+|a\s+|an\s+)?(?:[\w’'-]+\s+){0,2}?(" + _ROLE_WORD + r")\b", re.I
@@ -274,6 +278,11 @@ _ROLE_AFTER_NAME = re.compile(
 _AGE_AFTER_NAME = re.compile(r",\s+(\d{1,3}),")
 _GENDERED_HONORIFIC = re.compile(r"\b(Mr|Mrs|Ms|Miss|Sir|Dame|Lady|Lord)\.?\s+$")
 _HONORIFIC_AT = re.compile(r"(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Dame|Lady|Lord)\.?\s+")
+# an unnamed person: "one witness", "a spokeswoman", "an official"
+_SOMEONE = rf"(?:a|an|one|another)\s+(?:{_MODIFIER}\s+){{0,2}}?" + _ROLE_WORD
+_SOMEONE_AT = re.compile(_SOMEONE + r"\b", re.I)
+_SOMEONE_BEFORE = re.compile(r"\b" + _SOMEONE + r"$", re.I)
+_APPOSITIVE = re.compile(r",\s[^,.;:!?\"“”]{1,80},\s")
 _OWNED_ROLE_BEFORE = re.compile(
     r"(?<![\w’'])((?-i:[A-Z])[\w-]+(?:\s(?-i:[A-Z])[\w-]+){0,2}['’]s\s+(?:[\w-]+\s+){0,2}?"
     + _ROLE_WORD
@@ -303,7 +312,7 @@ def _sentence_starts(text: str) -> list[int]:
 
 @dataclass(frozen=True)
 class _Subject:
-    kind: str  # "name", "pronoun", "role"
+    kind: str  # "name", "pronoun", "role", "someone" (an unnamed person)
     start: int
     end: int
     text: str
@@ -430,6 +439,9 @@ class _Context:
         rm = _ROLE_BEFORE.search(window)
         if rm:
             return _Subject("role", base + rm.start(), end, rm.group(0))
+        im = _SOMEONE_BEFORE.search(window)
+        if im:
+            return _Subject("someone", base + im.start(), end, im.group(0))
         om = _OWNED_ROLE_BEFORE.search(window)
         if om:
             # "Smith's lawyer said": someone else than the named person
@@ -438,9 +450,13 @@ class _Context:
         if cm and cm.group(1).split()[0].lower() not in NOT_SUBJECT_NAMES:
             return _Subject("name", base + cm.start(1), end, cm.group(1))
         if window.endswith(","):
-            # an appositive: "Baldwin, 63, said" / "Smith, the mayor, said"
             comma = window.rfind(",", 0, len(window) - 1)
             if comma != -1 and len(window) - comma <= 60:
+                # "The prime minister, Rishi Sunak, said": the name between the commas
+                named = self.by_end.get(end - 1)
+                if named is not None and named.start >= base + comma:
+                    return _Subject("name", named.start, named.end, named.text, named)
+                # "Baldwin, 63, said" / "Smith, the mayor, said": the subject before them
                 inner = self.subject_before(base + comma, floor)
                 if inner is not None:
                     return inner
@@ -455,14 +471,19 @@ class _Context:
             if inner is not None and inner.kind == "name":
                 return _Subject("name", pos, inner.end, text[pos : inner.end], inner.mention)
         m = self.by_start.get(pos)
+        if m is None and text.startswith(("the ", "The "), pos):
+            m = self.by_start.get(pos + 4)  # "the FBI said"
         if m is not None and m.end <= limit:
-            return _Subject("name", m.start, m.end, m.text, m)
+            return _Subject("name", pos, m.end, text[pos : m.end], m)
         pm = _PRONOUN_AT.match(text, pos, limit)
         if pm:
             return _Subject("pronoun", pos, pm.end(), pm.group(1))
         rm = _ROLE_AT.match(text, pos, limit)
         if rm:
             return _Subject("role", pos, rm.end(), rm.group(0))
+        im = _SOMEONE_AT.match(text, pos, limit)
+        if im:
+            return _Subject("someone", pos, im.end(), im.group(0))
         cm = _CAP_NAME_AT.match(text, pos, limit)
         if cm and cm.group(1).split()[0].lower() not in NOT_SUBJECT_NAMES:
             return _Subject("name", pos, cm.end(1), cm.group(1))
@@ -526,6 +547,12 @@ class _Context:
 
     def _cue_at(self, p: int, limit: int) -> _Cue | None:
         text = self.text
+        am = _ACCORDING_TO.match(text, p, limit)
+        if am:
+            subj = self.subject_at(am.end(), limit)
+            if subj is not None:
+                return _Cue(subj, p, subj.end, text[p : subj.end])
+            return None
         vm = _VERB_RE.match(text, p, limit)
         if vm:
             # "said Baldwin", "added the actor"
@@ -533,8 +560,6 @@ class _Context:
             while q < limit and text[q] == " ":
                 q += 1
             subj = self.subject_at(q, limit)
-            if subj is not None and subj.kind != "pronoun":
-                return _Cue(subj, p, subj.end, text[p : subj.end])
             if subj is not None:
                 return _Cue(subj, p, subj.end, text[p : subj.end])
             return None
@@ -542,6 +567,9 @@ class _Context:
         if subj is None:
             return None
         q = subj.end
+        am = _APPOSITIVE.match(text, q, limit)
+        if am:
+            q = am.end() - 1  # "one witness, who asked not to be named, told"
         while True:
             wm = _NEXT_WORD.match(text[q : min(limit, q + 30)])
             if not wm:
@@ -594,6 +622,8 @@ class _Context:
                 if found is not None:
                     return found.name, found.speaker_id, "misspelling" if found.misspelled else None
             return subj.text, None, None
+        if subj.kind == "someone":
+            return subj.text, None, None  # "one witness", "a spokeswoman": unnamed
         key = self._anaphor(subj, pos, para_start)
         if key is None:
             return None, None, None
@@ -608,8 +638,9 @@ class _Context:
                 learned = [k for p, k in self.roles.get(head.group(0).lower(), []) if p < pos]
                 if learned:
                     return learned[-1]
-        want_person = word not in ("it", "they")
-        want_org = word == "it"
+        head_word = word.rsplit(" ", 1)[-1]
+        want_org = word == "it" or head_word in ORG_NOUNS
+        want_person = not want_org and word != "they"
         gender = "m" if word == "he" else "f" if word == "she" else None
         k_last = bisect_left(self.prose_starts, pos) - 1
         latest_in_para = None
@@ -701,9 +732,7 @@ def _around(
 def _classify(text: str, raw: _Raw, a: _Around) -> str | None:
     """ "statement", "fragment", or None for what is not a quotation (a title)."""
     content = a.content
-    if raw.title and (
-        raw.cls == "s" or (not a.after_colon and a.cue_after is None and not a.at_start)
-    ):
+    if raw.title and (raw.cls == "s" or (not a.after_colon and a.cue_after is None)):
         return None
     ends_punct = content[-1] in ".,;:!?…"
     continues_prose = (
@@ -737,7 +766,7 @@ class _Attribution:
 
 
 def _attribute_statement(
-    ctx: _Context, raw: _Raw, a: _Around, prev_para: int | None
+    ctx: _Context, raw: _Raw, a: _Around, prev_para: int | None, paras: list[tuple[int, int]]
 ) -> _Attribution:
     if a.cue_after is not None:
         return _Attribution(a.cue_after, a.cue_after.subject, "cue_after")
@@ -746,6 +775,16 @@ def _attribute_statement(
         return _Attribution(cue, cue.subject, "cue_before")
     if a.after_colon and (subj := ctx.first_subject(a.sent, raw.open)) is not None:
         return _Attribution(None, subj, "sentence")
+    if a.at_start and raw.para > 0 and not raw.continued:
+        # "He said:" closing the paragraph before
+        ps, pe = paras[raw.para - 1]
+        if ctx.text[pe - 1] == ":":
+            sent = ctx.sentence_start(pe - 1, ps)
+            cue, _passive = ctx.verb_cues_before(sent, pe)
+            if cue is not None:
+                return _Attribution(cue, cue.subject, "cue_before")
+            if (subj := ctx.first_subject(sent, pe)) is not None:
+                return _Attribution(None, subj, "sentence")
     if (a.at_start or raw.continued) and prev_para in (raw.para, raw.para - 1):
         return _Attribution(how="previous", inherit=True)
     if not a.at_start and (subj := ctx.first_subject(a.full_sent, raw.open)) is not None:
@@ -806,7 +845,7 @@ def extract_quotes(text: str, *, speakers: Sequence[KnownSpeaker] = ()) -> list[
         if kind is None:
             continue
         if kind == STATEMENT:
-            att = _attribute_statement(ctx, raw, a, prev[0] if prev else None)
+            att = _attribute_statement(ctx, raw, a, prev[0] if prev else None, paras)
         else:
             att = _attribute_fragment(ctx, text, raw, a)
         speaker = speaker_id = flag = key = None

@@ -105,5 +105,16 @@ ROLE_NOUNS = words(
     cinematographer filmmaker photographer veteran insider source friend doctor expert
     scientist professor teacher founder ceo owner boss leader candidate councillor
     councilor secretary ambassador diplomat general colonel captain sergeant constable
+    neighbour neighbor resident student worker employee staffer aide adviser advisor
+    analyst eyewitness passenger fan member
+    """
+)
+
+# Nouns that stand for an organisation ("the agency said").
+ORG_NOUNS = words(
+    """
+    agency bureau department ministry government company firm studio network police
+    council committee court office commission authority union association organisation
+    organization campaign
     """
 )

@@ -350,3 +350,45 @@ def test_a_title_inside_a_cue_does_not_break_it():
     c = one("Tom Ford spoke. “I’m done,” said the ‘Rust’ star.")
     assert c.cue == "said the ‘Rust’ star"
     assert c.speaker_id == "tom-ford"
+
+
+def test_an_organisation_as_the_speaker():
+    text = "The City Council met on Monday.\n\n“We stand by the report,” the council said."
+    c = one(text)
+    assert c.speaker_id == "city-council"
+    c = one("“We stand by the report,” the City Council said.")
+    assert c.speaker_id == "city-council"
+
+
+def test_according_to():
+    c = one("“The plan failed,” according to Jane Doe.")
+    assert c.speaker_id == "jane-doe"
+    assert c.cue == "according to Jane Doe"
+
+
+def test_cue_closing_the_paragraph_before():
+    text = "Tom Ford was asked about the set. He said:\n\n“I never heard one word about that.”"
+    c = one(text)
+    assert c.speaker_id == "tom-ford"
+    assert c.cue == "He said:"
+
+
+def test_a_title_opening_a_paragraph_is_not_a_quote():
+    assert extract_quotes("“Rust” is a Western starring Tom Ford.", speakers=SPEAKERS) == []
+
+
+def test_name_in_an_appositive():
+    c = one("The mayor of the city, Jane Doe, said: “We will rebuild.”")
+    assert c.speaker_id == "jane-doe"
+    c = one("Ford, 61, said: “No.”")
+    assert c.speaker_id == "tom-ford"
+
+
+def test_an_unnamed_witness_is_not_someone_named_before():
+    text = (
+        "Tom Ford spoke first.\n\n"
+        "“It was chaos,” one witness, who asked not to be named, told the BBC."
+    )
+    c = one(text)
+    assert c.speaker == "one witness"
+    assert c.speaker_id is None
