@@ -126,6 +126,18 @@ class Normalized:
             return self.orig_starts[k] + (i - self.norm_starts[k]) + 1
         return self.orig_ends[k]
 
+    def original_offsets(self) -> list[int]:
+        """Original start offset of every normalised character (plus the end), as an array."""
+        out: list[int] = []
+        bounds = [*self.norm_starts[1:], len(self.text)]
+        for k, (ns, ne) in enumerate(zip(self.norm_starts, bounds, strict=True)):
+            if self.identity[k]:
+                out.extend(range(self.orig_starts[k], self.orig_starts[k] + (ne - ns)))
+            else:
+                out.extend([self.orig_starts[k]] * (ne - ns))
+        out.append(len(self.original))
+        return out
+
     def span_to_original(self, start: int, end: int) -> tuple[int, int]:
         """Map the normalised span ``[start, end)`` to the original text's span."""
         start = max(0, min(start, len(self.text)))

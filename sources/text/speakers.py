@@ -39,6 +39,7 @@ class KnownSpeaker:
     name: str
     aliases: Sequence[str] = ()
     kind: str = "person"  # "person" or "organization"
+    misspellings: Sequence[str] = ()  # known misspellings: matched, and flagged as such
 
     @property
     def is_person(self) -> bool:
@@ -99,6 +100,7 @@ class _Alias:
     tokens: tuple[str, ...]
     speaker: KnownSpeaker
     text: str
+    misspelling: bool = False
 
 
 # A capitalised word: an upper-case letter then letters, digits, hyphens, apostrophes.
@@ -129,11 +131,13 @@ class SpeakerIndex:
         self.max_tokens = 1
         for sp in self.speakers:
             self._ids.setdefault(sp.id, sp)
-            for text in (sp.name, *sp.aliases):
+            names = [(t, False) for t in (sp.name, *sp.aliases)]
+            names += [(t, True) for t in sp.misspellings]
+            for text, misspelling in names:
                 key = name_key(text)
                 if not key:
                     continue
-                alias = _Alias(key, tuple(key.split()), sp, text)
+                alias = _Alias(key, tuple(key.split()), sp, text, misspelling)
                 # the first speaker to claim an alias keeps it (names before aliases)
                 self._exact.setdefault(key, alias)
                 self._by_len.setdefault(len(alias.tokens), []).append(alias)
@@ -164,6 +168,9 @@ class SpeakerIndex:
         alias = self._exact.get(key)
         if alias is not None:
             sp = alias.speaker
+            if alias.misspelling:
+                score = min(99.0, fuzz.ratio(key, name_key(sp.name)))
+                return SpeakerMatch(sp.id, sp.name, alias.text, round(score, 1), True)
             return SpeakerMatch(sp.id, sp.name, alias.text, 100.0, False)
         tokens = key.split()
         best: tuple[float, _Alias] | None = None

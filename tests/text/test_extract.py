@@ -392,3 +392,12 @@ def test_an_unnamed_witness_is_not_someone_named_before():
     c = one(text)
     assert c.speaker == "one witness"
     assert c.speaker_id is None
+
+
+def test_known_misspellings_are_flagged():
+    speakers = [KnownSpeaker("sam-o", "Samuel Okafor", ["Okafor"], misspellings=["Sammuel Okafur"])]
+    m = match_speaker("Sammuel Okafur", speakers)
+    assert m is not None and m.speaker_id == "sam-o" and m.misspelled and m.score < 100
+    c = one("“We are done,” said Sammuel Okafur.", speakers=speakers)
+    assert c.speaker_id == "sam-o"
+    assert c.speaker_flag == "misspelling"

@@ -121,3 +121,14 @@ def test_twenty_kilobyte_texts_normalise_fast():
         normalize(t)
     # ~1.5 ms per text on a laptop; the budget is generous for slow CI machines
     assert time.perf_counter() - t0 < 3.0
+
+
+def test_original_offsets_array():
+    text = "a  “b” — c…d ﬁ"
+    n = normalize(text)
+    offsets = n.original_offsets()
+    assert len(offsets) == len(n.text) + 1
+    assert offsets[-1] == len(text)
+    assert offsets == sorted(offsets)
+    for i in range(len(n.text)):
+        assert offsets[i] == n.span_to_original(i, i + 1)[0]
