@@ -19,7 +19,8 @@ Conventions followed (English-language news copy):
   nouns ("the actor", "the 63-year-old") are resolved to the most salient person so far.
 
 Every step works in bounded windows around each quote mark, so the whole pass is linear in
-the size of the text; a quotation longer than `MAX_QUOTE_CHARS` is dropped.
+the size of the text; a quotation longer than `MAX_QUOTE_CHARS` is dropped, and a text with
+more than `MAX_CANDIDATES` quotations (a pathological one) is cut off there.
 """
 
 from __future__ import annotations
@@ -62,7 +63,13 @@ FRAGMENT = "fragment"
 
 @dataclass(frozen=True)
 class Candidate:
-    """A quotation found in a text: ``text[start:end]`` is the text inside the marks."""
+    """A quotation found in a text: ``text[start:end]`` is the text inside the marks.
+
+    ``attribution`` says how the speaker was found: "cue_after" (", he said"), "cue_before"
+    ("He said:"), "previous" (the quotation continues the one before), "sentence" (the
+    subject of the sentence it sits in), "passive" (words told *to* the subject: no speaker),
+    or None.
+    """
 
     start: int
     end: int
@@ -72,7 +79,7 @@ class Candidate:
     speaker_id: str | None = None
     cue: str | None = None  # the words that name the speaker ("he said", "Alec replied:")
     speaker_flag: str | None = None  # "misspelling" when the name is a near miss
-    attribution: str | None = None  # how the speaker was found (see _Attribution)
+    attribution: str | None = None  # how the speaker was found (see above)
     continued: bool = False  # continues a quotation from the previous paragraph
     unclosed: bool = False  # its paragraph ends before a closing mark
 

@@ -269,7 +269,7 @@ def normalize(text: str) -> Normalized:
                 nxt in _DASH_SET
                 or nxt == "…"
                 or (nxt in _GUILLEMETS and _guillemet_inner_side(text, j) == "before")
-                or text.startswith(("...", ". . ."), j)
+                or text.startswith(_DOTS, j)
             ):
                 continue  # the mark that follows takes these spaces with it
             s = _space_before(text, i, b.pos)

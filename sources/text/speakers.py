@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -107,7 +107,6 @@ class _Alias:
 _UPPER = "A-ZÀ-ÖØ-ÞĀ-ſΑ-ΩА-Я"
 _TOKEN = rf"[{_UPPER}][\w'’\-]*"
 _CAP_RUN = re.compile(rf"(?<![\w@#/]){_TOKEN}(?:[ \u00a0]{_TOKEN}){{0,7}}")
-_TOKEN_RE = re.compile(r"[^\s]+")
 _POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
 
 
@@ -379,15 +378,4 @@ def guess_person_mentions(text: str) -> list[NameMention]:
             if display is not None:
                 out.append(NameMention(t[0], t[1], t[2], None, display, 100.0, False))
             i += 1
-    return out
-
-
-def unique_speakers(speakers: Iterable[KnownSpeaker]) -> list[KnownSpeaker]:
-    """The speakers with duplicate ids dropped (first kept)."""
-    seen: set[str] = set()
-    out = []
-    for sp in speakers:
-        if sp.id not in seen:
-            seen.add(sp.id)
-            out.append(sp)
     return out
