@@ -20,7 +20,7 @@ Conventions followed (English-language news copy):
 
 Every step works in bounded windows around each quote mark, so the whole pass is linear in
 the size of the text; a quotation longer than `MAX_QUOTE_CHARS` is dropped, and a text with
-more than `MAX_CANDIDATES` quotations (a pathological one) is cut off there.
+more than about `MAX_CANDIDATES` quotations (a pathological one) is cut off there.
 """
 
 from __future__ import annotations
@@ -53,7 +53,7 @@ from .speakers import (
 __all__ = ["MAX_CANDIDATES", "MAX_QUOTE_CHARS", "Candidate", "extract_quotes"]
 
 MAX_QUOTE_CHARS = 2000
-MAX_CANDIDATES = 20_000  # a text with more quotations is cut off there
+MAX_CANDIDATES = 10_000  # a text with more quotations is cut off there
 _WINDOW = 400  # how far back a cue or a sentence start is looked for
 _AFTER = 250  # how far forward a cue is looked for
 
@@ -178,7 +178,7 @@ def _scan(text: str, paras: list[tuple[int, int]]) -> tuple[list[_Raw], int]:
     carried: str | None = None  # class of a quotation left open by the previous paragraph
     finditer = _MARK_RE.finditer
     for pi, (ps, pe) in enumerate(paras):
-        if len(raws) >= MAX_CANDIDATES * 2:
+        if len(raws) >= MAX_CANDIDATES * 3 // 2:
             scanned = ps  # enough: the rest of a pathological text is not looked at
             break
         state_cls: str | None = None
