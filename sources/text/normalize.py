@@ -46,8 +46,35 @@ _ALL_QUOTES = DOUBLE_QUOTES + SINGLE_QUOTES
 # Positions worth looking at: whitespace other than a single ASCII space, quote marks, dashes,
 # dots, and anything non-ASCII. A pure character class, so the regex engine skips plain text
 # at C speed; double ASCII spaces get their own alternative only when the text has any.
-# (The ASCII ' and " are already in normal form: they need no stop.)
-_TRIGGER_CLASS = r"[\t\n\r\x0b\x0c\x1c-\x1f`\-.\x80-\U0010ffff]"
+# Characters that change one for one (same length, same offsets) go through str.translate
+# first: quote marks, single spaces of any kind, dashes. Guillemets stay for the second pass,
+# which needs to know them (French spacing).
+_UNICODE_SPACES = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
+    "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+_ONE_FOR_ONE = {
+    **{ord(c): '"' for c in DOUBLE_QUOTES if c not in "«»"},
+    **{ord(c): "'" for c in SINGLE_QUOTES if c not in "‹›"},
+    **{ord(c): " " for c in _UNICODE_SPACES},
+    **{ord(c): "-" for c in DASHES},
+}
+_ONE_FOR_ONE_PAIRS = tuple((chr(k), v) for k, v in _ONE_FOR_ONE.items())
+
+
+def _translate(text: str) -> str:
+    """``text`` with the one-for-one replacements made (str.replace is faster than a
+    translate table here)."""
+    for c, r in _ONE_FOR_ONE_PAIRS:
+        if c in text:
+            text = text.replace(c, r)
+    return text
+
+
+# Positions the second pass looks at, in the translated text: dashes, dots, anything
+# non-ASCII. A pure character class, so the regex engine skips plain text at C speed;
+# runs of spaces get their own alternative only when the text has any.
+_TRIGGER_CLASS = r"[\-.\x80-\U0010ffff]"
 _TRIGGER = re.compile(_TRIGGER_CLASS)
 _TRIGGER_WITH_SPACES = re.compile(rf"{_TRIGGER_CLASS}|  +")
 _WS_RUN = re.compile(r"\s+")
@@ -157,13 +184,15 @@ class _Builder:
         "npos",
         "orig_ends",
         "orig_starts",
+        "original",
         "parts",
         "pos",
         "text",
     )
 
-    def __init__(self, text: str) -> None:
-        self.text = text
+    def __init__(self, text: str, original: str) -> None:
+        self.text = text  # the text being normalised (already translated one for one)
+        self.original = original
         self.parts: list[str] = []
         self.norm_starts: list[int] = []
         self.orig_starts: list[int] = []
@@ -202,7 +231,7 @@ class _Builder:
         if not self.norm_starts:
             self._segment("", 0, len(self.text), False)
         return Normalized(
-            original=self.text,
+            original=self.original,
             text="".join(self.parts),
             norm_starts=tuple(self.norm_starts),
             orig_starts=tuple(self.orig_starts),
@@ -254,7 +283,9 @@ def _guillemet_inner_side(text: str, i: int) -> str | None:
 
 def normalize(text: str) -> Normalized:
     """Normalise ``text`` typographically (see the module docstring), keeping the offset map."""
-    b = _Builder(text)
+    original = text
+    text = _translate(text)  # same length: offsets unchanged
+    b = _Builder(text, original)
     trigger = _TRIGGER_WITH_SPACES if "  " in text else _TRIGGER
     n = len(text)
     for m in trigger.finditer(text):
@@ -296,10 +327,6 @@ def normalize(text: str) -> Normalized:
                 b.replace(_space_before(text, i, b.pos), i + 1, rep, (i, i + 1))
             else:
                 b.replace(i, i + 1, rep)
-        elif c in _DQ_SET:
-            b.replace(i, i + 1, '"')
-        elif c in _SQ_SET:
-            b.replace(i, i + 1, "'")
         elif c in _ZW_SET:
             b.replace(i, _ZW_RUN.match(text, i).end(), "")  # type: ignore[union-attr]
         elif c in _COMBINING_SET:
