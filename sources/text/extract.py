@@ -10,13 +10,13 @@ Conventions followed (English-language news copy):
 * double quotes (straight or curly, mixed), guillemets (« » and » «), low-9 quotes („ “) and,
   at the top level, single quotes (' ' and ‘ ’); quotes nested inside a quotation belong to it;
 * apostrophes (don't, ’97, rock 'n' roll) never open a quotation, and short Title Case
-  phrases in quotes ('Rust', '30 Rock') are titles, not quotations;
+  phrases in quotes ('Casablanca', '60 Minutes') are titles, not quotations;
 * a quotation that runs over paragraphs leaves its closing mark off at the end of each
   paragraph but the last, and reopens each new paragraph: each paragraph is its own item;
-* attribution: a cue after the quote ("he said", "said Baldwin", "X told Y"), before it
-  ("He said:", "Alec replied:"), the previous quotation's speaker for a quotation that
+* attribution: a cue after the quote ("he said", "said Smith", "X told Y"), before it
+  ("He said:", "Maria replied:"), the previous quotation's speaker for a quotation that
   continues a passage, or the subject of the sentence a fragment sits in. Pronouns and role
-  nouns ("the actor", "the 63-year-old") are resolved to the most salient person so far.
+  nouns ("the actor", "the 45-year-old") are resolved to the most salient person so far.
 
 Every step works in bounded windows around each quote mark, so the whole pass is linear in
 the size of the text; a quotation longer than `MAX_QUOTE_CHARS` is dropped, and a text with
@@ -77,7 +77,7 @@ class Candidate:
     kind: str  # "statement" or "fragment"
     speaker: str | None = None
     speaker_id: str | None = None
-    cue: str | None = None  # the words that name the speaker ("he said", "Alec replied:")
+    cue: str | None = None  # the words that name the speaker ("he said", "Maria replied:")
     speaker_flag: str | None = None  # "misspelling" when the name is a near miss
     attribution: str | None = None  # how the speaker was found (see above)
     continued: bool = False  # continues a quotation from the previous paragraph
@@ -144,7 +144,7 @@ class _Raw:
     para: int
     cls: str
     continued: bool = False
-    title: bool = False  # looks like a title ('Rust', '30 Rock')
+    title: bool = False  # looks like a title ('Casablanca', '60 Minutes')
 
 
 def _paragraphs(text: str) -> list[tuple[int, int]]:
@@ -252,7 +252,7 @@ _PRONOUN_AT = re.compile(r"(he|she|they|it)\b", re.I)
 _ROLE_WORD = (
     r"(?:\d{1,3}-year-old|" + "|".join(sorted(ROLE_NOUNS | ORG_NOUNS, key=len, reverse=True)) + ")"
 )
-_MODIFIER = r"[\w’'‘“”\"-]+"  # a word before a role noun: "the veteran actor", "the ‘Rust’ star"
+_MODIFIER = r"[\w’'‘“”\"-]+"  # a word before a role noun: "the veteran actor", "the ‘Dune’ star"
 _ROLE_BEFORE = re.compile(
     rf"\b(?:the|this|that|his|her|their)\s+(?:{_MODIFIER}\s+){{0,2}}?" + _ROLE_WORD + r"$", re.I
 )
@@ -401,7 +401,7 @@ class _Context:
         return j <= floor or self.text[j - 1] in ".!?"
 
     def _learn_roles(self) -> dict[str, list[tuple[int, str]]]:
-        """Role nouns and ages the text itself ties to a name ("director Joel Souza")."""
+        """Role nouns and ages the text itself ties to a name ("director Ann Lee")."""
         roles: dict[str, list[tuple[int, str]]] = defaultdict(list)
         text = self.text
         for m in self.prose:
@@ -463,7 +463,7 @@ class _Context:
                 named = self.by_end.get(end - 1)
                 if named is not None and named.start >= base + comma:
                     return _Subject("name", named.start, named.end, named.text, named)
-                # "Baldwin, 63, said" / "Smith, the mayor, said": the subject before them
+                # "Lee, 63, said" / "Smith, the mayor, said": the subject before them
                 inner = self.subject_before(base + comma, floor)
                 if inner is not None:
                     return inner
@@ -537,10 +537,10 @@ class _Context:
         return None, passive
 
     def cue_after(self, pos: int, limit: int, *, anywhere: bool = False) -> _Cue | None:
-        """An attribution right after a closing mark: ", he said", "said Baldwin"."""
+        """An attribution right after a closing mark: ", he said", "said Smith"."""
         text = self.text
         if anywhere:
-            # a fragment: ", Baldwin said," later in its sentence
+            # a fragment: ", Smith said," later in its sentence
             for m in _COMMA_SPACE.finditer(text[pos:limit]):
                 cue = self._cue_at(pos + m.end(), limit)
                 if cue is not None:
@@ -562,7 +562,7 @@ class _Context:
             return None
         vm = _VERB_RE.match(text, p, limit)
         if vm:
-            # "said Baldwin", "added the actor"
+            # "said Smith", "added the actor"
             q = vm.end()
             while q < limit and text[q] == " ":
                 q += 1
@@ -682,7 +682,7 @@ _TITLE_WORD = re.compile(r"^[\"'“‘(]*[A-Z0-9À-Þ]")
 
 
 def _looks_like_title(content: str) -> bool:
-    """A short Title Case phrase with no sentence punctuation: 'Rust', '30 Rock'."""
+    """A short Title Case phrase with no sentence punctuation: 'Casablanca', '60 Minutes'."""
     if len(content) > 80 or content[-1] in ".,;:!?…" or not _TITLE_WORD.match(content):
         return False
     words = content.split()
@@ -748,7 +748,7 @@ def _classify(text: str, raw: _Raw, a: _Around) -> str | None:
         and _LOWER_NEXT.match(text, a.after_pos, a.after_end) is not None
     )
     if continues_prose and not ends_punct:
-        return FRAGMENT  # “strange” going back to work
+        return FRAGMENT  # “odd” going back to work
     if a.at_start or a.after_colon or a.after_verb_comma or a.cue_after is not None:
         return STATEMENT
     # inside reporting prose: long or several sentences is a statement, else a fragment
@@ -808,7 +808,7 @@ def _attribute_fragment(ctx: _Context, text: str, raw: _Raw, a: _Around) -> _Att
     if cue is not None:
         return _Attribution(cue, cue.subject, "cue_before")
     if passive:
-        return _Attribution(how="passive")  # "he'd been told it was a “cold gun”"
+        return _Attribution(how="passive")  # "he'd been told it was “safe”"
     if (subj := ctx.first_subject(a.full_sent, raw.open)) is not None:
         return _Attribution(None, subj, "sentence")
     return _Attribution()

@@ -8,7 +8,7 @@ def words(s: str) -> frozenset[str]:
     return frozenset(s.split())
 
 
-# Verbs that introduce or attribute speech ("he said", "Alec replied:").
+# Verbs that introduce or attribute speech ("he said", "Maria replied:").
 SPEECH_VERBS = words(
     """
     said says say saying told tells tell added adds continued continues recalled recalls

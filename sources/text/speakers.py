@@ -3,7 +3,7 @@
 A name matches a known speaker exactly (case-insensitively, through the speaker's name or one
 of its aliases) or fuzzily: same number of words, every word equal or within a small edit
 distance (transpositions count as one edit) with the same first letter. A fuzzy match is a
-misspelling ("Haylna Hutchins", "Halyna Hitchins" for Halyna Hutchins) and is flagged so.
+misspelling ("Micheal Smith", "Michael Smiht" for Michael Smith) and is flagged so.
 """
 
 from __future__ import annotations
