@@ -26,7 +26,13 @@ from dataclasses import asdict, dataclass
 from rapidfuzz import fuzz
 
 from .lexicon import words
-from .normalize import Normalized, normalize, normalize_cached
+from .normalize import (
+    Normalized,
+    fold_one_for_one,
+    normalize,
+    normalize_cached,
+    words_unchanged,
+)
 
 __all__ = [
     "FUZZY_THRESHOLD",
@@ -114,21 +120,35 @@ def _pick(spans: list[tuple[int, int]], hint: int | None) -> tuple[int, int]:
 
 
 def _quote_variants(quote: str) -> list[str]:
-    """The quote as given, then without the punctuation its closing mark kept."""
+    """The ways to read a quote, best first: without marks that surround it (or a lone one
+    at an end), as given, and each without the punctuation its closing mark kept."""
     q = quote.strip()
     if not any(c.isalnum() for c in q):
         return []  # nothing to look for: no letters or digits
-    if q[0] in _EDGE_MARKS:
-        q = q[1:].lstrip()
-    if q and q[-1] in _EDGE_MARKS:
-        q = q[:-1].rstrip()
-    out = [q] if q else []
-    if q.endswith(("...", "…")):
-        return out  # an ellipsis at the end marks omitted words, not punctuation
-    trimmed = q.rstrip(_TRAILING + " ")
-    if trimmed and trimmed != q:
-        out.append(trimmed)
+    marks = sum(1 for c in q if c in _EDGE_MARKS)
+    stripped = q
+    if len(q) > 1 and q[0] in _EDGE_MARKS and q[-1] in _EDGE_MARKS:
+        stripped = q[1:-1].strip()
+    elif marks % 2 == 1 and q[0] in _EDGE_MARKS:
+        stripped = q[1:].lstrip()
+    elif marks % 2 == 1 and q[-1] in _EDGE_MARKS:
+        stripped = q[:-1].rstrip()
+    # "“It was cold”" is the words inside; "“cold” and “wet”" is the words with their marks
+    order = [stripped, q] if marks <= 2 or marks % 2 == 1 else [q, stripped]
+    out: list[str] = []
+    for v in order:
+        if not v:
+            continue
+        for w in (v, _trim_trailing(v)):
+            if w and w not in out:
+                out.append(w)
     return out
+
+
+def _trim_trailing(q: str) -> str:
+    if q.endswith(("...", "…")):
+        return q  # an ellipsis at the end marks omitted words, not punctuation
+    return q.rstrip(_TRAILING + " ")
 
 
 def _find_plain(
@@ -339,15 +359,28 @@ def locate_quote(
         span = _find_plain(text, v, hint, None)
         if span is not None:
             return _location(VERBATIM, 100.0, text, span[0], span[1], context)
-    # 2. after normalisation
-    nt = normalize_cached(text) if len(text) > 2000 else normalize(text)
-    norm = nt.text
-    hint_norm = _to_norm(nt, hint)
-    norm_variants = []
+    norm_variants: list[str] = []
     for v in variants:
         nq = normalize(v).text.strip()
         if nq and nq not in norm_variants:
             norm_variants.append(nq)
+    if not norm_variants:
+        return Location(NOT_FOUND)
+    needs_pieces = any("..." in nq or "[" in nq for nq in norm_variants)
+    # 2. after normalisation: in windows around a word of the quote when the text's words
+    #    are untouched by normalisation (the common case), else in the whole normalised text
+    if not needs_pieces and words_unchanged(text):
+        searched_all = True
+        for nq in norm_variants:
+            span, complete = _find_in_windows(text, nq, hint)
+            if span is not None:
+                return _location(NORMALIZED, 100.0, text, span[0], span[1], context)
+            searched_all = searched_all and complete
+        if searched_all:
+            return _fuzzy_location(norm_variants[0], text, hint, threshold, context)
+    nt = _normalize_text(text)
+    norm = nt.text
+    hint_norm = _to_norm(nt, hint)
     for nq in norm_variants:
         span = _find_plain(norm, nq, hint, nt)
         if span is not None:
@@ -362,16 +395,77 @@ def locate_quote(
             s, e = nt.span_to_original(*found)
             return _location(NORMALIZED, 100.0, text, s, e, context)
     # 4. fuzzy
-    fq = _fuzzy_text(norm_variants[0]) if norm_variants else ""
-    fz = _fuzzy(fq, norm, hint_norm, threshold)
-    if fz is None:
+    return _fuzzy_location(norm_variants[0], text, hint, threshold, context)
+
+
+def _normalize_text(text: str) -> Normalized:
+    return normalize_cached(text) if len(text) > 2000 else normalize(text)
+
+
+_ANCHOR_WORD = re.compile(r"[^\W_]+")
+MAX_WINDOWS = 200  # beyond that many occurrences of the anchor word, normalise it all
+
+
+def _find_in_windows(text: str, nq: str, hint: int | None) -> tuple[tuple[int, int] | None, bool]:
+    """Find the normalised quote ``nq`` by normalising only windows of ``text`` around the
+    occurrences of its longest word. Returns the span (or None) and whether the search was
+    complete (False: too many occurrences to look at this way)."""
+    words = _ANCHOR_WORD.findall(nq)
+    if not words:
+        return None, False
+    anchor = max(words, key=len)
+    offset_in_quote = nq.find(anchor)
+    margin = 2 * len(nq) + 200
+    occurrences = list(_occurrences(text, anchor, MAX_WINDOWS + 1))
+    if len(occurrences) > MAX_WINDOWS:
+        return None, False
+    windows: list[list[int]] = []
+    for i in occurrences:
+        lo, hi = max(0, i - offset_in_quote - margin), min(len(text), i + margin)
+        if windows and lo <= windows[-1][1]:
+            windows[-1][1] = hi
+        else:
+            windows.append([lo, hi])
+    spans: list[tuple[int, int]] = []
+    for lo, hi in windows:
+        nw = normalize(text[lo:hi])
+        for j in _occurrences(nw.text, nq):
+            s, e = nw.span_to_original(j, j + len(nq))
+            s, e = s + lo, e + lo
+            if _at_word_bounds(text, s, e):
+                spans.append((s, e))
+                if hint is None:
+                    return spans[0], True
+    if not spans:
+        return None, True
+    return _pick(spans, hint), True
+
+
+def _fuzzy_location(
+    nq: str, text: str, hint: int | None, threshold: float, context: int
+) -> Location:
+    """Fuzzy stage: find the region on the one-for-one folded text (cheap, same offsets),
+    then score it on the normalised region."""
+    fq = _fuzzy_text(nq)
+    if not fq:
         return Location(NOT_FOUND)
-    score, s, e = fz
+    folded = fold_one_for_one(text)
+    rough = _fuzzy(fq, folded, hint, max(0.0, threshold - 15))
+    if rough is None:
+        return Location(NOT_FOUND)
+    _, rs, re_ = rough
+    lo = max(0, rs - len(fq) - 64)
+    hi = min(len(text), re_ + len(fq) + 64)
+    nw = normalize(text[lo:hi])
+    fine = _fuzzy(fq, nw.text, None, threshold)
+    if fine is None:
+        return Location(NOT_FOUND)
+    score, s, e = fine
     if e <= s:
         return Location(NOT_FOUND)
-    os_, oe = nt.span_to_original(s, e)
+    os_, oe = nw.span_to_original(s, e)
     # a fuzzy match is never as good as an exact one, whatever the rounding
-    return _location(FUZZY, min(score, 99.9), text, os_, oe, context)
+    return _location(FUZZY, min(score, 99.9), text, os_ + lo, oe + lo, context)
 
 
 def _to_norm(nt: Normalized, pos: int | None) -> int | None:

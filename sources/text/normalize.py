@@ -30,8 +30,10 @@ __all__ = [
     "DOUBLE_QUOTES",
     "SINGLE_QUOTES",
     "Normalized",
+    "fold_one_for_one",
     "normalize",
     "normalize_simple",
+    "words_unchanged",
 ]
 
 DOUBLE_QUOTES = '"“”„‟″‶«»〝〞〟＂'
@@ -69,6 +71,34 @@ def _translate(text: str) -> str:
         if c in text:
             text = text.replace(c, r)
     return text
+
+
+_KEEPS_WORDS = frozenset(c for c, _ in _ONE_FOR_ONE_PAIRS) | frozenset("…«»‹›")
+
+
+@lru_cache(maxsize=8192)
+def _keeps_words(c: str) -> bool:
+    """Does normalisation leave the words around ``c`` alone (only typography changes)?"""
+    if c in _KEEPS_WORDS:
+        return True
+    if c in _ZW_SET or c in _COMBINING_SET:
+        return False
+    return unicodedata.normalize("NFKC", c) == c
+
+
+def words_unchanged(text: str) -> bool:
+    """True when normalising ``text`` changes typography only: every letter and digit stays.
+
+    Then a word of the normalised text is found as such in the original, which lets a
+    search look at a few windows of the text instead of normalising all of it.
+    """
+    return all(c < "\x80" or _keeps_words(c) for c in set(text))
+
+
+def fold_one_for_one(text: str) -> str:
+    """The one-for-one part of normalisation (quote marks, single spaces, dashes): the result
+    has the same length and offsets as ``text``."""
+    return _translate(text)
 
 
 # Positions the second pass looks at, in the translated text: dashes, dots, anything

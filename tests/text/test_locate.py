@@ -6,6 +6,7 @@ import time
 import pytest
 
 from sources.text.locate import Location, locate_quote, reanchor
+from sources.text.normalize import normalize
 from tests.text.timing import budget
 
 TEXT = (
@@ -274,3 +275,33 @@ def test_reanchor_typographic_change_is_normalized():
 def test_reanchor_without_text():
     assert reanchor(exact="x", prefix="", suffix="", start=0, new_text="").state == "no_text"
     assert reanchor(exact="", prefix="", suffix="", start=0, new_text="abc").state == "not_found"
+
+
+def test_search_in_windows_agrees_with_the_whole_normalised_text():
+    rng = random.Random(11)
+    vocab = ["gun", "set", "crew", "safety", "the", "it’s", "“cold”", "—", "…", "don’t", "a"]
+    text = " ".join(rng.choice(vocab) for _ in range(3000))
+    for _ in range(200):
+        words = text.split(" ")
+        k = rng.randrange(len(words) - 12)
+        original = " ".join(words[k : k + rng.randint(3, 12)])
+        straight = original.replace("’", "'").replace("“", '"').replace("”", '"')
+        straight = straight.replace(" — ", "-").replace("…", "...")
+        loc = locate_quote(straight, text, hint=len(" ".join(words[:k])))
+        assert loc.state in ("verbatim", "normalized")
+        assert normalize(loc.exact).text.strip() == normalize(straight).text.strip()
+
+
+def test_words_changed_by_normalisation_are_still_found():
+    # a ligature and a decomposed accent: words differ until normalised
+    text = "The gun was ﬁred at the cafe\u0301 — nobody knew why."
+    loc = locate_quote("The gun was fired at the café - nobody", text)
+    assert loc.state == "normalized"
+    assert loc.exact == "The gun was ﬁred at the cafe\u0301 — nobody"
+
+
+def test_a_very_common_anchor_word_is_still_searched():
+    text = "“word” " * 500 + "the end of the “story”, it said"
+    loc = locate_quote('the end of the "story"', text)
+    assert loc.state == "normalized"
+    assert loc.exact == "the end of the “story”"
