@@ -1,9 +1,9 @@
 """Database-free text algorithms: normalisation, quote location, extraction, variants.
 
-Plain Python (no Django). The public API, re-exported here:
+Plain Python (no Django). Modules: `normalize` (typographic normalisation with a map back
+to the original offsets: `sources.text.normalize.normalize(text) -> Normalized`), `locate`,
+`extract`, `speakers`, `variants`, `lexicon`. Re-exported here:
 
-* `normalize(text) -> Normalized`: typographic normalisation with a map back to the
-  original offsets;
 * `locate_quote(quote, text, *, context=32, hint=None) -> Location` and
   `reanchor(exact=..., prefix=..., suffix=..., start=..., new_text=...) -> Location`;
 * `extract_quotes(text, *, speakers=()) -> list[Candidate]`;
@@ -14,7 +14,6 @@ Plain Python (no Django). The public API, re-exported here:
 
 from .extract import Candidate, extract_quotes
 from .locate import Location, locate_quote, reanchor
-from .normalize import Normalized, normalize
 from .speakers import KnownSpeaker, NameMention, SpeakerMatch, find_name_mentions, match_speaker
 from .variants import DiffOp, word_diff
 
@@ -24,13 +23,11 @@ __all__ = [
     "KnownSpeaker",
     "Location",
     "NameMention",
-    "Normalized",
     "SpeakerMatch",
     "extract_quotes",
     "find_name_mentions",
     "locate_quote",
     "match_speaker",
-    "normalize",
     "reanchor",
     "word_diff",
 ]
