@@ -100,7 +100,13 @@ def known_speakers() -> list[KnownSpeaker]:
     """Speakers on record, with aliases and known misspellings; none if the database is absent."""
     try:
         return [
-            KnownSpeaker(id=s.slug, name=s.name, aliases=[*s.aliases, *s.misspellings], kind=s.kind)
+            KnownSpeaker(
+                id=s.slug,
+                name=s.name,
+                aliases=s.aliases,
+                misspellings=s.misspellings,
+                kind=s.kind,
+            )
             for s in Speaker.objects.only("slug", "name", "aliases", "misspellings", "kind")
         ]
     except DatabaseError:
