@@ -24,6 +24,7 @@ from sources.models import Outlet, Source
 
 SEARCH_CONFIG = "english"
 MAX_PAGE = 10_000
+MAX_QUERY = 200
 
 
 class PublicFilterForm(forms.Form):
@@ -35,6 +36,10 @@ class PublicFilterForm(forms.Form):
         max_value=MAX_PAGE,
         error_messages={"invalid": "The page must be a whole number, 1 or more."},
     )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
 
     def clean(self):
         cleaned = super().clean()
@@ -110,6 +115,7 @@ class ClaimFilter(PublicFilterSet):
     q = django_filters.CharFilter(
         label="Search",
         method="search",
+        max_length=MAX_QUERY,
         widget=search_widget("Words, names, venues…"),
     )
     speaker = slug_choice(
@@ -182,7 +188,10 @@ def in_published_contradiction() -> Exists:
 
 class ContradictionFilter(PublicFilterSet):
     q = django_filters.CharFilter(
-        label="Search", method="search", widget=search_widget("Words on either side…")
+        label="Search",
+        method="search",
+        max_length=MAX_QUERY,
+        widget=search_widget("Words on either side…"),
     )
     relation = django_filters.ChoiceFilter(
         label="Relation",

@@ -184,6 +184,11 @@ def contradiction_detail(request, slug):
     )
 
 
+def _param(request, name: str, limit: int) -> str:
+    """A free-text GET parameter, trimmed, bounded and without NUL (PostgreSQL refuses it)."""
+    return request.GET.get(name, "").replace("\x00", "").strip()[:limit]
+
+
 def _picker_options(query: str):
     """Published statements for a compare picker: words as prefixes, or a speaker's name."""
     query = query.strip()[:200]
@@ -204,8 +209,8 @@ def compare(request):
     published statement is a 404. Each picker's search (``aq``/``bq``) lists options whose
     links set that side, with JavaScript (htmx, as you type) or without (submit the form).
     """
-    a, b = (request.GET.get(k, "").strip()[:120] for k in ("a", "b"))
-    queries = {side: request.GET.get(f"{side}q", "").strip()[:200] for side in ("a", "b")}
+    a, b = (_param(request, k, 120) for k in ("a", "b"))
+    queries = {side: _param(request, f"{side}q", 200) for side in ("a", "b")}
     if request.htmx and request.htmx.target in PICKER_TARGETS:
         side = PICKER_TARGETS[request.htmx.target]
         return render(

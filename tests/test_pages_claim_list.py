@@ -213,6 +213,10 @@ def test_choice_lists_offer_published_things_only(client):
         ({"page": "-1"}, "Page"),
         ({"page": "0"}, "Page"),
         ({"said_after": "2024-01-01", "said_before": "2023-01-01"}, "before the"),
+        ({"q": "x" * 201}, "Search"),
+        ({"q": "null\x00byte"}, "Search"),
+        ({"speaker": "\x00"}, "Null characters are not allowed"),
+        ({"page": "99999999999999999999"}, "Page"),
     ],
 )
 def test_malformed_filters_show_the_error_with_a_400(client, demo, params, message):

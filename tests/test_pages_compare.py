@@ -143,3 +143,9 @@ def test_compare_does_not_link_a_pair_with_a_draft_contradiction(client):
     make_contradiction(claim=a, counter=b, status=Status.DRAFT)
     page = text_of(client.get(URL, {"a": a.slug, "b": b.slug}))
     assert 'id="existing-contradiction"' not in page
+
+
+def test_nul_bytes_and_long_values_are_not_a_server_error(client, demo):
+    assert client.get(URL, {"a": "x\x00y", "b": CLAIM}).status_code == 404
+    assert client.get(URL, {"aq": "\x00" * 5}).status_code == 200
+    assert client.get(URL, {"aq": "trigger " * 500, "b": "y" * 5000}).status_code == 404

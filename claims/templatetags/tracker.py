@@ -42,6 +42,13 @@ def markdown(value):
 
 
 @register.filter
+def quoted_title(value):
+    """A title in quotation marks, its own double quotes turned single: “A ‘b’ c”."""
+    text = str(value).translate(str.maketrans({"“": "‘", "”": "’", '"': "'"}))
+    return f"“{text}”"
+
+
+@register.filter
 def absolute(path):
     """A site path as an absolute URL on the public address (settings.SITE_URL)."""
     return settings.SITE_URL + str(path)

@@ -33,6 +33,24 @@
   }
   document.addEventListener("htmx:historyRestore", syncFiltersFromURL);
 
+  /* On a phone, fold the extra filters away unless one of them is in use. */
+  var narrow = window.matchMedia("(max-width: 56rem)");
+  narrow.addEventListener("change", function () {
+    if (!narrow.matches) {
+      document.querySelectorAll("details.more-filters").forEach(function (d) { d.open = true; });
+    }
+  });
+  function foldFilters() {
+    if (!narrow.matches) { return; }
+    document.querySelectorAll("details.more-filters").forEach(function (details) {
+      var used = Array.prototype.some.call(
+        details.querySelectorAll("input, select"),
+        function (field) { return field.value !== ""; }
+      );
+      if (!used) { details.open = false; }
+    });
+  }
+
   /* Copy buttons: shown only when the clipboard can be used. */
   function setUpCopy() {
     if (!navigator.clipboard) { return; }
@@ -50,9 +68,13 @@
     });
   }
 
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", setUpCopy);
-  } else {
+  function ready() {
+    foldFilters();
     setUpCopy();
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", ready);
+  } else {
+    ready();
   }
 })();
