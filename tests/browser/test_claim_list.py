@@ -43,6 +43,10 @@ def test_typing_a_search_updates_results_in_place_and_the_url(page):
     expect(results).not_to_contain_text(OILED)
     assert results.inner_text() != before
     assert _not_reloaded(page), "the search reloaded the whole page instead of swapping results"
+
+    page.reload()  # the pushed URL is a shareable one: opened afresh, it shows the same
+    expect(page.locator(RESULTS)).to_contain_text(ARMPIT)
+    expect(page.locator(SEARCH)).to_have_value("armpit")
     assert not problems, "\n".join(problems)
 
 
@@ -103,3 +107,30 @@ def test_home_search_box_leads_to_the_filtered_claim_list(page):
     expect(page).to_have_url(re.compile(r"/claims/\?q=armpit$"))
     expect(page.locator(RESULTS)).to_contain_text(ARMPIT)
     expect(page.locator(SEARCH)).to_have_value("armpit")
+
+
+def test_choosing_a_filter_swaps_results_in_place(page):
+    problems = watch_for_problems(page)
+    page.goto("/claims/")
+    _mark_page(page)
+    page.locator(f"{FILTERS} select[name=speaker]").select_option("fbi")
+    expect(page).to_have_url(re.compile(r"/claims/\?speaker=fbi$"))  # empty fields left out
+    results = page.locator(RESULTS)
+    expect(results).to_contain_text("would not have discharged unless it was fully cocked")
+    expect(results).not_to_contain_text("I would never point a gun")
+    assert _not_reloaded(page)
+    assert not problems, "\n".join(problems)
+
+
+def test_pager_links_swap_results_and_push_the_url(page):
+    page.goto("/claims/")
+    results = page.locator(RESULTS)
+    expect(results.locator(".results-heading")).to_have_text(re.compile(r"^Claims 1–"))
+    _mark_page(page)
+    results.locator("a[rel=next]").click()
+    expect(page).to_have_url(re.compile(r"/claims/\?page=2$"))
+    expect(results.locator(".results-heading")).to_have_text(re.compile(r"^Claims 26–"))
+    assert _not_reloaded(page)
+    page.go_back()
+    expect(page).to_have_url(re.compile(r"/claims/$"))
+    expect(results.locator(".results-heading")).to_have_text(re.compile(r"^Claims 1–"))
