@@ -20,6 +20,14 @@
     });
   });
 
+  /* Tell assistive technology when a region is being replaced. */
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    if (event.detail.target) { event.detail.target.setAttribute("aria-busy", "true"); }
+  });
+  document.addEventListener("htmx:afterRequest", function (event) {
+    if (event.detail.target) { event.detail.target.removeAttribute("aria-busy"); }
+  });
+
   /* htmx restores a page from its history snapshot with the form as first rendered: put
      the filters back to what the restored URL says, so form and results agree. */
   function syncFiltersFromURL() {
