@@ -2,7 +2,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from claims.models import Citation, Claim, Contradiction, Correction, Speaker, Topic
-from claims.services import verify_citation
+from claims.services import stamp_publication, verify_citation
 
 
 @admin.register(Speaker)
@@ -49,6 +49,10 @@ class ClaimAdmin(SimpleHistoryAdmin):
     readonly_fields = ["published_at", "created_at", "updated_at"]
     list_select_related = ["speaker"]
 
+    def save_model(self, request, obj, form, change):
+        stamp_publication(obj)
+        super().save_model(request, obj, form, change)
+
     def save_formset(self, request, form, formset, change):
         super().save_formset(request, form, formset, change)
         if formset.model is Citation:
@@ -91,6 +95,10 @@ class ContradictionAdmin(SimpleHistoryAdmin):
     prepopulated_fields = {"slug": ["title"]}
     readonly_fields = ["published_at", "created_at", "updated_at"]
     list_select_related = ["claim", "counter"]
+
+    def save_model(self, request, obj, form, change):
+        stamp_publication(obj)
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(Correction)

@@ -73,13 +73,11 @@ def similarity(ops) -> float:
 def quote_diff(a: Claim, b: Claim):
     """Word diff ops when ``a`` and ``b`` read as versions of one quote, else ``None``.
 
-    Versions: the same speaker quoted verbatim both times, or words mostly in common.
+    Versions share most of their words. Two different sentences by the same person are not
+    versions of one quote, and a diff between them would only be noise.
     """
     ops = word_diff(a.text, b.text)
-    same_quote = a.speaker_id == b.speaker_id and a.kind == b.kind == ClaimKind.QUOTE
-    if same_quote or similarity(ops) >= SAME_QUOTE_SIMILARITY:
-        return ops
-    return None
+    return ops if similarity(ops) >= SAME_QUOTE_SIMILARITY else None
 
 
 @dataclass

@@ -31,7 +31,7 @@ from claims.models import (
     Status,
     Topic,
 )
-from claims.services import verify_citations
+from claims.services import first_published_at, verify_citations
 from sources.models import Outlet, Source, SourceKind
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -485,6 +485,9 @@ def _lookup(kind: str, slug: str, ids) -> models.Model:
 
 def _upsert(model, slug: str, values: dict[str, Any]) -> tuple[models.Model, str]:
     obj = model.objects.filter(slug=slug).first()
+    if "status" in values:
+        previous = obj.published_at if obj else None
+        values["published_at"] = first_published_at(values["status"], previous)
     if obj is None:
         obj = model(**values)
         obj._text_changed = True

@@ -200,7 +200,8 @@ class Claim(models.Model):
         indexes = [
             GinIndex(fields=["search_vector"], name="claim_search_gin"),
             models.Index(
-                fields=["-said_on", "slug"],
+                F("said_on").desc(nulls_last=True),
+                "slug",
                 name="claim_published_said_on",
                 condition=Q(status="published"),
             ),

@@ -8,7 +8,7 @@ from datetime import datetime
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
-from claims.models import Citation, Speaker, VerificationState
+from claims.models import Citation, Speaker, Status, VerificationState
 from sources.models import Source
 from sources.text.locate import locate_quote, reanchor
 from sources.text.speakers import KnownSpeaker
@@ -35,6 +35,18 @@ def _apply_location(citation: Citation, location, *, now: datetime) -> None:
     citation.anchor_start = location.start
     citation.anchor_end = location.end
     citation.verified_at = now
+
+
+def first_published_at(status: str, published_at: datetime | None) -> datetime | None:
+    """When a claim or contradiction was first published (feeds, JSON-LD, ordering): now for
+    a first publication; a later change of status keeps the first date."""
+    if published_at is None and status == Status.PUBLISHED:
+        return timezone.now()
+    return published_at
+
+
+def stamp_publication(obj) -> None:
+    obj.published_at = first_published_at(obj.status, obj.published_at)
 
 
 def verify_citation(*, citation: Citation, text: str | None = None, save: bool = True) -> Citation:

@@ -231,3 +231,19 @@ def test_import_command_exits_non_zero_with_every_error(tmp_path):
 def test_import_command_on_a_missing_file():
     with pytest.raises(CommandError, match="Cannot read"):
         call_command("import_jsonl", "/nonexistent/file.jsonl")
+
+
+def test_import_stamps_first_publication_and_keeps_it():
+    import_records(jsonl(GOOD))
+    claim = Claim.objects.get(slug="never-did-it")
+    first = claim.published_at
+    assert first is not None
+    import_records(jsonl(replaced(4, status="retracted")))
+    import_records(jsonl(GOOD))
+    claim.refresh_from_db()
+    assert claim.published_at == first
+
+
+def test_drafts_have_no_publication_date():
+    import_records(jsonl(replaced(6, status="draft")))
+    assert Contradiction.objects.get().published_at is None
