@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
 
 from rust_tracker.db.embedded import prune_stale_state
@@ -97,3 +98,44 @@ def test_docker_compose_runs_postgres_and_gunicorn():
     assert "migrate" in web["command"] and "gunicorn" in web["command"]
     dockerfile = (ROOT / "Dockerfile").read_text()
     assert "gunicorn" in dockerfile and "FROM python:3.12" in dockerfile
+
+
+CONNECT = (
+    "import django, sys; django.setup(); from django.db import connection; "
+    "connection.ensure_connection(); print('up', flush=True); "
+    "sys.stdin.readline()"
+)
+
+
+@pytest.mark.skipif(bool(os.environ.get("DATABASE_URL")), reason="about the embedded server")
+def test_a_killed_process_is_forgotten_by_the_next_one():
+    """Every process registers with the embedded server; one killed with SIGKILL cannot
+    unregister, and the next process to start prunes it, so the server can stop again."""
+    from rust_tracker.db.embedded import DEFAULT_DATA_DIR
+
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings"}
+    handles = DEFAULT_DATA_DIR / ".handle_pids.json"
+    victim = subprocess.Popen(
+        [sys.executable, "-c", CONNECT],
+        cwd=ROOT,
+        env=env,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert victim.stdout.readline().strip() == "up"
+    assert victim.pid in json.loads(handles.read_text())
+    victim.kill()
+    victim.wait()
+    assert victim.pid in json.loads(handles.read_text())  # it could not say goodbye
+    result = subprocess.run(
+        [sys.executable, "-c", CONNECT],
+        cwd=ROOT,
+        env=env,
+        input="\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.stdout.strip() == "up", result.stderr
+    assert victim.pid not in json.loads(handles.read_text())
