@@ -53,6 +53,10 @@ FUZZY_THRESHOLD = 80.0
 MAX_OCCURRENCES = 1000  # occurrences of one quote considered when choosing by hint/context
 ELLIPSIS_GAP = 400  # most characters an ellipsis may stand for
 BRACKET_GAP = 60  # most characters a bracketed insertion may stand for (plus its own length)
+# A quote that needed its ellipses or brackets to be found is located, not verified: the words
+# left out or replaced may change its meaning ("I [did] pull" / "I did not pull"), so it is a
+# close match for an editor to confirm, never "verbatim" or "normalized".
+PIECES_SCORE = 95.0
 
 _TRAILING = ",.;:"
 _EDGE_MARKS = '"“”„‟«»'
@@ -393,7 +397,7 @@ def locate_quote(
         found = _match_pieces(norm, pieces, hint_norm)
         if found is not None:
             s, e = nt.span_to_original(*found)
-            return _location(NORMALIZED, 100.0, text, s, e, context)
+            return _location(FUZZY, PIECES_SCORE, text, s, e, context)
     # 4. fuzzy
     return _fuzzy_location(norm_variants[0], text, hint, threshold, context)
 
