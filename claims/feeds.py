@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
@@ -14,6 +15,12 @@ from claims.exports import correction_url
 from claims.models import Contradiction, Correction
 
 FEED_LENGTH = 50
+# Characters XML 1.0 cannot carry (text pasted from PDFs brings form feeds and the like).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def xml_text(value: str) -> str:
+    return _NOT_XML.sub(" ", value)
 
 
 class ContradictionFeed(Feed):
@@ -35,11 +42,11 @@ class ContradictionFeed(Feed):
         )
 
     def item_title(self, item):
-        return str(item)
+        return xml_text(str(item))
 
     def item_description(self, item):
         claim, counter = item.claim, item.counter
-        return (
+        return xml_text(
             f"{claim.speaker.name}: “{claim.text}” — {item.get_relation_display()} "
             f"{counter.speaker.name}: “{counter.text}”"
         )
@@ -69,15 +76,17 @@ class CorrectionFeed(Feed):
         return "Every correction, update and clarification to what we have published."
 
     def items(self):
-        return Correction.objects.published().select_related("claim", "contradiction")[:FEED_LENGTH]
+        return Correction.objects.published().select_related(
+            "claim", "contradiction__claim", "contradiction__counter"
+        )[:FEED_LENGTH]
 
     def item_title(self, item):
         subject = item.contradiction or item.claim
         title = f"{item.get_kind_display()}, {item.published_on.day} {item.published_on:%b %Y}"
-        return f"{title}: {subject}" if subject else title
+        return xml_text(f"{title}: {subject}" if subject else title)
 
     def item_description(self, item):
-        return item.text
+        return xml_text(item.text)
 
     def item_link(self, item):
         return correction_url(item)

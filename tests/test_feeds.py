@@ -163,11 +163,47 @@ def test_same_speaker_rating_says_own_words(client, demo):
     assert review["reviewRating"]["alternateName"] == "Inconsistent with Alec Baldwin's own words"
 
 
-def test_organisation_speaker_is_an_organization(client, demo):
+def test_record_counter_is_named_in_the_rating_and_the_author_stays_a_person(client, demo):
     html = client.get("/contradictions/unlikely-charged-vs-charged/").content.decode()
     [review] = claim_reviews(html)
     assert review["reviewRating"]["alternateName"] == "Contradicted by the record"
     assert review["itemReviewed"]["author"]["@type"] == "Person"
+
+
+def test_organisation_speaker_is_an_organization(client):
+    from tests.factories import make_speaker
+
+    agency = make_speaker(name="Federal Agency", kind="organization")
+    item = make_contradiction(claim=make_claim(speaker=agency))
+    [review] = claim_reviews(client.get(item.get_absolute_url()).content.decode())
+    assert review["itemReviewed"]["author"]["@type"] == "Organization"
+    assert review["itemReviewed"]["author"]["name"] == "Federal Agency"
+
+
+def test_feeds_survive_control_characters_pasted_from_pdfs(client):
+    item = make_contradiction(
+        title="", claim=make_claim(text="Page one\x0cpage two\x0b end"), counter=make_claim()
+    )
+    Correction.objects.create(
+        slug="fix", published_on=dt.date(2024, 1, 2), text="Fixed\x0c it", contradiction=item
+    )
+    for url in ("/feeds/contradictions/", "/feeds/corrections/"):
+        response = client.get(url)
+        assert response.status_code == 200
+        feed = feedparser.parse(response.content)
+        assert not feed.bozo, url
+        assert len(feed.entries) == 1
+
+
+def test_corrections_feed_runs_a_fixed_number_of_queries(client, django_assert_num_queries):
+    """Guards against N+1: untitled pairs are named from both claims, fetched with them."""
+    for n in range(4):
+        item = make_contradiction(title="")
+        Correction.objects.create(
+            slug=f"fix-{n}", published_on=dt.date(2024, 1, 2), text="Fixed.", contradiction=item
+        )
+    with django_assert_num_queries(1):
+        assert client.get("/feeds/corrections/").status_code == 200
 
 
 # OpenGraph and canonical links on every page ------------------------------------------
