@@ -31,7 +31,7 @@ from claims.models import (
     Status,
     Topic,
 )
-from claims.services import first_published_at, verify_citations
+from claims.services import first_published_at, reanchor_citations, verify_citations
 from sources.models import Outlet, Source, SourceKind
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -48,6 +48,8 @@ class FieldError(ValueError):
 def _str(value: Any) -> str:
     if not isinstance(value, str):
         raise FieldError(f"must be a string, not {_json_type(value)}")
+    if "\x00" in value:
+        raise FieldError("contains a NUL character (\\u0000), which cannot be stored")
     return value
 
 
@@ -60,7 +62,7 @@ def _str_list(value: Any) -> list[str]:
         return []
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise FieldError("must be a list of strings")
-    return value
+    return [_str(v) for v in value]
 
 
 def _date(value: Any) -> dt.date | None:
@@ -234,6 +236,7 @@ class ImportReport:
     updated: int = 0
     unchanged: int = 0
     verified: int = 0
+    drifted: int = 0
 
     @property
     def total(self) -> int:
@@ -275,6 +278,9 @@ def parse(data) -> list[Parsed]:
             obj = json.loads(text)
         except json.JSONDecodeError as exc:
             errors.append(LineError(number, f"bad JSON: {exc.msg} (column {exc.colno})"))
+            continue
+        except RecursionError:
+            errors.append(LineError(number, "bad JSON: nested too deeply"))
             continue
         problems: list[str] = []
         parsed = _parse_record(obj, problems, seen, existing)
@@ -385,11 +391,11 @@ def _parse_citations(value, problems, seen, existing) -> list[dict[str, str]]:
         if source in sources:
             problems.append(f"{where}.source: the claim already cites {source!r}")
             continue
-        if not isinstance(quote, str) or not quote.strip():
-            problems.append(f"{where}.quote: must be a non-empty string")
+        if not isinstance(quote, str) or not quote.strip() or "\x00" in quote:
+            problems.append(f"{where}.quote: must be a non-empty string without NUL characters")
             continue
-        if not isinstance(note, str):
-            problems.append(f"{where}.note: must be a string")
+        if not isinstance(note, str) or "\x00" in note:
+            problems.append(f"{where}.note: must be a string without NUL characters")
             continue
         sources.add(source)
         result.append({"source": source, "quote": quote, "note": note})
@@ -449,7 +455,7 @@ def import_records(data) -> ImportReport:
                 obj, state = _upsert(spec.model, record.id, values)
                 ids[record.type][record.id] = obj
                 if record.type == "source" and state == "updated" and obj._text_changed:
-                    to_verify.extend(obj.citations.select_related("source"))
+                    report.drifted += len(reanchor_citations(source=obj))
                 if record.type == "claim":
                     changed = _sync_claim(obj, record, ids, to_verify)
                     if changed and state == "unchanged":
@@ -538,7 +544,7 @@ def _sync_claim(claim: Claim, record: Parsed, ids, to_verify: list[Citation]) ->
             changed = True
             if "quote" in diff:
                 to_verify.append(citation)
-        if getattr(source, "_text_changed", False) or citation.verified_at is None:
+        if citation.verified_at is None:
             to_verify.append(citation)
     for slug, citation in existing.items():
         if slug not in wanted:

@@ -143,6 +143,7 @@ def _with_related(queryset):
                     quote="quote",
                     verification="verification_state",
                     score="verification_score",
+                    anchored="anchor_start",
                 )
             )
         ),
@@ -173,7 +174,11 @@ def claim_record(claim: Claim) -> dict[str, Any]:
                 "source": c["source"],
                 "source_title": c["source_title"],
                 "source_url": absolute(_source_path(c["source"])),
-                "passage_url": absolute(f"{_source_path(c['source'])}#quote-{c['pk']}"),
+                "passage_url": (
+                    absolute(f"{_source_path(c['source'])}#quote-{c['pk']}")
+                    if c["anchored"] is not None
+                    else None
+                ),
                 "outlet": c["outlet"],
                 "quote": c["quote"],
                 "verification": c["verification"],

@@ -190,7 +190,7 @@ class Claim(models.Model):
         db_persist=True,
     )
 
-    history = HistoricalRecords(excluded_fields=["search_vector"])
+    history = HistoricalRecords(excluded_fields=["search_vector"], m2m_fields=[topics])
 
     objects = ClaimQuerySet.as_manager()
 

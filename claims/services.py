@@ -60,8 +60,18 @@ def verify_citation(*, citation: Citation, text: str | None = None, save: bool =
     _apply_location(citation, location, now=timezone.now())
     citation.drifted = False
     if save:
-        citation.save(update_fields=ANCHOR_FIELDS)
+        _save_verification(citation)
     return citation
+
+
+def _save_verification(citation: Citation) -> None:
+    """Machine-kept fields: saved without a history entry (history is for curators' changes),
+    so a re-check of a million quotes does not bury the record of who changed what."""
+    citation.skip_history_when_saving = True
+    try:
+        citation.save(update_fields=ANCHOR_FIELDS)
+    finally:
+        del citation.skip_history_when_saving
 
 
 def verify_citations(citations: Iterable[Citation]) -> None:
@@ -75,34 +85,39 @@ def replace_source_text(
     *, source: Source, text: str, captured_at: datetime | None = None
 ) -> list[Citation]:
     """Store a new archived snapshot of a source and re-anchor every citation in it.
-
-    Citations are re-found through their prefix and suffix; one whose words are gone turns
-    "not found" and is marked drifted. Returns the drifted citations.
-    """
+    Returns the citations that drifted (see ``reanchor_citations``)."""
     source.text = text
     source.sha256 = Source.digest(text)
-    source.captured_at = captured_at or timezone.now()
+    source.captured_at = (captured_at or timezone.now()) if text else captured_at
     source.save()
+    return reanchor_citations(source=source)
+
+
+def reanchor_citations(*, source: Source) -> list[Citation]:
+    """Re-find every citation of ``source`` in its (new) text, by prefix and suffix.
+
+    A citation whose words are gone turns "not found" and is marked drifted; the drifted
+    citations are returned, for the curator to review.
+    """
     now = timezone.now()
     drifted = []
     for citation in source.citations.select_for_update():
         had_anchor = citation.anchor_start is not None and bool(citation.anchor_exact)
+        location = None
         if had_anchor:
             location = reanchor(
                 exact=citation.anchor_exact,
                 prefix=citation.anchor_prefix,
                 suffix=citation.anchor_suffix,
                 start=citation.anchor_start,
-                new_text=text,
+                new_text=source.text,
             )
-            if location.state == "not_found":
-                # the anchored words are gone; the printed quote may still be there
-                location = locate_quote(citation.quote, text)
-        else:
-            location = locate_quote(citation.quote, text)
+        if location is None or location.state == VerificationState.NOT_FOUND:
+            # the anchored words are gone (or never were): the printed quote may still be there
+            location = locate_quote(citation.quote, source.text)
         _apply_location(citation, location, now=now)
         citation.drifted = had_anchor and location.state == VerificationState.NOT_FOUND
-        citation.save(update_fields=ANCHOR_FIELDS)
+        _save_verification(citation)
         if citation.drifted:
             drifted.append(citation)
     return drifted

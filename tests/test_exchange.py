@@ -247,3 +247,43 @@ def test_import_stamps_first_publication_and_keeps_it():
 def test_drafts_have_no_publication_date():
     import_records(jsonl(replaced(6, status="draft")))
     assert Contradiction.objects.get().published_at is None
+
+
+def test_nul_characters_and_deep_nesting_are_bad_lines_not_crashes():
+    records = [*replaced(2, aliases=["Bald\x00win"])[:4], {**GOOD[4], "text": "a\x00b"}]
+    data = with_line(records, 2, "[" * 100_000)
+    with pytest.raises(ImportFailed) as failure:
+        import_records(data)
+    messages = [str(e) for e in failure.value.errors]
+    assert any(m.startswith("line 3:") and "bad JSON: nested too deeply" in m for m in messages)
+    assert any(m.startswith("line 4:") and "aliases: contains a NUL" in m for m in messages)
+    assert any(m.startswith("line 6:") and "text: contains a NUL" in m for m in messages)
+    assert counts() == [0] * 6
+
+
+def test_a_new_snapshot_on_import_re_anchors_and_flags_drift():
+    import_records(jsonl(GOOD))
+    citation = Citation.objects.get()
+    moved = replaced(1, text="Correction appended above.\n\n" + GOOD[1]["text"])
+    report = import_records(jsonl(moved))
+    citation.refresh_from_db()
+    assert (report.drifted, citation.verification_state, citation.drifted) == (0, "verbatim", False)
+    assert citation.anchor_start == len("Correction appended above.\n\n") + len("He said: “")
+    report = import_records(jsonl(replaced(1, text="He declined to comment.")))
+    citation.refresh_from_db()
+    assert report.drifted == 1
+    assert (citation.verification_state, citation.drifted) == ("not_found", True)
+
+
+def test_topic_changes_are_kept_in_history():
+    import_records(jsonl(GOOD))
+    import_records(jsonl([*GOOD[:4], {**GOOD[4], "topics": []}, *GOOD[5:]]))
+    versions = Claim.history.filter(slug="never-did-it").order_by("history_date")
+    assert [[t.topic.slug for t in v.topics.all()] for v in versions][-2:] == [["doing-it"], []]
+
+
+def test_re_verifying_adds_no_history():
+    import_records(jsonl(GOOD))
+    before = Citation.history.count()
+    call_command("verify_quotes", "--no-progress", stdout=io.StringIO())
+    assert Citation.history.count() == before

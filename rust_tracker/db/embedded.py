@@ -71,6 +71,8 @@ def prune_stale_state(data_dir: Path) -> list[int]:
         try:
             pid = int(content.splitlines()[0])
             running = _pid_alive(pid) and psutil.Process(pid).name() == "postgres"
+        except psutil.AccessDenied:
+            running = True  # cannot tell: never remove a lock that may be live
         except (ValueError, IndexError, psutil.Error):
             running = False
         if not running:

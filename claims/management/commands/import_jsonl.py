@@ -38,3 +38,10 @@ class Command(BaseCommand):
                 f"{report.verified} citations verified."
             )
         )
+        if report.drifted:
+            self.stdout.write(
+                self.style.WARNING(
+                    f"{report.drifted} citation(s) no longer match their source's new text "
+                    "(drifted): run verify_quotes to list them."
+                )
+            )
