@@ -58,7 +58,7 @@ def existing_contradiction(a: Claim, b: Claim):
     return (
         Contradiction.objects.published()
         .filter(Q(claim=a, counter=b) | Q(claim=b, counter=a))
-        .only("slug", "title", "relation", "claim_id", "counter_id")
+        .select_related("claim", "counter")  # an untitled pair is named after both
         .first()
     )
 

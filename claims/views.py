@@ -24,6 +24,8 @@ from sources.models import Source
 HOME_LIMIT = 20
 PAGE_SIZE = 25
 PICKER_LIMIT = 10
+DETAIL_PAGE_SIZE = 100  # statements per page on a speaker's or a topic's page
+DETAIL_PAIRS = 20  # contradictions listed there; the rest through the filtered list
 PICKER_TARGETS = {"picker-a-results": "a", "picker-b-results": "b"}
 
 NEWEST_FIRST = (F("said_on").desc(nulls_last=True), "slug")
@@ -278,31 +280,52 @@ def _with_contradiction_flag(queryset):
     return queryset.annotate(in_contradiction=in_published_contradiction())
 
 
+def _detail_page_number(request) -> int | None:
+    raw = request.GET.get("page", "1")
+    return int(raw) if raw.isdigit() and 0 < int(raw) <= 100_000 else None
+
+
+def _some(queryset, limit: int) -> tuple[list, bool]:
+    """At most ``limit`` rows and whether there are more, in one query."""
+    rows = list(queryset[: limit + 1])
+    return rows[:limit], len(rows) > limit
+
+
 def speaker_detail(request, slug):
     try:
         fmt = exports.requested_format(request)
     except exports.BadFormat as error:
         return exports.bad_request(str(error))
+    number = _detail_page_number(request)
+    if number is None:
+        return exports.bad_request("The page must be a whole number, 1 or more.")
     speaker = get_object_or_404(Speaker.objects.published(), slug=slug)
     claims = Claim.objects.published().filter(speaker=speaker).order_by(*OLDEST_FIRST)
     if fmt:
         return exports.claims(fmt, claims, filename=f"{speaker.slug}-claims")
-    claims = list(
-        _with_contradiction_flag(claims).prefetch_related(Prefetch("topics", queryset=_topics()))
+    page = paginate(
+        _with_contradiction_flag(claims).prefetch_related(Prefetch("topics", queryset=_topics())),
+        number=number,
+        size=DETAIL_PAGE_SIZE,
     )
-    for claim in claims:
+    for claim in page.items:
         claim.speaker = speaker  # the same row; saves a join per claim
-    contradictions = _contradictions().filter(
-        Q(claim__speaker=speaker) | Q(counter__speaker=speaker)
+    contradictions, more_contradictions = _some(
+        _contradictions()
+        .filter(Q(claim__speaker=speaker) | Q(counter__speaker=speaker))
+        .order_by(*LATEST_PUBLISHED),
+        DETAIL_PAIRS,
     )
     return render(
         request,
         "claims/speaker_detail.html",
         {
             "speaker": speaker,
-            "claims": claims,
-            "groups": comparison.group_by_topic(claims),
+            "page": page,
+            "claims": page.items,
+            "groups": comparison.group_by_topic(page.items),
             "contradictions": contradictions,
+            "more_contradictions": more_contradictions,
         },
     )
 
@@ -312,19 +335,30 @@ def topic_detail(request, slug):
         fmt = exports.requested_format(request)
     except exports.BadFormat as error:
         return exports.bad_request(str(error))
+    number = _detail_page_number(request)
+    if number is None:
+        return exports.bad_request("The page must be a whole number, 1 or more.")
     topic = get_object_or_404(Topic.objects.published(), slug=slug)
     claims = _claims().filter(topics=topic).order_by(*OLDEST_FIRST)
     if fmt:
         return exports.claims(fmt, claims, filename=f"{topic.slug}-claims")
     on_topic = Claim.objects.filter(topics=topic).values("pk")
-    contradictions = _contradictions().filter(Q(claim__in=on_topic) | Q(counter__in=on_topic))
+    contradictions, more_contradictions = _some(
+        _contradictions()
+        .filter(Q(claim__in=on_topic) | Q(counter__in=on_topic))
+        .order_by(*LATEST_PUBLISHED),
+        DETAIL_PAIRS,
+    )
+    page = paginate(_with_contradiction_flag(claims), number=number, size=DETAIL_PAGE_SIZE)
     return render(
         request,
         "claims/topic_detail.html",
         {
             "topic": topic,
-            "claims": _with_contradiction_flag(claims),
+            "page": page,
+            "claims": page.items,
             "contradictions": contradictions,
+            "more_contradictions": more_contradictions,
         },
     )
 

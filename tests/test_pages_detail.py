@@ -347,3 +347,21 @@ def test_unknown_source_is_404(client, db):
 def test_relation_label_reads_in_plain_words(client):
     item = make_contradiction(relation=Relation.RETRACTS)
     assert "later retracted by" in text_of(client.get(item.get_absolute_url()))
+
+
+def test_speaker_and_topic_pages_are_paged_not_unbounded(client):
+    """A prolific speaker's page shows 100 statements a page, never all of them."""
+    from claims.views import DETAIL_PAGE_SIZE
+    from tests.factories import make_speaker, make_topic
+
+    speaker, topic = make_speaker(), make_topic()
+    claims = [make_claim(speaker=speaker) for _ in range(DETAIL_PAGE_SIZE + 1)]
+    for claim in claims:
+        claim.topics.add(topic)
+    for url in (speaker.get_absolute_url(), topic.get_absolute_url()):
+        first = text_of(client.get(url))
+        assert first.count('class="claim-item') == DETAIL_PAGE_SIZE
+        assert 'rel="next" href="?page=2"' in first
+        second = text_of(client.get(url, {"page": 2}))
+        assert second.count('class="claim-item') == 1
+        assert client.get(url, {"page": "abc"}).status_code == 400
