@@ -151,9 +151,14 @@ class Topic(models.Model):
         return reverse("claims:topic_detail", kwargs={"slug": self.slug})
 
 
+def published_claim(path: str = "") -> Q:
+    """The one rule for a claim's visibility, usable across a relation: ``path="claim__"``."""
+    return Q(**{f"{path}status": Status.PUBLISHED})
+
+
 class ClaimQuerySet(models.QuerySet):
     def published(self):
-        return self.filter(status=Status.PUBLISHED)
+        return self.filter(published_claim())
 
 
 class Claim(models.Model):
@@ -280,9 +285,7 @@ class ContradictionQuerySet(models.QuerySet):
     def published(self):
         """Public only when the pair and both of its sides are published."""
         return self.filter(
-            status=Status.PUBLISHED,
-            claim__status=Status.PUBLISHED,
-            counter__status=Status.PUBLISHED,
+            published_claim("claim__"), published_claim("counter__"), status=Status.PUBLISHED
         )
 
 
@@ -340,7 +343,7 @@ class CorrectionQuerySet(models.QuerySet):
     def published(self):
         """Corrections on published items, or standing alone."""
         return self.filter(
-            Q(claim__isnull=True) | Q(claim__status=Status.PUBLISHED),
+            Q(claim__isnull=True) | published_claim("claim__"),
             Q(contradiction__isnull=True) | Q(contradiction__in=Contradiction.objects.published()),
         )
 

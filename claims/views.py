@@ -16,7 +16,15 @@ from claims.filters import (
     prefix_query,
 )
 from claims.highlight import Anchor, render_segments, split_by_anchors
-from claims.models import Citation, Claim, Contradiction, Correction, Speaker, Status, Topic
+from claims.models import (
+    Citation,
+    Claim,
+    Contradiction,
+    Correction,
+    Speaker,
+    Topic,
+    published_claim,
+)
 from claims.paging import paginate
 from claims.seo import claim_review, json_ld
 from sources.models import Source
@@ -366,7 +374,7 @@ def topic_detail(request, slug):
 def source_detail(request, slug):
     source = get_object_or_404(Source.objects.published().select_related("outlet"), slug=slug)
     citations = list(
-        source.citations.filter(claim__status=Status.PUBLISHED)
+        source.citations.filter(published_claim("claim__"))
         .select_related("claim__speaker")
         .order_by(F("anchor_start").asc(nulls_last=True), "pk")
     )

@@ -35,10 +35,10 @@ class SourceKind(models.TextChoices):
 class SourceQuerySet(models.QuerySet):
     def published(self):
         """Sources are public when a published claim cites them."""
-        from claims.models import Citation, Status
+        from claims.models import Citation, published_claim
 
         return self.filter(
-            Exists(Citation.objects.filter(source=OuterRef("pk"), claim__status=Status.PUBLISHED))
+            Exists(Citation.objects.filter(published_claim("claim__"), source=OuterRef("pk")))
         )
 
 
