@@ -3,6 +3,8 @@ queries whatever the data size (pinned in tests)."""
 
 from __future__ import annotations
 
+import functools
+
 from django.db.models import F, Prefetch, Q
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.vary import vary_on_headers
@@ -61,9 +63,38 @@ def _is_fragment(request) -> bool:
     return bool(request.htmx) and not request.htmx.history_restore_request
 
 
+def with_format(view):
+    """For pages that also answer as CSV or JSON: ``?format=`` is read once and passed in as
+    ``fmt`` (None for the page itself); a value we do not serve answers 400."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            fmt = exports.requested_format(request)
+        except exports.BadFormat as error:
+            return exports.bad_request(str(error))
+        return view(request, *args, fmt=fmt, **kwargs)
+
+    return wrapper
+
+
+def with_page_number(view):
+    """For the paged speaker and topic pages: ``?page=`` as ``number``; nonsense answers 400."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        raw = request.GET.get("page", "1")
+        if not (raw.isdigit() and 0 < int(raw) <= 100_000):
+            return exports.bad_request("The page must be a whole number, 1 or more.")
+        return view(request, *args, number=int(raw), **kwargs)
+
+    return wrapper
+
+
 def _filtered_list(
     request,
     *,
+    fmt: str | None,
     filterset_class,
     queryset,
     template_name: str,
@@ -72,10 +103,6 @@ def _filtered_list(
     context: dict | None = None,
 ):
     """A filtered, paginated list as a page, its htmx results fragment, CSV or JSON."""
-    try:
-        fmt = exports.requested_format(request)
-    except exports.BadFormat as error:
-        return exports.bad_request(str(error))
     filterset = filterset_class(request.GET or None, queryset=queryset, request=request)
     valid = not filterset.is_bound or filterset.is_valid()
     if fmt:
@@ -115,9 +142,11 @@ def home(request):
 
 
 @vary_on_headers("HX-Request")
-def claim_list(request):
+@with_format
+def claim_list(request, *, fmt):
     return _filtered_list(
         request,
+        fmt=fmt,
         filterset_class=ClaimFilter,
         queryset=_claims().order_by(*NEWEST_FIRST),
         template_name="claims/claim_list.html",
@@ -151,9 +180,11 @@ def claim_detail(request, slug):
 
 
 @vary_on_headers("HX-Request")
-def contradiction_list(request):
+@with_format
+def contradiction_list(request, *, fmt):
     return _filtered_list(
         request,
+        fmt=fmt,
         filterset_class=ContradictionFilter,
         queryset=_contradictions().order_by(*LATEST_PUBLISHED),
         template_name="claims/contradiction_list.html",
@@ -161,11 +192,8 @@ def contradiction_list(request):
     )
 
 
-def contradiction_detail(request, slug):
-    try:
-        fmt = exports.requested_format(request)
-    except exports.BadFormat as error:
-        return exports.bad_request(str(error))
+@with_format
+def contradiction_detail(request, slug, *, fmt):
     if fmt:
         return exports.evidence(fmt, get_object_or_404(_contradictions(), slug=slug))
     contradiction = get_object_or_404(
@@ -288,25 +316,15 @@ def _with_contradiction_flag(queryset):
     return queryset.annotate(in_contradiction=in_published_contradiction())
 
 
-def _detail_page_number(request) -> int | None:
-    raw = request.GET.get("page", "1")
-    return int(raw) if raw.isdigit() and 0 < int(raw) <= 100_000 else None
-
-
 def _some(queryset, limit: int) -> tuple[list, bool]:
     """At most ``limit`` rows and whether there are more, in one query."""
     rows = list(queryset[: limit + 1])
     return rows[:limit], len(rows) > limit
 
 
-def speaker_detail(request, slug):
-    try:
-        fmt = exports.requested_format(request)
-    except exports.BadFormat as error:
-        return exports.bad_request(str(error))
-    number = _detail_page_number(request)
-    if number is None:
-        return exports.bad_request("The page must be a whole number, 1 or more.")
+@with_format
+@with_page_number
+def speaker_detail(request, slug, *, fmt, number):
     speaker = get_object_or_404(Speaker.objects.published(), slug=slug)
     claims = Claim.objects.published().filter(speaker=speaker).order_by(*OLDEST_FIRST)
     if fmt:
@@ -338,14 +356,9 @@ def speaker_detail(request, slug):
     )
 
 
-def topic_detail(request, slug):
-    try:
-        fmt = exports.requested_format(request)
-    except exports.BadFormat as error:
-        return exports.bad_request(str(error))
-    number = _detail_page_number(request)
-    if number is None:
-        return exports.bad_request("The page must be a whole number, 1 or more.")
+@with_format
+@with_page_number
+def topic_detail(request, slug, *, fmt, number):
     topic = get_object_or_404(Topic.objects.published(), slug=slug)
     claims = _claims().filter(topics=topic).order_by(*OLDEST_FIRST)
     if fmt:
@@ -395,9 +408,11 @@ def source_detail(request, slug):
 
 
 @vary_on_headers("HX-Request")
-def correction_list(request):
+@with_format
+def correction_list(request, *, fmt):
     return _filtered_list(
         request,
+        fmt=fmt,
         filterset_class=CorrectionFilter,
         queryset=Correction.objects.published().select_related(
             "claim", "contradiction__claim", "contradiction__counter"
