@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import IntegrityError, models, transaction
 
 from claims.models import (
@@ -426,7 +426,7 @@ def _model_default(model, name: str, value: Any) -> Any:
     """A missing optional field takes the model's default (a claim's status: draft)."""
     try:
         model_field = model._meta.get_field(name)
-    except Exception:
+    except FieldDoesNotExist:
         return value
     if model_field.has_default() and not model_field.null:
         return model_field.get_default()
@@ -452,9 +452,9 @@ def import_records(data) -> ImportReport:
                 current = record.line
                 spec = RECORD_TYPES[record.type]
                 values = _resolve(record, spec, ids)
-                obj, state = _upsert(spec.model, record.id, values)
+                obj, state, changed_fields = _upsert(spec.model, record.id, values)
                 ids[record.type][record.id] = obj
-                if record.type == "source" and state == "updated" and obj._text_changed:
+                if record.type == "source" and state == "updated" and "text" in changed_fields:
                     report.drifted += len(reanchor_citations(source=obj))
                 if record.type == "claim":
                     changed = _sync_claim(obj, record, ids, to_verify)
@@ -489,25 +489,25 @@ def _lookup(kind: str, slug: str, ids) -> models.Model:
     return ids[kind][slug]
 
 
-def _upsert(model, slug: str, values: dict[str, Any]) -> tuple[models.Model, str]:
+def _upsert(model, slug: str, values: dict[str, Any]) -> tuple[models.Model, str, set[str]]:
+    """Create or update the record; returns it, "created"/"updated"/"unchanged" and the names
+    of the fields that changed (an unchanged record is not saved, so no history is written)."""
     obj = model.objects.filter(slug=slug).first()
     if "status" in values:
         previous = obj.published_at if obj else None
         values["published_at"] = first_published_at(values["status"], previous)
     if obj is None:
         obj = model(**values)
-        obj._text_changed = True
         obj.full_clean(validate_unique=False, validate_constraints=False)
         obj.save()
-        return obj, "created"
+        return obj, "created", set(values)
     changed = {k: v for k, v in values.items() if getattr(obj, k) != v}
-    obj._text_changed = "text" in changed
     if not changed:
-        return obj, "unchanged"
+        return obj, "unchanged", set()
     for name, value in changed.items():
         setattr(obj, name, value)
     obj.save()
-    return obj, "updated"
+    return obj, "updated", set(changed)
 
 
 def _sync_claim(claim: Claim, record: Parsed, ids, to_verify: list[Citation]) -> bool:

@@ -45,6 +45,7 @@ def bad_request(message: str) -> HttpResponse:
 
 
 def absolute(path: str) -> str:
+    """A site path as an absolute URL on the public address (settings.SITE_URL)."""
     return settings.SITE_URL + path
 
 

@@ -8,6 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.utils.safestring import SafeString, mark_safe
 
+from claims.exports import absolute
 from claims.models import Claim, ClaimKind, Contradiction, SpeakerKind
 
 
@@ -25,10 +26,6 @@ def _counter_noun(contradiction: Contradiction) -> str:
             return f"{name}'s {own}reported words"
         case _:
             return f"{name}'s {own}words"
-
-
-def absolute(path: str) -> str:
-    return settings.SITE_URL + path
 
 
 def rating_label(contradiction: Contradiction) -> str:

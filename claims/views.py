@@ -316,12 +316,6 @@ def _with_contradiction_flag(queryset):
     return queryset.annotate(in_contradiction=in_published_contradiction())
 
 
-def _some(queryset, limit: int) -> tuple[list, bool]:
-    """At most ``limit`` rows and whether there are more, in one query."""
-    rows = list(queryset[: limit + 1])
-    return rows[:limit], len(rows) > limit
-
-
 @with_format
 @with_page_number
 def speaker_detail(request, slug, *, fmt, number):
@@ -336,11 +330,11 @@ def speaker_detail(request, slug, *, fmt, number):
     )
     for claim in page.items:
         claim.speaker = speaker  # the same row; saves a join per claim
-    contradictions, more_contradictions = _some(
+    pairs = paginate(
         _contradictions()
         .filter(Q(claim__speaker=speaker) | Q(counter__speaker=speaker))
         .order_by(*LATEST_PUBLISHED),
-        DETAIL_PAIRS,
+        size=DETAIL_PAIRS,
     )
     return render(
         request,
@@ -350,8 +344,8 @@ def speaker_detail(request, slug, *, fmt, number):
             "page": page,
             "claims": page.items,
             "groups": comparison.group_by_topic(page.items),
-            "contradictions": contradictions,
-            "more_contradictions": more_contradictions,
+            "contradictions": pairs.items,
+            "more_contradictions": pairs.has_next,
         },
     )
 
@@ -364,11 +358,11 @@ def topic_detail(request, slug, *, fmt, number):
     if fmt:
         return exports.claims(fmt, claims, filename=f"{topic.slug}-claims")
     on_topic = Claim.objects.filter(topics=topic).values("pk")
-    contradictions, more_contradictions = _some(
+    pairs = paginate(
         _contradictions()
         .filter(Q(claim__in=on_topic) | Q(counter__in=on_topic))
         .order_by(*LATEST_PUBLISHED),
-        DETAIL_PAIRS,
+        size=DETAIL_PAIRS,
     )
     page = paginate(_with_contradiction_flag(claims), number=number, size=DETAIL_PAGE_SIZE)
     return render(
@@ -378,8 +372,8 @@ def topic_detail(request, slug, *, fmt, number):
             "topic": topic,
             "page": page,
             "claims": page.items,
-            "contradictions": contradictions,
-            "more_contradictions": more_contradictions,
+            "contradictions": pairs.items,
+            "more_contradictions": pairs.has_next,
         },
     )
 

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from claims.exports import absolute as public_url
 from sources.text.variants import word_diff as compute_word_diff
 
 register = template.Library()
@@ -51,7 +52,7 @@ def quoted_title(value):
 @register.filter
 def absolute(path):
     """A site path as an absolute URL on the public address (settings.SITE_URL)."""
-    return settings.SITE_URL + str(path)
+    return public_url(str(path))
 
 
 @register.simple_tag
