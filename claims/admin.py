@@ -24,7 +24,7 @@ class CitationInline(admin.StackedInline):
     model = Citation
     extra = 0
     autocomplete_fields = ["source"]
-    fields = ["source", "quote", "note", "position", "verification", "override_reason"]
+    fields = ["source", "quote", "note", "position", "verification"]
     readonly_fields = ["verification"]
 
     @admin.display(description="Verification")

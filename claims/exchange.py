@@ -17,6 +17,7 @@ from typing import Any
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import IntegrityError, models, transaction
 
+from claims import publishing
 from claims.models import (
     Citation,
     Claim,
@@ -171,6 +172,7 @@ RECORD_TYPES: dict[str, RecordType] = {
             "context": _opt_str,
             "topics": Ref("topic", many=True),
             "status": _choice(Status),
+            "override_reason": _opt_str,
             "citations": "citations",
         },
         ("speaker", "kind", "text"),
@@ -184,6 +186,7 @@ RECORD_TYPES: dict[str, RecordType] = {
             "title": _opt_str,
             "explanation": _str,
             "status": _choice(Status),
+            "override_reason": _opt_str,
         },
         ("claim", "counter", "relation", "explanation"),
     ),
@@ -200,6 +203,9 @@ RECORD_TYPES: dict[str, RecordType] = {
     ),
 }
 TYPE_ORDER = list(RECORD_TYPES)
+# Fields a line may leave out to keep what the database holds: re-importing a claim without
+# "status" never demotes a published claim to draft, nor drops an editor's override reason.
+KEEP_WHEN_ABSENT = {"status", "override_reason"}
 
 
 # --- import -------------------------------------------------------------------------------
@@ -357,6 +363,8 @@ def _parse_record(obj, problems, seen, existing) -> Parsed | None:
         elif converter == "citations":
             parsed.citations = _parse_citations(value, problems, seen, existing)
         else:
+            if value is None and name in KEEP_WHEN_ABSENT:
+                continue  # a new record takes the model's default; an existing one keeps its own
             if value is None:
                 value = _model_default(spec.model, name, value)
             try:
@@ -465,9 +473,31 @@ def import_records(data) -> ImportReport:
             unique = {c.pk: c for c in to_verify}
             verify_citations(unique.values())
             report.verified = len(unique)
+            refusals = _publishing_refusals(records, ids)
+            if refusals:
+                raise ImportFailed(refusals)
     except IntegrityError as exc:
         raise ImportFailed([LineError(current, f"rejected by the database: {exc}")]) from None
     return report
+
+
+def _publishing_refusals(records: list[Parsed], ids) -> list[LineError]:
+    """The publishing rules (claims/publishing.py) for every line that marks a claim or a
+    contradiction published: each refusal is reported on its line, and nothing is imported."""
+    errors = []
+    for record in records:
+        if record.type not in ("claim", "contradiction"):
+            continue
+        if record.values.get("status") != Status.PUBLISHED:
+            continue
+        item = ids[record.type][record.id]
+        found = publishing.review(item)
+        problems = found.blockers + ([] if item.override_reason else found.unverified)
+        errors.extend(
+            LineError(record.line, f"cannot publish {record.type} {record.id!r}: {problem}")
+            for problem in problems
+        )
+    return errors
 
 
 def _resolve(record: Parsed, spec: RecordType, ids) -> dict[str, Any]:
@@ -633,6 +663,7 @@ def export_records() -> Iterator[dict[str, Any]]:
             "context": claim.context,
             "topics": [t.slug for t in claim.topics.all()],
             "status": claim.status,
+            **({"override_reason": claim.override_reason} if claim.override_reason else {}),
             "citations": [
                 {"source": c.source.slug, "quote": c.quote, "note": c.note}
                 for c in claim.citations.all()
@@ -649,6 +680,7 @@ def export_records() -> Iterator[dict[str, Any]]:
             "title": item.title,
             "explanation": item.explanation,
             "status": item.status,
+            **({"override_reason": item.override_reason} if item.override_reason else {}),
         }
     corrections = Correction.objects.select_related("claim", "contradiction").order_by("slug")
     for item in corrections:

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
@@ -6,6 +7,7 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from rust_tracker.versioning import Versioned
 from sources.models import Source
 
 
@@ -55,6 +57,7 @@ class CorrectionKind(models.TextChoices):
     CORRECTION = "correction", "Correction"
     UPDATE = "update", "Update"
     CLARIFICATION = "clarification", "Clarification"
+    RETRACTION = "retraction", "Retraction"
 
 
 def slug_constraint(model: str) -> models.UniqueConstraint:
@@ -67,7 +70,7 @@ class SpeakerQuerySet(models.QuerySet):
         return self.filter(Exists(Claim.objects.published().filter(speaker=OuterRef("pk"))))
 
 
-class Speaker(models.Model):
+class Speaker(Versioned):
     slug = models.SlugField(max_length=120, help_text="Permanent id, used in URLs and exports.")
     name = models.CharField(max_length=200)
     kind = models.CharField(max_length=20, choices=SpeakerKind, default=SpeakerKind.PERSON)
@@ -131,7 +134,7 @@ class TopicQuerySet(models.QuerySet):
         return self.filter(Exists(Claim.objects.published().filter(topics=OuterRef("pk"))))
 
 
-class Topic(models.Model):
+class Topic(Versioned):
     slug = models.SlugField(max_length=120, help_text="Permanent id, used in URLs and exports.")
     name = models.CharField(max_length=200)
     description = models.TextField(blank=True)
@@ -151,17 +154,56 @@ class Topic(models.Model):
         return reverse("claims:topic_detail", kwargs={"slug": self.slug})
 
 
+class Publishable(Versioned):
+    """What the publishing workflow keeps on a claim or a contradiction (claims/publishing.py
+    is the only writer of these fields and of ``status``)."""
+
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        help_text="The editor who last published it.",
+    )
+    override_reason = models.TextField(
+        blank=True,
+        editable=False,
+        help_text="The editor's recorded reason for publishing although a quote is not "
+        "verified against its archived source.",
+    )
+    retracted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    retraction_reason = models.TextField(blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_retracted(self) -> bool:
+        return self.status == Status.RETRACTED
+
+
 def published_claim(path: str = "") -> Q:
     """The one rule for a claim's visibility, usable across a relation: ``path="claim__"``."""
     return Q(**{f"{path}status": Status.PUBLISHED})
+
+
+def on_record_claim(path: str = "") -> Q:
+    """Published or retracted: the claims whose permanent URL answers (a retraction with a
+    notice). Lists, search, exports and live feeds use ``published_claim`` only."""
+    return Q(**{f"{path}status__in": [Status.PUBLISHED, Status.RETRACTED]})
 
 
 class ClaimQuerySet(models.QuerySet):
     def published(self):
         return self.filter(published_claim())
 
+    def on_record(self):
+        return self.filter(on_record_claim())
 
-class Claim(models.Model):
+
+class Claim(Publishable):
     slug = models.SlugField(max_length=120, help_text="Permanent id, used in URLs and exports.")
     speaker = models.ForeignKey(Speaker, on_delete=models.PROTECT, related_name="claims")
     kind = models.CharField(max_length=20, choices=ClaimKind, default=ClaimKind.QUOTE)
@@ -184,7 +226,7 @@ class Claim(models.Model):
     )
     context = models.TextField(blank=True, help_text="The question or situation it answered.")
     topics = models.ManyToManyField(Topic, related_name="claims", blank=True)
-    status = models.CharField(max_length=12, choices=Status, default=Status.DRAFT)
+    status = models.CharField(max_length=12, choices=Status, default=Status.DRAFT, editable=False)
     published_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -202,6 +244,9 @@ class Claim(models.Model):
     class Meta:
         ordering = ["-said_on", "slug"]
         constraints = [slug_constraint("claim")]
+        permissions = [
+            ("publish", "Can publish, unpublish and retract claims and contradictions"),
+        ]
         indexes = [
             GinIndex(fields=["search_vector"], name="claim_search_gin"),
             models.Index(
@@ -223,7 +268,7 @@ class Claim(models.Model):
         return self.kind == ClaimKind.QUOTE
 
 
-class Citation(models.Model):
+class Citation(Versioned):
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="citations")
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="citations")
     quote = models.TextField(
@@ -249,11 +294,6 @@ class Citation(models.Model):
         default=False,
         editable=False,
         help_text="Its words were found before the source's text was replaced, not after.",
-    )
-    override_reason = models.TextField(
-        blank=True,
-        help_text="An editor's reason to publish although the quote is not verified "
-        "against the archived text.",
     )
 
     history = HistoricalRecords()
@@ -281,15 +321,26 @@ class Citation(models.Model):
         }
 
 
+def published_contradiction(path: str = "") -> Q:
+    """The one rule for a pair's visibility: it and both of its sides are published."""
+    return Q(
+        published_claim(f"{path}claim__"),
+        published_claim(f"{path}counter__"),
+        **{f"{path}status": Status.PUBLISHED},
+    )
+
+
 class ContradictionQuerySet(models.QuerySet):
     def published(self):
         """Public only when the pair and both of its sides are published."""
-        return self.filter(
-            published_claim("claim__"), published_claim("counter__"), status=Status.PUBLISHED
-        )
+        return self.filter(published_contradiction())
+
+    def on_record(self):
+        """Published, or retracted: a retracted pair keeps its URL with a notice."""
+        return self.filter(published_contradiction() | Q(status=Status.RETRACTED))
 
 
-class Contradiction(models.Model):
+class Contradiction(Publishable):
     slug = models.SlugField(max_length=120, help_text="Permanent id, used in URLs and exports.")
     title = models.CharField(max_length=300, blank=True, help_text="A short headline for the pair.")
     claim = models.ForeignKey(
@@ -312,6 +363,7 @@ class Contradiction(models.Model):
         max_length=12,
         choices=Status,
         default=Status.DRAFT,
+        editable=False,
         help_text="A contradiction is public only when it and both of its claims are published.",
     )
     published_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -341,14 +393,15 @@ class Contradiction(models.Model):
 
 class CorrectionQuerySet(models.QuerySet):
     def published(self):
-        """Corrections on published items, or standing alone."""
+        """Corrections on published or retracted items, or standing alone: a retraction stays
+        on the record."""
         return self.filter(
-            Q(claim__isnull=True) | published_claim("claim__"),
-            Q(contradiction__isnull=True) | Q(contradiction__in=Contradiction.objects.published()),
+            Q(claim__isnull=True) | on_record_claim("claim__"),
+            Q(contradiction__isnull=True) | Q(contradiction__in=Contradiction.objects.on_record()),
         )
 
 
-class Correction(models.Model):
+class Correction(Versioned):
     slug = models.SlugField(max_length=120, help_text="Permanent id, used in URLs and exports.")
     kind = models.CharField(
         max_length=20, choices=CorrectionKind, default=CorrectionKind.CORRECTION

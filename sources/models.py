@@ -5,8 +5,10 @@ from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from rust_tracker.versioning import Versioned
 
-class Outlet(models.Model):
+
+class Outlet(Versioned):
     slug = models.SlugField(max_length=120, help_text="Permanent id, used in URLs and exports.")
     name = models.CharField(max_length=200)
     homepage = models.URLField(blank=True)
@@ -42,7 +44,7 @@ class SourceQuerySet(models.QuerySet):
         )
 
 
-class Source(models.Model):
+class Source(Versioned):
     slug = models.SlugField(max_length=120, help_text="Permanent id, used in URLs and exports.")
     outlet = models.ForeignKey(
         Outlet, on_delete=models.PROTECT, related_name="sources", null=True, blank=True

@@ -97,7 +97,12 @@ def test_import_is_idempotent_down_to_history():
 def test_reimport_applies_changes_and_drops_citations_no_longer_listed():
     import_records(jsonl(GOOD))
     changed = [dict(r) for r in GOOD]
-    changed[4] = {**changed[4], "text": "I never, ever did it.", "citations": []}
+    changed[4] = {
+        **changed[4],
+        "kind": "paraphrase",  # a quoted statement is never published without its source
+        "text": "I never, ever did it.",
+        "citations": [],
+    }
     report = import_records(jsonl(changed))
     assert report.updated == 1
     claim = Claim.objects.get(slug="never-did-it")
@@ -238,7 +243,9 @@ def test_import_stamps_first_publication_and_keeps_it():
     claim = Claim.objects.get(slug="never-did-it")
     first = claim.published_at
     assert first is not None
-    import_records(jsonl(replaced(4, status="retracted")))
+    retracted = replaced(4, status="retracted")
+    retracted[6] = {**retracted[6], "status": "retracted"}
+    import_records(jsonl(retracted))
     import_records(jsonl(GOOD))
     claim.refresh_from_db()
     assert claim.published_at == first
@@ -269,7 +276,10 @@ def test_a_new_snapshot_on_import_re_anchors_and_flags_drift():
     citation.refresh_from_db()
     assert (report.drifted, citation.verification_state, citation.drifted) == (0, "verbatim", False)
     assert citation.anchor_start == len("Correction appended above.\n\n") + len("He said: “")
-    report = import_records(jsonl(replaced(1, text="He declined to comment.")))
+    gone = replaced(1, text="He declined to comment.")
+    for line in (4, 6):  # lines that leave "status" out keep it; they do not publish anew
+        gone[line] = {k: v for k, v in gone[line].items() if k != "status"}
+    report = import_records(jsonl(gone))
     citation.refresh_from_db()
     assert report.drifted == 1
     assert (citation.verification_state, citation.drifted) == ("not_found", True)
