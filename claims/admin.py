@@ -1,12 +1,48 @@
-from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+"""The newsroom's admin. Status changes only through the publishing services
+(claims/publishing.py), by actions on the lists and buttons on the change pages; every other
+path (a change-form post, a history revert) keeps the status the record has."""
 
-from claims.models import Citation, Claim, Contradiction, Correction, Speaker, Topic
-from claims.services import stamp_publication, verify_citation
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Exists, OuterRef, Q
+from django.http import Http404, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+
+from claims import publishing
+from claims.models import (
+    Citation,
+    Claim,
+    Contradiction,
+    Correction,
+    Speaker,
+    Status,
+    Topic,
+    VerificationState,
+)
+from claims.services import verify_citation, verify_citations
+from rust_tracker.admin_versioning import VersionedAdmin
+from rust_tracker.versioning import EditConflict
+
+VERIFIED = [VerificationState.VERBATIM, VerificationState.NORMALIZED]
+WORKFLOW_FIELDS = [
+    "status",
+    "published_at",
+    "published_by",
+    "override_reason",
+    "retracted_at",
+    "retraction_reason",
+    "version",
+]
 
 
 @admin.register(Speaker)
-class SpeakerAdmin(SimpleHistoryAdmin):
+class SpeakerAdmin(VersionedAdmin):
     list_display = ["name", "kind", "role", "slug"]
     list_filter = ["kind"]
     search_fields = ["name", "slug", "aliases", "misspellings"]
@@ -14,10 +50,22 @@ class SpeakerAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Topic)
-class TopicAdmin(SimpleHistoryAdmin):
+class TopicAdmin(VersionedAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name", "slug", "description"]
     prepopulated_fields = {"slug": ["name"]}
+
+
+def verification_text(citation: Citation) -> str:
+    """The same state and score the public badge shows."""
+    if not citation.pk:
+        return "Checked when saved."
+    score = (
+        f" ({citation.verification_score:.0f})" if citation.verification_score is not None else ""
+    )
+    drift = " — drifted after the source's text was replaced" if citation.drifted else ""
+    checked = f", checked {citation.verified_at:%d %b %Y %H:%M}" if citation.verified_at else ""
+    return f"{citation.get_verification_state_display()}{score}{drift}{checked}"
 
 
 class CitationInline(admin.StackedInline):
@@ -29,29 +77,340 @@ class CitationInline(admin.StackedInline):
 
     @admin.display(description="Verification")
     def verification(self, obj):
-        if not obj.pk:
-            return "Checked when saved."
-        score = f" ({obj.verification_score:.0f})" if obj.verification_score is not None else ""
-        drift = " — drifted after the source's text was replaced" if obj.drifted else ""
-        checked = f", checked {obj.verified_at:%d %b %Y %H:%M}" if obj.verified_at else ""
-        return f"{obj.get_verification_state_display()}{score}{drift}{checked}"
+        return verification_text(obj)
+
+    def _may_edit(self, request, obj) -> bool:
+        return obj is None or publishing.can_edit(request.user, obj)
+
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and self._may_edit(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._may_edit(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._may_edit(request, obj)
+
+
+class VerificationFilter(admin.SimpleListFilter):
+    title = "quote verification"
+    parameter_name = "verification"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("unverified", "A citation not verified"),
+            ("drifted", "A citation drifted"),
+            ("attention", "Published, needs attention"),
+        ]
+
+    def queryset(self, request, queryset):
+        field = "claim" if queryset.model is Claim else None
+        if field is None:  # contradictions: either side
+            sides = Citation.objects.filter(
+                Q(claim=OuterRef("claim")) | Q(claim=OuterRef("counter"))
+            )
+        else:
+            sides = Citation.objects.filter(claim=OuterRef("pk"))
+        unverified = Exists(sides.exclude(verification_state__in=VERIFIED))
+        drifted = Exists(sides.filter(drifted=True))
+        if self.value() == "unverified":
+            return queryset.filter(unverified)
+        if self.value() == "drifted":
+            return queryset.filter(drifted)
+        if self.value() == "attention":
+            return queryset.filter(
+                Q(unverified) | Q(drifted), status=Status.PUBLISHED, override_reason=""
+            )
+        return queryset
+
+
+class WorkflowForm(forms.Form):
+    """The confirmation form of a workflow step."""
+
+    override_reason = forms.CharField(
+        label="Publish all the same, because…",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Recorded with your name, kept with the item and in its history.",
+    )
+    reason = forms.CharField(
+        label="Why it is retracted",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Shown to readers on the retraction notice and in the corrections.",
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+STEPS = {
+    "review": ("Send to review", "sent to review"),
+    "publish": ("Publish", "published"),
+    "unpublish": ("Unpublish", "unpublished: back to draft"),
+    "retract": ("Retract", "retracted"),
+}
+
+
+class WorkflowAdmin(VersionedAdmin):
+    """Claims and contradictions: the workflow steps as actions and change-page buttons."""
+
+    change_form_template = "admin/claims/workflow_change_form.html"
+    actions = ["send_to_review", "publish_selected", "unpublish_selected", "recheck_quotes"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), *WORKFLOW_FIELDS]
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or publishing.can_edit(request.user, obj))
+
+    def has_publish_permission(self, request):
+        return publishing.can_publish(request.user)
+
+    def view_on_site(self, obj):
+        if obj.status in (Status.PUBLISHED, Status.RETRACTED):
+            return obj.get_absolute_url()
+        return reverse(f"claims:preview_{obj._meta.model_name}", kwargs={"slug": obj.slug})
+
+    def save_model(self, request, obj, form, change):
+        if change:  # the status and what goes with it are the services' (a revert keeps them)
+            current = type(obj).objects.get(pk=obj.pk)
+            for name in WORKFLOW_FIELDS:
+                if name != "version":
+                    setattr(obj, name, getattr(current, name))
+        super().save_model(request, obj, form, change)
+
+    def response_change(self, request, obj):
+        self._warn_if_attention(request, obj)
+        return super().response_change(request, obj)
+
+    def _warn_if_attention(self, request, obj):
+        problems = publishing.needs_attention(obj)
+        if problems:
+            self.message_user(
+                request,
+                f"This published {obj._meta.verbose_name} no longer meets the publishing rules: "
+                + "; ".join(problems)
+                + ". Fix the quote, or unpublish it.",
+                level=messages.WARNING,
+            )
+
+    # --- the change page ------------------------------------------------------------------
+
+    def get_urls(self):
+        opts = self.model._meta
+        return [
+            path(
+                "<path:object_id>/workflow/<slug:step>/",
+                self.admin_site.admin_view(self.workflow_view),
+                name=f"{opts.app_label}_{opts.model_name}_workflow",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _steps(self, request, obj) -> list[str]:
+        steps = []
+        if obj.status == Status.DRAFT and publishing.can_edit(request.user, obj):
+            steps.append("review")
+        if publishing.can_publish(request.user):
+            if obj.status in (Status.DRAFT, Status.REVIEW):
+                steps.append("publish")
+            if obj.status in (Status.REVIEW, Status.PUBLISHED):
+                steps.append("unpublish")
+            if obj.status == Status.PUBLISHED:
+                steps.append("retract")
+        return steps
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and obj.pk:
+            opts = self.model._meta
+            context["workflow_steps"] = [
+                (
+                    reverse(
+                        f"admin:{opts.app_label}_{opts.model_name}_workflow",
+                        args=[obj.pk, step],
+                    ),
+                    STEPS[step][0],
+                )
+                for step in self._steps(request, obj)
+            ]
+            context["publishing_review"] = (
+                publishing.review(obj).problems if obj.status != Status.PUBLISHED else []
+            )
+            context["attention"] = publishing.needs_attention(obj)
+            if obj.status in (Status.PUBLISHED, Status.RETRACTED) and request.user.has_perm(
+                "claims.add_correction"
+            ):
+                field = "contradiction" if isinstance(obj, Contradiction) else "claim"
+                today = timezone.localdate()
+                context["add_correction_url"] = (
+                    reverse("admin:claims_correction_add")
+                    + "?"
+                    + urlencode(
+                        {
+                            field: obj.pk,
+                            "published_on": today.isoformat(),
+                            "slug": f"{obj.slug}-correction-{today:%Y%m%d}"[:120],
+                        }
+                    )
+                )
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def workflow_view(self, request, object_id, step):
+        if step not in STEPS:
+            raise Http404("No such step.")
+        obj = self.get_object(request, object_id)
+        if obj is None:
+            raise Http404("No such item.")
+        if step == "review":
+            if not publishing.can_edit(request.user, obj):
+                raise PermissionDenied
+        elif not publishing.can_publish(request.user):
+            raise PermissionDenied
+        form = WorkflowForm(request.POST or None, initial={"version": obj.version})
+        problems = []
+        if request.method == "POST" and form.is_valid():
+            try:
+                self._take_step(request, obj, step, form.cleaned_data)
+            except publishing.Refused as refusal:
+                problems = refusal.problems
+            except EditConflict as conflict:
+                problems = [conflict.message]
+            else:
+                self.message_user(
+                    request, f"The {obj._meta.verbose_name} '{obj.slug}' was {STEPS[step][1]}."
+                )
+                return HttpResponseRedirect(
+                    reverse(
+                        f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change",
+                        args=[obj.pk],
+                    )
+                )
+        found = publishing.review(obj) if step == "publish" else publishing.Review()
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": obj,
+            "title": f"{STEPS[step][0]}: {obj}",
+            "step": step,
+            "step_label": STEPS[step][0],
+            "form": form,
+            "problems": problems,
+            "review": found,
+            "can_override": step == "publish" and not found.blockers and bool(found.unverified),
+        }
+        return TemplateResponse(
+            request,
+            "admin/claims/workflow.html",
+            context,
+            status=400 if problems else 200,
+        )
+
+    def _take_step(self, request, obj, step: str, data: dict) -> None:
+        common = {"item": obj, "by": request.user, "expected_version": data.get("version")}
+        if step == "review":
+            publishing.submit_for_review(**common)
+        elif step == "publish":
+            publishing.publish(**common, override_reason=data.get("override_reason") or "")
+        elif step == "unpublish":
+            publishing.unpublish(**common)
+        else:
+            publishing.retract(**common, reason=data.get("reason") or "")
+
+    # --- actions on the list --------------------------------------------------------------
+
+    def _bulk(self, request, queryset, step: str) -> None:
+        done, refused = [], []
+        for obj in queryset.order_by("pk"):
+            try:
+                self._take_step(request, obj, step, {})
+            except (publishing.Refused, PermissionDenied) as refusal:
+                reasons = getattr(refusal, "problems", None) or [str(refusal)]
+                refused.append(f"'{obj.slug}': " + "; ".join(reasons))
+            else:
+                done.append(obj.slug)
+        if done:
+            self.message_user(request, f"{STEPS[step][0]}: done for {', '.join(done)}.")
+        for line in refused:
+            self.message_user(request, f"{STEPS[step][0]} refused for {line}", messages.ERROR)
+
+    @admin.action(description="Send selected to review", permissions=["change"])
+    def send_to_review(self, request, queryset):
+        self._bulk(request, queryset, "review")
+
+    @admin.action(description="Publish selected (every rule must hold)", permissions=["publish"])
+    def publish_selected(self, request, queryset):
+        self._bulk(request, queryset, "publish")
+
+    @admin.action(description="Unpublish selected (back to draft)", permissions=["publish"])
+    def unpublish_selected(self, request, queryset):
+        self._bulk(request, queryset, "unpublish")
+
+    @admin.action(description="Re-check quotes against the archived sources", permissions=["view"])
+    def recheck_quotes(self, request, queryset):
+        if queryset.model is Contradiction:
+            claims = Claim.objects.filter(
+                Q(pk__in=queryset.values("claim")) | Q(pk__in=queryset.values("counter"))
+            )
+        else:
+            claims = queryset
+        citations = Citation.objects.filter(claim__in=claims).select_related("source", "claim")
+        message_recheck(self, request, citations)
+
+
+def message_recheck(model_admin, request, citations) -> None:
+    """Re-verify ``citations`` and say what was found, naming every one not verified."""
+    citations = list(citations.order_by("claim__slug", "position", "pk"))
+    verify_citations(citations)
+    counts: dict[str, int] = {}
+    for citation in citations:
+        label = citation.get_verification_state_display()
+        counts[label] = counts.get(label, 0) + 1
+    summary = ", ".join(f"{label}: {n}" for label, n in sorted(counts.items())) or "none"
+    model_admin.message_user(request, f"Re-checked {len(citations)} quote(s). {summary}.")
+    bad = [c for c in citations if not c.is_verified]
+    if bad:
+        model_admin.message_user(
+            request,
+            "Not verified: "
+            + "; ".join(
+                f"'{c.claim.slug}' in '{c.source.slug}' ({c.verification_state})" for c in bad
+            ),
+            messages.WARNING,
+        )
 
 
 @admin.register(Claim)
-class ClaimAdmin(SimpleHistoryAdmin):
-    list_display = ["__str__", "speaker", "kind", "said_on", "status"]
-    list_filter = ["status", "kind", "said_on_precision", "topics", "speaker"]
+class ClaimAdmin(WorkflowAdmin):
+    list_display = ["__str__", "speaker", "kind", "said_on", "status", "quotes"]
+    list_filter = ["status", VerificationFilter, "kind", "said_on_precision", "topics", "speaker"]
     search_fields = ["slug", "text", "summary", "venue", "speaker__name"]
     autocomplete_fields = ["speaker", "topics"]
     prepopulated_fields = {"slug": ["summary"]}
     date_hierarchy = "said_on"
     inlines = [CitationInline]
-    readonly_fields = ["published_at", "created_at", "updated_at"]
+    readonly_fields = ["created_at", "updated_at"]
     list_select_related = ["speaker"]
 
-    def save_model(self, request, obj, form, change):
-        stamp_publication(obj)
-        super().save_model(request, obj, form, change)
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                citation_count=Count("citations", distinct=True),
+                verified_count=Count(
+                    "citations",
+                    filter=Q(citations__verification_state__in=VERIFIED),
+                    distinct=True,
+                ),
+            )
+        )
+
+    @admin.display(description="Quotes verified")
+    def quotes(self, obj):
+        total = getattr(obj, "citation_count", None)
+        if not total:
+            return "—"
+        return f"{'✓' if obj.verified_count == total else '✗'} {obj.verified_count} of {total}"
 
     def save_formset(self, request, form, formset, change):
         super().save_formset(request, form, formset, change)
@@ -63,12 +422,13 @@ class ClaimAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Citation)
-class CitationAdmin(SimpleHistoryAdmin):
+class CitationAdmin(VersionedAdmin):
     list_display = ["claim", "source", "verification_state", "verification_score", "drifted"]
     list_filter = ["verification_state", "drifted", "source__kind"]
     search_fields = ["quote", "claim__slug", "claim__text", "source__title"]
     autocomplete_fields = ["claim", "source"]
     list_select_related = ["claim", "source"]
+    actions = ["recheck_quotes"]
     readonly_fields = [
         "verification_state",
         "verification_score",
@@ -81,28 +441,78 @@ class CitationAdmin(SimpleHistoryAdmin):
         "anchor_end",
     ]
 
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or publishing.can_edit(request.user, obj.claim))
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or publishing.can_edit(request.user, obj.claim))
+
     def save_model(self, request, obj, form, change):
+        if not publishing.can_edit(request.user, obj.claim):
+            raise PermissionDenied("Only an editor can change a published claim's citations.")
         super().save_model(request, obj, form, change)
         verify_citation(citation=obj)
 
+    @admin.action(description="Re-check quotes against the archived sources", permissions=["view"])
+    def recheck_quotes(self, request, queryset):
+        message_recheck(self, request, queryset.select_related("source", "claim"))
+
+
+class ContradictionAdminForm(forms.ModelForm):
+    class Meta:
+        model = Contradiction
+        fields = ["claim", "counter"]  # the admin adds the rest of its fields
+
+    def clean(self):
+        cleaned = super().clean()
+        claim, counter = cleaned.get("claim"), cleaned.get("counter")
+        if claim and counter and claim != counter:
+            reverse_pair = Contradiction.objects.filter(claim=counter, counter=claim)
+            if self.instance.pk:
+                reverse_pair = reverse_pair.exclude(pk=self.instance.pk)
+            if reverse_pair.exists():
+                raise ValidationError(
+                    "These two claims are already paired the other way round in "
+                    f"'{reverse_pair.first().slug}'."
+                )
+        return cleaned
+
 
 @admin.register(Contradiction)
-class ContradictionAdmin(SimpleHistoryAdmin):
+class ContradictionAdmin(WorkflowAdmin):
+    form = ContradictionAdminForm
     list_display = ["title", "claim", "relation", "counter", "status"]
-    list_filter = ["status", "relation"]
+    list_filter = ["status", VerificationFilter, "relation"]
     search_fields = ["slug", "title", "explanation", "claim__text", "counter__text"]
     autocomplete_fields = ["claim", "counter"]
     prepopulated_fields = {"slug": ["title"]}
-    readonly_fields = ["published_at", "created_at", "updated_at"]
+    readonly_fields = ["created_at", "updated_at"]
     list_select_related = ["claim", "counter"]
 
-    def save_model(self, request, obj, form, change):
-        stamp_publication(obj)
-        super().save_model(request, obj, form, change)
+
+class CorrectionAdminForm(forms.ModelForm):
+    class Meta:
+        model = Correction
+        fields = ["claim", "contradiction"]  # the admin adds the rest of its fields
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in ("claim", "contradiction"):
+            item = cleaned.get(name)
+            if item is not None and item.status not in (Status.PUBLISHED, Status.RETRACTED):
+                self.add_error(
+                    name,
+                    f"Corrections are for published items: '{item.slug}' is "
+                    f"{item.get_status_display().lower()}.",
+                )
+        return cleaned
 
 
 @admin.register(Correction)
-class CorrectionAdmin(SimpleHistoryAdmin):
+class CorrectionAdmin(VersionedAdmin):
+    form = CorrectionAdminForm
     list_display = ["__str__", "kind", "published_on", "claim", "contradiction"]
     list_filter = ["kind", "published_on"]
     search_fields = ["slug", "text"]

@@ -302,7 +302,10 @@ class Citation(Versioned):
         ordering = ["position", "pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["claim", "source"], name="citation_claim_source_unique"
+                fields=["claim", "source"],
+                name="citation_claim_source_unique",
+                violation_error_message="This claim already cites this source: one citation "
+                "per source.",
             ),
             models.CheckConstraint(
                 condition=Q(anchor_start__isnull=True) | Q(anchor_end__gte=F("anchor_start")),
@@ -378,9 +381,17 @@ class Contradiction(Publishable):
         ordering = ["-published_at", "-created_at", "slug"]
         constraints = [
             slug_constraint("contradiction"),
-            models.CheckConstraint(condition=~Q(claim=F("counter")), name="contradiction_not_self"),
+            models.CheckConstraint(
+                condition=~Q(claim=F("counter")),
+                name="contradiction_not_self",
+                violation_error_message="A statement cannot contradict itself: pick a "
+                "different claim on each side.",
+            ),
             models.UniqueConstraint(
-                fields=["claim", "counter"], name="contradiction_ordered_pair_unique"
+                fields=["claim", "counter"],
+                name="contradiction_ordered_pair_unique",
+                violation_error_message="These two claims are already paired in another "
+                "contradiction.",
             ),
         ]
 

@@ -6,9 +6,10 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from django.db import DatabaseError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
-from claims.models import Citation, Speaker, Status, VerificationState
+from claims.models import Citation, Contradiction, Speaker, Status, VerificationState
 from sources.models import Source
 from sources.text.locate import locate_quote, reanchor
 from sources.text.speakers import KnownSpeaker
@@ -43,10 +44,6 @@ def first_published_at(status: str, published_at: datetime | None) -> datetime |
     if published_at is None and status == Status.PUBLISHED:
         return timezone.now()
     return published_at
-
-
-def stamp_publication(obj) -> None:
-    obj.published_at = first_published_at(obj.status, obj.published_at)
 
 
 def verify_citation(*, citation: Citation, text: str | None = None, save: bool = True) -> Citation:
@@ -101,7 +98,7 @@ def reanchor_citations(*, source: Source) -> list[Citation]:
     """
     now = timezone.now()
     drifted = []
-    for citation in source.citations.select_for_update():
+    for citation in source.citations.select_related("claim").select_for_update(of=("self",)):
         had_anchor = citation.anchor_start is not None and bool(citation.anchor_exact)
         location = None
         if had_anchor:
@@ -121,6 +118,32 @@ def reanchor_citations(*, source: Source) -> list[Citation]:
         if citation.drifted:
             drifted.append(citation)
     return drifted
+
+
+def drift_report(drifted: list[Citation]) -> str:
+    """Names the citations that no longer match a replaced text, and the published items
+    that now stand on them, for the editor."""
+    names = "; ".join(f"'{c.claim.slug}' (“{c.quote[:60]}”)" for c in drifted)
+    claims = {c.claim_id for c in drifted}
+    published = sorted(
+        {
+            f"claim '{c.claim.slug}'"
+            for c in drifted
+            if c.claim.status == Status.PUBLISHED and not c.claim.override_reason
+        }
+        | {
+            f"contradiction '{slug}'"
+            for slug in Contradiction.objects.published()
+            .filter(Q(claim__in=claims) | Q(counter__in=claims))
+            .values_list("slug", flat=True)
+        }
+    )
+    message = (
+        f"{len(drifted)} citation(s) no longer match the new text and are marked drifted: {names}."
+    )
+    if published:
+        message += f" Published items affected: {', '.join(published)}."
+    return message + " Restore the text, fix the quotes, or unpublish what depends on them."
 
 
 def known_speakers() -> list[KnownSpeaker]:

@@ -16,6 +16,16 @@ urlpatterns = [
     path("topics/<slug:slug>/", views.topic_detail, name="topic_detail"),
     path("sources/<slug:slug>/", views.source_detail, name="source_detail"),
     path("corrections/", views.correction_list, name="correction_list"),
+    path(
+        "preview/claims/<slug:slug>/",
+        views.staff_preview(views.claim_detail),
+        name="preview_claim",
+    ),
+    path(
+        "preview/contradictions/<slug:slug>/",
+        views.staff_preview(views.contradiction_detail),
+        name="preview_contradiction",
+    ),
     path("feeds/contradictions/", ContradictionFeed(), name="feed_contradictions"),
     path("feeds/corrections/", CorrectionFeed(), name="feed_corrections"),
 ]

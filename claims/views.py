@@ -6,7 +6,9 @@ from __future__ import annotations
 import functools
 
 from django.db.models import F, Prefetch, Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.utils.cache import add_never_cache_headers
 from django.views.decorators.vary import vary_on_headers
 
 from claims import comparison, exports
@@ -24,6 +26,7 @@ from claims.models import (
     Contradiction,
     Correction,
     Speaker,
+    Status,
     Topic,
     published_claim,
 )
@@ -157,9 +160,28 @@ def claim_list(request, *, fmt):
     )
 
 
-def claim_detail(request, slug):
+def staff_preview(view):
+    """A draft seen by the newsroom before it is published: the public template with a DRAFT
+    banner, for signed-in staff only (404 for anyone else), never cached, never indexed."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        user = request.user
+        if not (user.is_active and user.is_staff):
+            raise Http404("No such page.")
+        response = view(request, *args, preview=True, **kwargs)
+        add_never_cache_headers(response)
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        return response
+
+    return wrapper
+
+
+def claim_detail(request, slug, *, preview: bool = False):
+    """A published claim; a retracted one answers at the same URL with a notice."""
+    claims = Claim.objects.all() if preview else Claim.objects.on_record()
     claim = get_object_or_404(
-        _claims().prefetch_related(
+        claims.select_related("speaker").prefetch_related(
             Prefetch("citations", queryset=_citations()),
             Prefetch("topics", queryset=_topics()),
             Prefetch(
@@ -176,7 +198,7 @@ def claim_detail(request, slug):
         ),
         slug=slug,
     )
-    return render(request, "claims/claim_detail.html", {"claim": claim})
+    return render(request, "claims/claim_detail.html", {"claim": claim, "preview": preview})
 
 
 @vary_on_headers("HX-Request")
@@ -193,11 +215,14 @@ def contradiction_list(request, *, fmt):
 
 
 @with_format
-def contradiction_detail(request, slug, *, fmt):
+def contradiction_detail(request, slug, *, fmt, preview: bool = False):
+    """A published pair; a retracted one answers at the same URL with a notice (its evidence
+    is no longer offered for download)."""
     if fmt:
         return exports.evidence(fmt, get_object_or_404(_contradictions(), slug=slug))
+    pairs = Contradiction.objects.all() if preview else Contradiction.objects.on_record()
     contradiction = get_object_or_404(
-        _contradictions().prefetch_related(
+        pairs.select_related("claim__speaker", "counter__speaker").prefetch_related(
             Prefetch("claim__citations", queryset=_citations()),
             Prefetch("counter__citations", queryset=_citations()),
         ),
@@ -207,17 +232,23 @@ def contradiction_detail(request, slug, *, fmt):
     corrections = Correction.objects.published().filter(
         Q(contradiction=contradiction) | Q(claim__in=[claim.pk, counter.pk])
     )
+    on_record = (Status.PUBLISHED, Status.RETRACTED)
     return render(
         request,
         "claims/contradiction_detail.html",
         {
+            "preview": preview,
+            # a retracted pair whose side has since left the record shows the notice alone
+            "sides_shown": preview or (claim.status in on_record and counter.status in on_record),
             "contradiction": contradiction,
             "timeline": comparison.timeline(
                 claim, counter, comparison.related_events(claim, counter)
             ),
             "diff": comparison.quote_diff(claim, counter),
             "corrections": corrections.order_by("published_on", "slug"),
-            "json_ld": json_ld(claim_review(contradiction)),
+            "json_ld": json_ld(claim_review(contradiction))
+            if contradiction.status == Status.PUBLISHED
+            else "",
         },
     )
 

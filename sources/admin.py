@@ -1,23 +1,42 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.db.models import Exists, OuterRef
 from django.utils.html import format_html, format_html_join
-from simple_history.admin import SimpleHistoryAdmin
 
-from claims.services import known_speakers, replace_source_text
+from claims.services import drift_report, known_speakers, replace_source_text
+from rust_tracker.admin_versioning import VersionedAdmin
 from sources.models import Outlet, Source
 from sources.text.extract import extract_quotes
 
 
 @admin.register(Outlet)
-class OutletAdmin(SimpleHistoryAdmin):
+class OutletAdmin(VersionedAdmin):
     list_display = ["name", "slug", "homepage"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
 
 
+class DriftFilter(admin.SimpleListFilter):
+    title = "citations"
+    parameter_name = "drifted"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "A citation drifted")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            from claims.models import Citation
+
+            return queryset.filter(
+                Exists(Citation.objects.filter(source=OuterRef("pk"), drifted=True))
+            )
+        return queryset
+
+
 @admin.register(Source)
-class SourceAdmin(SimpleHistoryAdmin):
+class SourceAdmin(VersionedAdmin):
     list_display = ["title", "outlet", "kind", "published_on", "captured_at", "has_text"]
-    list_filter = ["kind", "outlet", "published_on"]
+    list_filter = ["kind", DriftFilter, "outlet", "published_on"]
+    actions = ["recheck_quotes"]
     search_fields = ["title", "slug", "url", "author"]
     autocomplete_fields = ["outlet"]
     prepopulated_fields = {"slug": ["title"]}
@@ -66,16 +85,24 @@ class SourceAdmin(SimpleHistoryAdmin):
         )
 
     def save_model(self, request, obj, form, change):
-        """A new or replaced archived text re-anchors every citation in it."""
-        if "text" in form.changed_data or not change:
+        """A new or replaced archived text re-anchors every citation in it: compared with the
+        stored text, so a revert from the history page re-anchors too."""
+        stored = Source.objects.filter(pk=obj.pk).values_list("text", flat=True).first()
+        if not change or stored != obj.text:
             captured_at = obj.captured_at if "captured_at" in form.changed_data else None
+            if change:
+                self.count_on(obj)
+            obj._history_user = request.user
             drifted = replace_source_text(source=obj, text=obj.text, captured_at=captured_at)
             if drifted:
-                self.message_user(
-                    request,
-                    f"{len(drifted)} citation(s) no longer match the new text and are marked "
-                    "drifted: review them.",
-                    level="warning",
-                )
+                self.message_user(request, drift_report(drifted), level=messages.WARNING)
         else:
             super().save_model(request, obj, form, change)
+
+    @admin.action(description="Re-check quotes against the archived text", permissions=["view"])
+    def recheck_quotes(self, request, queryset):
+        from claims.admin import message_recheck
+        from claims.models import Citation
+
+        citations = Citation.objects.filter(source__in=queryset)
+        message_recheck(self, request, citations.select_related("source", "claim"))
