@@ -61,7 +61,9 @@ def verification_text(citation: Citation) -> str:
     if not citation.pk:
         return "Checked when saved."
     score = (
-        f" ({citation.verification_score:.0f})" if citation.verification_score is not None else ""
+        f" (score {citation.verification_score:.0f})"
+        if citation.verification_score is not None
+        else ""
     )
     drift = " — drifted after the source's text was replaced" if citation.drifted else ""
     checked = f", checked {citation.verified_at:%d %b %Y %H:%M}" if citation.verified_at else ""
@@ -463,7 +465,7 @@ class CitationAdmin(VersionedAdmin):
 class ContradictionAdminForm(forms.ModelForm):
     class Meta:
         model = Contradiction
-        fields = ["claim", "counter"]  # the admin adds the rest of its fields
+        fields = "__all__"  # noqa: DJ007 (the admin chooses the fields it shows)
 
     def clean(self):
         cleaned = super().clean()
@@ -495,7 +497,7 @@ class ContradictionAdmin(WorkflowAdmin):
 class CorrectionAdminForm(forms.ModelForm):
     class Meta:
         model = Correction
-        fields = ["claim", "contradiction"]  # the admin adds the rest of its fields
+        fields = "__all__"  # noqa: DJ007 (the admin chooses the fields it shows)
 
     def clean(self):
         cleaned = super().clean()

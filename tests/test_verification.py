@@ -98,7 +98,7 @@ def test_admin_shows_each_citations_state(admin_client):
     assert response.status_code == 200
     assert "Verbatim" in response.content.decode()
     response = admin_client.get(reverse("admin:claims_claim_change", args=[citation.claim_id]))
-    assert "Verbatim (100)" in response.content.decode()
+    assert "Verbatim (score 100)" in response.content.decode()
 
 
 def test_admin_saving_a_new_text_re_anchors(admin_client):
