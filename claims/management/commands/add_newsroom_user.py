@@ -1,0 +1,40 @@
+import secrets
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand, CommandError
+
+ROLES = {"reporter": "Reporter", "editor": "Editor"}
+
+
+class Command(BaseCommand):
+    help = (
+        "Create a newsroom account with a role: a reporter writes drafts and sends them to "
+        "review; an editor also publishes, unpublishes, retracts and corrects. Prints a new "
+        "password (or sets --password). An existing user is given the role."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("username")
+        parser.add_argument("--role", choices=sorted(ROLES), required=True)
+        parser.add_argument("--password", help="default: a new random password, printed")
+
+    def handle(self, *args, username, role, password, **options):
+        username = username.strip()
+        if not username:
+            raise CommandError("Give a user name.")
+        try:
+            group = Group.objects.get(name=ROLES[role])
+        except Group.DoesNotExist:
+            raise CommandError("The roles are missing: run `manage.py migrate` first.") from None
+        user, created = get_user_model().objects.get_or_create(username=username)
+        user.is_staff = True
+        password = password or secrets.token_urlsafe(12)
+        user.set_password(password)
+        user.save()
+        user.groups.remove(*Group.objects.filter(name__in=ROLES.values()))
+        user.groups.add(group)
+        what = "Created" if created else "Updated"
+        self.stdout.write(
+            self.style.SUCCESS(f"{what} {group.name.lower()} {username!r}, password: {password}")
+        )
