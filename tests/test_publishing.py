@@ -286,3 +286,12 @@ def test_add_newsroom_user_gives_one_role(capsys):
     assert [g.name for g in ana.groups.all()] == ["Editor"]
     assert ana.is_staff and ana.check_password("pw-2") and ana.has_perm("claims.publish")
     assert "Updated editor 'ana'" in capsys.readouterr().out
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_roles_survive_a_flush():
+    from django.core.management import call_command
+
+    call_command("flush", "--noinput", verbosity=0)
+    assert Group.objects.get(name="Editor").permissions.filter(codename="publish").exists()
+    assert Group.objects.filter(name="Reporter").exists()

@@ -5,7 +5,6 @@ it; the editor retracts it and the public page shows the notice, the corrections
 retraction. Saves the README's screenshots to docs/images/workflow-*.png."""
 
 import datetime as dt
-import importlib
 import re
 
 import pytest
@@ -29,37 +28,15 @@ RETRACTION = "The ministry's statement was misattributed: it was a reader's comm
 
 
 def _roles():
-    """The Reporter and Editor groups as the roles migration makes them (the package's
-    fixture flushes the database, which takes the migration's groups with it)."""
-    from django.contrib.auth.models import Group, Permission
+    """The Reporter and Editor groups (the package's fixture flushes the database; the
+    post_migrate handler makes them again, and this makes sure of it)."""
+    from django.apps import apps
+    from django.contrib.auth.models import Group
 
-    roles = importlib.import_module("claims.migrations.0005_roles")
+    from claims.roles import ensure_roles
 
-    def permissions(pairs):
-        return [
-            Permission.objects.get(content_type__app_label=app, codename=codename)
-            for app, codename in pairs
-        ]
-
-    history = [
-        (app, f"view_historical{model}")
-        for app, models in roles.CURATED.items()
-        for model in models
-    ]
-    reporter_pairs = [
-        pair for app, grants in roles.REPORTER.items() for pair in roles._codenames(app, grants)
-    ]
-    editor_pairs = [
-        (app, f"{action}_{model}")
-        for app, models in roles.CURATED.items()
-        for model in models
-        for action in ("add", "change", "delete", "view")
-    ] + [("claims", "publish")]
-    reporter, _ = Group.objects.get_or_create(name="Reporter")
-    reporter.permissions.set(permissions(reporter_pairs + history))
-    editor, _ = Group.objects.get_or_create(name="Editor")
-    editor.permissions.set(permissions(editor_pairs + history))
-    return reporter, editor
+    ensure_roles(apps)
+    return Group.objects.get(name="Reporter"), Group.objects.get(name="Editor")
 
 
 @pytest.fixture(scope="module")

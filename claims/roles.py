@@ -1,0 +1,77 @@
+"""The newsroom's two roles. Reporters write and edit drafts and send them to review; editors
+also publish, unpublish and retract (``claims.publish``), correct, and delete.
+
+Made by a data migration (0005_roles) and made again after every ``migrate`` or ``flush``
+(a post_migrate handler), so a database emptied by a test run still has them.
+"""
+
+from django.contrib.auth.management import create_permissions
+
+CURATED = {
+    "claims": ["claim", "citation", "contradiction", "speaker", "topic", "correction"],
+    "sources": ["outlet", "source"],
+}
+REPORTER = {
+    "claims": {
+        "claim": ["add", "change", "view"],
+        "citation": ["add", "change", "delete", "view"],
+        "contradiction": ["add", "change", "view"],
+        "speaker": ["add", "change", "view"],
+        "topic": ["add", "change", "view"],
+        "correction": ["view"],
+    },
+    "sources": {"outlet": ["add", "change", "view"], "source": ["add", "change", "view"]},
+}
+
+
+def _pairs() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    history = [
+        (app, f"view_historical{model}") for app, models in CURATED.items() for model in models
+    ]
+    reporter = [
+        (app, f"{action}_{model}")
+        for app, grants in REPORTER.items()
+        for model, actions in grants.items()
+        for action in actions
+    ]
+    editor = [
+        (app, f"{action}_{model}")
+        for app, models in CURATED.items()
+        for model in models
+        for action in ("add", "change", "delete", "view")
+    ] + [("claims", "publish")]
+    return reporter + history, editor + history
+
+
+def ensure_roles(apps) -> None:
+    """Create or refresh the Reporter and Editor groups (``apps``: the app registry, or a
+    migration's historical one)."""
+    for label in ("auth", "contenttypes", "claims", "sources"):
+        config = apps.get_app_config(label)
+        config.models_module = getattr(config, "models_module", None) or True
+        create_permissions(config, apps=apps, verbosity=0)
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+
+    def permissions(pairs):
+        return [
+            Permission.objects.get(content_type__app_label=app, codename=codename)
+            for app, codename in pairs
+        ]
+
+    reporter_pairs, editor_pairs = _pairs()
+    for name, pairs in (("Reporter", reporter_pairs), ("Editor", editor_pairs)):
+        group, _ = Group.objects.get_or_create(name=name)
+        group.permissions.set(permissions(pairs))
+
+
+def ensure_roles_after_migrate(sender, apps=None, **kwargs) -> None:
+    """post_migrate (after ``migrate`` and after a ``flush``): the roles exist."""
+    if apps is None:
+        from django.apps import apps
+    try:
+        ensure_roles(apps)
+    except LookupError:  # a partial migrate, before the roles migration
+        pass
+    except apps.get_model("auth", "Permission").DoesNotExist:
+        pass
