@@ -405,6 +405,27 @@ def _is_attribution(match: re.Match[str]) -> bool:
     return True
 
 
+_THEN_ATTRIBUTION = re.compile(
+    rf"(?P<punct>[,.;:!?]?)[{_MARKS}][,;:!?]?[^\S\n]+"
+    rf"(?P<clause>[^{_MARKS}\n]{{1,{MAX_ATTRIBUTION_CHARS}}})"
+)
+_CLAUSE_END = re.compile(r"[.!?;:](?:\s|$)")
+
+
+def _attributed_after(hay: str, end: int) -> bool:
+    """Does the part ending at ``end`` carry an attribution of its own after its closing mark
+    (“B,” the mayor replied) rather than end a sentence (“B.” The mayor left.)?"""
+    m = _THEN_ATTRIBUTION.match(hay, end)
+    if m is None:
+        return False
+    punct = m.group("punct") or (hay[end - 1] if end > 0 and hay[end - 1] in ",.;:!?" else "")
+    if punct == ".":
+        return False
+    clause = _CLAUSE_END.split(m.group("clause"), maxsplit=1)[0]
+    found = [w.rstrip(".").lower() for w in _CLAUSE_WORD.findall(clause)]
+    return any(w in SPEECH_VERBS for w in found[:MAX_ATTRIBUTION_WORDS])
+
+
 def _common_prefix_len(hay: str, at: int, quote: str, qi: int) -> int:
     """Length of the longest common prefix of ``hay[at:]`` and ``quote[qi:]``, found by
     doubling then halving (C-speed comparisons, cost in proportion to the match)."""
@@ -432,6 +453,7 @@ def _match_parts(hay: str, quote: str, at: int) -> tuple[list[tuple[int, int]], 
     part had to change the case of its first letter ("... he said. “And ..."); or None."""
     spans: list[tuple[int, int]] = []
     recased = False
+    after_sentence = False  # the last interruption was a sentence: “A,” he said. “B ...
     qi = 0
     while True:
         n = 0
@@ -445,13 +467,16 @@ def _match_parts(hay: str, quote: str, at: int) -> tuple[list[tuple[int, int]], 
         if qi + n == len(quote):
             if end < len(hay) and hay[end - 1].isalnum() and hay[end].isalnum():
                 return None  # the last part stops inside a word
+            if after_sentence and _attributed_after(hay, end):
+                return None  # “A,” he said. “B,” the mayor replied: B may be someone else's
             spans.append((at, end))
             return (spans, recased) if len(spans) > 1 else None
         if len(spans) + 1 >= MAX_PARTS:
             return None
         m = _INTERRUPTION.match(hay, end)
-        if m is None or not _is_attribution(m):
-            return None
+        if m is None or not _is_attribution(m) or after_sentence:
+            return None  # (after a sentence, a part with its own attribution: see above)
+        after_sentence = m.group("clause").rstrip().endswith((".", "!", "?"))
         # the quote's own punctuation and space where the print breaks it
         k = j = qi + n
         if j < len(quote) and quote[j] in ",.;:!?":
@@ -850,11 +875,11 @@ def _as_part(part: Part | Mapping[str, object]) -> Part:
     )
 
 
-def _is_interruption(gap: str) -> bool:
-    """Is ``gap`` (the text between two parts) nothing but an attribution between marks?"""
-    norm = normalize(gap).text
-    m = _INTERRUPTION.fullmatch(norm)
-    return m is not None and _is_attribution(m)
+def _interruption(gap: str) -> re.Match[str] | None:
+    """``gap`` (the text between two parts) as an interruption, if it is nothing but an
+    attribution between marks."""
+    m = _INTERRUPTION.fullmatch(normalize(gap).text)
+    return m if m is not None and _is_attribution(m) else None
 
 
 def _reanchor_parts(
@@ -862,6 +887,7 @@ def _reanchor_parts(
 ) -> Location:
     spans: list[tuple[int, int]] = []
     all_verbatim = True
+    after_sentence = False
     shift = 0
     for part in parts:
         if not part.exact.strip():
@@ -878,15 +904,18 @@ def _reanchor_parts(
         if loc.state not in (VERBATIM, NORMALIZED) or loc.is_split or loc.start is None:
             break
         assert loc.end is not None
-        if spans and not (
-            loc.start >= spans[-1][1] and _is_interruption(new_text[spans[-1][1] : loc.start])
-        ):
-            break
+        if spans:
+            gap = _interruption(new_text[spans[-1][1] : loc.start])
+            if loc.start < spans[-1][1] or gap is None or after_sentence:
+                break  # (the rules of `_match_parts`)
+            after_sentence = gap.group("clause").rstrip().endswith((".", "!", "?"))
         all_verbatim = all_verbatim and loc.state == VERBATIM
         spans.append((loc.start, loc.end))
         shift = loc.start - part.start
     else:
-        return _split_location(VERBATIM if all_verbatim else NORMALIZED, new_text, spans, context)
+        if not (after_sentence and _attributed_after(new_text, spans[-1][1])):
+            state = VERBATIM if all_verbatim else NORMALIZED
+            return _split_location(state, new_text, spans, context)
     # a part changed or moved away from the others: look for the words afresh
     words_ = " ".join(p.exact.strip() for p in parts)
     loc = locate_quote(words_, new_text, context=context, hint=start, threshold=threshold)

@@ -399,6 +399,17 @@ def test_a_new_sentence_in_print_is_normalized_not_verbatim():
     assert loc.parts[1].exact == "And it always has been."
 
 
+def test_a_new_sentence_ending_the_quote_is_still_its_speakers():
+    for printed in (
+        "“It is sound,” he said. “It always has been.” The mayor said nothing.",
+        "“It is sound,” he said. “It always has been.”",
+        "“It is sound,” he said, “it always has been,” he added.",
+    ):
+        loc = locate_quote("It is sound, it always has been.", printed)
+        assert loc.state in ("verbatim", "normalized"), printed
+        assert len(loc.parts) == 2
+
+
 def test_three_parts():
     printed = "“We checked,” she said, “we checked again,” she added, “and it is sound.”"
     loc = locate_quote("We checked, we checked again, and it is sound.", printed)
@@ -445,6 +456,9 @@ def test_a_reversal_through_an_ellipsis_or_bracket_is_never_verified():
         "“It is sound,” he said, but the inspector disagreed: “it always has been.”",
         "“It is sound,” he said. Later the mayor said: “it always has been.”",
         "“It is sound,” he said, and the mayor added, “it always has been.”",
+        "“It is sound,” he said. “It always has been,” the mayor replied.",
+        "“It is sound,” he said. “It always has been?” the mayor asked.",
+        "“It is sound,” he said. “It always has been,” she said, “yes.”",
         # no speech verb, too long, quoted words, mismatched marks, no marks at all
         "“It is sound,” the report on the plant, “it always has been.”",
         "“It is sound,” he said after a long and winding tour of every single building on "
@@ -530,6 +544,7 @@ def test_reanchor_a_split_quote_typography_changed():
         ("always", "never"),  # a part's words changed
         ("the director said", "the director said, but the inspector disagreed"),
         ("“and it always has been.”", ""),  # a part gone
+        ("said, “and it always has been.”", "said. “And it always has been,” he was told."),
     ],
 )
 def test_reanchor_a_split_quote_whose_part_changed_is_not_verified(change):
@@ -544,6 +559,22 @@ def test_reanchor_a_split_quote_whose_part_changed_is_not_verified(change):
         parts=loc.parts,
     )
     assert again.state in ("fuzzy", "not_found"), change
+
+
+def test_reanchor_a_split_quote_whose_second_sentence_gained_another_speaker():
+    printed = "“The plant is sound,” the director said. “And it always has been.” End."
+    loc = locate_quote(WORDS, printed)
+    assert loc.state == "normalized" and len(loc.parts) == 2
+    new = printed.replace("been.” End.", "been,” the mayor replied.")
+    again = reanchor(
+        exact=loc.exact,
+        prefix=loc.prefix,
+        suffix=loc.suffix,
+        start=loc.start,
+        new_text=new,
+        parts=loc.parts,
+    )
+    assert again.state in ("fuzzy", "not_found")
 
 
 def test_reanchor_a_split_quote_printed_in_one_piece_now():
