@@ -6,7 +6,7 @@ curators' archived copy, never trusted markup.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from django.utils.html import conditional_escape, format_html
@@ -19,6 +19,41 @@ class Anchor:
     start: int
     end: int
     label: str = ""  # who is quoted, for the mark's title
+    # For a quote printed in parts around an attribution: which part (1, 2, ...). Part 1's
+    # mark is "quote-<key>", the others "quote-<key>-<part>"; all carry data-quote="<key>".
+    part: int | None = None
+
+    @property
+    def dom_id(self) -> str:
+        if self.part is None or self.part == 1:
+            return f"quote-{self.key}"
+        return f"quote-{self.key}-{self.part}"
+
+
+def citation_anchors(
+    key: int,
+    start: int | None,
+    end: int | None,
+    parts: Sequence[Mapping[str, object]] | None = None,
+    label: str = "",
+) -> list[Anchor]:
+    """The marks for one citation: one per printed part when its anchor has two or more
+    parts in order inside the whole anchor, else one for the whole anchor (none without)."""
+    if start is None or end is None:
+        return []
+    spans: list[tuple[int, int]] = []
+    for part in parts or ():
+        s, e = part.get("start"), part.get("end")
+        if not (isinstance(s, int) and isinstance(e, int) and start <= s < e <= end):
+            spans = []
+            break
+        if spans and s < spans[-1][1]:
+            spans = []
+            break
+        spans.append((s, e))
+    if len(spans) < 2:
+        return [Anchor(key, start, end, label)]
+    return [Anchor(key, s, e, label, part=n) for n, (s, e) in enumerate(spans, start=1)]
 
 
 @dataclass(frozen=True)
@@ -61,20 +96,30 @@ def split_by_anchors(text: str, anchors: Iterable[Anchor]) -> list[Segment]:
 
 
 def render_segments(segments: Iterable[Segment]) -> SafeString:
-    """HTML for the archived text: every segment escaped, each anchor a ``<mark>``."""
+    """HTML for the archived text: every segment escaped, each anchor a ``<mark>`` (every
+    part of a split quote its own, sharing ``data-quote`` and the class ``quote-part``)."""
     parts: list[str] = []
     for segment in segments:
         if segment.anchor is None:
             parts.append(conditional_escape(segment.text))
             continue
         for extra in segment.also:
-            parts.append(format_html('<span id="quote-{}" class="quote-anchor"></span>', extra.key))
-        parts.append(
-            format_html(
-                '<mark id="quote-{}" title="{}">{}</mark>',
-                segment.anchor.key,
-                segment.anchor.label,
-                segment.text,
+            parts.append(format_html('<span id="{}" class="quote-anchor"></span>', extra.dom_id))
+        anchor = segment.anchor
+        if anchor.part is None:
+            parts.append(
+                format_html(
+                    '<mark id="{}" title="{}">{}</mark>', anchor.dom_id, anchor.label, segment.text
+                )
             )
-        )
+        else:
+            parts.append(
+                format_html(
+                    '<mark id="{}" title="{}" class="quote-part" data-quote="{}">{}</mark>',
+                    anchor.dom_id,
+                    anchor.label,
+                    anchor.key,
+                    segment.text,
+                )
+            )
     return mark_safe("".join(parts))

@@ -282,6 +282,9 @@ class Citation(Versioned):
     anchor_suffix = models.CharField(max_length=200, blank=True, editable=False)
     anchor_start = models.PositiveIntegerField(null=True, blank=True, editable=False)
     anchor_end = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    # One selector per printed part (start, end, exact, prefix, suffix): two or more when the
+    # quote is printed in parts around an attribution ("...," she said, "..."), else the anchor.
+    anchor_parts = models.JSONField(default=list, blank=True, editable=False)
     verification_state = models.CharField(
         max_length=12,
         choices=VerificationState,

@@ -20,6 +20,7 @@ ANCHOR_FIELDS = [
     "anchor_suffix",
     "anchor_start",
     "anchor_end",
+    "anchor_parts",
     "verification_state",
     "verification_score",
     "verified_at",
@@ -35,6 +36,7 @@ def _apply_location(citation: Citation, location, *, now: datetime) -> None:
     citation.anchor_suffix = location.suffix or ""
     citation.anchor_start = location.start
     citation.anchor_end = location.end
+    citation.anchor_parts = [part.as_dict() for part in location.parts]
     citation.verified_at = now
 
 
@@ -108,6 +110,7 @@ def reanchor_citations(*, source: Source) -> list[Citation]:
                 suffix=citation.anchor_suffix,
                 start=citation.anchor_start,
                 new_text=source.text,
+                parts=citation.anchor_parts,
             )
         if location is None or location.state == VerificationState.NOT_FOUND:
             # the anchored words are gone (or never were): the printed quote may still be there

@@ -19,7 +19,7 @@ from claims.filters import (
     in_published_contradiction,
     prefix_query,
 )
-from claims.highlight import Anchor, render_segments, split_by_anchors
+from claims.highlight import citation_anchors, render_segments, split_by_anchors
 from claims.models import (
     Citation,
     Claim,
@@ -417,9 +417,11 @@ def source_detail(request, slug):
         .order_by(F("anchor_start").asc(nulls_last=True), "pk")
     )
     anchors = [
-        Anchor(c.pk, c.anchor_start, c.anchor_end, f"Quoted: {c.claim.speaker.name}")
+        anchor
         for c in citations
-        if c.anchor_start is not None and c.anchor_end is not None
+        for anchor in citation_anchors(
+            c.pk, c.anchor_start, c.anchor_end, c.anchor_parts, f"Quoted: {c.claim.speaker.name}"
+        )
     ]
     return render(
         request,

@@ -332,6 +332,25 @@ def test_source_page_highlights_each_published_quote_in_the_text(client):
     assert f"quote-{draft.citations.get().pk}" not in page
 
 
+def test_source_page_marks_every_part_of_a_split_quote(client, django_assert_num_queries):
+    """Guards against N+1: the parts come with the citation's row."""
+    text = "At the plant: “The plant is sound,” the director said, “and it always has been.” End."
+    source = make_source(text=text)
+    claim = make_claim(text="The plant is sound, and it always has been.", cite=source)
+    pk = claim.citations.get().pk
+    with django_assert_num_queries(2):
+        page = text_of(client.get(source.get_absolute_url()))
+    archived = page[page.index('id="archived-text"') :]
+    archived = archived[: archived.index("</div>")]
+    assert re.findall(r"<mark [^>]*>[^<]*</mark>", archived) == [
+        f'<mark id="quote-{pk}" title="Quoted: {claim.speaker.name}" class="quote-part" '
+        f'data-quote="{pk}">The plant is sound,</mark>',
+        f'<mark id="quote-{pk}-2" title="Quoted: {claim.speaker.name}" class="quote-part" '
+        f'data-quote="{pk}">and it always has been.</mark>',
+    ]
+    assert f'href="#quote-{pk}"' in page  # the badge links to the first part
+
+
 def test_source_page_keeps_unanchored_citations_in_the_list(client):
     source = make_source(text="Nothing matches in here.")
     claim = make_claim(text="Words that are not in the text.", cite=source)

@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from claims.highlight import Anchor, render_segments, split_by_anchors
+from claims.highlight import Anchor, citation_anchors, render_segments, split_by_anchors
 from claims.paging import paginate
 from claims.seo import json_ld
 from claims.templatetags.tracker import precise_date, render_diff
@@ -108,3 +108,35 @@ def test_json_ld_cannot_close_its_script_element():
 )
 def test_dates_show_at_their_precision(precision, shown):
     assert precise_date(dt.date(2021, 12, 2), precision) == shown
+
+
+def test_citation_anchors_one_mark_per_part_or_the_whole_anchor():
+    parts = [{"start": 1, "end": 5}, {"start": 12, "end": 20}]
+    anchors = citation_anchors(7, 1, 20, parts, "Q")
+    assert [(a.start, a.end, a.dom_id) for a in anchors] == [
+        (1, 5, "quote-7"),
+        (12, 20, "quote-7-2"),
+    ]
+    whole = [(7, 1, 20, "quote-7")]
+    for bad in (
+        [],
+        [{"start": 1, "end": 20}],  # one part: the anchor itself
+        [{"start": 1, "end": 5}, {"start": 3, "end": 20}],  # overlapping
+        [{"start": 1, "end": 5}, {"start": 12, "end": 25}],  # outside the anchor
+        [{"start": "1", "end": 5}, {"start": 12, "end": 20}],
+        None,
+    ):
+        got = [(a.key, a.start, a.end, a.dom_id) for a in citation_anchors(7, 1, 20, bad)]
+        assert got == whole, bad
+    assert citation_anchors(7, None, None, parts) == []
+
+
+def test_parts_of_a_split_quote_overlapped_by_another_keep_their_ids():
+    text = "“Part one,” she said, “part two.”"
+    anchors = [
+        *citation_anchors(1, 1, 32, [{"start": 1, "end": 10}, {"start": 23, "end": 32}]),
+        Anchor(2, 0, len(text)),
+    ]
+    html = render_segments(split_by_anchors(text, anchors))
+    assert '<span id="quote-1" class="quote-anchor"></span>' in html
+    assert '<span id="quote-1-2" class="quote-anchor"></span>' in html

@@ -171,3 +171,58 @@ def test_quote_commands_reject_unreadable_and_non_utf8_files(tmp_path, command):
         assert result.returncode != 0
         assert message in result.stderr
         assert "Traceback" not in result.stderr
+
+
+# Quotes printed in parts around an attribution ------------------------------------------
+
+SPLIT = "At the plant: “The plant is sound,” the director said, “and it always has been.” End."
+WORDS = "The plant is sound, and it always has been."
+
+
+def test_split_quote_is_verified_verbatim_with_its_parts_stored():
+    _source, citation = cited(text=SPLIT, quote=WORDS)
+    citation.refresh_from_db()
+    assert citation.verification_state == "verbatim"
+    assert citation.verification_score == 100
+    assert [p["exact"] for p in citation.anchor_parts] == [
+        "The plant is sound,",
+        "and it always has been.",
+    ]
+    for part in citation.anchor_parts:
+        assert SPLIT[part["start"] : part["end"]] == part["exact"]
+    first, last = citation.anchor_parts[0], citation.anchor_parts[-1]
+    assert (citation.anchor_start, citation.anchor_end) == (first["start"], last["end"])
+    assert citation.anchor_exact == SPLIT[citation.anchor_start : citation.anchor_end]
+
+
+def test_one_piece_quote_stores_one_part_equal_to_its_anchor():
+    _source, citation = cited()
+    citation.refresh_from_db()
+    assert citation.anchor_parts == [
+        {
+            "start": citation.anchor_start,
+            "end": citation.anchor_end,
+            "exact": citation.anchor_exact,
+            "prefix": citation.anchor_prefix,
+            "suffix": citation.anchor_suffix,
+        }
+    ]
+
+
+def test_split_quote_with_a_tampered_half_is_not_verified():
+    _source, citation = cited(text=SPLIT, quote="The plant is sound, and it never has been.")
+    assert citation.verification_state in {"fuzzy", "not_found"}
+    assert len(citation.anchor_parts) <= 1
+
+
+def test_new_snapshot_moves_every_part_of_a_split_quote():
+    source, citation = cited(text=SPLIT, quote=WORDS)
+    old_parts = citation.anchor_parts
+    new_text = "UPDATED: headline corrected.\n\n" + SPLIT
+    assert replace_source_text(source=source, text=new_text) == []
+    citation.refresh_from_db()
+    shift = len("UPDATED: headline corrected.\n\n")
+    assert citation.verification_state == "verbatim"
+    assert [(p["start"], p["end"]) for p in citation.anchor_parts] == [
+        (p["start"] + shift, p["end"] + shift) for p in old_parts
+    ]

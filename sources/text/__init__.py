@@ -4,8 +4,10 @@ Plain Python (no Django). Modules: `normalize` (typographic normalisation with a
 to the original offsets: `sources.text.normalize.normalize(text) -> Normalized`), `locate`,
 `extract`, `speakers`, `variants`, `lexicon`. Re-exported here:
 
-* `locate_quote(quote, text, *, context=32, hint=None) -> Location` and
-  `reanchor(exact=..., prefix=..., suffix=..., start=..., new_text=...) -> Location`;
+* `locate_quote(quote, text, *, context=32, hint=None) -> Location` (``Location.parts``: one
+  `Part` selector per printed part of a quote split around an attribution) and
+  `reanchor(exact=..., prefix=..., suffix=..., start=..., new_text=..., parts=...) -> Location`;
+* `same_wording(claim_text, quote) -> bool`: a claim's words against a citation's quote;
 * `extract_quotes(text, *, speakers=()) -> list[Candidate]`;
 * `match_speaker(name, speakers) -> SpeakerMatch | None`,
   `find_name_mentions(text, speakers) -> list[NameMention]`;
@@ -13,7 +15,7 @@ to the original offsets: `sources.text.normalize.normalize(text) -> Normalized`)
 """
 
 from .extract import Candidate, extract_quotes
-from .locate import Location, locate_quote, reanchor
+from .locate import Location, Part, locate_quote, reanchor, same_wording
 from .speakers import KnownSpeaker, NameMention, SpeakerMatch, find_name_mentions, match_speaker
 from .variants import DiffOp, word_diff
 
@@ -23,11 +25,13 @@ __all__ = [
     "KnownSpeaker",
     "Location",
     "NameMention",
+    "Part",
     "SpeakerMatch",
     "extract_quotes",
     "find_name_mentions",
     "locate_quote",
     "match_speaker",
     "reanchor",
+    "same_wording",
     "word_diff",
 ]

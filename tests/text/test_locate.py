@@ -1,11 +1,13 @@
-"""Locating a quotation in a text, and re-anchoring it in a corrected snapshot."""
+"""Locating a quotation in a text (in one piece or printed in parts around an attribution),
+re-anchoring it in a corrected snapshot, and comparing a claim's words with a quote."""
 
 import random
 import time
 
 import pytest
 
-from sources.text.locate import Location, locate_quote, reanchor
+from sources.text import same_wording
+from sources.text.locate import Location, Part, locate_quote, reanchor
 from sources.text.normalize import normalize
 from tests.text.timing import budget
 
@@ -38,9 +40,12 @@ def test_context_length_and_edges():
 
 def test_as_dict():
     d = locate_quote("We had no warning", TEXT).as_dict()
-    assert set(d) == {"state", "score", "start", "end", "exact", "prefix", "suffix"}
+    assert set(d) == {"state", "score", "start", "end", "exact", "prefix", "suffix", "parts"}
     assert d["state"] == "verbatim"
+    whole = {k: d[k] for k in ("start", "end", "exact", "prefix", "suffix")}
+    assert list(d["parts"]) == [whole]  # one part, the whole anchor
     assert Location("not_found").as_dict()["start"] is None
+    assert Location("not_found").parts == ()
 
 
 def test_normalized_curly_against_straight():
@@ -316,3 +321,313 @@ def test_a_very_common_anchor_word_is_still_searched():
     loc = locate_quote('the end of the "story"', text)
     assert loc.state == "normalized"
     assert loc.exact == "the end of the “story”"
+
+
+# --- quotes printed in parts around an attribution ---------------------------------------
+
+SPLIT = (
+    "The board met on Monday.\n\n"
+    "“The plant is sound,” the director said, “and it always has been.” "
+    "Nobody else spoke."
+)
+WORDS = "The plant is sound, and it always has been."
+
+
+def test_split_quote_is_verbatim_across_the_attribution():
+    loc = locate_quote(WORDS, SPLIT)
+    assert (loc.state, loc.score) == ("verbatim", 100)
+    assert loc.is_split
+    assert [p.exact for p in loc.parts] == ["The plant is sound,", "and it always has been."]
+    for part in loc.parts:
+        assert SPLIT[part.start : part.end] == part.exact
+        assert part.prefix == SPLIT[max(0, part.start - 32) : part.start]
+        assert part.suffix == SPLIT[part.end : part.end + 32]
+    # the whole anchor runs from the first part to the last, attribution included
+    assert (loc.start, loc.end) == (loc.parts[0].start, loc.parts[-1].end)
+    assert loc.exact == "The plant is sound,” the director said, “and it always has been."
+    assert loc.prefix == SPLIT[max(0, loc.start - 32) : loc.start]
+    d = loc.as_dict()
+    assert [p["exact"] for p in d["parts"]] == [p.exact for p in loc.parts]
+
+
+@pytest.mark.parametrize(
+    "quote",
+    [
+        "The plant is sound and it always has been",  # no comma where the print breaks
+        "“The plant is sound, and it always has been.”",  # the claim's own marks
+        "The plant is sound. And it always has been.",  # full stop: punctuation only
+    ],
+)
+def test_split_quote_punctuation_at_the_break_is_tolerated(quote):
+    loc = locate_quote(quote, SPLIT)
+    assert loc.state in ("verbatim", "normalized"), quote
+    assert len(loc.parts) == 2
+
+
+def test_one_piece_quote_has_one_part_equal_to_the_anchor():
+    loc = locate_quote("Someone is responsible for what happened", TEXT)
+    assert not loc.is_split
+    assert loc.parts == (Part(loc.start, loc.end, loc.exact, loc.prefix, loc.suffix),)
+    fuzzy = locate_quote("Someone is responsible for what occurred, but I know", TEXT)
+    assert fuzzy.state == "fuzzy"
+    assert len(fuzzy.parts) == 1 and fuzzy.parts[0].exact == fuzzy.exact
+
+
+def test_split_quote_after_normalisation():
+    text = "“It’s sound,” said Jane Doe, the plant’s director. “It always has been — and will be.”"
+    loc = locate_quote("It's sound, it always has been - and will be.", text)
+    assert loc.state == "normalized"
+    assert [p.exact for p in loc.parts] == ["It’s sound,", "It always has been — and will be."]
+    # straight marks around the attribution, British single marks, guillemets
+    for printed in (
+        '"The plant is sound," the director said, "and it always has been."',
+        "‘The plant is sound’, the director said, ‘and it always has been.’",
+        "« The plant is sound », a dit le directeur, « and it always has been. »",
+    ):
+        loc = locate_quote(WORDS, printed)
+        if "a dit" in printed:
+            assert loc.state == "not_found"  # no English speech verb: not an attribution
+            continue
+        assert loc.state == "verbatim", printed
+        assert len(loc.parts) == 2
+
+
+def test_a_new_sentence_in_print_is_normalized_not_verbatim():
+    printed = "“The plant is sound,” the director said. “And it always has been.”"
+    loc = locate_quote(WORDS, printed)
+    assert loc.state == "normalized"
+    assert loc.parts[1].exact == "And it always has been."
+
+
+def test_a_new_sentence_ending_the_quote_is_still_its_speakers():
+    for printed in (
+        "“It is sound,” he said. “It always has been.” The mayor said nothing.",
+        "“It is sound,” he said. “It always has been.”",
+        "“It is sound,” he said, “it always has been,” he added.",
+    ):
+        loc = locate_quote("It is sound, it always has been.", printed)
+        assert loc.state in ("verbatim", "normalized"), printed
+        assert len(loc.parts) == 2
+
+
+def test_three_parts():
+    printed = "“We checked,” she said, “we checked again,” she added, “and it is sound.”"
+    loc = locate_quote("We checked, we checked again, and it is sound.", printed)
+    assert loc.state == "verbatim"
+    assert [p.exact for p in loc.parts] == ["We checked,", "we checked again,", "and it is sound."]
+
+
+@pytest.mark.parametrize(
+    "quote",
+    [
+        "The plant is sound, and it never has been.",  # the second half tampered
+        "The plant is unsound, and it always has been.",  # the first half tampered
+        "The plant is sound, and it always has been, and it always will be.",  # added words
+        "The plant is sound, it always has been.",  # a word left out
+        "The plant is sound, the director said, and it always has been.",
+    ],
+)
+def test_a_tampered_split_quote_is_never_verified(quote):
+    loc = locate_quote(quote, SPLIT)
+    assert loc.state in ("fuzzy", "not_found"), quote
+    assert loc.score < 100
+
+
+def test_a_reversal_through_an_ellipsis_or_bracket_is_never_verified():
+    printed = "“I did not,” he said, “pull the trigger. Never.”"
+    for quote in (
+        "I did... pull the trigger",
+        "I did … pull the trigger.",
+        "I did [...] pull the trigger",
+        "I [did] pull the trigger",
+        "I did pull the trigger",
+    ):
+        loc = locate_quote(quote, printed)
+        assert loc.state not in ("verbatim", "normalized"), quote
+        assert loc.score < 100
+    for quote in ("The plant is sound... it never has been", "The plant is [not] sound"):
+        assert locate_quote(quote, SPLIT).state not in ("verbatim", "normalized"), quote
+
+
+@pytest.mark.parametrize(
+    "printed",
+    [
+        # someone else speaks in the second part
+        "“It is sound,” he said, but the inspector disagreed: “it always has been.”",
+        "“It is sound,” he said. Later the mayor said: “it always has been.”",
+        "“It is sound,” he said, and the mayor added, “it always has been.”",
+        "“It is sound,” he said. “It always has been,” the mayor replied.",
+        "“It is sound,” he said. “It always has been?” the mayor asked.",
+        "“It is sound,” he said. “It always has been,” she said, “yes.”",
+        # no speech verb, too long, quoted words, mismatched marks, no marks at all
+        "“It is sound,” the report on the plant, “it always has been.”",
+        "“It is sound,” he said after a long and winding tour of every single building on "
+        "the site with a hard hat on, “it always has been.”",
+        "“It is sound,” he said of the “old” plant, “it always has been.”",
+        "“It is sound,” he said, ‘it always has been.’",
+        "It is sound, he said, it always has been.",
+    ],
+)
+def test_what_is_not_an_interruption(printed):
+    loc = locate_quote("It is sound, it always has been.", printed)
+    assert loc.state not in ("verbatim", "normalized"), printed
+
+
+def test_split_quote_nearest_the_hint():
+    filler = "Nothing happened for a while. " * 20
+    text = SPLIT + filler + SPLIT + filler + SPLIT
+    firsts = [i for i in range(len(text)) if text.startswith("The plant is sound", i)]
+    assert locate_quote(WORDS, text).start == firsts[0]
+    assert locate_quote(WORDS, text, hint=firsts[1] + 3).start == firsts[1]
+    assert locate_quote(WORDS, text, hint=len(text)).start == firsts[2]
+    straight = text.replace("’", "'") + " it’s"  # normalised search in windows
+    loc = locate_quote(WORDS.replace(" is ", "  is "), straight, hint=len(straight))
+    assert loc.state == "normalized"
+    assert loc.start == straight.rindex("The plant is sound")
+
+
+def test_split_quote_in_a_text_whose_words_change_when_normalised():
+    text = "A note.\n\n“The ﬁre was small,” the chief said, “and nobody was hurt.”"
+    loc = locate_quote("The fire was small, and nobody was hurt.", text)
+    assert loc.state == "normalized"
+    assert [p.exact for p in loc.parts] == ["The ﬁre was small,", "and nobody was hurt."]
+
+
+def test_split_search_is_bounded_on_hostile_text():
+    many = "“word,” he said, " * 60_000  # an interruption after every word
+    quote = "word, " * 40 + "end"
+    limit = budget(3.0)
+    t0 = time.perf_counter()
+    loc = locate_quote(quote, many)
+    assert loc.state in ("fuzzy", "not_found")
+    assert locate_quote("word, word, word", many).state == "verbatim"  # at most 4 parts
+    assert time.perf_counter() - t0 < limit
+
+
+def test_reanchor_a_split_quote_after_an_edit():
+    loc = locate_quote(WORDS, SPLIT)
+    new = "Correction appended: the date was wrong.\n\n" + SPLIT.replace("Nobody", "Then nobody")
+    again = reanchor(
+        exact=loc.exact,
+        prefix=loc.prefix,
+        suffix=loc.suffix,
+        start=loc.start,
+        new_text=new,
+        parts=[p.as_dict() for p in loc.parts],  # as stored in the database
+    )
+    assert again.state == "verbatim"
+    shift = new.index("The plant") - SPLIT.index("The plant")
+    assert [(p.start, p.end) for p in again.parts] == [
+        (p.start + shift, p.end + shift) for p in loc.parts
+    ]
+    assert [p.exact for p in again.parts] == [p.exact for p in loc.parts]
+
+
+def test_reanchor_a_split_quote_typography_changed():
+    loc = locate_quote(WORDS, SPLIT)
+    straight = SPLIT.replace("“", '"').replace("”", '"').replace("has been", "has  been")
+    again = reanchor(
+        exact=loc.exact,
+        prefix=loc.prefix,
+        suffix=loc.suffix,
+        start=loc.start,
+        new_text=straight,
+        parts=loc.parts,
+    )
+    assert again.state == "normalized"
+    assert len(again.parts) == 2
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        ("always", "never"),  # a part's words changed
+        ("the director said", "the director said, but the inspector disagreed"),
+        ("“and it always has been.”", ""),  # a part gone
+        ("said, “and it always has been.”", "said. “And it always has been,” he was told."),
+    ],
+)
+def test_reanchor_a_split_quote_whose_part_changed_is_not_verified(change):
+    loc = locate_quote(WORDS, SPLIT)
+    new = SPLIT.replace(*change)
+    again = reanchor(
+        exact=loc.exact,
+        prefix=loc.prefix,
+        suffix=loc.suffix,
+        start=loc.start,
+        new_text=new,
+        parts=loc.parts,
+    )
+    assert again.state in ("fuzzy", "not_found"), change
+
+
+def test_reanchor_a_split_quote_whose_second_sentence_gained_another_speaker():
+    printed = "“The plant is sound,” the director said. “And it always has been.” End."
+    loc = locate_quote(WORDS, printed)
+    assert loc.state == "normalized" and len(loc.parts) == 2
+    new = printed.replace("been.” End.", "been,” the mayor replied.")
+    again = reanchor(
+        exact=loc.exact,
+        prefix=loc.prefix,
+        suffix=loc.suffix,
+        start=loc.start,
+        new_text=new,
+        parts=loc.parts,
+    )
+    assert again.state in ("fuzzy", "not_found")
+
+
+def test_reanchor_a_split_quote_printed_in_one_piece_now():
+    loc = locate_quote(WORDS, SPLIT)
+    new = SPLIT.replace(
+        "“The plant is sound,” the director said, “and it always has been.”",
+        "The director said: “The plant is sound, and it always has been.”",
+    )
+    again = reanchor(
+        exact=loc.exact,
+        prefix=loc.prefix,
+        suffix=loc.suffix,
+        start=loc.start,
+        new_text=new,
+        parts=loc.parts,
+    )
+    assert again.state == "verbatim"
+    assert again.exact == WORDS and len(again.parts) == 1
+
+
+# --- the claim's own words ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("claim", "quote"),
+    [
+        (WORDS, WORDS),
+        ("It’s not me.", "it's  not me"),  # typography, spaces, first letter, full stop
+        ("“It’s not me”", "It's not me,"),
+        ("'Cold' gun", "“'Cold' gun”"),
+        (WORDS, "“The plant is sound,” the director said, “and it always has been.”"),
+        (WORDS, ["The plant is sound,", "and it always has been."]),  # the parts
+        (WORDS, '"The plant is sound," the director said. "And it always has been."'),
+    ],
+)
+def test_same_wording(claim, quote):
+    assert same_wording(claim, quote)
+
+
+@pytest.mark.parametrize(
+    ("claim", "quote"),
+    [
+        ("It is not me.", "It is me."),
+        ("I did not pull the trigger", "I did... pull the trigger"),
+        ("I did pull the trigger", "I did not pull the trigger"),
+        ("I [did] pull the trigger", "I did not pull the trigger"),
+        ("The plant is sound, and it never has been.", SPLIT),
+        ("The plant is sound, and it always has been.", SPLIT),  # text around the quote
+        ("The plant is sound", "“The plant is sound,” the director said, “and it always was.”"),
+        ("Is it sound?", "Is it sound!"),
+        ("", "anything"),
+        ("“”", "“”"),
+    ],
+)
+def test_not_same_wording(claim, quote):
+    assert not same_wording(claim, quote)
