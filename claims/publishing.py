@@ -37,7 +37,7 @@ from claims.models import (
     VerificationState,
 )
 from rust_tracker.versioning import lock_version
-from sources.text.normalize import normalize
+from sources.text import same_wording
 
 PUBLISH_PERMISSION = "claims.publish"
 
@@ -103,16 +103,6 @@ def _state_problem(citation: Citation) -> str:
     return what
 
 
-def same_words(a: str, b: str) -> bool:
-    """The same words once typography (quote marks, dashes, spaces, case of nothing) is
-    normalised and surrounding quote marks are dropped."""
-    return _plain(a) == _plain(b)
-
-
-def _plain(text: str) -> str:
-    return " ".join(normalize(text).text.split()).strip(" \"'")
-
-
 def review_claim(claim: Claim, *, citations: list[Citation] | None = None) -> Review:
     """The quote rules for one claim (its status is the caller's business)."""
     review = Review()
@@ -131,7 +121,7 @@ def review_claim(claim: Claim, *, citations: list[Citation] | None = None) -> Re
             review.unverified.append(
                 f"citation {number} of '{claim.slug}' {_state_problem(citation)}"
             )
-    elif not any(same_words(claim.text, c.quote) for c in verified):
+    elif not any(same_wording(claim.text, c.quote) for c in verified):
         review.unverified.append(
             f"the words of '{claim.slug}' are not the words any verified citation printed: "
             "make the statement one source's wording"
