@@ -19,8 +19,9 @@ from claims.models import (
     Speaker,
     Topic,
     VerificationState,
+    published_sources,
 )
-from sources.models import Outlet, Source
+from sources.models import Outlet
 
 SEARCH_CONFIG = "english"
 MAX_PAGE = 10_000
@@ -75,9 +76,9 @@ class PublicFilterSet(django_filters.FilterSet):
 
 
 def published_outlets():
-    return Outlet.objects.filter(
-        Exists(Source.objects.published().filter(outlet=OuterRef("pk")))
-    ).only("slug", "name")
+    return Outlet.objects.filter(Exists(published_sources().filter(outlet=OuterRef("pk")))).only(
+        "slug", "name"
+    )
 
 
 def search_query(value: str) -> SearchQuery:

@@ -336,6 +336,14 @@ def published_contradiction(path: str = "") -> Q:
     )
 
 
+def published_sources():
+    """Sources are public when a published claim cites them (the rule lives here: ``sources``
+    knows nothing of claims)."""
+    return Source.objects.filter(
+        Exists(Citation.objects.filter(published_claim("claim__"), source=OuterRef("pk")))
+    )
+
+
 class ContradictionQuerySet(models.QuerySet):
     def published(self):
         """Public only when the pair and both of its sides are published."""

@@ -8,8 +8,7 @@ from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
-from claims.models import Claim, Contradiction, Speaker, Topic
-from sources.models import Source
+from claims.models import Claim, Contradiction, Speaker, Topic, published_sources
 
 
 class SiteSitemap(Sitemap):
@@ -71,7 +70,7 @@ class SourceSitemap(SiteSitemap):
     priority = 0.3
 
     def items(self):
-        return Source.objects.published().order_by("slug").only("slug", "updated_at")
+        return published_sources().order_by("slug").only("slug", "updated_at")
 
     def lastmod(self, item):
         return item.updated_at

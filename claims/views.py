@@ -29,10 +29,10 @@ from claims.models import (
     Status,
     Topic,
     published_claim,
+    published_sources,
 )
 from claims.paging import paginate
 from claims.seo import claim_review, json_ld
-from sources.models import Source
 
 HOME_LIMIT = 20
 PAGE_SIZE = 25
@@ -410,7 +410,7 @@ def topic_detail(request, slug, *, fmt, number):
 
 
 def source_detail(request, slug):
-    source = get_object_or_404(Source.objects.published().select_related("outlet"), slug=slug)
+    source = get_object_or_404(published_sources().select_related("outlet"), slug=slug)
     citations = list(
         source.citations.filter(published_claim("claim__"))
         .select_related("claim__speaker")

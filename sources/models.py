@@ -1,7 +1,7 @@
 import hashlib
 
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -34,16 +34,6 @@ class SourceKind(models.TextChoices):
     VIDEO = "video", "Video"
 
 
-class SourceQuerySet(models.QuerySet):
-    def published(self):
-        """Sources are public when a published claim cites them."""
-        from claims.models import Citation, published_claim
-
-        return self.filter(
-            Exists(Citation.objects.filter(published_claim("claim__"), source=OuterRef("pk")))
-        )
-
-
 class Source(Versioned):
     slug = models.SlugField(max_length=120, help_text="Permanent id, used in URLs and exports.")
     outlet = models.ForeignKey(
@@ -70,8 +60,6 @@ class Source(Versioned):
     updated_at = models.DateTimeField(auto_now=True)
 
     history = HistoricalRecords()
-
-    objects = SourceQuerySet.as_manager()
 
     class Meta:
         ordering = ["-published_on", "title"]

@@ -1,6 +1,8 @@
-"""The newsroom's admin. Status changes only through the publishing services
-(claims/publishing.py), by actions on the lists and buttons on the change pages; every other
-path (a change-form post, a history revert) keeps the status the record has."""
+"""The newsroom's admin (outlets and sources in ``claims.admin.sources``).
+
+Status changes only through the publishing services (claims/publishing.py), by actions on the
+lists and buttons on the change pages; every other path (a change-form post, a history
+revert) keeps the status the record has."""
 
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 
 from claims import publishing
+from claims.admin.checks import message_recheck
 from claims.models import (
     Citation,
     Claim,
@@ -25,7 +28,7 @@ from claims.models import (
     Topic,
     VerificationState,
 )
-from claims.services import verify_citation, verify_citations
+from claims.services import verify_citation
 from rust_tracker.admin_versioning import VersionedAdmin
 from rust_tracker.versioning import EditConflict
 
@@ -359,28 +362,6 @@ class WorkflowAdmin(VersionedAdmin):
         message_recheck(self, request, citations)
 
 
-def message_recheck(model_admin, request, citations) -> None:
-    """Re-verify ``citations`` and say what was found, naming every one not verified."""
-    citations = list(citations.order_by("claim__slug", "position", "pk"))
-    verify_citations(citations)
-    counts: dict[str, int] = {}
-    for citation in citations:
-        label = citation.get_verification_state_display()
-        counts[label] = counts.get(label, 0) + 1
-    summary = ", ".join(f"{label}: {n}" for label, n in sorted(counts.items())) or "none"
-    model_admin.message_user(request, f"Re-checked {len(citations)} quote(s). {summary}.")
-    bad = [c for c in citations if not c.is_verified]
-    if bad:
-        model_admin.message_user(
-            request,
-            "Not verified: "
-            + "; ".join(
-                f"'{c.claim.slug}' in '{c.source.slug}' ({c.verification_state})" for c in bad
-            ),
-            messages.WARNING,
-        )
-
-
 @admin.register(Claim)
 class ClaimAdmin(WorkflowAdmin):
     list_display = ["__str__", "speaker", "kind", "said_on", "status", "quotes"]
@@ -520,3 +501,6 @@ class CorrectionAdmin(VersionedAdmin):
     search_fields = ["slug", "text"]
     autocomplete_fields = ["claim", "contradiction"]
     date_hierarchy = "published_on"
+
+
+from claims.admin import sources  # noqa: E402, F401  (registers the outlet and source admins)

@@ -1,7 +1,12 @@
+"""Outlets and sources in the admin. They live in ``claims`` because a source's page joins
+it to claims: its citations re-anchored when its text changes, the quotes found in it."""
+
 from django.contrib import admin, messages
 from django.db.models import Exists, OuterRef
 from django.utils.html import format_html, format_html_join
 
+from claims.admin.checks import message_recheck
+from claims.models import Citation
 from claims.services import drift_report, known_speakers, replace_source_text
 from rust_tracker.admin_versioning import VersionedAdmin
 from sources.models import Outlet, Source
@@ -24,8 +29,6 @@ class DriftFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() == "yes":
-            from claims.models import Citation
-
             return queryset.filter(
                 Exists(Citation.objects.filter(source=OuterRef("pk"), drifted=True))
             )
@@ -101,8 +104,5 @@ class SourceAdmin(VersionedAdmin):
 
     @admin.action(description="Re-check quotes against the archived text", permissions=["view"])
     def recheck_quotes(self, request, queryset):
-        from claims.admin import message_recheck
-        from claims.models import Citation
-
         citations = Citation.objects.filter(source__in=queryset)
         message_recheck(self, request, citations.select_related("source", "claim"))
