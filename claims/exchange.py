@@ -19,6 +19,7 @@ from django.db import IntegrityError, models, transaction
 
 from claims import publishing
 from claims.models import (
+    Case,
     Citation,
     Claim,
     ClaimKind,
@@ -159,6 +160,9 @@ RECORD_TYPES: dict[str, RecordType] = {
         ("name", "kind"),
     ),
     "topic": RecordType(Topic, {"name": _str, "description": _opt_str}, ("name",)),
+    "case": RecordType(
+        Case, {"title": _str, "summary": _opt_str, "status": _choice(Status)}, ("title",)
+    ),
     "claim": RecordType(
         Claim,
         {
@@ -172,6 +176,7 @@ RECORD_TYPES: dict[str, RecordType] = {
             "context": _opt_str,
             "topics": Ref("topic", many=True),
             "status": _choice(Status),
+            "cases": Ref("case", many=True),
             "override_reason": _opt_str,
             "citations": "citations",
         },
@@ -186,6 +191,7 @@ RECORD_TYPES: dict[str, RecordType] = {
             "title": _opt_str,
             "explanation": _str,
             "status": _choice(Status),
+            "cases": Ref("case", many=True),
             "override_reason": _opt_str,
         },
         ("claim", "counter", "relation", "explanation"),
@@ -204,8 +210,9 @@ RECORD_TYPES: dict[str, RecordType] = {
 }
 TYPE_ORDER = list(RECORD_TYPES)
 # Fields a line may leave out to keep what the database holds: re-importing a claim without
-# "status" never demotes a published claim to draft, nor drops an editor's override reason.
-KEEP_WHEN_ABSENT = {"status", "override_reason"}
+# "status" never demotes a published claim to draft, nor drops an editor's override reason,
+# and a file from before cases existed leaves the cases an item was put in.
+KEEP_WHEN_ABSENT = {"status", "override_reason", "cases"}
 
 
 # --- import -------------------------------------------------------------------------------
@@ -232,7 +239,7 @@ class Parsed:
     type: str
     id: str
     values: dict[str, Any]  # model field -> python value; refs still as ids
-    topics: list[str] = field(default_factory=list)
+    many: dict[str, list[str]] = field(default_factory=dict)  # list refs: field -> ids
     citations: list[dict[str, str]] = field(default_factory=list)
 
 
@@ -350,12 +357,14 @@ def _parse_record(obj, problems, seen, existing) -> Parsed | None:
         value = obj.get(name)
         if isinstance(converter, Ref):
             if converter.many:
+                if value is None and name in KEEP_WHEN_ABSENT:
+                    continue  # an existing record keeps its own
                 ids = value if value is not None else []
                 if not isinstance(ids, list):
                     problems.append(f"{name}: must be a list of ids")
                     continue
                 if all(resolve(converter, item, name) for item in ids):
-                    parsed.topics = list(dict.fromkeys(ids))
+                    parsed.many[name] = list(dict.fromkeys(ids))
             elif value is None:
                 parsed.values[name] = None
             elif resolve(converter, value, name):
@@ -464,10 +473,11 @@ def import_records(data) -> ImportReport:
                 ids[record.type][record.id] = obj
                 if record.type == "source" and state == "updated" and "text" in changed_fields:
                     report.drifted += len(reanchor_citations(source=obj))
+                changed = _sync_many(obj, record, spec, ids)
                 if record.type == "claim":
-                    changed = _sync_claim(obj, record, ids, to_verify)
-                    if changed and state == "unchanged":
-                        state = "updated"
+                    changed = _sync_citations(obj, record, ids, to_verify) or changed
+                if changed and state == "unchanged":
+                    state = "updated"
                 setattr(report, state, getattr(report, state) + 1)
             current = 0
             unique = {c.pk: c for c in to_verify}
@@ -540,14 +550,22 @@ def _upsert(model, slug: str, values: dict[str, Any]) -> tuple[models.Model, str
     return obj, "updated", set(changed)
 
 
-def _sync_claim(claim: Claim, record: Parsed, ids, to_verify: list[Citation]) -> bool:
-    """Make the claim's topics and citations what the file says; True if anything changed."""
+def _sync_many(obj: models.Model, record: Parsed, spec: RecordType, ids) -> bool:
+    """Make the record's list references (a claim's topics, its cases) what the file says; a
+    list the line leaves out is kept (see KEEP_WHEN_ABSENT). True if anything changed."""
     changed = False
-    topics = [_lookup("topic", slug, ids) for slug in record.topics]
-    current_topics = {t.pk for t in claim.topics.all()}
-    if current_topics != {t.pk for t in topics}:
-        claim.topics.set(topics)
-        changed = True
+    for name, slugs in record.many.items():
+        wanted = [_lookup(spec.fields[name].type, slug, ids) for slug in slugs]
+        manager = getattr(obj, name)
+        if {item.pk for item in manager.all()} != {item.pk for item in wanted}:
+            manager.set(wanted)
+            changed = True
+    return changed
+
+
+def _sync_citations(claim: Claim, record: Parsed, ids, to_verify: list[Citation]) -> bool:
+    """Make the claim's citations what the file says; True if anything changed."""
+    changed = False
     existing = {c.source.slug: c for c in claim.citations.select_related("source")}
     wanted = set()
     for position, item in enumerate(record.citations):
@@ -636,10 +654,20 @@ def export_records() -> Iterator[dict[str, Any]]:
             "name": topic.name,
             "description": topic.description,
         }
+    for case in Case.objects.order_by("slug"):
+        yield {
+            "type": "case",
+            "id": case.slug,
+            "title": case.title,
+            "summary": case.summary,
+            "status": case.status,
+        }
+    cases_by_slug = models.Prefetch("cases", queryset=Case.objects.order_by("slug").only("slug"))
     claims = (
         Claim.objects.select_related("speaker")
         .prefetch_related(
             models.Prefetch("topics", queryset=Topic.objects.order_by("slug")),
+            cases_by_slug,
             models.Prefetch(
                 "citations",
                 queryset=Citation.objects.select_related("source").order_by(
@@ -663,13 +691,18 @@ def export_records() -> Iterator[dict[str, Any]]:
             "context": claim.context,
             "topics": [t.slug for t in claim.topics.all()],
             "status": claim.status,
+            "cases": [c.slug for c in claim.cases.all()],
             **({"override_reason": claim.override_reason} if claim.override_reason else {}),
             "citations": [
                 {"source": c.source.slug, "quote": c.quote, "note": c.note}
                 for c in claim.citations.all()
             ],
         }
-    contradictions = Contradiction.objects.select_related("claim", "counter").order_by("slug")
+    contradictions = (
+        Contradiction.objects.select_related("claim", "counter")
+        .prefetch_related(cases_by_slug)
+        .order_by("slug")
+    )
     for item in contradictions.iterator(chunk_size=1000):
         yield {
             "type": "contradiction",
@@ -680,6 +713,7 @@ def export_records() -> Iterator[dict[str, Any]]:
             "title": item.title,
             "explanation": item.explanation,
             "status": item.status,
+            "cases": [c.slug for c in item.cases.all()],
             **({"override_reason": item.override_reason} if item.override_reason else {}),
         }
     corrections = Correction.objects.select_related("claim", "contradiction").order_by("slug")

@@ -154,6 +154,46 @@ class Topic(Versioned):
         return reverse("claims:topic_detail", kwargs={"slug": self.slug})
 
 
+class CaseQuerySet(models.QuerySet):
+    def published(self):
+        """A case is public when it is published: its page lists only its published items."""
+        return self.filter(status=Status.PUBLISHED)
+
+
+class Case(Versioned):
+    """A story the desk follows: its claims and contradictions, its own page, timeline and feed."""
+
+    slug = models.SlugField(max_length=120, help_text="Permanent id, used in URLs and exports.")
+    title = models.CharField(max_length=200, help_text="e.g. “The Rust shooting”.")
+    summary = models.TextField(
+        blank=True, help_text="A paragraph for readers: what happened and what the case follows."
+    )
+    status = models.CharField(
+        max_length=12,
+        choices=Status,
+        default=Status.DRAFT,
+        help_text="A case is public only when published; its page shows only published items. "
+        "Only an editor changes it.",
+    )
+    published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title", "slug"]
+        constraints = [slug_constraint("case")]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("claims:case_detail", kwargs={"slug": self.slug})
+
+
 class Publishable(Versioned):
     """What the publishing workflow keeps on a claim or a contradiction (claims/publishing.py
     is the only writer of these fields and of ``status``)."""
@@ -226,6 +266,9 @@ class Claim(Publishable):
     )
     context = models.TextField(blank=True, help_text="The question or situation it answered.")
     topics = models.ManyToManyField(Topic, related_name="claims", blank=True)
+    cases = models.ManyToManyField(
+        Case, related_name="claims", blank=True, help_text="The stories this statement belongs to."
+    )
     status = models.CharField(max_length=12, choices=Status, default=Status.DRAFT, editable=False)
     published_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -237,7 +280,7 @@ class Claim(Publishable):
         db_persist=True,
     )
 
-    history = HistoricalRecords(excluded_fields=["search_vector"], m2m_fields=[topics])
+    history = HistoricalRecords(excluded_fields=["search_vector"], m2m_fields=[topics, cases])
 
     objects = ClaimQuerySet.as_manager()
 
@@ -370,6 +413,12 @@ class Contradiction(Publishable):
         help_text="What challenges it: a finding, a record, or the speaker's other words.",
     )
     relation = models.CharField(max_length=20, choices=Relation, default=Relation.CONTRADICTS)
+    cases = models.ManyToManyField(
+        Case,
+        related_name="contradictions",
+        blank=True,
+        help_text="The stories this pair belongs to.",
+    )
     explanation = models.TextField(
         help_text="Markdown. Why the two do not square, fairly and precisely."
     )
@@ -384,7 +433,7 @@ class Contradiction(Publishable):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(m2m_fields=[cases])
 
     objects = ContradictionQuerySet.as_manager()
 

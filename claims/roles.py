@@ -8,11 +8,12 @@ Made by a data migration (0005_roles) and made again after every ``migrate`` or 
 from django.contrib.auth.management import create_permissions
 
 CURATED = {
-    "claims": ["claim", "citation", "contradiction", "speaker", "topic", "correction"],
+    "claims": ["case", "claim", "citation", "contradiction", "speaker", "topic", "correction"],
     "sources": ["outlet", "source"],
 }
 REPORTER = {
     "claims": {
+        "case": ["add", "change", "view"],  # its status is an editor's (claims.publish)
         "claim": ["add", "change", "view"],
         "citation": ["add", "change", "delete", "view"],
         "contradiction": ["add", "change", "view"],
@@ -24,19 +25,29 @@ REPORTER = {
 }
 
 
-def _pairs() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+def _pairs(apps) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    def known(app: str, model: str) -> bool:
+        # the roles migration (0005) runs before later models exist; post_migrate adds them
+        try:
+            apps.get_model(app, model)
+        except LookupError:
+            return False
+        return True
+
+    curated = {app: [m for m in models if known(app, m)] for app, models in CURATED.items()}
     history = [
-        (app, f"view_historical{model}") for app, models in CURATED.items() for model in models
+        (app, f"view_historical{model}") for app, models in curated.items() for model in models
     ]
     reporter = [
         (app, f"{action}_{model}")
         for app, grants in REPORTER.items()
         for model, actions in grants.items()
+        if known(app, model)
         for action in actions
     ]
     editor = [
         (app, f"{action}_{model}")
-        for app, models in CURATED.items()
+        for app, models in curated.items()
         for model in models
         for action in ("add", "change", "delete", "view")
     ] + [("claims", "publish")]
@@ -59,7 +70,7 @@ def ensure_roles(apps) -> None:
             for app, codename in pairs
         ]
 
-    reporter_pairs, editor_pairs = _pairs()
+    reporter_pairs, editor_pairs = _pairs(apps)
     for name, pairs in (("Reporter", reporter_pairs), ("Editor", editor_pairs)):
         group, _ = Group.objects.get_or_create(name=name)
         group.permissions.set(permissions(pairs))
