@@ -32,6 +32,9 @@ install: $(VENV)/.installed
 
 # Local-only conveniences: debug on, a printed admin password.
 run: export DJANGO_DEBUG = true
+# The demo's identity (a newsroom sets its own: README, "Settings").
+run: export DJANGO_SITE_NAME ?= Rust Tracker
+run: export DJANGO_SITE_SEARCH_HINT ?= e.g. trigger, cold gun, Baldwin
 run: install
 	$(MANAGE) migrate --noinput
 	$(MANAGE) import_jsonl $(DEMO)

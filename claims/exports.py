@@ -17,7 +17,7 @@ from django.db.models.functions import JSONObject
 from django.http import HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.urls import reverse
 
-from claims.models import Citation, Claim, Contradiction, Correction, Topic
+from claims.models import Case, Citation, Claim, Contradiction, Correction, Topic
 
 FORMATS = ("csv", "json")
 CHUNK = 500
@@ -123,8 +123,25 @@ CLAIM_COLUMNS = [
     "venue",
     "context",
     "topics",
+    "cases",
     "sources",
 ]
+
+
+def case_ids(related_name: str) -> ArraySubquery:
+    """The ids of the published cases a claim or a contradiction belongs to (a draft case's
+    id is never shown)."""
+    return ArraySubquery(
+        Case.objects.published()
+        .filter(**{related_name: OuterRef("pk")})
+        .order_by("slug")
+        .values("slug")
+    )
+
+
+def with_case_ids(queryset):
+    """Contradictions with ``case_ids`` for ``contradiction_record``."""
+    return queryset.annotate(case_ids=case_ids("contradictions"))
 
 
 def _with_related(queryset):
@@ -132,6 +149,7 @@ def _with_related(queryset):
         topic_ids=ArraySubquery(
             Topic.objects.filter(claims=OuterRef("pk")).order_by("slug").values("slug")
         ),
+        case_ids=case_ids("claims"),
         citation_rows=ArraySubquery(
             Citation.objects.filter(claim=OuterRef("pk"))
             .order_by("position", "pk")
@@ -170,6 +188,7 @@ def claim_record(claim: Claim) -> dict[str, Any]:
         "venue": claim.venue,
         "context": claim.context,
         "topics": claim.topic_ids,
+        "cases": claim.case_ids,
         "citations": [
             {
                 "source": c["source"],
@@ -216,10 +235,12 @@ CONTRADICTION_COLUMNS = [
     "counter_said_on",
     "explanation",
     "published_at",
+    "cases",
 ]
 
 
 def contradiction_record(item: Contradiction) -> dict[str, Any]:
+    """One pair as data; needs the ``with_case_ids`` annotation."""
     record = {
         "id": item.slug,
         "url": absolute(item.get_absolute_url()),
@@ -228,6 +249,7 @@ def contradiction_record(item: Contradiction) -> dict[str, Any]:
         "relation_label": item.get_relation_display(),
         "explanation": item.explanation,
         "published_at": item.published_at.isoformat() if item.published_at else None,
+        "cases": item.case_ids,
     }
     for role in ("claim", "counter"):
         claim = getattr(item, role)
@@ -241,9 +263,9 @@ def contradiction_record(item: Contradiction) -> dict[str, Any]:
 def contradictions(fmt: str, queryset, *, filename="contradictions") -> StreamingHttpResponse:
     rows = (
         contradiction_record(c)
-        for c in queryset.select_related("claim__speaker", "counter__speaker").iterator(
-            chunk_size=CHUNK
-        )
+        for c in with_case_ids(queryset)
+        .select_related("claim__speaker", "counter__speaker")
+        .iterator(chunk_size=CHUNK)
     )
     return stream(fmt, rows, columns=CONTRADICTION_COLUMNS, filename=filename)
 
@@ -254,7 +276,7 @@ EVIDENCE_COLUMNS = ["role", *CLAIM_COLUMNS, "relation", "contradiction", "contra
 def evidence(fmt: str, contradiction: Contradiction) -> HttpResponse:
     """The pair behind one contradiction page: both statements with every citation.
 
-    ``contradiction`` is a published one; its sides are read again through
+    ``contradiction`` is a published one, with ``with_case_ids``; its sides are read again through
     ``Claim.objects.published()`` with their annotations, in one query.
     """
     sides = {
@@ -276,6 +298,7 @@ def evidence(fmt: str, contradiction: Contradiction) -> HttpResponse:
             "relation_label": base["relation_label"],
             "explanation": base["explanation"],
             "published_at": base["published_at"],
+            "cases": base["cases"],
             "claim": statement,
             "counter": counter,
         }

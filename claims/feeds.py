@@ -8,11 +8,12 @@ import re
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.db.models import F
-from django.urls import reverse_lazy
+from django.shortcuts import get_object_or_404
+from django.urls import reverse, reverse_lazy
 from django.utils.feedgenerator import Atom1Feed
 
 from claims.exports import correction_url
-from claims.models import Contradiction, Correction
+from claims.models import Case, Contradiction, Correction
 
 FEED_LENGTH = 50
 # Characters XML 1.0 cannot carry (text pasted from PDFs brings form feeds and the like).
@@ -34,12 +35,15 @@ class ContradictionFeed(Feed):
     def subtitle(self):
         return "Statements on record set beside the evidence that challenges them."
 
-    def items(self):
+    def latest(self):
         return (
             Contradiction.objects.published()
             .select_related("claim__speaker", "counter__speaker")
-            .order_by(F("published_at").desc(nulls_last=True), "-created_at", "slug")[:FEED_LENGTH]
+            .order_by(F("published_at").desc(nulls_last=True), "-created_at", "slug")
         )
+
+    def items(self):
+        return self.latest()[:FEED_LENGTH]
 
     def item_title(self, item):
         return xml_text(str(item))
@@ -62,6 +66,28 @@ class ContradictionFeed(Feed):
 
     def item_categories(self, item):
         return [item.get_relation_display()]
+
+
+class CaseFeed(ContradictionFeed):
+    """A published case's own feed: its published contradictions, newest first."""
+
+    def get_object(self, request, slug):
+        return get_object_or_404(Case.objects.published(), slug=slug)
+
+    def title(self, case):
+        return xml_text(f"{settings.SITE_NAME}: {case.title}")
+
+    def subtitle(self, case):
+        return xml_text(f"New contradictions in {case.title}.")
+
+    def link(self, case):
+        return case.get_absolute_url()
+
+    def feed_url(self, case):
+        return reverse("claims:case_feed", kwargs={"slug": case.slug})
+
+    def items(self, case):
+        return self.latest().filter(cases=case)[:FEED_LENGTH]
 
 
 class CorrectionFeed(Feed):

@@ -10,6 +10,7 @@ from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db.models import Exists, F, OuterRef, Q
 
 from claims.models import (
+    Case,
     Citation,
     Claim,
     ClaimKind,
@@ -81,6 +82,10 @@ def published_outlets():
     )
 
 
+def published_cases():
+    return Case.objects.published().only("slug", "title")
+
+
 def search_query(value: str) -> SearchQuery:
     return SearchQuery(value, search_type="websearch", config=SEARCH_CONFIG)
 
@@ -125,6 +130,7 @@ class ClaimFilter(PublicFilterSet):
     topic = slug_choice(
         Topic.objects.published().only("slug", "name"), "Topic", "Any topic", field_name="topics"
     )
+    case = slug_choice(published_cases(), "Case", "Any case", field_name="cases")
     kind = django_filters.ChoiceFilter(choices=ClaimKind.choices, empty_label="Any kind")
     outlet = slug_choice(published_outlets(), "Outlet", "Any outlet", method="filter_outlet")
     said_after = django_filters.DateFilter(
@@ -208,6 +214,7 @@ class ContradictionFilter(PublicFilterSet):
     topic = slug_choice(
         Topic.objects.published().only("slug", "name"), "Topic", "Any topic", method="filter_topic"
     )
+    case = slug_choice(published_cases(), "Case", "Any case", field_name="cases")
 
     def search(self, queryset, name, value):
         value = value.strip()

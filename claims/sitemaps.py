@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
-from claims.models import Claim, Contradiction, Speaker, Topic, published_sources
+from claims.models import Case, Claim, Contradiction, Speaker, Topic, published_sources
 
 
 class SiteSitemap(Sitemap):
@@ -36,6 +36,16 @@ class StaticSitemap(SiteSitemap):
 
     def location(self, item):
         return reverse(item)
+
+
+class CaseSitemap(SiteSitemap):
+    priority = 0.8
+
+    def items(self):
+        return Case.objects.published().order_by("slug").only("slug", "updated_at")
+
+    def lastmod(self, item):
+        return item.updated_at
 
 
 class ContradictionSitemap(SiteSitemap):
@@ -78,6 +88,7 @@ class SourceSitemap(SiteSitemap):
 
 SITEMAPS = {
     "pages": StaticSitemap,
+    "cases": CaseSitemap,
     "contradictions": ContradictionSitemap,
     "claims": ClaimSitemap,
     "speakers": SpeakerSitemap,

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from claims import views
-from claims.feeds import ContradictionFeed, CorrectionFeed
+from claims.feeds import CaseFeed, ContradictionFeed, CorrectionFeed
 
 app_name = "claims"
 
@@ -14,6 +14,8 @@ urlpatterns = [
     path("compare/", views.compare, name="compare"),
     path("speakers/<slug:slug>/", views.speaker_detail, name="speaker_detail"),
     path("topics/<slug:slug>/", views.topic_detail, name="topic_detail"),
+    path("cases/<slug:slug>/", views.case_detail, name="case_detail"),
+    path("cases/<slug:slug>/feed/", CaseFeed(), name="case_feed"),
     path("sources/<slug:slug>/", views.source_detail, name="source_detail"),
     path("corrections/", views.correction_list, name="correction_list"),
     path(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import functools
 
-from django.db.models import F, Prefetch, Q
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import add_never_cache_headers
@@ -21,6 +21,7 @@ from claims.filters import (
 )
 from claims.highlight import citation_anchors, render_segments, split_by_anchors
 from claims.models import (
+    Case,
     Citation,
     Claim,
     Contradiction,
@@ -29,6 +30,7 @@ from claims.models import (
     Status,
     Topic,
     published_claim,
+    published_contradiction,
     published_sources,
 )
 from claims.paging import paginate
@@ -133,11 +135,27 @@ def _filtered_list(
     )
 
 
+def _cases_with_counts():
+    """Published cases, newest first, each with its number of published contradictions."""
+    return (
+        Case.objects.published()
+        .annotate(
+            contradiction_count=Count(
+                "contradictions",
+                filter=published_contradiction("contradictions__"),
+                distinct=True,
+            )
+        )
+        .order_by(F("published_at").desc(nulls_last=True), "title", "slug")
+    )
+
+
 def home(request):
     return render(
         request,
         "claims/home.html",
         {
+            "cases": _cases_with_counts()[:HOME_LIMIT],
             "contradictions": _contradictions().order_by(*LATEST_PUBLISHED)[:HOME_LIMIT],
             "topics": Topic.objects.published().only("slug", "name"),
         },
@@ -219,7 +237,8 @@ def contradiction_detail(request, slug, *, fmt, preview: bool = False):
     """A published pair; a retracted one answers at the same URL with a notice (its evidence
     is no longer offered for download)."""
     if fmt:
-        return exports.evidence(fmt, get_object_or_404(_contradictions(), slug=slug))
+        pair = get_object_or_404(exports.with_case_ids(_contradictions()), slug=slug)
+        return exports.evidence(fmt, pair)
     pairs = Contradiction.objects.all() if preview else Contradiction.objects.on_record()
     contradiction = get_object_or_404(
         pairs.select_related("claim__speaker", "counter__speaker").prefetch_related(
@@ -405,6 +424,36 @@ def topic_detail(request, slug, *, fmt, number):
             "claims": page.items,
             "contradictions": pairs.items,
             "more_contradictions": pairs.has_next,
+        },
+    )
+
+
+@with_format
+@with_page_number
+def case_detail(request, slug, *, fmt, number):
+    """A published case: its published contradictions, a timeline of its published statements
+    (oldest first) and its speakers; ``?format=`` downloads the statements."""
+    case = get_object_or_404(Case.objects.published(), slug=slug)
+    claims = _claims().filter(cases=case).order_by(*OLDEST_FIRST)
+    if fmt:
+        return exports.claims(fmt, claims, filename=f"{case.slug}-claims")
+    page = paginate(_with_contradiction_flag(claims), number=number, size=DETAIL_PAGE_SIZE)
+    pairs = paginate(
+        _contradictions().filter(cases=case).order_by(*LATEST_PUBLISHED), size=DETAIL_PAIRS
+    )
+    speakers = Speaker.objects.filter(
+        Exists(Claim.objects.published().filter(speaker=OuterRef("pk"), cases=case))
+    ).only("slug", "name", "kind", "role")
+    return render(
+        request,
+        "claims/case_detail.html",
+        {
+            "case": case,
+            "page": page,
+            "claims": page.items,
+            "contradictions": pairs.items,
+            "more_contradictions": pairs.has_next,
+            "speakers": speakers,
         },
     )
 

@@ -178,7 +178,10 @@ SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD")
 SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", default=not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
-SITE_NAME = os.environ.get("DJANGO_SITE_NAME", "Rust Tracker")
+# The site's identity is the newsroom's, not the code's (`make run` sets the Rust demo's).
+SITE_NAME = os.environ.get("DJANGO_SITE_NAME", "Contradiction Tracker")
+SITE_TAGLINE = os.environ.get("DJANGO_SITE_TAGLINE", "What they said, and what the evidence says")
+SITE_SEARCH_HINT = os.environ.get("DJANGO_SITE_SEARCH_HINT", "e.g. a name, a place or a phrase")
 SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 LOGGING = {

@@ -2,7 +2,16 @@
 
 import itertools
 
-from claims.models import Citation, Claim, ClaimKind, Contradiction, Speaker, Status, Topic
+from claims.models import (
+    Case,
+    Citation,
+    Claim,
+    ClaimKind,
+    Contradiction,
+    Speaker,
+    Status,
+    Topic,
+)
 from claims.services import replace_source_text, verify_citation
 from sources.models import Outlet, Source
 
@@ -36,6 +45,14 @@ def make_speaker(**kwargs) -> Speaker:
 def make_topic(**kwargs) -> Topic:
     n = _n()
     return Topic.objects.create(**{"slug": f"topic-{n}", "name": f"Topic {n}", **kwargs})
+
+
+def make_case(*, status=Status.PUBLISHED, **kwargs) -> Case:
+    n = _n()
+    return Case.objects.create(
+        **{"slug": f"case-{n}", "title": f"Case {n}", "summary": f"Story {n}.", "status": status}
+        | kwargs
+    )
 
 
 def make_claim(*, speaker=None, status=Status.PUBLISHED, cite=None, **kwargs) -> Claim:

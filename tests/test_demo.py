@@ -3,7 +3,7 @@
 import pytest
 
 from claims.exchange import import_records
-from claims.models import Citation, Claim, Contradiction, Status
+from claims.models import Case, Citation, Claim, Contradiction, Status
 from tests.conftest import DEMO
 
 pytestmark = pytest.mark.django_db
@@ -12,6 +12,9 @@ pytestmark = pytest.mark.django_db
 def test_demo_holds_the_case(demo):
     assert Contradiction.objects.published().count() == 7
     assert Claim.objects.published().count() >= 20
+    case = Case.objects.published().get(slug="rust-shooting")
+    assert case.contradictions.published().count() == 7
+    assert case.claims.published().count() == Claim.objects.published().count()
     trigger = Contradiction.objects.published().get(slug="trigger-vs-fbi-finding")
     assert "I would never point a gun at anyone and pull a trigger at them." in trigger.claim.text
     assert "would not have discharged unless it was fully cocked and the trigger was pulled" in (

@@ -7,6 +7,7 @@ import xml.etree.ElementTree as ET
 import extruct
 import feedparser
 import pytest
+from django.conf import settings
 
 from claims.models import Claim, Contradiction, Correction, Status
 from tests.factories import make_claim, make_contradiction
@@ -126,7 +127,7 @@ def test_contradiction_page_carries_a_claim_review(client, demo):
     assert review["claimReviewed"] == item.claim.text
     assert review["author"] == {
         "@type": "Organization",
-        "name": "Rust Tracker",
+        "name": settings.SITE_NAME,
         "url": "http://127.0.0.1:8000",
     }
     assert dt.date.fromisoformat(review["datePublished"])

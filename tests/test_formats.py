@@ -47,8 +47,10 @@ def test_claims_as_csv_and_json_hold_every_published_claim(client, demo):
         "venue",
         "context",
         "topics",
+        "cases",
         "sources",
     ]
+    assert {row["cases"] for row in table} == {"rust-shooting"}
     data = records(client.get("/claims/", {"format": "json"}))
     assert {item["id"] for item in data} == published
 

@@ -14,6 +14,8 @@ PAGES = [
     "/contradictions/trigger-vs-fbi-finding/",
     "/speakers/alec-baldwin/",
     "/topics/the-trigger/",
+    "/cases/rust-shooting/",
+    "/cases/rust-shooting/feed/",
     "/feeds/contradictions/",
     "/feeds/corrections/",
     "/sitemap.xml",
@@ -23,6 +25,7 @@ NASTY = {
     "page": ["abc", "-1", "0", "99999999999999999999", "1.5", ""],
     "speaker": ["nobody", "", "ALEC", "../etc"],
     "topic": ["%", "nobody"],
+    "case": ["nobody", "", "%00", "RUST-SHOOTING"],
     "kind": ["bogus", "quote"],
     "outlet": ["nope"],
     "said_after": ["notadate", "2021-13-45", "99999-01-01", "0000-00-00"],
@@ -49,7 +52,14 @@ def test_hostile_query_strings_never_give_a_server_error(client, demo, path):
 
 @pytest.mark.parametrize(
     "path",
-    ["/claims/%00/", "/contradictions/" + "x" * 300 + "/", "/speakers/%E2%80%9C/", "/sources/a/"],
+    [
+        "/claims/%00/",
+        "/contradictions/" + "x" * 300 + "/",
+        "/speakers/%E2%80%9C/",
+        "/sources/a/",
+        "/cases/nobody/",
+        "/cases/nobody/feed/",
+    ],
 )
 def test_odd_slugs_are_not_found(client, demo, path):
     assert client.get(path).status_code == 404

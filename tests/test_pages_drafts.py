@@ -4,9 +4,10 @@ import datetime as dt
 
 import pytest
 
-from claims.models import Citation, ClaimKind, Correction, Status
+from claims.models import Case, Citation, Claim, ClaimKind, Contradiction, Correction, Status
 from claims.services import verify_citation
 from tests.factories import (
+    make_case,
     make_claim,
     make_contradiction,
     make_outlet,
@@ -71,6 +72,14 @@ def world(demo):
     make_claim(speaker=draft_speaker, status=Status.DRAFT)
     draft_source = make_source(title=f"{SECRET} source", slug=f"{SECRET}-source", text="Alone.")
     make_claim(text="Alone.", cite=draft_source, status=Status.DRAFT)
+    # the demo's published case holds drafts; a draft case holds published items
+    case = Case.objects.get(slug="rust-shooting")
+    draft_case = make_case(
+        slug=f"{SECRET}-case", title=f"{SECRET} case", summary=SECRET, status=Status.DRAFT
+    )
+    public.cases.add(case, draft_case)
+    for item in (*Claim.objects.exclude(status=Status.PUBLISHED), *Contradiction.objects.all()):
+        item.cases.add(case, draft_case)
     return {"public": public, "other": other, "speaker": speaker, "topic": topic, "source": source}
 
 
@@ -97,13 +106,19 @@ def urls(w) -> list[tuple[str, dict]]:
         (w["topic"].get_absolute_url(), {}),
         (w["topic"].get_absolute_url() + "?format=csv", {}),
         (w["source"].get_absolute_url(), {}),
+        ("/cases/rust-shooting/", {}),
+        ("/cases/rust-shooting/?format=json", {}),
+        ("/cases/rust-shooting/feed/", {}),
+        ("/claims/?case=rust-shooting", {}),
+        ("/claims/?case=rust-shooting&format=csv", {}),
+        ("/contradictions/?case=rust-shooting&format=json", {}),
         ("/corrections/", {}),
         ("/corrections/?format=json", {}),
         ("/feeds/contradictions/", {}),
         ("/feeds/corrections/", {}),
         ("/sitemap.xml", {}),
         *[(f"/sitemap-{s}.xml", {}) for s in ("claims", "contradictions", "speakers", "sources")],
-        *[(f"/sitemap-{s}.xml", {}) for s in ("topics", "pages")],
+        *[(f"/sitemap-{s}.xml", {}) for s in ("topics", "pages", "cases")],
     ]
 
 
@@ -128,6 +143,8 @@ def test_the_public_material_is_there(client, world):
         f"/claims/{SECRET}-retracted/",
         f"/speakers/{SECRET}-person/",
         f"/sources/{SECRET}-source/",
+        f"/cases/{SECRET}-case/",
+        f"/cases/{SECRET}-case/feed/",
         f"/compare/?a={SECRET}-draft&b={SECRET}-review",
     ],
 )

@@ -8,6 +8,7 @@ import pytest
 from claims.models import Citation, ClaimKind, Correction, Status
 from claims.services import verify_citation
 from tests.factories import (
+    make_case,
     make_claim,
     make_contradiction,
     make_outlet,
@@ -30,11 +31,14 @@ class World:
     claim: object
     counter: object
     contradiction: object
+    case: object
 
 
 def build(n: int) -> World:
     """``n`` of everything around one speaker, topic, source and contradiction, with drafts."""
     speaker, topic, outlet = make_speaker(), make_topic(), make_outlet()
+    case, draft_case = make_case(), make_case(status=Status.DRAFT)
+    make_case()  # another published case, on the home page
     source = make_source(outlet=outlet, text=" ".join(f"“Words {i} on record.”" for i in range(n)))
     claims = []
     for i in range(n):
@@ -51,17 +55,23 @@ def build(n: int) -> World:
             )
         )
         claim.topics.add(topic, make_topic())
+        claim.cases.add(case, draft_case)
         claims.append(claim)
         event = make_claim(kind=ClaimKind.RECORD, said_on=dt.date(2021, 6, 1 + i))
         event.topics.add(topic)
-        make_claim(speaker=speaker, status=Status.DRAFT).topics.add(topic)
+        event.cases.add(case)
+        draft = make_claim(speaker=speaker, status=Status.DRAFT)
+        draft.topics.add(topic)
+        draft.cases.add(case)
     counters = []
     for i, claim in enumerate(claims):
         counter = make_claim(kind=ClaimKind.FINDING, text=f"Finding {i}.")
         counter.topics.add(topic)
+        counter.cases.add(case)
         counters.append(counter)
         item = make_contradiction(claim=claim, counter=counter)
-        make_contradiction(claim=claim, counter=make_claim(), status=Status.DRAFT)
+        item.cases.add(case, draft_case)
+        make_contradiction(claim=claim, counter=make_claim(), status=Status.DRAFT).cases.add(case)
         Correction.objects.create(
             slug=f"fix-{item.slug}", contradiction=item, published_on=dt.date(2024, 1, 1), text="x"
         )
@@ -70,7 +80,7 @@ def build(n: int) -> World:
         )
         if i:  # the claim is also the counter of an earlier pair
             make_contradiction(claim=claims[i - 1], counter=claim)
-    return World(speaker, topic, outlet, source, claims[0], counters[0], item)
+    return World(speaker, topic, outlet, source, claims[0], counters[0], item, case)
 
 
 def page_queries(w: World) -> dict[str, tuple[str, dict, dict, int]]:
@@ -86,20 +96,21 @@ def page_queries(w: World) -> dict[str, tuple[str, dict, dict, int]]:
         "said_before": "2030-01-01",
         "has_contradictions": "yes",
         "verification": "verbatim",
+        "case": w.case.slug,
     }
     return {
-        # contradictions, topics to browse
-        "home": ("/", {}, {}, 2),
-        # speaker, topic and outlet choices; claims; their topics
-        "claim list": ("/claims/", {}, {}, 5),
-        # + one lookup per slug filter (speaker, topic, outlet)
-        "claim list, every filter": ("/claims/", filters, {}, 8),
+        # cases with their counts, contradictions, topics to browse
+        "home": ("/", {}, {}, 3),
+        # speaker, topic, case and outlet choices; claims; their topics
+        "claim list": ("/claims/", {}, {}, 6),
+        # + one lookup per slug filter (speaker, topic, case, outlet)
+        "claim list, every filter": ("/claims/", filters, {}, 10),
         # no form in the fragment: the lookups, claims, topics
-        "claim list, htmx": ("/claims/", filters, htmx, 5),
+        "claim list, htmx": ("/claims/", filters, htmx, 6),
         # claim, citations, topics, contradictions as claim and as counter, corrections
         "claim": (w.claim.get_absolute_url(), {}, {}, 6),
-        # speaker and topic choices; contradictions
-        "contradiction list": ("/contradictions/", {}, {}, 3),
+        # speaker, topic and case choices; contradictions
+        "contradiction list": ("/contradictions/", {}, {}, 4),
         "contradiction list, filtered": (
             "/contradictions/",
             {
@@ -107,9 +118,10 @@ def page_queries(w: World) -> dict[str, tuple[str, dict, dict, int]]:
                 "topic": w.topic.slug,
                 "q": "words",
                 "relation": "contradicts",
+                "case": w.case.slug,
             },
             {},
-            5,  # + the speaker and topic lookups
+            7,  # + the speaker, topic and case lookups
         ),
         # pair, each side's citations, corrections, timeline events
         "contradiction": (w.contradiction.get_absolute_url(), {}, {}, 5),
@@ -129,11 +141,16 @@ def page_queries(w: World) -> dict[str, tuple[str, dict, dict, int]]:
         "topic": (w.topic.get_absolute_url(), {}, {}, 3),
         # source, its published citations
         "source": (w.source.get_absolute_url(), {}, {}, 2),
+        # case, its claims, its contradictions, its speakers
+        "case": (w.case.get_absolute_url(), {}, {}, 4),
+        # case, its contradictions
+        "case feed": (f"{w.case.get_absolute_url()}feed/", {}, {}, 2),
+        "case export": (w.case.get_absolute_url(), {"format": "json"}, {}, 2),
         "corrections": ("/corrections/", {}, {}, 1),
         "contradiction feed": ("/feeds/contradictions/", {}, {}, 1),
         "corrections feed": ("/feeds/corrections/", {}, {}, 1),
         # a count per model section, the latest change of those with one
-        "sitemap index": ("/sitemap.xml", {}, {}, 8),
+        "sitemap index": ("/sitemap.xml", {}, {}, 10),
         "sitemap of claims": ("/sitemap-claims.xml", {}, {}, 2),
         "evidence": (w.contradiction.get_absolute_url(), {"format": "json"}, {}, 2),
     }
@@ -155,6 +172,9 @@ PAGES = [
     "speaker",
     "topic",
     "source",
+    "case",
+    "case feed",
+    "case export",
     "corrections",
     "contradiction feed",
     "corrections feed",
@@ -177,7 +197,7 @@ def test_page_runs_a_fixed_number_of_queries(client, django_assert_num_queries, 
 
 
 def test_the_page_list_covers_every_pinned_page():
-    assert set(PAGES) == set(page_queries(World(*[_Stub()] * 7)))
+    assert set(PAGES) == set(page_queries(World(*[_Stub()] * 8)))
 
 
 class _Stub:

@@ -84,9 +84,9 @@ def _pairs(n):
 
 @pytest.mark.parametrize("rows", [1, 12])
 def test_home_runs_a_fixed_number_of_queries(client, django_assert_num_queries, rows):
-    """Guards against N+1: the latest contradictions, the topics to browse."""
+    """Guards against N+1: the cases, the latest contradictions, the topics to browse."""
     _pairs(rows)
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):
         assert client.get(reverse("claims:home")).status_code == 200
 
 

@@ -365,9 +365,17 @@ class WorkflowAdmin(VersionedAdmin):
 @admin.register(Claim)
 class ClaimAdmin(WorkflowAdmin):
     list_display = ["__str__", "speaker", "kind", "said_on", "status", "quotes"]
-    list_filter = ["status", VerificationFilter, "kind", "said_on_precision", "topics", "speaker"]
+    list_filter = [
+        "status",
+        VerificationFilter,
+        "kind",
+        "said_on_precision",
+        "topics",
+        "cases",
+        "speaker",
+    ]
     search_fields = ["slug", "text", "summary", "venue", "speaker__name"]
-    autocomplete_fields = ["speaker", "topics"]
+    autocomplete_fields = ["speaker", "topics", "cases"]
     prepopulated_fields = {"slug": ["summary"]}
     date_hierarchy = "said_on"
     inlines = [CitationInline]
@@ -467,9 +475,9 @@ class ContradictionAdminForm(forms.ModelForm):
 class ContradictionAdmin(WorkflowAdmin):
     form = ContradictionAdminForm
     list_display = ["title", "claim", "relation", "counter", "status"]
-    list_filter = ["status", VerificationFilter, "relation"]
+    list_filter = ["status", VerificationFilter, "relation", "cases"]
     search_fields = ["slug", "title", "explanation", "claim__text", "counter__text"]
-    autocomplete_fields = ["claim", "counter"]
+    autocomplete_fields = ["claim", "counter", "cases"]
     prepopulated_fields = {"slug": ["title"]}
     readonly_fields = ["created_at", "updated_at"]
     list_select_related = ["claim", "counter"]
@@ -503,4 +511,5 @@ class CorrectionAdmin(VersionedAdmin):
     date_hierarchy = "published_on"
 
 
+from claims.admin import cases as _cases  # noqa: E402, F401  (registers the case admin)
 from claims.admin import sources  # noqa: E402, F401  (registers the outlet and source admins)

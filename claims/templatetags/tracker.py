@@ -60,6 +60,27 @@ def site_name():
     return settings.SITE_NAME
 
 
+@register.simple_tag
+def site_tagline():
+    return settings.SITE_TAGLINE
+
+
+@register.simple_tag
+def site_search_hint():
+    return settings.SITE_SEARCH_HINT
+
+
+@register.simple_tag
+def site_mark():
+    """The site name's initials for the logo and the favicon: “Rust Tracker” → “RT”."""
+    return site_initials(settings.SITE_NAME)
+
+
+def site_initials(name: str) -> str:
+    words = [w for w in name.split() if w[:1].isalnum()]
+    return "".join(w[0] for w in words[:2]).upper() or "?"
+
+
 @register.simple_tag(takes_context=True)
 def canonical_url(context):
     """This page's absolute URL: the path, plus only the query parameters that choose what

@@ -40,6 +40,7 @@ CONTRADICTION = "trigger-vs-fbi-finding"
 SPEAKER = "alec-baldwin"
 SOURCE = "abc-interview-syndicated-report"
 TOPIC = "the-trigger"
+CASE = "rust-shooting"
 
 # Every public page, by a readable test id.
 PUBLIC_PAGES = {
@@ -53,6 +54,7 @@ PUBLIC_PAGES = {
     "speaker": f"/speakers/{SPEAKER}/",
     "source": f"/sources/{SOURCE}/",
     "topic": f"/topics/{TOPIC}/",
+    "case": f"/cases/{CASE}/",
     "corrections": "/corrections/",
 }
 
