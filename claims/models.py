@@ -164,7 +164,7 @@ class Case(Versioned):
     """A story the desk follows: its claims and contradictions, its own page, timeline and feed."""
 
     slug = models.SlugField(max_length=120, help_text="Permanent id, used in URLs and exports.")
-    title = models.CharField(max_length=200, help_text="e.g. “The Rust shooting”.")
+    title = models.CharField(max_length=200, help_text="e.g. “The bridge collapse”.")
     summary = models.TextField(
         blank=True, help_text="A paragraph for readers: what happened and what the case follows."
     )

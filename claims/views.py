@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import functools
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
+from django.db.models.functions import JSONObject
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import add_never_cache_headers
@@ -62,6 +64,19 @@ def _citations():
 
 def _topics():
     return Topic.objects.only("slug", "name")
+
+
+def _with_cases(queryset, related_name: str):
+    """``public_cases``: the published cases an item belongs to, as ``{"slug", "title"}`` in
+    the item's own row (no query of its own)."""
+    return queryset.annotate(
+        public_cases=ArraySubquery(
+            Case.objects.published()
+            .filter(**{related_name: OuterRef("pk")})
+            .order_by("title", "slug")
+            .values(row=JSONObject(slug="slug", title="title"))
+        )
+    )
 
 
 def _is_fragment(request) -> bool:
@@ -199,7 +214,9 @@ def claim_detail(request, slug, *, preview: bool = False):
     """A published claim; a retracted one answers at the same URL with a notice."""
     claims = Claim.objects.all() if preview else Claim.objects.on_record()
     claim = get_object_or_404(
-        claims.select_related("speaker").prefetch_related(
+        _with_cases(claims, "claims")
+        .select_related("speaker")
+        .prefetch_related(
             Prefetch("citations", queryset=_citations()),
             Prefetch("topics", queryset=_topics()),
             Prefetch(
@@ -241,7 +258,9 @@ def contradiction_detail(request, slug, *, fmt, preview: bool = False):
         return exports.evidence(fmt, pair)
     pairs = Contradiction.objects.all() if preview else Contradiction.objects.on_record()
     contradiction = get_object_or_404(
-        pairs.select_related("claim__speaker", "counter__speaker").prefetch_related(
+        _with_cases(pairs, "contradictions")
+        .select_related("claim__speaker", "counter__speaker")
+        .prefetch_related(
             Prefetch("claim__citations", queryset=_citations()),
             Prefetch("counter__citations", queryset=_citations()),
         ),

@@ -124,6 +124,15 @@ def test_the_demo_case_page(client, demo):
     assert "/speakers/alec-baldwin/" in page and "/speakers/fbi/" in page
 
 
+def test_claim_and_contradiction_pages_link_their_published_cases(client, story):
+    make_case(slug="secret", title="Secret story", status=Status.DRAFT).claims.add(story["early"])
+    for item in (story["early"], story["pair"]):
+        page = client.get(item.get_absolute_url()).content.decode()
+        assert '· in <a href="/cases/bridge/">The bridge collapse</a></p>' in page
+        assert "Secret story" not in page and "/cases/secret/" not in page
+    assert "/cases/" not in client.get(story["outside"].get_absolute_url()).content.decode()
+
+
 # Home page -------------------------------------------------------------------------------
 
 

@@ -36,7 +36,10 @@ class Migration(migrations.Migration):
                         help_text="Permanent id, used in URLs and exports.", max_length=120
                     ),
                 ),
-                ("title", models.CharField(help_text="e.g. “The Rust shooting”.", max_length=200)),
+                (
+                    "title",
+                    models.CharField(help_text="e.g. “The bridge collapse”.", max_length=200),
+                ),
                 (
                     "summary",
                     models.TextField(
@@ -110,7 +113,10 @@ class Migration(migrations.Migration):
                         help_text="Permanent id, used in URLs and exports.", max_length=120
                     ),
                 ),
-                ("title", models.CharField(help_text="e.g. “The Rust shooting”.", max_length=200)),
+                (
+                    "title",
+                    models.CharField(help_text="e.g. “The bridge collapse”.", max_length=200),
+                ),
                 (
                     "summary",
                     models.TextField(
