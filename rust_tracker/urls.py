@@ -4,10 +4,6 @@ from django.urls import include, path
 
 from claims.sitemaps import SITEMAPS
 
-admin.site.site_header = "Rust Tracker newsroom"
-admin.site.site_title = "Rust Tracker"
-admin.site.index_title = "Curation"
-
 urlpatterns = [
     path("admin/", admin.site.urls),
     path(
