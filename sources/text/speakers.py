@@ -40,6 +40,7 @@ class KnownSpeaker:
     aliases: Sequence[str] = ()
     kind: str = "person"  # "person" or "organization"
     misspellings: Sequence[str] = ()  # known misspellings: matched, and flagged as such
+    role: str = ""  # what they are, in words ("mayor", "city engineer"): "the mayor said"
 
     @property
     def is_person(self) -> bool:
