@@ -17,7 +17,15 @@ from functools import lru_cache
 from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
 
-from .lexicon import NOT_LAST_NAMES, NOT_NAMES, ROLE_NOUNS
+from .lexicon import (
+    LOCATIVES,
+    NOT_LAST_NAMES,
+    NOT_NAMES,
+    ORG_HEADS,
+    PLACE_HEADS,
+    ROLE_NOUNS,
+    TITLE_WORDS,
+)
 
 __all__ = [
     "KnownSpeaker",
@@ -25,6 +33,7 @@ __all__ = [
     "SpeakerIndex",
     "SpeakerMatch",
     "find_name_mentions",
+    "guess_mentions",
     "guess_person_mentions",
     "match_speaker",
     "name_key",
@@ -70,6 +79,7 @@ class NameMention:
     score: float
     misspelled: bool
     is_person: bool = True
+    is_place: bool = False  # a place named like a person ("Port Avery"): never a speaker
 
 
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "ʼ": "'"})
@@ -327,28 +337,105 @@ def find_name_mentions(
     return index.mentions(text)
 
 
-# Capitalised words that start sentences or name things rather than people.
 _HONORIFIC = re.compile(r"^(?:Mr|Mrs|Ms|Miss|Dr|Sir|Dame|Lady|Lord|Prof)\.?$")
 
 
 def guess_person_mentions(text: str) -> list[NameMention]:
-    """Guess people's names without a list: "Firstname Lastname", then their short forms.
+    """People's names guessed without a list (see `guess_mentions`), organisations and
+    places left out."""
+    return [m for m in guess_mentions(text) if m.is_person and not m.is_place]
 
-    A run of two or three capitalised words whose first word is not a common sentence opener
-    is taken for a person; a later lone word equal to that person's first or last name is a
-    mention of the same person. Crude, and only used when no known speakers are given.
+
+# Words that join the parts of an organisation's name ("Office of the State Auditor").
+_CONNECTOR = re.compile(r"(?: of(?: the)?| for(?: the)?| &)[ \u00a0]+$")
+_AGENT_SUFFIX = re.compile(r"(?:er|or|ist|ian|ant|ent|master|man|woman|keeper)$")
+_LOCATIVE_BEFORE = re.compile(r"(?:^|\s)(\w+)[ \u00a0]+$")
+
+
+def _kind_of(tokens: list[tuple[int, int, str, bool]]) -> str:
+    """ "organization", "place" or "person" for the words of a capitalised name."""
+    last = tokens[-1][2].casefold().rstrip(".")
+    if last in ORG_HEADS:
+        return "organization"
+    if last in PLACE_HEADS:
+        return "place"
+    trimmed = [t[2].casefold().rstrip(".") for t in _trim_titles(tokens)]
+    if len(trimmed) > 1 and (trimmed[0] in ORG_HEADS or any(w in ORG_HEADS for w in trimmed[1:])):
+        return "organization"
+    return "person"
+
+
+def _trim_titles(tokens: list[tuple[int, int, str, bool]]) -> list[tuple[int, int, str, bool]]:
+    """Leading titles and role words off a name: "County Executive Ann Lee" -> "Ann Lee"."""
+    while len(tokens) > 2:
+        word = tokens[0][2].casefold().rstrip(".")
+        if word in TITLE_WORDS or word in ROLE_NOUNS or _AGENT_SUFFIX.search(word):
+            tokens = tokens[1:]
+            continue
+        break
+    if len(tokens) == 2 and tokens[0][2].casefold().rstrip(".") in TITLE_WORDS:
+        tokens = tokens[1:]  # "Mayor Okafor", "Dr. Amadi": a short form
+    return tokens
+
+
+def guess_mentions(text: str) -> list[NameMention]:
+    """Guess names without a list: people, organisations and places, then their short forms.
+
+    A run of two or three capitalised words (titles such as "Mayor" or "County Executive" taken
+    off) is a person unless its words make it an organisation ("... Department", "Office of
+    ...", "... Foods": `ORG_HEADS`, joined across "of", "for", "and") or a place ("... Road",
+    "... Falls": `PLACE_HEADS`, or right after "in", "at", "near": `LOCATIVES`). A later lone
+    word equal to a person's first or last name, or to an organisation's first word, is a
+    mention of the same one. Crude, and only used for names no known speaker covers.
     """
     out: list[NameMention] = []
-    people: dict[str, str] = {}  # short form (key) -> display name
-    for run in _CAP_RUN.finditer(text):
-        tokens = _run_tokens(run.group(), run.start())
+    known: dict[str, tuple[str, str]] = {}  # short form (key) -> (display name, kind)
+    runs = list(_CAP_RUN.finditer(text))
+    k = 0
+    while k < len(runs):
+        run = runs[k]
+        start, end = run.start(), run.end()
+        tokens = _run_tokens(run.group(), start)
+        # "Office of the State Auditor": runs joined by connectors when they name an org
+        while k + 1 < len(runs) and tokens and not tokens[-1][3]:
+            gap = text[end : runs[k + 1].start()]
+            if len(gap) > 8 or not _CONNECTOR.match(gap):
+                break
+            joined = tokens + _run_tokens(runs[k + 1].group(), runs[k + 1].start())
+            if _kind_of(joined) != "organization":
+                break
+            tokens = joined
+            k += 1
+            end = runs[k].end()
+        k += 1
         while tokens and (
             tokens[0][2].casefold() in NOT_NAMES
-            or tokens[0][2].casefold() in ROLE_NOUNS
             or _HONORIFIC.match(tokens[0][2])
             or len(tokens[0][2]) < 2
         ):
             tokens = tokens[1:]
+        if not tokens:
+            continue
+        words = [t[2] for t in tokens]
+        kind = _kind_of(tokens)
+        if kind == "person" and len(tokens) > 1 and words[-1].casefold() in NOT_LAST_NAMES:
+            continue  # "the Lakeshore Lantern Festival": a thing, not a person
+        if kind != "person" and len(tokens) >= 2 and not words[0].isupper():
+            s, e = tokens[0][0], tokens[-1][1]
+            display = text[s:e]
+            display, kind = known.get(name_key(display), (display, kind))
+            known.setdefault(name_key(display), (display, kind))
+            if kind == "organization" and words[0].casefold() not in ORG_HEADS:
+                known.setdefault(name_key(words[0]), (display, kind))
+            out.append(
+                NameMention(s, e, display, None, display, 100.0, False, False, kind == "place")
+            )
+            continue
+        tokens = _trim_titles(
+            [t for t in tokens if t[2].casefold() not in ROLE_NOUNS or len(tokens) <= 2]
+            if len(tokens) > 3
+            else tokens
+        )
         i = 0
         while i < len(tokens):
             size = 0
@@ -361,22 +448,52 @@ def guess_person_mentions(text: str) -> list[NameMention]:
                     continue
                 if words[-1].casefold() in NOT_LAST_NAMES or words[0].casefold() in NOT_NAMES:
                     continue
+                if words[0].casefold() in ROLE_NOUNS:
+                    continue
                 size = n
                 break
             if size:
                 window = tokens[i : i + size]
                 s, e = window[0][0], window[-1][1]
                 display = " ".join(t[2] for t in window)
-                display = people.get(name_key(display), display)
+                display, kind = known.get(name_key(display), (display, "person"))
+                previous = _LOCATIVE_BEFORE.search(text, max(0, s - 12), s)
+                place = kind == "place" or bool(previous and previous.group(1) in LOCATIVES)
+                kind = "place" if place else kind
                 for part in (window[0][2], window[-1][2]):
-                    people.setdefault(name_key(part), display)
-                people.setdefault(name_key(display), display)
-                out.append(NameMention(s, e, text[s:e], None, display, 100.0, False))
+                    known.setdefault(name_key(part), (display, kind))
+                known.setdefault(name_key(display), (display, kind))
+                out.append(
+                    NameMention(
+                        s,
+                        e,
+                        text[s:e],
+                        None,
+                        display,
+                        100.0,
+                        False,
+                        kind == "person",
+                        kind == "place",
+                    )
+                )
                 i += size
                 continue
             t = tokens[i]
-            display = people.get(name_key(t[2]))
-            if display is not None:
-                out.append(NameMention(t[0], t[1], t[2], None, display, 100.0, False))
+            found = known.get(name_key(t[2]))
+            if found is not None:
+                display, kind = found
+                out.append(
+                    NameMention(
+                        t[0],
+                        t[1],
+                        t[2],
+                        None,
+                        display,
+                        100.0,
+                        False,
+                        kind == "person",
+                        kind == "place",
+                    )
+                )
             i += 1
     return out
