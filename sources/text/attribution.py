@@ -151,8 +151,9 @@ _ROLE_AFTER = re.compile(
     r"([a-z][\w-]+)(?=,|\.|;| of\b| for\b| at\b| in\b| with\b| who\b| since\b)"
 )
 _ROLE_BEFORE_COMMA = re.compile(
-    r"\b(?:the|a|an|its|his|her|their|[A-Z][\w’'-]*['’]s)[ \u00a0]+((?:[\w’'-]+[ \u00a0]+){0,2}?)"
-    r"([a-z][\w-]+),[ \u00a0]+$"
+    r"\b(?:the|a|an|its|his|her|their|[\w’'-]+['’]s)[ \u00a0]+((?:[\w’'-]+[ \u00a0]+){0,2}?)"
+    r"((?-i:[a-z])[\w-]+),[ \u00a0]+$",
+    re.I,
 )
 _NOT_ROLE = frozenset(
     [
@@ -269,7 +270,10 @@ def _role_words(role: str) -> set[str]:
     return out
 
 
-_STATEMENT_WORDS = r"(?:statement|notice|release|post|letter|summary|filing|ruling|report)"
+_STATEMENT_WORDS = (
+    r"(?:statement|notice|release|post|letter|summary|filing|ruling|report|audit|study|review"
+    r"|investigation|survey|inspection|analysis)"
+)
 _STATEMENT_AT = re.compile(
     r"(?:the|a|an|its|their)[ \u00a0]+(?:[\w’'-]+[ \u00a0]+){0,2}?" + _STATEMENT_WORDS + r"\b",
     re.I,
@@ -458,11 +462,12 @@ class Attributor:
         )
         text = self.text
         found = []
-        quoted_starts = self.prose_starts  # noqa: F841 (kept for symmetry)
         for rm in pattern.finditer(text):
             key = self._by_role(rm.group(0), rm.start())
             if key is not None:
                 found.append((rm.start(), key))
+                if self._is_subject(rm.start(), rm.end()):
+                    self.subjects.add(rm.start())
         for item in found:
             insort(self.refs, item)
 
@@ -563,8 +568,9 @@ class Attributor:
         m = self.by_start.get(pos)
         if m is None and text.startswith(("the ", "The "), pos):
             m = self.by_start.get(pos + 4)  # "the FBI said"
-        if m is None:
-            m = self._titled_mention(pos, limit)  # "County Executive Ann Lee", "engineer Lee"
+        titled = self._titled_mention(pos, limit)  # "County Executive Ann Lee", "engineer Lee"
+        if titled is not None and (m is None or (not m.is_person and m.end <= titled.start)):
+            m = titled  # "Police Chief Ann Lee", not the police
         if m is not None and m.end <= limit:
             return Subject("name", pos, m.end, text[pos : m.end], m)
         sm = _STATEMENT_AT.match(text, pos, limit)
@@ -686,7 +692,15 @@ class Attributor:
             return None
 
     def first_subject(self, start: int, end: int) -> Subject | None:
-        """The first person named in ``text[start:end]``, or its first pronoun/role noun."""
+        """The first person named in ``text[start:end]``, or its first pronoun/role noun;
+        "His verdict:" is his."""
+        om = _OWNER_OPENING.match(self.text, start, end)
+        if om:
+            word = _OWNER_PRONOUN[om.group(1).lower()]
+            return Subject("pronoun", om.start(1), om.end(1), word)
+        am = _ACCORDING_TO.match(self.text, start, end)
+        if am and (subject := self.subject_at(am.end(), end)) is not None:
+            return subject
         k = bisect_left(self.prose_starts, start)
         first_name = None
         if k < len(self.prose) and self.prose[k].start < end:
@@ -759,6 +773,21 @@ class Attributor:
                     fallback = fallback or key
         return fallback
 
+    def _salient(self, pos: int) -> str | None:
+        """The person the text has been about so far: mentioned most often before ``pos``
+        (as a subject counting double), the most recent of equals. "The actor", "the
+        63-year-old" with no one given that role are the story's main character."""
+        weight: dict[str, float] = {}
+        last: dict[str, int] = {}
+        for at, key in self.refs[: bisect_left(self.refs, (pos, ""))]:
+            if self.entities[key].kind != PERSON:
+                continue
+            weight[key] = weight.get(key, 0.0) + (2.0 if at in self.subjects else 1.0)
+            last[key] = at
+        if not weight:
+            return None
+        return max(weight, key=lambda key: (weight[key], last[key]))
+
     def _by_role(self, phrase: str, pos: int) -> str | None:
         """Whom "the transit director" / "the department" stands for at ``pos``: the most
         recently mentioned entity with that role, or whose name holds that word."""
@@ -802,7 +831,9 @@ class Attributor:
             if key is not None:
                 return key
             head = word.rsplit(" ", 1)[-1]
-            return self._recent(pos, ORGANIZATION if head in ORG_NOUNS else PERSON)
+            if head in ORG_NOUNS:
+                return self._recent(pos, ORGANIZATION)
+            return self._salient(pos)
         if word == "it":
             return self._recent(pos, ORGANIZATION)
         if word == "they":
@@ -813,6 +844,8 @@ class Attributor:
 _LEAD_TO_SUBJECT = re.compile(
     r"[\s\"'“‘(—–-]*(?:(?:[Tt]he|[A-Z][\w.’'-]*|[a-z][\w’'-]*)[ \u00a0]+){0,3}", re.S
 )
+_OWNER_OPENING = re.compile(r"[\s\"'“‘(]*(His|Her|Its|Their)\b")
+_OWNER_PRONOUN = {"his": "he", "her": "she", "its": "it", "their": "they"}
 _DETERMINERS = frozenset(
     ["the", "this", "that", "these", "those", "a", "an", "its", "his", "her", "their"]
 )

@@ -217,6 +217,12 @@ def _attribute_statement(
         subject := reader.first_subject(around.sentence_start, span.opening)
     ):
         return _Found(None, subject, "sentence")
+    if around.at_start and span.paragraph > 0 and around.clause_start == around.para_start:
+        # a quotation standing alone after a paragraph about someone: theirs
+        para_start, para_end = paras[span.paragraph - 1]
+        sentence = reader.sentence_start(para_end - 1, para_start)
+        if (subject := reader.first_subject(sentence, para_end)) is not None:
+            return _Found(None, subject, "sentence")
     return _Found()
 
 

@@ -186,3 +186,12 @@ ORG_NOUNS = words(
     library league party charity
     """
 )
+
+# Capitals that are not an organisation speaking ("US", "TV", "CEO").
+NOT_ORG_ACRONYMS = words(
+    """
+    US USA UK EU UN TV AM PM CEO CFO COO CTO OK ID PR AP GPS DNA RNA HIV AIDS COVID MP MPs
+    DJ PhD MD BBQ FAQ ASAP LOL USB PDF URL NB PS RSVP ETA AKA DIY IQ HQ VIP SUV ATM PIN
+    I II III IV V VI VII VIII IX X XI XII
+    """
+)

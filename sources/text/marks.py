@@ -67,8 +67,8 @@ def can_open(text: str, i: int, mark: str, before: str, after: str) -> bool:
 
 def can_close(mark: str, before: str, after: str) -> bool:
     """Can ``mark`` close a quotation, given the characters around it?"""
-    if mark in "»›":
-        return not (before.isspace() and not after.isspace())
+    if mark in "»›":  # French spacing: "« non »." closes before its full stop
+        return not (before.isspace() and not (after.isspace() or after in _AFTER_CLOSING))
     if before.isspace():
         return False
     if mark in "”’":

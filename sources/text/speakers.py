@@ -19,6 +19,7 @@ from rapidfuzz.distance import OSA
 
 from .lexicon import (
     LOCATIVES,
+    NOT_ORG_ACRONYMS,
     NOT_LAST_NAMES,
     NOT_NAMES,
     ORG_HEADS,
@@ -348,6 +349,8 @@ def guess_person_mentions(text: str) -> list[NameMention]:
 
 # Words that join the parts of an organisation's name ("Office of the State Auditor").
 _CONNECTOR = re.compile(r"(?: of(?: the)?| for(?: the)?| &)[ \u00a0]+$")
+_ACRONYM = re.compile(r"(?<![\w.’'-])[A-Z]{2,6}(?![\w.’'-]|\.\w)")
+_LABEL_AFTER = re.compile(r"\s*(?::|—|–|--| - )")
 _AGENT_SUFFIX = re.compile(r"(?:er|or|ist|ian|ant|ent|master|man|woman|keeper)$")
 _LOCATIVE_BEFORE = re.compile(r"(?:^|\s)(\w+)[ \u00a0]+$")
 
@@ -390,6 +393,14 @@ def guess_mentions(text: str) -> list[NameMention]:
     """
     out: list[NameMention] = []
     known: dict[str, tuple[str, str]] = {}  # short form (key) -> (display name, kind)
+    for am in _ACRONYM.finditer(text):
+        # "the FBI", "a NASA study": an organisation; not a dateline ("HARLOW —"), a
+        # transcript's label ("ROE:") or a common abbreviation
+        if am.group() in NOT_ORG_ACRONYMS or _LABEL_AFTER.match(text, am.end()):
+            continue
+        out.append(
+            NameMention(am.start(), am.end(), am.group(), None, am.group(), 100.0, False, False)
+        )
     runs = list(_CAP_RUN.finditer(text))
     k = 0
     while k < len(runs):
@@ -496,4 +507,5 @@ def guess_mentions(text: str) -> list[NameMention]:
                     )
                 )
             i += 1
+    out.sort(key=lambda m: m.start)
     return out
