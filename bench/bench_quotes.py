@@ -86,6 +86,7 @@ class Article:
     gold: list[Gold]
     style: str = ""
     speakers: list[KnownSpeaker] = field(default_factory=list)  # the text's own, on record
+    set: str = ""  # "tuning", or "late": written after the rules were settled
 
 
 def spans_match(a: tuple[int, int], b: tuple[int, int]) -> bool:
@@ -141,7 +142,16 @@ def load_articles(articles: Path, gold_path: Path, manifest: Path | None = None)
             for k, s in enumerate(info.get("speakers", ()))
         ]
         text = (articles / name).read_text(encoding="utf-8")
-        out.append(Article(name, text, by_file.get(name, []), info.get("style", ""), speakers))
+        out.append(
+            Article(
+                name,
+                text,
+                by_file.get(name, []),
+                info.get("style", ""),
+                speakers,
+                info.get("set", ""),
+            )
+        )
     return out
 
 
@@ -296,6 +306,8 @@ def score_extraction(
     for article in articles:
         s = score_article(article, article.speakers if speakers is None else speakers)
         by_style.setdefault(article.style or "-", Score()).add(s)
+        if article.set:
+            by_style.setdefault(f"set:{article.set}", Score()).add(s)
         total.add(s)
     by_style["all"] = total
     return by_style
@@ -465,7 +477,8 @@ def corpus_table(modes: dict[str, dict[str, Score]], missed_goals: list[str]) ->
     said it). Speaker accuracy counts statements and fragments alike.
     """
     blind = modes["blind"]
-    styles = [*sorted(k for k in blind if k != "all"), "all"]
+    sets = sorted(k for k in blind if k.startswith("set:"))
+    styles = [*sorted(k for k in blind if k != "all" and k not in sets), "all", *sets]
     head = (
         f"{'style':<17}{'files':>5}{'quotes':>7}  {'st.recall':>9}{'precision':>10}"
         f"{'false/10':>9}  {'speaker: blind':>14}{'unrelated':>10}{'own':>7}  status"
@@ -490,8 +503,9 @@ def corpus_table(modes: dict[str, dict[str, Score]], missed_goals: list[str]) ->
                 missed.append(f"speaker ({mode})")
         if style == "all":
             lines.append("-" * len(head))
+        label = f"  {style[4:]} set" if style.startswith("set:") else style
         lines.append(
-            f"{style:<17}{b.articles:>5}{b.gold_statements + b.gold_fragments:>7}"
+            f"{label:<17}{b.articles:>5}{b.gold_statements + b.gold_fragments:>7}"
             f"  {b.statement_recall:>9.3f}{b.quote_precision:>10.3f}{b.false_per_10:>9.1f}"
             f"  {accuracy['blind']:>14.3f}{accuracy['unrelated']:>10.3f}{accuracy['own']:>7.3f}"
             f"  {'MISSED ' + ', '.join(missed) if missed else 'ok'}"
@@ -500,7 +514,13 @@ def corpus_table(modes: dict[str, dict[str, Score]], missed_goals: list[str]) ->
     lines.append(
         f"goals: statement recall >= {GOALS['statement_recall']}, speaker accuracy >="
         f" {GOALS['speaker_accuracy']} (blind, unrelated) and >= {GOALS['speaker_accuracy_own']}"
-        f" (own), false quotes <= {GOALS['false_per_10']:.0f} per 10 articles (overall)"
+        f" (own), false quotes <= {GOALS['false_per_10']:.0f} per 10 articles (overall)."
+    )
+    lines.append(
+        "The tuning set was read while writing the rules. The late set was written after them;"
+        " its first run scored speaker accuracy 0.882 in all three modes and showed three"
+        " general bugs, fixed since (a cue broken by a hard line wrap, 'Department' taken for a"
+        " title, a title word that also heads organisations' names): it is no longer unseen."
     )
     return lines
 

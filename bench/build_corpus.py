@@ -17,6 +17,8 @@ and ``-`` for the speaker means nobody is named. The words are exactly the span 
 extractor should return: the text inside the quote marks, closing comma or full stop
 included as printed. ``#speaker`` lines are the article's own people and organisations
 (name | kind | role | aliases separated by ``;``), what a desk would have on record.
+``#set: late`` marks an article written after the extraction rules were settled (the rest,
+the tuning set, were read while writing them): the bench reports the two sets apart.
 
 The build writes ``articles/<name>.txt`` (the text without the markup),
 ``quotes.jsonl`` (file, start, end, kind, speaker, quote: the format of the Rust case's
@@ -40,13 +42,15 @@ _KINDS = {"S": "statement", "F": "fragment"}
 def parse_source(source: str) -> tuple[dict[str, object], str, list[dict[str, object]]]:
     """(header, plain text, truth) of one marked-up article."""
     lines = source.split("\n")
-    header: dict[str, object] = {"style": None, "speakers": []}
+    header: dict[str, object] = {"style": None, "set": "tuning", "speakers": []}
     k = 0
     while k < len(lines) and lines[k].startswith("#"):
         key, _, value = lines[k][1:].partition(":")
         value = value.strip()
         if key == "style":
             header["style"] = value
+        elif key == "set":
+            header["set"] = value
         elif key == "speaker":
             name, kind, role, aliases = ([*value.split("|"), "", "", ""])[:4]
             header["speakers"].append(  # type: ignore[union-attr]

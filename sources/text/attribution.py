@@ -658,8 +658,8 @@ class Attributor:
         if vm:
             # "said Smith", "added the actor"
             q = vm.end()
-            while q < limit and text[q] == " ":
-                q += 1
+            while q < limit and text[q].isspace():
+                q += 1  # "said\nImogen Tsai": a line break in hard-wrapped text
             subj = self.subject_at(q, limit)
             if subj is not None:
                 return Cue(subj, p, subj.end, text[p : subj.end])

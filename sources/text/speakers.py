@@ -19,9 +19,9 @@ from rapidfuzz.distance import OSA
 
 from .lexicon import (
     LOCATIVES,
-    NOT_ORG_ACRONYMS,
     NOT_LAST_NAMES,
     NOT_NAMES,
+    NOT_ORG_ACRONYMS,
     ORG_HEADS,
     PLACE_HEADS,
     ROLE_NOUNS,
@@ -118,7 +118,8 @@ class _Alias:
 # A capitalised word: an upper-case letter then letters, digits, hyphens, apostrophes.
 _UPPER = "A-ZÀ-ÖØ-ÞĀ-ſΑ-ΩА-Я"
 _TOKEN = rf"[{_UPPER}][\w'’\-]*"
-_CAP_RUN = re.compile(rf"(?<![\w@#/]){_TOKEN}(?:[ \u00a0]{_TOKEN}){{0,7}}")
+# words joined by a space (or by one line break: hard-wrapped text)
+_CAP_RUN = re.compile(rf"(?<![\w@#/]){_TOKEN}(?:(?:[ \u00a0]|\n(?!\n)){_TOKEN}){{0,7}}")
 _POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
 
 
@@ -257,7 +258,7 @@ class SpeakerIndex:
         for run in _CAP_RUN.finditer(text):
             word = run.group()
             base = run.start()
-            if " " not in word and "\u00a0" not in word:
+            if " " not in word and "\u00a0" not in word and "\n" not in word:
                 # one capitalised word (the common case): look it up directly
                 found = self._single(text, base, word)
                 if found is not None:
@@ -300,7 +301,7 @@ def _run_tokens(run: str, offset: int) -> list[tuple[int, int, str, bool]]:
     """Tokens of a capitalised run: (start, end, text, possessive), possessives trimmed."""
     out: list[tuple[int, int, str, bool]] = []
     pos = offset
-    for word in run.replace("\u00a0", " ").split(" "):
+    for word in run.replace("\u00a0", " ").replace("\n", " ").split(" "):
         s = pos
         pos += len(word) + 1
         possessive = False
@@ -372,7 +373,12 @@ def _trim_titles(tokens: list[tuple[int, int, str, bool]]) -> list[tuple[int, in
     """Leading titles and role words off a name: "County Executive Ann Lee" -> "Ann Lee"."""
     while len(tokens) > 2:
         word = tokens[0][2].casefold().rstrip(".")
-        if word in TITLE_WORDS or word in ROLE_NOUNS or _AGENT_SUFFIX.search(word):
+        if word in TITLE_WORDS or word in ROLE_NOUNS:
+            tokens = tokens[1:]
+            continue
+        if word in ORG_HEADS:
+            break  # "Department of ...": the name itself, not a title
+        if _AGENT_SUFFIX.search(word):
             tokens = tokens[1:]
             continue
         break
