@@ -11,11 +11,15 @@ Then, quotation by quotation, `extract` asks it for the cue ("he said", "said Ro
 "Roe was blunt:", "according to ...") and `resolve` turns the cue's subject into a speaker:
 
 * a name is its speaker (the known one it matches, or the name as written);
-* "he", "she", "it", "they" are the most recently mentioned compatible speaker: a person
-  of that gender (or of unknown gender) for he/she, an organisation for "it";
+* "he", "she", "it", "they" are the most recently mentioned compatible speaker, the subject
+  of a sentence before anyone named in passing: a person of that gender (or of unknown
+  gender) for he/she, an organisation for "it";
 * "the mayor", "the transit director", "the department" are the most recently mentioned
   speaker the text (or the record) gave that role or whose name holds that word; a role
-  nobody was given falls back to the most recent person (organisation for "the agency");
+  nobody was given is the story's main person ("the actor"), or the most recent
+  organisation ("the agency");
+* "the statement said", "a council statement said": the organisation named last (or the
+  council), else the last speaker;
 * "a spokeswoman", "one witness": unnamed, reported as written.
 
 Every mention in the prose and every attributed quotation makes its speaker the most
@@ -40,6 +44,7 @@ from .lexicon import (
     SPEECH_VERBS,
     TITLE_WORDS,
     TOLD_OBJECTS,
+    words,
 )
 from .marks import QuoteSpan
 from .speakers import NameMention, SpeakerIndex, guess_mentions, name_key
@@ -80,16 +85,7 @@ _LAST_WORD = re.compile(r"([\w’']+)\s+$")
 _NEXT_WORD = re.compile(r"\s+([\w’'-]+)")
 _COMMA_SPACE = re.compile(r",\s+(?=\S)")
 _CUE_LEAD = re.compile(r"[\s,;]*(?:[—–-]\s*)?")
-_ROLE_AT_END = re.compile(_ROLE_WORD + r"$", re.I)
-_INNER_STOP = re.compile(r"[.!?;:]\s")
-_LOWER_NEXT = re.compile(r"[ \u00a0]+[a-z]")
-_INNER_SENTENCE = re.compile(r"[.!?]\s+[A-Z]")
-_SENTENCE_STOP = re.compile(r"[.!?:](?=\s|$)")
 _ACCORDING_TO = re.compile(r"according\s+to\s+", re.I)
-_ROLE_BEFORE_NAME = re.compile(r"\b(" + _ROLE_WORD + r")\s+$", re.I)
-_ROLE_AFTER_NAME = re.compile(
-    r",\s+(?:the\s+|a\s+|an\s+)?(?:[\w’'-]+\s+){0,2}?(" + _ROLE_WORD + r")\b", re.I
-)
 _AGE_AFTER_NAME = re.compile(r",\s+(\d{1,3}),")
 _GENDERED_HONORIFIC = re.compile(r"\b(Mr|Mrs|Ms|Miss|Sir|Dame|Lady|Lord)\.?\s+$")
 _HONORIFIC_AT = re.compile(r"(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Dame|Lady|Lord)\.?\s+")
@@ -125,24 +121,6 @@ def _sentence_starts(text: str) -> list[int]:
     return out
 
 
-@dataclass(frozen=True)
-class _Subject:
-    kind: str  # "name", "pronoun", "role", "someone" (an unnamed person)
-    start: int
-    end: int
-    text: str
-    mention: NameMention | None = None
-
-
-@dataclass(frozen=True)
-class _Cue:
-    subject: _Subject
-    start: int
-    end: int
-    text: str
-
-
-_POSSESSIVE_PRONOUN = re.compile(r"\b(he|she|his|her|him)\b", re.I)
 _TITLE_BEFORE = re.compile(
     r"(?:^|(?<=[\s(]))((?:[A-Za-z][\w’'-]*[ \u00a0]){1,3})$"  # up to three words before a name
 )
@@ -155,69 +133,16 @@ _ROLE_BEFORE_COMMA = re.compile(
     r"((?-i:[a-z])[\w-]+),[ \u00a0]+$",
     re.I,
 )
-_NOT_ROLE = frozenset(
-    [
-        "said",
-        "says",
-        "told",
-        "added",
-        "and",
-        "or",
-        "but",
-        "with",
-        "by",
-        "for",
-        "of",
-        "the",
-        "to",
-        "from",
-        "in",
-        "on",
-        "at",
-        "as",
-        "who",
-        "whose",
-        "which",
-        "that",
-        "this",
-        "is",
-        "was",
-        "were",
-        "has",
-        "have",
-        "had",
-        "not",
-        "also",
-        "be",
-        "been",
-        "being",
-        "it",
-        "its",
-        "he",
-        "she",
-        "they",
-        "his",
-        "her",
-        "their",
-        "when",
-        "where",
-        "while",
-        "after",
-        "before",
-        "than",
-        "then",
-        "there",
-        "here",
-    ]
-)
+_NOT_ROLE = words(
+    """
+    said says told added and or but with by for of the to from in on at as who whose which
+    that this is was were has have had not also be been being it its he she they his her their
+    when where while after before than then there here
+    """
+)  # words that are never a role ("asked Roe": "asked" is not one)
 _GENDER_CUE = re.compile(
     rf"\b(?:{_VERB_ALT}|thinks|thought|believes|believed|hopes|hoped|knew|knows|felt|feels)"
     r"(?:[ \u00a0]+that)?[ \u00a0]+(he|she)\b",
-    re.I,
-)
-_STATEMENT_NOUN = re.compile(
-    r"(?:the|a|an|its|in a|in its)[ \u00a0]+(?:([\w’'-]+)[ \u00a0]+)?(?:written[ \u00a0]+)?"
-    r"(statement|notice|release|post|letter|summary|filing|ruling|report)\b",
     re.I,
 )
 
@@ -283,7 +208,6 @@ _STATEMENT_BEFORE = re.compile(
     re.I,
 )
 _RELATIVE_CLAUSE_BEFORE = re.compile(r",[ \u00a0]+(?:who|whose|which)\b[^,]{1,120},$")
-_TITLE_WORDS_AT = re.compile(r"(?:[A-Za-z][\w.’'-]*[ \u00a0]){1,3}")
 
 
 class Attributor:
@@ -321,7 +245,7 @@ class Attributor:
         self.refs: list[tuple[int, str]] = []  # (offset, entity key): who was mentioned when
         self.subjects: set[int] = set()  # offsets of refs that are a sentence's subject
         for m in self.prose:
-            entity = self._entity(m)
+            entity = self.entity_for(m)
             if entity.kind != PLACE:
                 self.refs.append((m.start, entity.key))
                 if self._is_subject(m.start, m.end):
@@ -337,7 +261,8 @@ class Attributor:
     def key(m: NameMention) -> str:
         return m.speaker_id or m.name
 
-    def _entity(self, m: NameMention) -> Entity:
+    def entity_for(self, m: NameMention) -> Entity:
+        """The entity a mention names (made on first sight)."""
         key = self.key(m)
         entity = self.entities.get(key)
         if entity is not None:
@@ -378,9 +303,6 @@ class Attributor:
                 return False
             q = wm.end()
         return False
-
-    def entity_for(self, m: NameMention) -> Entity:
-        return self._entity(m)
 
     def _learn_roles(self) -> None:
         """Roles the text ties to a name: "City engineer Ann Lee", "Lee, the city's engineer,",
@@ -691,6 +613,10 @@ class Attributor:
                 continue
             return None
 
+    def ends_with_speech_verb(self, start: int, end: int) -> bool:
+        """Does ``text[start:end]`` end with a verb of speech and a comma ("he said, ")?"""
+        return _VERB_COMMA_END.search(self.text, start, end) is not None
+
     def first_subject(self, start: int, end: int) -> Subject | None:
         """The first person named in ``text[start:end]``, or its first pronoun/role noun;
         "His verdict:" is his."""
@@ -766,11 +692,12 @@ class Attributor:
                 break
             at, key = self.refs[k - seen]
             entity = self.entities[key]
-            if (kind is None and entity.kind != PLACE) or entity.kind == kind:
-                if gender is None or entity.gender in (None, gender):
-                    if at in self.subjects:
-                        return key
-                    fallback = fallback or key
+            kind_fits = (kind is None and entity.kind != PLACE) or entity.kind == kind
+            if not kind_fits or (gender is not None and entity.gender not in (None, gender)):
+                continue
+            if at in self.subjects:
+                return key
+            fallback = fallback or key
         return fallback
 
     def _salient(self, pos: int) -> str | None:
@@ -818,13 +745,11 @@ class Attributor:
     def _anaphor(self, subj: Subject, pos: int) -> str | None:
         word = subj.text.lower()
         if subj.kind == "statement":
-            sm = _STATEMENT_AT.match(subj.text)
-            words = [w for w in word.split() if w not in _DETERMINERS][:-1]
-            if words:
-                key = self._by_role(words[-1], pos)
-                if key is not None:
-                    return key
-            del sm
+            # "a council statement said": the council's; "the statement said": the last
+            # organisation named, or the last speaker
+            modifiers = [w for w in word.split() if w not in _DETERMINERS][:-1]
+            if modifiers and (key := self._by_role(modifiers[-1], pos)) is not None:
+                return key
             return self._recent(pos, ORGANIZATION) or self.last_speaker
         if subj.kind == "role":
             key = self._by_role(word, pos)
@@ -867,9 +792,7 @@ def _merge_mentions(index: SpeakerIndex | None, text: str) -> list[NameMention]:
     out = list(known)
     known_starts = [m.start for m in known]
     for g in guessed:
-        k = (
-            bisect_right(known_starts, g.end - 1) - 1
-        )  # the last known mention starting before g ends
+        k = bisect_right(known_starts, g.end - 1) - 1  # the last known one starting before
         if k >= 0 and known[k].end > g.start:
             continue  # overlaps a known mention: the known one wins
         out.append(_as_known(index, g) or g)

@@ -29,7 +29,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
-from .attribution import _VERB_COMMA_END, Attributor, Cue, Subject
+from .attribution import Attributor, Cue, Subject
 from .lexicon import TITLE_SMALL_WORDS
 from .marks import MAX_QUOTE_CHARS, QuoteSpan, pair_marks, paragraphs
 from .quotemarks import SINGLE
@@ -136,7 +136,7 @@ def _surroundings(
         after_end=after_end,
         at_start=not lead.strip(" \t\u00a0-–—•*"),
         after_colon=lead.rstrip().endswith(":"),
-        after_verb_comma=_VERB_COMMA_END.search(lead) is not None,
+        after_verb_comma=reader.ends_with_speech_verb(clause_start, span.opening),
         cue_after=reader.cue_after(after_pos, after_end) if span.closing is not None else None,
     )
 
@@ -292,13 +292,8 @@ def _turn_speaker(
     if m is not None and m.end == turn.label_start + len(label):
         return reader.resolve(Subject("name", m.start, m.end, m.text, m), turn.label_start)
     wanted = label.casefold()
-    k = len(reader.refs) - 1
     for entity in reader.entities.values():
-        if entity.kind != "person":
-            continue
-        if wanted == entity.name.casefold() or wanted in entity.words:
-            reader.note(entity.key, turn.label_start)
-            del k
+        if entity.kind == "person" and (wanted == entity.name.casefold() or wanted in entity.words):
             return entity.name, entity.speaker_id, None, entity.key
     name = label.title() if label.isupper() else label
     return name, None, None, None
@@ -346,11 +341,9 @@ def extract_quotes(text: str, *, speakers: Sequence[KnownSpeaker] = ()) -> list[
             break
     spans = kept
     out: list[Candidate] = []
-    turn_at = {t.paragraph: t for t in turns}
     items: list[tuple[int, QuoteSpan | _Turn]] = [(s.start, s) for s in spans]
     items += [(t.start, t) for t in turns if t.label.upper() not in _QUESTION_LABELS]
     items.sort(key=lambda item: item[0])
-    del turn_at
     previous: tuple[int, Candidate, str | None] | None = None  # (paragraph, candidate, key)
     n_span = -1
     for _, item in items:
