@@ -746,7 +746,8 @@ class Attributor:
         word = subj.text.lower()
         if subj.kind == "statement":
             # "a council statement said": the council's; "the statement said": the last
-            # organisation named, or the last speaker
+            # organisation named, or the last speaker; "a recent FBI analysis": the FBI's
+            pos = max(pos, subj.end)
             modifiers = [w for w in word.split() if w not in _DETERMINERS][:-1]
             if modifiers and (key := self._by_role(modifiers[-1], pos)) is not None:
                 return key
