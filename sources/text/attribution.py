@@ -292,6 +292,8 @@ class Attributor:
         lead = text[floor:start]
         if len(lead) <= 50 and _LEAD_TO_SUBJECT.fullmatch(lead):
             return True
+        if _PREPOSITION_BEFORE.search(lead):
+            return False  # "an audit of the Tamsin Housing Authority found": not its subject
         after = text[end : end + 120]
         am = _APPOSITIVE.match(after)
         q = am.end() - 1 if am else 0
@@ -319,11 +321,9 @@ class Attributor:
                 # the words right before the name, up to a word that is not a title
                 kept: list[str] = []
                 for w in reversed(words):
-                    lw = w.lower().rstrip(".")
-                    if lw in TITLE_WORDS or lw in ROLE_NOUNS or lw in ORG_NOUNS or w.islower():
-                        kept.insert(0, lw)
-                        continue
-                    break
+                    if not _is_title_word(w):
+                        break
+                    kept.insert(0, w.lower().rstrip("."))
                 if kept:
                     entity.roles.add(kept[-1])
                     if len(kept) > 1:
@@ -469,9 +469,7 @@ class Attributor:
             wm = _WORD_AT.match(self.text, q, min(limit, q + 40))
             if not wm:
                 return None
-            w = wm.group(1)
-            lw = w.lower().rstrip(".")
-            if not (lw in TITLE_WORDS or lw in ROLE_NOUNS or (w.islower() and w not in _NOT_ROLE)):
+            if not _is_title_word(wm.group(1)):
                 return None
             q = wm.end()
             m = self.by_start.get(q)
@@ -776,6 +774,22 @@ _DETERMINERS = frozenset(
     ["the", "this", "that", "these", "those", "a", "an", "its", "his", "her", "their"]
 )
 _WORD_AT = re.compile(r"([A-Za-z][\w.’'-]*)[ \u00a0]+")
+
+
+_PREPOSITION_BEFORE = re.compile(
+    r"\b(?:of|by|for|to|from|in|at|with|on|about|against|over|under)[ \u00a0]+(?:the[ \u00a0]+)?$",
+    re.I,
+)
+_AGENT_NOUN = re.compile(r"(?:er|or|ist|ian|ant|ent|ive|man|woman|master|keeper|smith)$")
+
+
+def _is_title_word(word: str) -> bool:
+    """Can ``word`` stand before a name as (part of) a title: "Mayor", "city", "engineer",
+    "harbourmaster"? Not "according", "audit"."""
+    lower = word.lower().rstrip(".")
+    if lower in TITLE_WORDS or lower in ROLE_NOUNS or lower in ORG_NOUNS:
+        return True
+    return word.islower() and lower not in _NOT_ROLE and _AGENT_NOUN.search(lower) is not None
 
 
 def _merge_mentions(index: SpeakerIndex | None, text: str) -> list[NameMention]:

@@ -68,7 +68,8 @@ def test_hard_wrapped_text_keeps_its_paragraphs_whole():
     paras = paragraphs(HARD_WRAPPED)
     assert len(paras) == 3
     assert quotes(HARD_WRAPPED) == [
-        "We listened to both sides for fourteen months, and at some point\na council has to decide,",
+        "We listened to both sides for fourteen months, and at some point\n"
+        "a council has to decide,",
         "Tonight we decided, and\nthat is that.",
     ]
 
@@ -81,7 +82,8 @@ def test_one_paragraph_a_line_is_not_hard_wrapped():
 def test_transcript_turns_start_paragraphs_in_wrapped_text():
     text = (
         HARD_WRAPPED
-        + "\nQ: What happens next for the vans and the people who live\nin them?\nGRANGE: We will see.\n"
+        + "\nQ: What happens next for the vans and the people who live\nin them?\n"
+        + "GRANGE: We will see.\n"
     )
     starts = [text[s:e][:3] for s, e in paragraphs(text)]
     assert "Q: " in starts and "GRA" in starts
