@@ -52,6 +52,7 @@ from .speakers import NameMention, SpeakerIndex, guess_mentions, name_key
 __all__ = ["Attributor", "Cue", "Subject"]
 
 WINDOW = 400  # how far back a cue or a sentence start is looked for
+_LEARN_FROM = 25  # roles and gender are learned from an entity's first mentions only
 PERSON = "person"
 ORGANIZATION = "organization"
 PLACE = "place"
@@ -242,6 +243,7 @@ class Attributor:
             self.prose.append(m)
         self.prose_starts = [m.start for m in self.prose]
         self.entities: dict[str, Entity] = {}
+        self._role_index = None
         self.refs: list[tuple[int, str]] = []  # (offset, entity key): who was mentioned when
         self.subjects: set[int] = set()  # offsets of refs that are a sentence's subject
         for m in self.prose:
@@ -250,7 +252,9 @@ class Attributor:
                 self.refs.append((m.start, entity.key))
                 if self._is_subject(m.start, m.end):
                     self.subjects.add(m.start)
+        self._role_index: dict[str, set[str]] | None = None  # role word -> entity keys
         self._learn_roles()
+        self._role_index = None
         self._learn_gender()
         self._add_role_refs()
         self.last_speaker: str | None = None
@@ -280,6 +284,7 @@ class Attributor:
             key, m.name, m.speaker_id, kind, roles=roles, words=frozenset(name_key(m.name).split())
         )
         self.entities[key] = entity
+        self._role_index = None
         return entity
 
     def _is_subject(self, start: int, end: int) -> bool:
@@ -310,10 +315,12 @@ class Attributor:
         """Roles the text ties to a name: "City engineer Ann Lee", "Lee, the city's engineer,",
         "The company's spokeswoman, Ann Lee,", "Lee, 63,"."""
         text = self.text
+        seen: dict[str, int] = {}
         for m in self.prose:
             entity = self.entities[self.key(m)]
-            if entity.kind == PLACE:
+            if entity.kind == PLACE or seen.get(entity.key, 0) >= _LEARN_FROM:
                 continue
+            seen[entity.key] = seen.get(entity.key, 0) + 1
             before = text[max(0, m.start - 60) : m.start]
             tm = _TITLE_BEFORE.search(before)
             if tm:
@@ -353,10 +360,12 @@ class Attributor:
         """Gender from honorifics ("Ms Roe") and "Roe said she ..." (the first pronoun after
         a name that opens a sentence, before any other person is named)."""
         text = self.text
+        seen: dict[str, int] = {}
         for n, m in enumerate(self.prose):
             entity = self.entities[self.key(m)]
-            if entity.kind != PERSON:
+            if entity.kind != PERSON or entity.gender or seen.get(entity.key, 0) >= _LEARN_FROM:
                 continue
+            seen[entity.key] = seen.get(entity.key, 0) + 1
             hm = _GENDERED_HONORIFIC.search(text[max(0, m.start - 8) : m.start])
             if hm:
                 word = hm.group(1).lower()
@@ -374,22 +383,25 @@ class Attributor:
     def _add_role_refs(self) -> None:
         """ "the mayor" in the prose is a mention of whoever the text made mayor."""
         heads = {r.rsplit(" ", 1)[-1] for e in self.entities.values() for r in e.roles}
-        heads = {h for h in heads if h.isalpha()}
         if not heads:
             return
-        pattern = re.compile(
-            r"\b(?:the|The)[ \u00a0]+(?:[\w’'-]+[ \u00a0]+){0,2}?("
-            + "|".join(sorted(map(re.escape, heads), key=len, reverse=True))
-            + r")\b"
-        )
         text = self.text
         found = []
-        for rm in pattern.finditer(text):
-            key = self._by_role(rm.group(0), rm.start())
-            if key is not None:
-                found.append((rm.start(), key))
-                if self._is_subject(rm.start(), rm.end()):
-                    self.subjects.add(rm.start())
+        for dm in _THE.finditer(text):
+            words = _THREE_WORDS.match(text, dm.end())
+            if not words:
+                continue
+            # "the mayor", "the city's transit director": the first word that is a role
+            for wm in _WORD.finditer(words.group(0)):
+                if wm.group(0).lower() not in heads:
+                    continue
+                end = dm.end() + wm.end()
+                key = self._by_role(text[dm.start() : end], dm.start())
+                if key is not None:
+                    found.append((dm.start(), key))
+                    if self._is_subject(dm.start(), end):
+                        self.subjects.add(dm.start())
+                break
         for item in found:
             insort(self.refs, item)
 
@@ -438,6 +450,10 @@ class Attributor:
         rm = _ROLE_BEFORE.search(window)
         if rm:
             return Subject("role", base + rm.start(), end, rm.group(0))
+        lm = _THE_AND_WORDS_BEFORE.search(window)
+        learned = self._learned_role_at(base + lm.start(), end) if lm else None
+        if learned is not None and learned.end == end:
+            return learned
         im = _SOMEONE_BEFORE.search(window)
         if im:
             return Subject("someone", base + im.start(), end, im.group(0))
@@ -502,12 +518,30 @@ class Attributor:
         rm = _ROLE_AT.match(text, pos, limit)
         if rm:
             return Subject("role", pos, rm.end(), rm.group(0))
+        learned = self._learned_role_at(pos, limit)
+        if learned is not None:
+            return learned
         im = _SOMEONE_AT.match(text, pos, limit)
         if im:
             return Subject("someone", pos, im.end(), im.group(0))
         cm = _CAP_NAME_AT.match(text, pos, limit)
         if cm and cm.group(1).split()[0].lower() not in NOT_SUBJECT_NAMES:
             return Subject("name", pos, cm.end(1), cm.group(1))
+        return None
+
+    def _learned_role_at(self, pos: int, limit: int) -> Subject | None:
+        """ "the ribbon-cutter" when the text made someone its ribbon-cutter: a role noun
+        the lexicon does not know, learned from the text or the record."""
+        dm = _THE.match(self.text, pos, limit)
+        if not dm or not self._roles():
+            return None
+        words = _THREE_WORDS.match(self.text, dm.end(), limit)
+        if not words:
+            return None
+        for wm in _WORD.finditer(words.group(0)):
+            if wm.group(0).lower() in self._roles():
+                end = dm.end() + wm.end()
+                return Subject("role", pos, end, self.text[pos:end])
         return None
 
     def verb_cues_before(self, start: int, end: int) -> tuple[Cue | None, bool]:
@@ -713,31 +747,37 @@ class Attributor:
             return None
         return max(weight, key=lambda key: (weight[key], last[key]))
 
+    def _roles(self) -> dict[str, set[str]]:
+        """Role words and organisations' name words -> the entities they may stand for."""
+        if self._role_index is None:
+            index: dict[str, set[str]] = {}
+            for key, entity in self.entities.items():
+                if entity.kind == PLACE:
+                    continue
+                for role in entity.roles:
+                    index.setdefault(role, set()).add(key)
+                if entity.kind == ORGANIZATION:
+                    for word in entity.words:
+                        index.setdefault(word, set()).add(key)
+            self._role_index = index
+        return self._role_index
+
     def _by_role(self, phrase: str, pos: int) -> str | None:
         """Whom "the transit director" / "the department" stands for at ``pos``: the most
         recently mentioned entity with that role, or whose name holds that word."""
         words = [w for w in re.findall(r"[\w’'-]+", phrase.lower()) if w not in _DETERMINERS]
         if not words:
             return None
-        head = words[-1]
-        pair = " ".join(words[-2:]) if len(words) > 1 else None
-        by_pair = set()
-        by_head = set()
-        for key, entity in self.entities.items():
-            if entity.kind == PLACE:
-                continue
-            if pair and pair in entity.roles:
-                by_pair.add(key)
-            if head in entity.roles or (entity.kind == ORGANIZATION and head in entity.words):
-                by_head.add(key)
+        index = self._roles()
+        by_pair = index.get(" ".join(words[-2:]), set()) if len(words) > 1 else set()
+        by_head = index.get(words[-1], set())
         for candidates in (by_pair, by_head):
             if not candidates:
                 continue
             k = bisect_left(self.refs, (pos, "")) - 1
-            while k >= 0:
-                if self.refs[k][1] in candidates:
-                    return self.refs[k][1]
-                k -= 1
+            for n in range(k, max(-1, k - 2000), -1):
+                if self.refs[n][1] in candidates:
+                    return self.refs[n][1]
         return None
 
     def _anaphor(self, subj: Subject, pos: int) -> str | None:
@@ -776,6 +816,10 @@ _DETERMINERS = frozenset(
 _WORD_AT = re.compile(r"([A-Za-z][\w.’'-]*)[ \u00a0]+")
 
 
+_THE = re.compile(r"\b[Tt]he[ \u00a0]+")
+_THE_AND_WORDS_BEFORE = re.compile(r"\b[Tt]he[ \u00a0]+(?:[\w’'-]+[ \u00a0]+){0,2}[\w’'-]+$")
+_THREE_WORDS = re.compile(r"[\w’'-]+(?:[ \u00a0]+[\w’'-]+){0,2}")
+_WORD = re.compile(r"[\w-]+")
 _PREPOSITION_BEFORE = re.compile(
     r"\b(?:of|by|for|to|from|in|at|with|on|about|against|over|under)[ \u00a0]+(?:the[ \u00a0]+)?$",
     re.I,

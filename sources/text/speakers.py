@@ -387,6 +387,88 @@ def _trim_titles(tokens: list[tuple[int, int, str, bool]]) -> list[tuple[int, in
     return tokens
 
 
+def _shift(m: NameMention, by: int) -> NameMention:
+    return NameMention(
+        m.start + by, m.end + by, m.text, None, m.name, m.score, False, m.is_person, m.is_place
+    )
+
+
+def _mention(token: tuple[int, int, str, bool], display: str, kind: str) -> NameMention:
+    start, end, text, _ = token
+    return NameMention(
+        start, end, text, None, display, 100.0, False, kind == "person", kind == "place"
+    )
+
+
+def _names_in_run(
+    text: str, tokens: list[tuple[int, int, str, bool]], known: dict[str, tuple[str, str]]
+) -> list[NameMention]:
+    """The names one capitalised run holds (see `guess_mentions`); ``known`` learns them."""
+    names: list[NameMention] = []
+    while tokens and (
+        tokens[0][2].casefold() in NOT_NAMES
+        or _HONORIFIC.match(tokens[0][2])
+        or len(tokens[0][2]) < 2
+    ):
+        tokens = tokens[1:]
+    if not tokens:
+        return names
+    if len(tokens) == 1:
+        # one capitalised word (the common case): a short form of a name seen before?
+        seen = known.get(name_key(tokens[0][2]))
+        return [_mention(tokens[0], *seen)] if seen is not None else names
+    words = [t[2] for t in tokens]
+    kind = _kind_of(tokens)
+    if kind == "person" and words[-1].casefold() in NOT_LAST_NAMES:
+        return names  # "the Lakeshore Lantern Festival": a thing, not a person
+    if kind != "person" and not words[0].isupper():
+        s, e = tokens[0][0], tokens[-1][1]
+        display = text[s:e]
+        display, kind = known.get(name_key(display), (display, kind))
+        known.setdefault(name_key(display), (display, kind))
+        if kind == "organization" and words[0].casefold() not in ORG_HEADS:
+            known.setdefault(name_key(words[0]), (display, kind))
+        return [NameMention(s, e, display, None, display, 100.0, False, False, kind == "place")]
+    if len(tokens) > 3:
+        tokens = [t for t in tokens if t[2].casefold() not in ROLE_NOUNS]
+    tokens = _trim_titles(tokens)
+    i = 0
+    while i < len(tokens):
+        size = 0
+        for n in (3, 2):
+            window = tokens[i : i + n]
+            if len(window) < n or any(t[3] for t in window[:-1]):
+                continue
+            words = [t[2] for t in window]
+            if any(w.isupper() and len(w) > 1 for w in words):
+                continue
+            if words[-1].casefold() in NOT_LAST_NAMES or words[0].casefold() in NOT_NAMES:
+                continue
+            if words[0].casefold() in ROLE_NOUNS:
+                continue
+            size = n
+            break
+        if not size:
+            seen = known.get(name_key(tokens[i][2]))
+            if seen is not None:
+                names.append(_mention(tokens[i], *seen))
+            i += 1
+            continue
+        window = tokens[i : i + size]
+        s, e = window[0][0], window[-1][1]
+        display = " ".join(t[2] for t in window)
+        display, kind = known.get(name_key(display), (display, "person"))
+        previous = _LOCATIVE_BEFORE.search(text, max(0, s - 12), s)
+        if previous and previous.group(1) in LOCATIVES:
+            kind = "place"  # "in Port Avery"
+        for part in (window[0][2], window[-1][2]):
+            known.setdefault(name_key(part), (display, kind))
+        known.setdefault(name_key(display), (display, kind))
+        names.append(_mention((s, e, text[s:e], False), display, kind))
+        i += size
+    return names
+
+
 def guess_mentions(text: str) -> list[NameMention]:
     """Guess names without a list: people, organisations and places, then their short forms.
 
@@ -408,11 +490,13 @@ def guess_mentions(text: str) -> list[NameMention]:
             NameMention(am.start(), am.end(), am.group(), None, am.group(), 100.0, False, False)
         )
     runs = list(_CAP_RUN.finditer(text))
+    memo: dict[str, list[NameMention]] = {}  # a run seen before names the same (offsets aside)
     k = 0
     while k < len(runs):
         run = runs[k]
         start, end = run.start(), run.end()
         tokens = _run_tokens(run.group(), start)
+        joined_any = False
         # "Office of the State Auditor": runs joined by connectors when they name an org
         while k + 1 < len(runs) and tokens and not tokens[-1][3]:
             gap = text[end : runs[k + 1].start()]
@@ -422,96 +506,19 @@ def guess_mentions(text: str) -> list[NameMention]:
             if _kind_of(joined) != "organization":
                 break
             tokens = joined
+            joined_any = True
             k += 1
             end = runs[k].end()
         k += 1
-        while tokens and (
-            tokens[0][2].casefold() in NOT_NAMES
-            or _HONORIFIC.match(tokens[0][2])
-            or len(tokens[0][2]) < 2
-        ):
-            tokens = tokens[1:]
-        if not tokens:
+        key = run.group() if not joined_any else None
+        if key is not None and key in memo:
+            out += [_shift(m, start) for m in memo[key]]
             continue
-        words = [t[2] for t in tokens]
-        kind = _kind_of(tokens)
-        if kind == "person" and len(tokens) > 1 and words[-1].casefold() in NOT_LAST_NAMES:
-            continue  # "the Lakeshore Lantern Festival": a thing, not a person
-        if kind != "person" and len(tokens) >= 2 and not words[0].isupper():
-            s, e = tokens[0][0], tokens[-1][1]
-            display = text[s:e]
-            display, kind = known.get(name_key(display), (display, kind))
-            known.setdefault(name_key(display), (display, kind))
-            if kind == "organization" and words[0].casefold() not in ORG_HEADS:
-                known.setdefault(name_key(words[0]), (display, kind))
-            out.append(
-                NameMention(s, e, display, None, display, 100.0, False, False, kind == "place")
-            )
-            continue
-        tokens = _trim_titles(
-            [t for t in tokens if t[2].casefold() not in ROLE_NOUNS or len(tokens) <= 2]
-            if len(tokens) > 3
-            else tokens
-        )
-        i = 0
-        while i < len(tokens):
-            size = 0
-            for n in (3, 2):
-                window = tokens[i : i + n]
-                if len(window) < n or any(t[3] for t in window[:-1]):
-                    continue
-                words = [t[2] for t in window]
-                if any(w.isupper() and len(w) > 1 for w in words):
-                    continue
-                if words[-1].casefold() in NOT_LAST_NAMES or words[0].casefold() in NOT_NAMES:
-                    continue
-                if words[0].casefold() in ROLE_NOUNS:
-                    continue
-                size = n
-                break
-            if size:
-                window = tokens[i : i + size]
-                s, e = window[0][0], window[-1][1]
-                display = " ".join(t[2] for t in window)
-                display, kind = known.get(name_key(display), (display, "person"))
-                previous = _LOCATIVE_BEFORE.search(text, max(0, s - 12), s)
-                place = kind == "place" or bool(previous and previous.group(1) in LOCATIVES)
-                kind = "place" if place else kind
-                for part in (window[0][2], window[-1][2]):
-                    known.setdefault(name_key(part), (display, kind))
-                known.setdefault(name_key(display), (display, kind))
-                out.append(
-                    NameMention(
-                        s,
-                        e,
-                        text[s:e],
-                        None,
-                        display,
-                        100.0,
-                        False,
-                        kind == "person",
-                        kind == "place",
-                    )
-                )
-                i += size
-                continue
-            t = tokens[i]
-            found = known.get(name_key(t[2]))
-            if found is not None:
-                display, kind = found
-                out.append(
-                    NameMention(
-                        t[0],
-                        t[1],
-                        t[2],
-                        None,
-                        display,
-                        100.0,
-                        False,
-                        kind == "person",
-                        kind == "place",
-                    )
-                )
-            i += 1
+        names = _names_in_run(text, tokens, known)
+        out += names
+        # only whole names are remembered: a lone word's reading depends on what came before
+        whole = names and all(len(m.text.split()) > 1 for m in names)
+        if key is not None and whole and len(memo) < 50_000:
+            memo[key] = [_shift(m, -start) for m in names]
     out.sort(key=lambda m: m.start)
     return out
