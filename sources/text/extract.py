@@ -7,16 +7,16 @@ said it.
 
 Conventions followed (English-language news copy):
 
-* double quotes (straight or curly, mixed), guillemets (« » and » «), low-9 quotes („ “) and,
-  at the top level, single quotes (' ' and ‘ ’); quotes nested inside a quotation belong to it;
-* apostrophes (don't, ’97, rock 'n' roll) never open a quotation, and short Title Case
-  phrases in quotes ('Casablanca', '60 Minutes') are titles, not quotations;
-* a quotation that runs over paragraphs leaves its closing mark off at the end of each
-  paragraph but the last, and reopens each new paragraph: each paragraph is its own item;
-* attribution: a cue after the quote ("he said", "said Smith", "X told Y"), before it
-  ("He said:", "Maria replied:"), the previous quotation's speaker for a quotation that
-  continues a passage, or the subject of the sentence a fragment sits in. Pronouns and role
-  nouns ("the actor", "the 45-year-old") are resolved to the most salient person so far.
+* quote marks are paired by `marks` (double, single, guillemets, German „ “; apostrophes and
+  short Title Case titles are not quotations; quotes inside a quotation belong to it; a
+  quotation running over paragraphs is one item per paragraph);
+* a question-and-answer transcript's turns ("ROE: ...", "Jane Roe: ...") are statements of
+  the person named; the interviewer's "Q:" turns are not listed;
+* who said it is `attribution`'s: a cue after the quote ("he said", "said Smith", "X told
+  Y"), before it ("He said:", "Roe was blunt:", "According to ..."), the previous quotation's
+  speaker for one that continues a passage, or the subject of the sentence (or, for a
+  quotation standing alone, of the paragraph before). Pronouns and role nouns go to the most
+  recently named compatible person or organisation.
 
 Every step works in bounded windows around each quote mark, so the whole pass is linear in
 the size of the text; a quotation longer than `MAX_QUOTE_CHARS` is dropped, and a text with
