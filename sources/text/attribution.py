@@ -732,6 +732,10 @@ class Attributor:
             fallback = fallback or key
         return fallback
 
+    def main_person(self, pos: int) -> str | None:
+        """The person the text has been about before ``pos`` (see `_salient`)."""
+        return self._salient(pos)
+
     def _salient(self, pos: int) -> str | None:
         """The person the text has been about so far: mentioned most often before ``pos``
         (as a subject counting double), the most recent of equals. "The actor", "the

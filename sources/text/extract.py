@@ -255,6 +255,7 @@ _TURN = re.compile(
     r"(Q|A|[A-Z][A-Z’'-]+(?: [A-Z][A-Z’'-]+){0,2}|[A-Z][\w’'-]+(?: [A-Z][\w’'-]+){1,2}):[ \t]+"
 )
 _QUESTION_LABELS = frozenset({"Q", "QUESTION"})
+_ANSWER_LABELS = frozenset({"A", "ANSWER"})
 
 
 @dataclass(frozen=True)
@@ -286,8 +287,15 @@ def _transcript_turns(text: str, paras: list[tuple[int, int]]) -> list[_Turn]:
 def _turn_speaker(
     reader: Attributor, turn: _Turn
 ) -> tuple[str | None, str | None, str | None, str | None]:
-    """Who speaks in a turn: the person whose name (or surname) the label is."""
+    """Who speaks in a turn: the person whose name (or surname) the label is; for "A:", the
+    person the introduction is about."""
     label = turn.label
+    if label.upper() in _ANSWER_LABELS:
+        key = reader.main_person(turn.label_start)
+        if key is None:
+            return None, None, None, None
+        entity = reader.entities[key]
+        return entity.name, entity.speaker_id, None, key
     m = reader.by_start.get(turn.label_start)
     if m is not None and m.end == turn.label_start + len(label):
         return reader.resolve(Subject("name", m.start, m.end, m.text, m), turn.label_start)
@@ -345,10 +353,13 @@ def extract_quotes(text: str, *, speakers: Sequence[KnownSpeaker] = ()) -> list[
     items += [(t.start, t) for t in turns if t.label.upper() not in _QUESTION_LABELS]
     items.sort(key=lambda item: item[0])
     previous: tuple[int, Candidate, str | None] | None = None  # (paragraph, candidate, key)
+    turn_speakers: dict[str, tuple[str | None, str | None, str | None, str | None]] = {}
     n_span = -1
     for _, item in items:
         if isinstance(item, _Turn):
-            speaker, speaker_id, flag, key = _turn_speaker(reader, item)
+            if item.label not in turn_speakers:
+                turn_speakers[item.label] = _turn_speaker(reader, item)
+            speaker, speaker_id, flag, key = turn_speakers[item.label]
             cand = Candidate(
                 start=item.start,
                 end=item.end,

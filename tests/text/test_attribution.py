@@ -244,6 +244,16 @@ def test_named_turns_are_both_speakers():
     assert speakers_of(text) == ["Harriet Quon", "Benedikt Auclair"] * 2
 
 
+def test_answer_turns_are_the_interviewees():
+    text = (
+        "Rosalind Achebe became state librarian in January. Harriet Quon asked the questions."
+        "\n\nRosalind Achebe has run libraries for 20 years.\n\n"
+        "Q: What surprised you?\n\nA: How many libraries are run by one person.\n\n"
+        "Q: And e-books?\n\nA: People read more when they can choose how.\n"
+    )
+    assert speakers_of(text) == ["Rosalind Achebe", "Rosalind Achebe"]
+
+
 def test_a_stray_label_is_not_a_transcript():
     text = "Note: this story was updated.\n\nUpdate: the bridge reopened."
     assert extract_quotes(text) == []
