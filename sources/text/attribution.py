@@ -92,7 +92,8 @@ _GENDERED_HONORIFIC = re.compile(r"\b(Mr|Mrs|Ms|Miss|Sir|Dame|Lady|Lord)\.?\s+$"
 _HONORIFIC_AT = re.compile(r"(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Dame|Lady|Lord)\.?\s+")
 # an unnamed person: "one witness", "a spokeswoman", "an official"
 _SOMEONE = rf"(?:a|an|one|another)\s+(?:{_MODIFIER}\s+){{0,2}}?" + _ROLE_WORD
-_SOMEONE_AT = re.compile(_SOMEONE + r"\b", re.I)
+# ("a department spokesman": the second role word belongs to it)
+_SOMEONE_AT = re.compile(_SOMEONE + r"\b(?:\s+" + _ROLE_WORD + r"\b)?", re.I)
 _SOMEONE_BEFORE = re.compile(r"\b" + _SOMEONE + r"$", re.I)
 _APPOSITIVE = re.compile(r",\s[^,.;:!?\"“”]{1,80},\s")
 _OWNED_ROLE_BEFORE = re.compile(

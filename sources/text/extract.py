@@ -77,6 +77,8 @@ class Candidate:
 
 # --- classification ----------------------------------------------------------------------------
 
+# "WASHINGTON — ", "HARLOW, Ore. (AP) -- ": a dateline opening the paragraph
+_DATELINE = re.compile(r"^[A-Z][A-Z .,'’-]+(?:,[ \w.]+)?(?:\s*\([^)]{1,30}\))?\s*(?:—|–|--|-)\s*")
 _TITLE_WORD = re.compile(r"^[\"'“‘(]*[A-Z0-9À-Þ]")
 _INNER_STOP = re.compile(r"[.!?;:]\s")
 _LOWER_NEXT = re.compile(r"[ \u00a0]+[a-z]")
@@ -134,7 +136,7 @@ def _surroundings(
         sentence_start=reader.sentence_start(span.opening, para_start),
         after_pos=after_pos,
         after_end=after_end,
-        at_start=not lead.strip(" \t\u00a0-–—•*"),
+        at_start=not _DATELINE.sub("", lead).strip(" \t\u00a0-–—•*"),
         after_colon=lead.rstrip().endswith(":"),
         after_verb_comma=reader.ends_with_speech_verb(clause_start, span.opening),
         cue_after=reader.cue_after(after_pos, after_end) if span.closing is not None else None,

@@ -287,3 +287,14 @@ def test_an_acronym_is_an_organisation():
         "not fire,” nobody agreed."
     )
     assert speakers_of(text) == ["FBI"]
+
+
+def test_a_dateline_does_not_make_a_quote_a_fragment():
+    text = "WASHINGTON — “We are watching closely,” a State Department spokesman said Tuesday."
+    (c,) = extract_quotes(text)
+    assert (c.kind, c.speaker) == ("statement", "a State Department spokesman")
+
+
+def test_an_unnamed_spokesman_of_a_department():
+    (c,) = extract_quotes("“We are watching,” a department spokesman said.")
+    assert c.speaker == "a department spokesman"
