@@ -101,3 +101,23 @@ def test_markup_gives_exact_offsets(source):
     for t in truth:
         assert text[t["start"] : t["end"]] == t["quote"]
     assert "{{" not in text
+
+
+def test_the_corpus_meets_its_goals_in_every_style_and_mode():
+    """The bench's figures as a test: recall, false quotes and speaker accuracy per style,
+    blind, with another case's speakers on record, and with the texts' own."""
+    import bench_quotes
+
+    articles = bench_quotes.load_articles(
+        CORPUS / "articles", CORPUS / "quotes.jsonl", CORPUS / "corpus.json"
+    )
+    unrelated = bench_quotes.load_case_speakers(ROOT / "demo" / "rust_case.jsonl")
+    assert unrelated
+    goals = bench_quotes.GOALS
+    for mode, speakers in (("blind", []), ("unrelated", unrelated), ("own", None)):
+        scores = bench_quotes.score_extraction(articles, speakers)
+        goal = goals["speaker_accuracy_own" if mode == "own" else "speaker_accuracy"]
+        for style, score in scores.items():
+            assert score.statement_recall >= goals["statement_recall"], (mode, style)
+            assert score.speaker_accuracy >= goal, (mode, style, score.notes)
+        assert scores["all"].false_per_10 <= goals["false_per_10"], scores["all"].notes
