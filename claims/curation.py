@@ -57,7 +57,8 @@ class StaleText(Exception):
 
 def _speakers_key(speakers) -> str:
     names = "|".join(
-        f"{s.id}:{s.name}:{','.join(s.aliases)}:{','.join(s.misspellings)}" for s in speakers
+        f"{s.id}:{s.name}:{s.kind}:{s.role}:{','.join(s.aliases)}:{','.join(s.misspellings)}"
+        for s in speakers
     )
     return hashlib.sha256(names.encode()).hexdigest()[:16]
 
@@ -68,7 +69,7 @@ def candidates(source: Source) -> list[Candidate]:
     if not source.text:
         return []
     speakers = known_speakers()
-    key = f"candidates:{source.sha256 or Source.digest(source.text)}:{_speakers_key(speakers)}"
+    key = f"candidates:v2:{source.sha256 or Source.digest(source.text)}:{_speakers_key(speakers)}"
     found = cache.get(key)
     if found is None:
         found = extract_quotes(source.text, speakers=speakers)

@@ -472,9 +472,12 @@ class ClaimAdmin(WorkflowAdmin):
         results, duplicates = super().get_search_results(request, queryset, search_term)
         words = search_term.strip()[:200]
         if words:
-            results = results | queryset.filter(
-                search_vector=SearchQuery(words, search_type="websearch", config="english")
-            )
+            results = (
+                results
+                | queryset.filter(
+                    search_vector=SearchQuery(words, search_type="websearch", config="english")
+                )
+            ).order_by(*Claim._meta.ordering)
         return results, duplicates
 
     @admin.display(description="Quotes verified")
