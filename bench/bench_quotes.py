@@ -26,19 +26,21 @@ import statistics
 import sys
 import time
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sources.text.extract import Candidate, extract_quotes  # noqa: E402
+from sources.text.extract import extract_quotes  # noqa: E402
 from sources.text.locate import locate_quote  # noqa: E402
 from sources.text.normalize import normalize_cached  # noqa: E402
-from sources.text.speakers import KnownSpeaker  # noqa: E402
+from sources.text.speakers import KnownSpeaker, name_key  # noqa: E402
 
 DEFAULT_ARTICLES = ROOT.parent / "shared" / "cases" / "rust" / "articles"
 DEFAULT_GOLD = ROOT.parent / "shared" / "cases" / "rust" / "quotes.jsonl"
+DEFAULT_CORPUS = ROOT / "tests" / "data" / "quotes"
+DEFAULT_UNRELATED = ROOT / "demo" / "rust_case.jsonl"
 
 # Benchmark data: the people and organisations of the case the articles come from.
 SPEAKERS = [
@@ -55,9 +57,10 @@ SPEAKERS = [
 ]
 
 GOALS = {
-    "statement_recall": 0.95,  # at least
-    "speaker_accuracy": 0.90,  # at least
-    "false_quotes": 2,  # at most
+    "statement_recall": 0.95,  # at least, on the corpus (the case articles: 1.00)
+    "speaker_accuracy": 0.90,  # at least, blind and with unrelated speakers on record
+    "speaker_accuracy_own": 0.95,  # at least, with the text's own speakers on record
+    "false_per_10": 1.0,  # false quotes per 10 articles, at most
     "locate_seconds": 2.0,  # under
     "extract_ms": 200.0,  # under
 }
@@ -76,12 +79,34 @@ class Gold:
     end: int
 
 
+@dataclass
+class Article:
+    name: str
+    text: str
+    gold: list[Gold]
+    style: str = ""
+    speakers: list[KnownSpeaker] = field(default_factory=list)  # the text's own, on record
+    set: str = ""  # "tuning", or "late": written after the rules were settled
+
+
 def spans_match(a: tuple[int, int], b: tuple[int, int]) -> bool:
     if abs(a[0] - b[0]) <= 2 and abs(a[1] - b[1]) <= 2:
         return True
     inter = max(0, min(a[1], b[1]) - max(a[0], b[0]))
     union = max(a[1], b[1]) - min(a[0], b[0])
     return union > 0 and inter / union >= 0.9
+
+
+def same_speaker(gold: str | None, got: str | None) -> bool:
+    """Names compared as a reader would: case, spacing, apostrophes and a leading "the" aside."""
+    if gold is None or got is None:
+        return gold is got
+
+    def key(name: str) -> str:
+        k = name_key(name)
+        return k[4:] if k.startswith("the ") else k
+
+    return key(gold) == key(got)
 
 
 def load_gold(path: Path) -> list[Gold]:
@@ -95,80 +120,197 @@ def load_gold(path: Path) -> list[Gold]:
     return out
 
 
-def score_extraction(
-    articles: Path, gold_path: Path, verbose: bool, speakers: list[KnownSpeaker] = SPEAKERS
-) -> dict[str, float]:
-    gold = load_gold(gold_path)
+def load_articles(articles: Path, gold_path: Path, manifest: Path | None = None) -> list[Article]:
+    """The articles of a directory with their truth (and styles and speakers, if a manifest)."""
     by_file: dict[str, list[Gold]] = {}
-    for g in gold:
+    for g in load_gold(gold_path):
         by_file.setdefault(g.file, []).append(g)
-    files = sorted({*by_file, *(p.name for p in articles.glob("*.txt"))})
-    matched: list[tuple[Gold, Candidate]] = []
-    false_quotes: list[tuple[str, Candidate]] = []
-    missed: list[Gold] = []
-    pred_kinds: Counter[str] = Counter()
-    pred_kind_matched: Counter[str] = Counter()
-    for name in files:
+    styles: dict[str, dict] = {}
+    if manifest is not None and manifest.is_file():
+        styles = json.loads(manifest.read_text(encoding="utf-8"))
+    out = []
+    for name in sorted({*by_file, *(p.name for p in articles.glob("*.txt"))}):
+        info = styles.get(name, {})
+        speakers = [
+            KnownSpeaker(
+                id=f"{name}#{k}",
+                name=s["name"],
+                aliases=tuple(s.get("aliases", ())),
+                kind=s.get("kind", "person"),
+                role=s.get("role", ""),
+            )
+            for k, s in enumerate(info.get("speakers", ()))
+        ]
         text = (articles / name).read_text(encoding="utf-8")
-        preds = extract_quotes(text, speakers=speakers)
-        golds = by_file.get(name, [])
-        used: set[int] = set()
-        for c in preds:
-            pred_kinds[c.kind] += 1
-        for g in golds:
-            hit = None
-            for k, c in enumerate(preds):
-                if k not in used and spans_match((c.start, c.end), (g.start, g.end)):
-                    hit = k
-                    break
-            if hit is None:
-                missed.append(g)
-            else:
-                used.add(hit)
-                matched.append((g, preds[hit]))
-                pred_kind_matched[preds[hit].kind] += 1
-        false_quotes += [(name, c) for k, c in enumerate(preds) if k not in used]
+        out.append(
+            Article(
+                name,
+                text,
+                by_file.get(name, []),
+                info.get("style", ""),
+                speakers,
+                info.get("set", ""),
+            )
+        )
+    return out
 
-    def recall(kind: str) -> float:
-        total = sum(1 for g in gold if g.kind == kind)
-        hits = sum(1 for g, _ in matched if g.kind == kind)
-        return hits / total if total else 1.0
 
-    def precision(kind: str) -> float:
-        return pred_kind_matched[kind] / pred_kinds[kind] if pred_kinds[kind] else 1.0
-
-    speaker_ok = [g.speaker == c.speaker for g, c in matched]
-    kind_ok = [g.kind == c.kind for g, c in matched]
-    result = {
-        "gold": len(gold),
-        "gold_statements": sum(1 for g in gold if g.kind == "statement"),
-        "gold_fragments": sum(1 for g in gold if g.kind == "fragment"),
-        "predicted": sum(pred_kinds.values()),
-        "statement_recall": recall("statement"),
-        "statement_precision": precision("statement"),
-        "fragment_recall": recall("fragment"),
-        "fragment_precision": precision("fragment"),
-        "speaker_accuracy": sum(speaker_ok) / len(speaker_ok) if speaker_ok else 0.0,
-        "kind_accuracy": sum(kind_ok) / len(kind_ok) if kind_ok else 0.0,
-        "false_quotes": len(false_quotes),
-        "missed": len(missed),
-    }
-    if verbose:
-        for g in missed:
-            print(f"  MISSED  {g.file} [{g.start}:{g.end}] {g.kind}: {g.quote[:70]!r}")
-        for name, c in false_quotes:
-            print(f"  FALSE   {name} [{c.start}:{c.end}] {c.kind}: {c.quote[:70]!r}")
-        for g, c in matched:
-            if g.speaker != c.speaker:
-                print(
-                    f"  SPEAKER {g.file} [{g.start}] gold={g.speaker!r} got={c.speaker!r}"
-                    f" cue={c.cue!r} via={c.attribution}: {g.quote[:50]!r}"
+def load_case_speakers(path: Path) -> list[KnownSpeaker]:
+    """The speakers of an exchange file (JSON Lines), as the database would give them."""
+    out = []
+    if not path.is_file():
+        return out
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if '"speaker"' not in line:
+            continue
+        d = json.loads(line)
+        if d.get("type") == "speaker":
+            out.append(
+                KnownSpeaker(
+                    id=d["id"],
+                    name=d["name"],
+                    aliases=tuple(d.get("aliases", ())),
+                    kind=d.get("kind", "person"),
+                    misspellings=tuple(d.get("misspellings", ())),
+                    role=d.get("role", ""),
                 )
-            if g.kind != c.kind:
-                print(
-                    f"  KIND    {g.file} [{g.start}] gold={g.kind} got={c.kind}: {g.quote[:50]!r}"
-                )
-    return result
+            )
+    return out
+
+
+_COUNTS = (
+    "articles",
+    "gold_statements",
+    "gold_fragments",
+    "found_statements",
+    "found_fragments",
+    "speaker_ok",
+    "kind_ok",
+    "matched",
+    "false_quotes",
+)
+
+
+@dataclass
+class Score:
+    """Extraction scored against the truth of some articles."""
+
+    articles: int = 0
+    gold_statements: int = 0
+    gold_fragments: int = 0
+    found_statements: int = 0
+    found_fragments: int = 0
+    predicted: dict[str, int] = field(default_factory=lambda: {"statement": 0, "fragment": 0})
+    predicted_matched: dict[str, int] = field(
+        default_factory=lambda: {"statement": 0, "fragment": 0}
+    )
+    speaker_ok: int = 0
+    kind_ok: int = 0
+    matched: int = 0
+    false_quotes: int = 0
+    notes: list[str] = field(default_factory=list)
+
+    def add(self, other: Score) -> None:
+        for name in _COUNTS:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        for kind in self.predicted:
+            self.predicted[kind] += other.predicted[kind]
+            self.predicted_matched[kind] += other.predicted_matched[kind]
+        self.notes += other.notes
+
+    @property
+    def statement_recall(self) -> float:
+        return self.found_statements / self.gold_statements if self.gold_statements else 1.0
+
+    @property
+    def fragment_recall(self) -> float:
+        return self.found_fragments / self.gold_fragments if self.gold_fragments else 1.0
+
+    def precision(self, kind: str) -> float:
+        n = self.predicted[kind]
+        return self.predicted_matched[kind] / n if n else 1.0
+
+    @property
+    def quote_precision(self) -> float:
+        n = sum(self.predicted.values())
+        return sum(self.predicted_matched.values()) / n if n else 1.0
+
+    @property
+    def speaker_accuracy(self) -> float:
+        return self.speaker_ok / self.matched if self.matched else 0.0
+
+    @property
+    def kind_accuracy(self) -> float:
+        return self.kind_ok / self.matched if self.matched else 0.0
+
+    @property
+    def false_per_10(self) -> float:
+        return 10 * self.false_quotes / self.articles if self.articles else 0.0
+
+
+def score_article(article: Article, speakers: list[KnownSpeaker]) -> Score:
+    preds = extract_quotes(article.text, speakers=speakers)
+    score = Score(articles=1)
+    used: set[int] = set()
+    for c in preds:
+        score.predicted[c.kind] += 1
+    for g in article.gold:
+        if g.kind == "statement":
+            score.gold_statements += 1
+        else:
+            score.gold_fragments += 1
+        hit = None
+        for k, c in enumerate(preds):
+            if k not in used and spans_match((c.start, c.end), (g.start, g.end)):
+                hit = k
+                break
+        if hit is None:
+            score.notes.append(f"  MISSED  {g.file} [{g.start}:{g.end}] {g.kind}: {g.quote[:70]!r}")
+            continue
+        used.add(hit)
+        c = preds[hit]
+        score.matched += 1
+        score.predicted_matched[c.kind] += 1
+        if g.kind == "statement":
+            score.found_statements += 1
+        else:
+            score.found_fragments += 1
+        if same_speaker(g.speaker, c.speaker):
+            score.speaker_ok += 1
+        else:
+            score.notes.append(
+                f"  SPEAKER {g.file} [{g.start}] gold={g.speaker!r} got={c.speaker!r}"
+                f" cue={c.cue!r} via={c.attribution}: {g.quote[:50]!r}"
+            )
+        if g.kind == c.kind:
+            score.kind_ok += 1
+        else:
+            score.notes.append(
+                f"  KIND    {g.file} [{g.start}] gold={g.kind} got={c.kind}: {g.quote[:50]!r}"
+            )
+    for k, c in enumerate(preds):
+        if k not in used:
+            score.false_quotes += 1
+            score.notes.append(
+                f"  FALSE   {article.name} [{c.start}:{c.end}] {c.kind}: {c.quote[:70]!r}"
+            )
+    return score
+
+
+def score_extraction(
+    articles: list[Article], speakers: list[KnownSpeaker] | None
+) -> dict[str, Score]:
+    """Scores by style and overall ("all"); ``speakers=None`` gives each text its own."""
+    by_style: dict[str, Score] = {}
+    total = Score()
+    for article in articles:
+        s = score_article(article, article.speakers if speakers is None else speakers)
+        by_style.setdefault(article.style or "-", Score()).add(s)
+        if article.set:
+            by_style.setdefault(f"set:{article.set}", Score()).add(s)
+        total.add(s)
+    by_style["all"] = total
+    return by_style
 
 
 # --- location speed ---------------------------------------------------------------------------
@@ -323,13 +465,85 @@ def bench_extract(articles: Path, repeats: int = 7) -> dict[str, float]:
     }
 
 
-# --- report -----------------------------------------------------------------------------------
+# --- report -------------------------------------------------------------------------------------
+
+MODES = ("blind", "unrelated", "own")
+
+
+def corpus_table(modes: dict[str, dict[str, Score]], missed_goals: list[str]) -> list[str]:
+    """The corpus's figures by style, in the three modes; goals checked per style and overall.
+
+    Recall, precision and false quotes are the blind run's (the others differ only in who
+    said it). Speaker accuracy counts statements and fragments alike.
+    """
+    blind = modes["blind"]
+    sets = sorted(k for k in blind if k.startswith("set:"))
+    styles = [*sorted(k for k in blind if k != "all" and k not in sets), "all", *sets]
+    head = (
+        f"{'style':<17}{'files':>5}{'quotes':>7}  {'st.recall':>9}{'precision':>10}"
+        f"{'false/10':>9}  {'speaker: blind':>14}{'unrelated':>10}{'own':>7}  status"
+    )
+    lines = [
+        "corpus: tests/data/quotes (speaker accuracy: blind = no speakers on record;"
+        " unrelated = another case's; own = the text's own)",
+        head,
+        "-" * len(head),
+    ]
+    for style in styles:
+        b = blind[style]
+        accuracy = {mode: modes[mode][style].speaker_accuracy for mode in MODES}
+        missed = []
+        if b.statement_recall < GOALS["statement_recall"]:
+            missed.append("recall")
+        if b.false_per_10 > GOALS["false_per_10"] and style == "all":
+            missed.append("false quotes")
+        for mode in MODES:
+            goal = GOALS["speaker_accuracy_own" if mode == "own" else "speaker_accuracy"]
+            if accuracy[mode] < goal:
+                missed.append(f"speaker ({mode})")
+        if style == "all":
+            lines.append("-" * len(head))
+        label = f"  {style[4:]} set" if style.startswith("set:") else style
+        lines.append(
+            f"{label:<17}{b.articles:>5}{b.gold_statements + b.gold_fragments:>7}"
+            f"  {b.statement_recall:>9.3f}{b.quote_precision:>10.3f}{b.false_per_10:>9.1f}"
+            f"  {accuracy['blind']:>14.3f}{accuracy['unrelated']:>10.3f}{accuracy['own']:>7.3f}"
+            f"  {'MISSED ' + ', '.join(missed) if missed else 'ok'}"
+        )
+        missed_goals += [f"corpus {style}: {m}" for m in missed]
+    lines.append(
+        f"goals: statement recall >= {GOALS['statement_recall']}, speaker accuracy >="
+        f" {GOALS['speaker_accuracy']} (blind, unrelated) and >= {GOALS['speaker_accuracy_own']}"
+        f" (own), false quotes <= {GOALS['false_per_10']:.0f} per 10 articles (overall)."
+    )
+    lines.append(
+        "The tuning set was read while writing the rules. The late set was written after them;"
+        " its first run scored speaker accuracy 0.882 in all three modes and showed three"
+        " general bugs, fixed since (a cue broken by a hard line wrap, 'Department' taken for a"
+        " title, a title word that also heads organisations' names): it is no longer unseen."
+        " The unseen set was written last; its first run gave the figures shown, and the few"
+        " rules changed since (answer turns, datelines, 'a department spokesman') were not"
+        " prompted by it."
+    )
+    return lines
+
+
+# ----------------------------------------------------------------------------------------------
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("articles", nargs="?", type=Path, default=DEFAULT_ARTICLES)
     ap.add_argument("gold", nargs="?", type=Path, default=DEFAULT_GOLD)
+    ap.add_argument(
+        "--corpus", type=Path, default=DEFAULT_CORPUS, help="styles corpus (build_corpus.py)"
+    )
+    ap.add_argument(
+        "--unrelated",
+        type=Path,
+        default=DEFAULT_UNRELATED,
+        help="exchange file whose speakers are put on record for the corpus's 'unrelated' run",
+    )
     ap.add_argument("--check", action="store_true", help="exit 1 when a goal is missed")
     ap.add_argument("--verbose", "-v", action="store_true", help="list misses and errors")
     args = ap.parse_args(argv)
@@ -342,40 +556,56 @@ def main(argv: list[str] | None = None) -> int:
         if ok is False:
             missed_goals.append(label)
 
-    have_articles = args.articles.is_dir() and args.gold.is_file()
-    if have_articles:
-        q = score_extraction(args.articles, args.gold, args.verbose)
+    if args.articles.is_dir() and args.gold.is_file():
+        case = load_articles(args.articles, args.gold)
+        q = score_extraction(case, SPEAKERS)["all"]
+        bare = score_extraction(case, [])["all"]
+        if args.verbose:
+            print("case articles, with their speakers:", *q.notes, sep="\n")
+            print("case articles, blind:", *bare.notes, sep="\n")
         row(
-            "gold quotes",
-            f"{q['gold']} ({q['gold_statements']} statements, {q['gold_fragments']} fragments)",
+            "case articles: gold quotes",
+            f"{q.gold_statements + q.gold_fragments} ({q.gold_statements} statements,"
+            f" {q.gold_fragments} fragments) in {q.articles} files",
         )
-        row("predicted quotes", f"{q['predicted']}")
         row(
-            "statement recall",
-            f"{q['statement_recall']:.3f}",
-            f">= {GOALS['statement_recall']}",
-            q["statement_recall"] >= GOALS["statement_recall"],
+            "  statement recall / precision",
+            f"{q.statement_recall:.3f} / {q.precision('statement'):.3f}",
+            "== 1.00",
+            q.statement_recall == 1.0,
         )
-        row("statement precision", f"{q['statement_precision']:.3f}")
-        row("fragment recall", f"{q['fragment_recall']:.3f}")
-        row("fragment precision", f"{q['fragment_precision']:.3f}")
         row(
-            "speaker accuracy (matched)",
-            f"{q['speaker_accuracy']:.3f}",
-            f">= {GOALS['speaker_accuracy']}",
-            q["speaker_accuracy"] >= GOALS["speaker_accuracy"],
+            "  fragment recall / precision",
+            f"{q.fragment_recall:.3f} / {q.precision('fragment'):.3f}",
         )
-        row("kind accuracy (matched)", f"{q['kind_accuracy']:.3f}")
-        bare = score_extraction(args.articles, args.gold, False, speakers=[])
-        row("speaker accuracy, no known speakers", f"{bare['speaker_accuracy']:.3f}")
         row(
-            "false quotes",
-            f"{q['false_quotes']}",
-            f"<= {GOALS['false_quotes']}",
-            q["false_quotes"] <= GOALS["false_quotes"],
+            "  speaker accuracy (their speakers / none)",
+            f"{q.speaker_accuracy:.3f} / {bare.speaker_accuracy:.3f}",
+            "== 1.00",
+            q.speaker_accuracy == 1.0,
         )
+        row("  kind accuracy", f"{q.kind_accuracy:.3f}")
+        row("  false quotes", f"{q.false_quotes}", "== 0", q.false_quotes == 0)
     else:
-        row("extraction quality", "skipped (no articles/gold)", "", None)
+        row("case articles", "skipped (no articles/gold)", "", None)
+
+    corpus_rows: list[str] = []
+    if (args.corpus / "articles").is_dir():
+        corpus = load_articles(
+            args.corpus / "articles", args.corpus / "quotes.jsonl", args.corpus / "corpus.json"
+        )
+        unrelated = load_case_speakers(args.unrelated)
+        modes = {
+            "blind": score_extraction(corpus, []),
+            "unrelated": score_extraction(corpus, unrelated),
+            "own": score_extraction(corpus, None),
+        }
+        if args.verbose:
+            for mode, scores in modes.items():
+                print(f"corpus, {mode}:", *scores["all"].notes, sep="\n")
+        corpus_rows = corpus_table(modes, missed_goals)
+    else:
+        row("corpus", f"skipped (no {args.corpus})", "", None)
 
     loc = bench_locate()
     row(
@@ -406,6 +636,9 @@ def main(argv: list[str] | None = None) -> int:
 
     width = max(len(r[0]) for r in rows)
     vwidth = max(len(r[1]) for r in rows)
+    if corpus_rows:
+        print(*corpus_rows, sep="\n")
+        print()
     print(f"{'measure':<{width}}  {'value':<{vwidth}}  {'goal':<10}  status")
     print("-" * (width + vwidth + 22))
     for label, value, goal, status in rows:

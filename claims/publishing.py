@@ -131,6 +131,11 @@ def review_claim(claim: Claim, *, citations: list[Citation] | None = None) -> Re
 
 def _sides_review(contradiction: Contradiction) -> Review:
     review = Review()
+    if not contradiction.explanation.strip():
+        review.blockers.append(
+            f"the contradiction '{contradiction.slug}' has no explanation: say why the two "
+            "do not square"
+        )
     for label, side in (("claim", contradiction.claim), ("counter-claim", contradiction.counter)):
         if side.status != Status.PUBLISHED:
             article = "a " if side.status == Status.DRAFT else ""

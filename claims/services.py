@@ -159,8 +159,9 @@ def known_speakers() -> list[KnownSpeaker]:
                 aliases=s.aliases,
                 misspellings=s.misspellings,
                 kind=s.kind,
+                role=s.role,
             )
-            for s in Speaker.objects.only("slug", "name", "aliases", "misspellings", "kind")
+            for s in Speaker.objects.only("slug", "name", "aliases", "misspellings", "kind", "role")
         ]
     except DatabaseError:
         return []

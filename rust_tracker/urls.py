@@ -1,13 +1,8 @@
-from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
 from claims.sitemaps import SITEMAPS
-
-admin.site.site_header = f"{settings.SITE_NAME} newsroom"
-admin.site.site_title = settings.SITE_NAME
-admin.site.index_title = "Curation"
 
 urlpatterns = [
     path("admin/", admin.site.urls),

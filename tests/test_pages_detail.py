@@ -384,3 +384,16 @@ def test_speaker_and_topic_pages_are_paged_not_unbounded(client):
         second = text_of(client.get(url, {"page": 2}))
         assert second.count('class="claim-item') == 1
         assert client.get(url, {"page": "abc"}).status_code == 400
+
+
+def test_the_claim_page_says_when_outlets_printed_different_wordings(client):
+    one = make_source(text="She said: “The pool opens in June.”")
+    two = make_source(text="She said the pool “opens in June, weather permitting.”")
+    claim = make_claim(text="The pool opens in June.", cite=one)
+    Citation.objects.create(claim=claim, source=two, quote="opens in June, weather permitting.")
+    page = text_of(client.get(claim.get_absolute_url()))
+    assert "printed this statement in 2 different wordings" in page
+    claim.text = "The pool opens in June, weather permitting."
+    claim.save()
+    page = text_of(client.get(claim.get_absolute_url()))
+    assert "No source printed exactly the words above" in page

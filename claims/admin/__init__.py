@@ -8,15 +8,17 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.postgres.search import SearchQuery
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Exists, OuterRef, Q
 from django.http import Http404, HttpResponseRedirect
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 
-from claims import publishing
+from claims import curation, publishing
 from claims.admin.checks import message_recheck
 from claims.models import (
     Citation,
@@ -109,13 +111,12 @@ class VerificationFilter(admin.SimpleListFilter):
         ]
 
     def queryset(self, request, queryset):
-        field = "claim" if queryset.model is Claim else None
-        if field is None:  # contradictions: either side
+        if queryset.model is Claim:
+            sides = Citation.objects.filter(claim=OuterRef("pk"))
+        else:  # contradictions: either side
             sides = Citation.objects.filter(
                 Q(claim=OuterRef("claim")) | Q(claim=OuterRef("counter"))
             )
-        else:
-            sides = Citation.objects.filter(claim=OuterRef("pk"))
         unverified = Exists(sides.exclude(verification_state__in=VERIFIED))
         drifted = Exists(sides.filter(drifted=True))
         if self.value() == "unverified":
@@ -170,6 +171,10 @@ class WorkflowAdmin(VersionedAdmin):
 
     def has_publish_permission(self, request):
         return publishing.can_publish(request.user)
+
+    def autocomplete_label(self, obj) -> str:
+        """What an autocomplete choice says: enough to tell a draft from a published item."""
+        return f"{obj} · {obj.get_status_display().lower()}"
 
     def view_on_site(self, obj):
         if obj.status in (Status.PUBLISHED, Status.RETRACTED):
@@ -369,23 +374,83 @@ class ClaimAdmin(WorkflowAdmin):
         "status",
         VerificationFilter,
         "kind",
-        "said_on_precision",
         "topics",
         "cases",
         "speaker",
+        ("citations__source__outlet", admin.RelatedOnlyFieldListFilter),
     ]
     search_fields = ["slug", "text", "summary", "venue", "speaker__name"]
     autocomplete_fields = ["speaker", "topics", "cases"]
     prepopulated_fields = {"slug": ["summary"]}
     date_hierarchy = "said_on"
     inlines = [CitationInline]
-    readonly_fields = ["created_at", "updated_at"]
+    readonly_fields = ["counter_evidence", "created_at", "updated_at"]
     list_select_related = ["speaker"]
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        return fields if obj else [f for f in fields if f != "counter_evidence"]
+
+    @admin.display(description="Suggested counter-evidence")
+    def counter_evidence(self, obj):
+        """Findings, records and statements that may challenge this claim, each one click
+        from a draft contradiction (claims/curation.py ranks them)."""
+        if not obj.pk:
+            return ""
+        return render_to_string(
+            "admin/claims/counter_suggestions.html",
+            {"claim": obj, "suggestions": curation.suggested_counters(obj)},
+        )
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:claim_id>/link/",
+                self.admin_site.admin_view(self.link_view),
+                name="claims_claim_link",
+            ),
+            *super().get_urls(),
+        ]
+
+    def link_view(self, request, claim_id):
+        """POST: the claim challenged by ``counter``, as a draft contradiction."""
+        if request.method != "POST":
+            raise Http404("Use the button on the claim's page.")
+        if not request.user.has_perm("claims.add_contradiction"):
+            raise PermissionDenied
+        claim = Claim.objects.filter(pk=claim_id).first()
+        counter = Claim.objects.filter(pk=request.POST.get("counter", "")).first()
+        if claim is None or counter is None:
+            raise Http404("No such claim.")
+        try:
+            pair = curation.link_as_contradiction(claim=claim, counter=counter, by=request.user)
+        except ValueError as refused:
+            self.message_user(request, str(refused), messages.ERROR)
+            return HttpResponseRedirect(reverse("admin:claims_claim_change", args=[claim.pk]))
+        self.message_user(
+            request,
+            f"Draft contradiction '{pair.slug}' created: write why the two do not square, "
+            "then send it to review.",
+        )
+        return HttpResponseRedirect(reverse("admin:claims_contradiction_change", args=[pair.pk]))
+
+    def response_add(self, request, obj, post_url_continue=None):
+        similar = [c for c in curation.claims_like(obj.text, speaker=obj.speaker) if c.pk != obj.pk]
+        if similar:
+            self.message_user(
+                request,
+                "Similar claims already on record: "
+                + "; ".join(f"'{c.slug}' ({c.get_status_display().lower()})" for c in similar[:5])
+                + ". If this is the same statement, add a citation to that claim instead.",
+                messages.WARNING,
+            )
+        return super().response_add(request, obj, post_url_continue)
 
     def get_queryset(self, request):
         return (
             super()
             .get_queryset(request)
+            .select_related("speaker")
             .annotate(
                 citation_count=Count("citations", distinct=True),
                 verified_count=Count(
@@ -395,6 +460,25 @@ class ClaimAdmin(WorkflowAdmin):
                 ),
             )
         )
+
+    def autocomplete_label(self, obj) -> str:
+        said = obj.said_on.isoformat() if obj.said_on else "undated"
+        return (
+            f"“{obj.text[:90]}” — {obj.speaker.name}, {said} · {obj.get_status_display().lower()}"
+        )
+
+    def get_search_results(self, request, queryset, search_term):
+        """Words as full text (stemmed, any order), ids and speakers as typed."""
+        results, duplicates = super().get_search_results(request, queryset, search_term)
+        words = search_term.strip()[:200]
+        if words:
+            results = (
+                results
+                | queryset.filter(
+                    search_vector=SearchQuery(words, search_type="websearch", config="english")
+                )
+            ).order_by(*Claim._meta.ordering)
+        return results, duplicates
 
     @admin.display(description="Quotes verified")
     def quotes(self, obj):

@@ -3,14 +3,13 @@ it to claims: its citations re-anchored when its text changes, the quotes found 
 
 from django.contrib import admin, messages
 from django.db.models import Exists, OuterRef
-from django.utils.html import format_html, format_html_join
 
 from claims.admin.checks import message_recheck
+from claims.admin.quotes import CandidateQuotesMixin
 from claims.models import Citation
-from claims.services import drift_report, known_speakers, replace_source_text
+from claims.services import drift_report, replace_source_text
 from rust_tracker.admin_versioning import VersionedAdmin
 from sources.models import Outlet, Source
-from sources.text.extract import extract_quotes
 
 
 @admin.register(Outlet)
@@ -36,7 +35,7 @@ class DriftFilter(admin.SimpleListFilter):
 
 
 @admin.register(Source)
-class SourceAdmin(VersionedAdmin):
+class SourceAdmin(CandidateQuotesMixin, VersionedAdmin):
     list_display = ["title", "outlet", "kind", "published_on", "captured_at", "has_text"]
     list_filter = ["kind", DriftFilter, "outlet", "published_on"]
     actions = ["recheck_quotes"]
@@ -49,43 +48,13 @@ class SourceAdmin(VersionedAdmin):
         (None, {"fields": ["title", "slug", "outlet", "kind", "published_on", "author"]}),
         ("Where", {"fields": ["url", "archive_url"]}),
         ("Archived text", {"fields": ["text", "captured_at", "sha256"]}),
-        ("Quotes found in the text", {"fields": ["candidate_quotes"], "classes": ["collapse"]}),
+        ("Quotes found in the text", {"fields": ["candidate_quotes"]}),
         ("Record", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
 
     @admin.display(boolean=True, description="Text")
     def has_text(self, obj):
         return bool(obj.text)
-
-    @admin.display(description="Candidates")
-    def candidate_quotes(self, obj):
-        """Every quoted passage in the archived text, with its likely speaker: the starting
-        point for turning a source into claims."""
-        if not obj.text:
-            return "No archived text yet."
-        candidates = extract_quotes(obj.text, speakers=known_speakers())
-        if not candidates:
-            return "No quoted passages found."
-        rows = format_html_join(
-            "",
-            "<tr><td>{}–{}</td><td>{}</td><td>“{}”</td><td>{}</td><td>{}</td></tr>",
-            (
-                (
-                    c.start,
-                    c.end,
-                    c.kind,
-                    c.quote,
-                    (c.speaker or "?") + (" (misspelled in the text)" if c.speaker_flag else ""),
-                    c.cue or "",
-                )
-                for c in candidates
-            ),
-        )
-        return format_html(
-            "<table><thead><tr><th>Span</th><th>Kind</th><th>Quote</th><th>Speaker</th>"
-            "<th>Cue</th></tr></thead><tbody>{}</tbody></table>",
-            rows,
-        )
 
     def save_model(self, request, obj, form, change):
         """A new or replaced archived text re-anchors every citation in it: compared with the

@@ -8,6 +8,7 @@ from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from claims.exports import absolute as public_url
+from sources.text import same_wording
 from sources.text.variants import word_diff as compute_word_diff
 
 register = template.Library()
@@ -153,3 +154,17 @@ def word_diff(a, b):
     """Word diff of two versions of a statement, as HTML (see ``render_diff``)."""
     a, b = a or "", b or ""
     return render_diff(compute_word_diff(a, b), a, b)
+
+
+@register.simple_tag
+def wordings(claim):
+    """How the sources printed a quoted statement: the number of different wordings among
+    its citations, and whether the words shown are one of them (from prefetched citations)."""
+    quotes: list[str] = []
+    for citation in claim.citations.all():
+        if not any(same_wording(citation.quote, seen) for seen in quotes):
+            quotes.append(citation.quote)
+    return {
+        "count": len(quotes),
+        "shown_printed": any(same_wording(claim.text, quote) for quote in quotes),
+    }

@@ -1,8 +1,10 @@
 """Database-free text algorithms: normalisation, quote location, extraction, variants.
 
-Plain Python (no Django). Modules: `normalize` (typographic normalisation with a map back
-to the original offsets: `sources.text.normalize.normalize(text) -> Normalized`), `locate`,
-`extract`, `speakers`, `variants`, `lexicon`. Re-exported here:
+Plain Python (no Django; tests/text/test_boundaries.py pins it). Modules: `quotemarks` (the
+one table of quote characters), `normalize` (typographic normalisation with a map back to the
+original offsets: `sources.text.normalize.normalize(text) -> Normalized`), `locate`, `marks`
+(pairing quote marks into quotations), `attribution` (who said each one), `extract` (both,
+as candidates), `speakers` (known and guessed names), `variants`, `lexicon`. Re-exported here:
 
 * `locate_quote(quote, text, *, context=32, hint=None) -> Location` (``Location.parts``: one
   `Part` selector per printed part of a quote split around an attribution) and

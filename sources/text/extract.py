@@ -7,16 +7,16 @@ said it.
 
 Conventions followed (English-language news copy):
 
-* double quotes (straight or curly, mixed), guillemets (« » and » «), low-9 quotes („ “) and,
-  at the top level, single quotes (' ' and ‘ ’); quotes nested inside a quotation belong to it;
-* apostrophes (don't, ’97, rock 'n' roll) never open a quotation, and short Title Case
-  phrases in quotes ('Casablanca', '60 Minutes') are titles, not quotations;
-* a quotation that runs over paragraphs leaves its closing mark off at the end of each
-  paragraph but the last, and reopens each new paragraph: each paragraph is its own item;
-* attribution: a cue after the quote ("he said", "said Smith", "X told Y"), before it
-  ("He said:", "Maria replied:"), the previous quotation's speaker for a quotation that
-  continues a passage, or the subject of the sentence a fragment sits in. Pronouns and role
-  nouns ("the actor", "the 45-year-old") are resolved to the most salient person so far.
+* quote marks are paired by `marks` (double, single, guillemets, German „ “; apostrophes and
+  short Title Case titles are not quotations; quotes inside a quotation belong to it; a
+  quotation running over paragraphs is one item per paragraph);
+* a question-and-answer transcript's turns ("ROE: ...", "Jane Roe: ...") are statements of
+  the person named; the interviewer's "Q:" turns are not listed;
+* who said it is `attribution`'s: a cue after the quote ("he said", "said Smith", "X told
+  Y"), before it ("He said:", "Roe was blunt:", "According to ..."), the previous quotation's
+  speaker for one that continues a passage, or the subject of the sentence (or, for a
+  quotation standing alone, of the paragraph before). Pronouns and role nouns go to the most
+  recently named compatible person or organisation.
 
 Every step works in bounded windows around each quote mark, so the whole pass is linear in
 the size of the text; a quotation longer than `MAX_QUOTE_CHARS` is dropped, and a text with
@@ -26,35 +26,18 @@ more than about `MAX_CANDIDATES` quotations (a pathological one) is cut off ther
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
-from .lexicon import (
-    ABBREVIATIONS,
-    AUX_ADV,
-    NOT_SUBJECT_NAMES,
-    ORG_NOUNS,
-    PASSIVE_AUX,
-    PASSIVE_VERBS,
-    ROLE_NOUNS,
-    SPEECH_VERBS,
-    TITLE_SMALL_WORDS,
-    TOLD_OBJECTS,
-)
-from .speakers import (
-    KnownSpeaker,
-    NameMention,
-    SpeakerIndex,
-    guess_person_mentions,
-)
+from .attribution import Attributor, Cue, Subject
+from .lexicon import TITLE_SMALL_WORDS
+from .marks import MAX_QUOTE_CHARS, QuoteSpan, pair_marks, paragraphs
+from .quotemarks import SINGLE
+from .speakers import KnownSpeaker, SpeakerIndex
 
 __all__ = ["MAX_CANDIDATES", "MAX_QUOTE_CHARS", "Candidate", "extract_quotes"]
 
-MAX_QUOTE_CHARS = 2000
 MAX_CANDIDATES = 10_000  # a text with more quotations is cut off there
-_WINDOW = 400  # how far back a cue or a sentence start is looked for
 _AFTER = 250  # how far forward a cue is looked for
 
 STATEMENT = "statement"
@@ -68,7 +51,9 @@ class Candidate:
     ``attribution`` says how the speaker was found: "cue_after" (", he said"), "cue_before"
     ("He said:"), "previous" (the quotation continues the one before), "sentence" (the
     subject of the sentence it sits in), "passive" (words told *to* the subject: no speaker),
-    or None.
+    "turn" (a transcript's "NAME:" line), or None. When the speaker is not on record
+    (``speaker_id`` is None), ``speaker_kind`` and ``speaker_role`` describe them as the
+    text does, so that a desk can add them.
     """
 
     start: int
@@ -82,603 +67,23 @@ class Candidate:
     attribution: str | None = None  # how the speaker was found (see above)
     continued: bool = False  # continues a quotation from the previous paragraph
     unclosed: bool = False  # its paragraph ends before a closing mark
+    # the speaker as the text describes them, for a desk to add when not on record
+    speaker_kind: str | None = None  # "person" or "organization"
+    speaker_role: str | None = None  # "mayor", "city engineer": what the text calls them
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)
 
 
-# --- quote marks -------------------------------------------------------------------------
+# --- classification ----------------------------------------------------------------------------
 
-_DOUBLE = frozenset('"“”„‟')
-_GUILLEMET = frozenset("«»")
-_GUILLEMET_SINGLE = frozenset("‹›")
-_SINGLE = frozenset("'‘’‚‛")
-_ALL_MARKS = _DOUBLE | _GUILLEMET | _GUILLEMET_SINGLE | _SINGLE
-# quote marks, except an apostrophe between two letters or digits (don't, I’d)
-_MARK_RE = re.compile("[\"“”„‟«»‹›‘‚‛]|(?<![^\\W_])['’]|['’](?![^\\W_])")
-_ALNUM = re.compile(r"[^\W_]")
-_CLASS = {
-    c: ("d" if c in '"“”„‟' else "g" if c in "«»" else "h" if c in "‹›" else "s")
-    for c in "\"“”„‟«»‹›'‘’‚‛"
-}
-_OPEN_PUNCT = frozenset("([{—–-/:;,…")
-_CLOSE_PUNCT = frozenset(".,;:!?)]}…-–—/")
-_ELISION = re.compile(
-    r"['’‘](?:\d\d(?!\d)|em\b|n\b|tis\b|twas\b|cause\b|til\b|bout\b|round\b|s\b)", re.I
-)
-
-
-def _can_open(text: str, i: int, c: str, prev: str, nxt: str) -> bool:
-    boundary = prev.isspace() or prev in _OPEN_PUNCT or prev in _ALL_MARKS
-    if c in "«‹":
-        return not (not prev.isspace() and (nxt.isspace() or nxt in _CLOSE_PUNCT))
-    if nxt.isspace():
-        return False
-    if c in "»›":
-        return boundary
-    if c in _SINGLE and _ELISION.match(text, i):
-        return False
-    if c in "“„‟‘‚‛":
-        return not (c in "‘‛" and prev.isalnum() and nxt.isalnum())
-    return boundary  # ” ’ " ' open only after a space or an opening punctuation mark
-
-
-def _can_close(c: str, prev: str, nxt: str) -> bool:
-    if c in "»›":
-        return not (prev.isspace() and not nxt.isspace())
-    if prev.isspace():
-        return False
-    if c in "”’":
-        return not (c == "’" and prev.isalnum() and nxt.isalnum())
-    if c in "'‘" and prev.isalnum() and nxt.isalnum():
-        return False
-    return nxt.isspace() or nxt in _CLOSE_PUNCT or nxt in _ALL_MARKS
-
-
-@dataclass(slots=True)
-class _Raw:
-    open: int  # offset of the opening mark
-    close: int | None  # offset of the closing mark (None: ends with its paragraph)
-    start: int
-    end: int
-    para: int
-    cls: str
-    continued: bool = False
-    title: bool = False  # looks like a title ('Casablanca', '60 Minutes')
-
-
-def _paragraphs(text: str) -> list[tuple[int, int]]:
-    out = []
-    for m in re.finditer(r"[^\n]+", text):
-        s, e = m.start(), m.end()
-        while s < e and text[s].isspace():
-            s += 1
-        while e > s and text[e - 1].isspace():
-            e -= 1
-        if e > s:
-            out.append((s, e))
-    return out
-
-
-def _strip_span(text: str, s: int, e: int) -> tuple[int, int]:
-    while s < e and text[s].isspace():
-        s += 1
-    while e > s and text[e - 1].isspace():
-        e -= 1
-    return s, e
-
-
-def _scan(text: str, paras: list[tuple[int, int]]) -> tuple[list[_Raw], int]:
-    """Pair quote marks, paragraph by paragraph, into raw quotations (one pass).
-
-    Returns the quotations and how far the text was read (all of it, unless it holds more
-    than `MAX_CANDIDATES` quotations)."""
-    raws: list[_Raw] = []
-    scanned = len(text)
-    carried: str | None = None  # class of a quotation left open by the previous paragraph
-    finditer = _MARK_RE.finditer
-    for pi, (ps, pe) in enumerate(paras):
-        if len(raws) >= MAX_CANDIDATES * 3 // 2:
-            scanned = ps  # enough: the rest of a pathological text is not looked at
-            break
-        state_cls: str | None = None
-        state_open = -1
-        first_raw = len(raws)
-        for m in finditer(text, ps, pe):
-            i = m.start()
-            c = text[i]
-            if state_cls is not None and i - state_open > MAX_QUOTE_CHARS:
-                state_cls = None  # runaway: give up on that opening mark
-            prev = text[i - 1] if i > ps else " "
-            nxt = text[i + 1] if i + 1 < pe else " "
-            if state_cls is None:
-                if _can_open(text, i, c, prev, nxt):
-                    state_cls, state_open = _CLASS[c], i
-                continue
-            cls = _CLASS[c]
-            if cls != state_cls or not _can_close(c, prev, nxt):
-                continue
-            if cls == "s" and _possessive_like(text, i, pe) and _single_close_ahead(text, i, pe):
-                continue  # "the players' union": not the end of the quotation
-            s, e = _strip_span(text, state_open + 1, i)
-            if _ALNUM.search(text, s, e):
-                raws.append(_Raw(state_open, i, s, e, pi, cls))
-            state_cls = None
-        continues_next = False
-        if state_cls is not None:
-            nps = paras[pi + 1][0] if pi + 1 < len(paras) else None
-            nxt_opens = nps is not None and _CLASS.get(text[nps]) == state_cls
-            if pe - state_open <= MAX_QUOTE_CHARS and (state_cls != "s" or nxt_opens):
-                s, e = _strip_span(text, state_open + 1, pe)
-                if _ALNUM.search(text, s, e):
-                    raws.append(_Raw(state_open, None, s, e, pi, state_cls))
-                continues_next = nxt_opens
-        # the first quotation of this paragraph continues the previous one?
-        if carried is not None and len(raws) > first_raw:
-            r = raws[first_raw]
-            if r.open == ps and r.cls == carried:
-                r.continued = True
-        carried = state_cls if continues_next else None
-    return raws, scanned
-
-
-def _single_close_ahead(text: str, i: int, pe: int) -> bool:
-    """Is there a single quote mark that can close further on (within reach)?"""
-    for m in _MARK_RE.finditer(text, i + 1, min(pe, i + MAX_QUOTE_CHARS)):
-        j = m.start()
-        c = text[j]
-        if _CLASS[c] == "s" and _can_close(c, text[j - 1], text[j + 1] if j + 1 < pe else " "):
-            return True
-    return False
-
-
-def _possessive_like(text: str, i: int, pe: int) -> bool:
-    return (
-        i > 0
-        and text[i - 1] in "sS"
-        and i + 2 < pe
-        and text[i + 1] == " "
-        and text[i + 2].islower()
-    )
-
-
-# --- words around a quotation ----------------------------------------------------------
-
-_VERB_ALT = "|".join(sorted(SPEECH_VERBS, key=len, reverse=True))
-_VERB_RE = re.compile(rf"\b({_VERB_ALT})\b", re.I)
-_VERB_COMMA_END = re.compile(rf"\b(?:{_VERB_ALT})\s*,\s*$", re.I)
-_PRONOUN_RE = re.compile(r"\b(he|she|they|it)$", re.I)
-_PRONOUN_AT = re.compile(r"(he|she|they|it)\b", re.I)
-_ROLE_WORD = (
-    r"(?:\d{1,3}-year-old|" + "|".join(sorted(ROLE_NOUNS | ORG_NOUNS, key=len, reverse=True)) + ")"
-)
-_MODIFIER = r"[\w’'‘“”\"-]+"  # a word before a role noun: "the veteran actor", "the ‘Dune’ star"
-_ROLE_BEFORE = re.compile(
-    rf"\b(?:the|this|that|his|her|their)\s+(?:{_MODIFIER}\s+){{0,2}}?" + _ROLE_WORD + r"$", re.I
-)
-_ROLE_AT = re.compile(
-    rf"(?:the|this|that|his|her|their)\s+(?:{_MODIFIER}\s+){{0,2}}?"
-    + _ROLE_WORD
-    + r"\b(?:\s+"
-    + _ROLE_WORD
-    + r"\b)?",
-    re.I,
-)
-_ROLE_IN_SENTENCE = re.compile(
-    rf"\b(?:he|she|they)\b|\b(?:the|this|that)\s+(?:{_MODIFIER}\s+){{0,2}}?" + _ROLE_WORD + r"\b",
-    re.I,
-)
-_LAST_WORD = re.compile(r"([\w’']+)\s+$")
-_NEXT_WORD = re.compile(r"\s+([\w’'-]+)")
-_COMMA_SPACE = re.compile(r",\s+(?=\S)")
-_CUE_LEAD = re.compile(r"[\s,;]*(?:[—–-]\s*)?")
-_ROLE_AT_END = re.compile(_ROLE_WORD + r"$", re.I)
+# "WASHINGTON — ", "HARLOW, Ore. (AP) -- ": a dateline opening the paragraph
+_DATELINE = re.compile(r"^[A-Z][A-Z .,'’-]+(?:,[ \w.]+)?(?:\s*\([^)]{1,30}\))?\s*(?:—|–|--|-)\s*")
+_TITLE_WORD = re.compile(r"^[\"'“‘(]*[A-Z0-9À-Þ]")
 _INNER_STOP = re.compile(r"[.!?;:]\s")
 _LOWER_NEXT = re.compile(r"[ \u00a0]+[a-z]")
 _INNER_SENTENCE = re.compile(r"[.!?]\s+[A-Z]")
 _SENTENCE_STOP = re.compile(r"[.!?:](?=\s|$)")
-_ACCORDING_TO = re.compile(r"according\s+to\s+", re.I)
-_ROLE_BEFORE_NAME = re.compile(r"\b(" + _ROLE_WORD + r")\s+$", re.I)
-_ROLE_AFTER_NAME = re.compile(
-    r",\s+(?:the\s+|a\s+|an\s+)?(?:[\w’'-]+\s+){0,2}?(" + _ROLE_WORD + r")\b", re.I
-)
-_AGE_AFTER_NAME = re.compile(r",\s+(\d{1,3}),")
-_GENDERED_HONORIFIC = re.compile(r"\b(Mr|Mrs|Ms|Miss|Sir|Dame|Lady|Lord)\.?\s+$")
-_HONORIFIC_AT = re.compile(r"(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Dame|Lady|Lord)\.?\s+")
-# an unnamed person: "one witness", "a spokeswoman", "an official"
-_SOMEONE = rf"(?:a|an|one|another)\s+(?:{_MODIFIER}\s+){{0,2}}?" + _ROLE_WORD
-_SOMEONE_AT = re.compile(_SOMEONE + r"\b", re.I)
-_SOMEONE_BEFORE = re.compile(r"\b" + _SOMEONE + r"$", re.I)
-_APPOSITIVE = re.compile(r",\s[^,.;:!?\"“”]{1,80},\s")
-_OWNED_ROLE_BEFORE = re.compile(
-    r"(?<![\w’'])((?-i:[A-Z])[\w-]+(?:\s(?-i:[A-Z])[\w-]+){0,2}['’]s\s+(?:[\w-]+\s+){0,2}?"
-    + _ROLE_WORD
-    + r")$",
-    re.I,
-)
-_CAP_NAME_BEFORE = re.compile(r"(?<![\w’'])([A-Z][\w’'-]+(?:\s[A-Z][\w’'-]+){0,2})$")
-_CAP_NAME_AT = re.compile(r"([A-Z][\w’'-]+(?:\s[A-Z][\w’'-]+){0,2})\b")
-# a sentence end; group 1 is the short word before a full stop (to spot "Mr." and "J.")
-_SENT_END = re.compile(
-    r"(?:(?<![\w.])([\w.]{1,5}))?([.!?…]+)[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9À-Þ])"
-)
-
-
-def _sentence_starts(text: str) -> list[int]:
-    """Offsets where a sentence starts after a full stop, question or exclamation mark."""
-    out = []
-    for m in _SENT_END.finditer(text):
-        word = m.group(1)
-        if word and m.group(2) == ".":
-            w = word.lower()
-            if w in ABBREVIATIONS or (len(w) == 1 and w.isalpha()):
-                continue  # "Mr. Smith", "J. Smith"
-        out.append(m.end())
-    return out
-
-
-@dataclass(frozen=True)
-class _Subject:
-    kind: str  # "name", "pronoun", "role", "someone" (an unnamed person)
-    start: int
-    end: int
-    text: str
-    mention: NameMention | None = None
-
-
-@dataclass(frozen=True)
-class _Cue:
-    subject: _Subject
-    start: int
-    end: int
-    text: str
-
-
-class _Context:
-    """Everything attribution needs about the text: mentions, salience, roles."""
-
-    def __init__(
-        self,
-        text: str,
-        paras: list[tuple[int, int]],
-        raws: list[_Raw],
-        index: SpeakerIndex | None,
-        scanned: int | None = None,
-    ) -> None:
-        self.text = text
-        self.index = index
-        read = text if scanned is None or scanned >= len(text) else text[:scanned]
-        mentions = index.mentions(read) if index else guess_person_mentions(read)
-        self.mentions = mentions
-        self.by_start = {m.start: m for m in mentions}
-        self.by_end = {m.end: m for m in mentions}
-        self.para_starts = [p[0] for p in paras]
-        self.sent_starts = _sentence_starts(read)
-        # mentions in the reporting prose (not inside quotations), for salience
-        spans = [(r.start, r.end) for r in raws]
-        starts = [s for s, _ in spans]
-        self.prose: list[NameMention] = []
-        for m in mentions:
-            k = bisect_right(starts, m.start) - 1
-            if k >= 0 and spans[k][0] <= m.start < spans[k][1]:
-                continue
-            self.prose.append(m)
-        self.prose_starts = [m.start for m in self.prose]
-        self.positions: dict[str, list[int]] = defaultdict(list)
-        self.weights: dict[str, list[float]] = defaultdict(list)
-        self.display: dict[str, tuple[str, str | None, bool]] = {}
-        for m in self.prose:
-            key = self.key(m)
-            self.positions[key].append(m.start)
-            w = 2.0 if self._at_sentence_start(m.start) else 1.0
-            prev = self.weights[key][-1] if self.weights[key] else 0.0
-            self.weights[key].append(prev + w)  # cumulative
-            self.display.setdefault(key, (m.name, m.speaker_id, m.is_person))
-        self.roles = self._learn_roles()
-        self.gender = self._learn_gender()
-        self.last_speaker: str | None = None
-
-    def sentence_start(self, pos: int, floor: int) -> int:
-        """Where the sentence holding ``pos`` starts (not before ``floor``, nor far back)."""
-        k = bisect_right(self.sent_starts, pos) - 1
-        start = max(floor, self.sent_starts[k] if k >= 0 else floor)
-        if pos - start > _WINDOW:
-            # a very long sentence: start at a word boundary within the window
-            sp = self.text.find(" ", pos - _WINDOW, pos)
-            start = sp + 1 if sp != -1 else pos - _WINDOW
-        return start
-
-    @staticmethod
-    def key(m: NameMention) -> str:
-        return m.speaker_id or m.name
-
-    def _at_sentence_start(self, pos: int) -> bool:
-        k = bisect_right(self.para_starts, pos) - 1
-        floor = self.para_starts[k] if k >= 0 else 0
-        j = pos
-        while j > floor and self.text[j - 1] in " \t\"'“‘":
-            j -= 1
-        return j <= floor or self.text[j - 1] in ".!?"
-
-    def _learn_roles(self) -> dict[str, list[tuple[int, str]]]:
-        """Role nouns and ages the text itself ties to a name ("director Ann Lee")."""
-        roles: dict[str, list[tuple[int, str]]] = defaultdict(list)
-        text = self.text
-        for m in self.prose:
-            before = text[max(0, m.start - 40) : m.start]
-            rm = _ROLE_BEFORE_NAME.search(before)
-            if rm:
-                roles[rm.group(1).lower()].append((m.start, self.key(m)))
-            after = text[m.end : m.end + 60]
-            am = _ROLE_AFTER_NAME.match(after)
-            if am:
-                roles[am.group(1).lower()].append((m.start, self.key(m)))
-            age = _AGE_AFTER_NAME.match(after)
-            if age:
-                roles[f"{age.group(1)}-year-old"].append((m.start, self.key(m)))
-        return roles
-
-    def _learn_gender(self) -> dict[str, str]:
-        gender: dict[str, str] = {}
-        for m in self.prose:
-            hm = _GENDERED_HONORIFIC.search(self.text[max(0, m.start - 8) : m.start])
-            if hm:
-                gender.setdefault(self.key(m), "m" if hm.group(1) in ("Mr", "Sir", "Lord") else "f")
-        return gender
-
-    # -- subjects ---------------------------------------------------------------------------
-
-    def subject_before(self, end: int, floor: int) -> _Subject | None:
-        """A subject (name, pronoun, role noun) ending at ``end``."""
-        text = self.text
-        while end > floor and text[end - 1].isspace():
-            end -= 1
-        if end <= floor:
-            return None
-        m = self.by_end.get(end)
-        if m is not None and m.start >= floor:
-            return _Subject("name", m.start, m.end, m.text, m)
-        window = text[max(floor, end - 80) : end]
-        base = end - len(window)
-        pm = _PRONOUN_RE.search(window)
-        if pm:
-            return _Subject("pronoun", base + pm.start(), end, pm.group(1))
-        rm = _ROLE_BEFORE.search(window)
-        if rm:
-            return _Subject("role", base + rm.start(), end, rm.group(0))
-        im = _SOMEONE_BEFORE.search(window)
-        if im:
-            return _Subject("someone", base + im.start(), end, im.group(0))
-        om = _OWNED_ROLE_BEFORE.search(window)
-        if om:
-            # "Smith's lawyer said": someone else than the named person
-            return _Subject("name", base + om.start(1), end, om.group(1))
-        cm = _CAP_NAME_BEFORE.search(window)
-        if cm and cm.group(1).split()[0].lower() not in NOT_SUBJECT_NAMES:
-            return _Subject("name", base + cm.start(1), end, cm.group(1))
-        if window.endswith(","):
-            comma = window.rfind(",", 0, len(window) - 1)
-            if comma != -1 and len(window) - comma <= 60:
-                # "The prime minister, Rishi Sunak, said": the name between the commas
-                named = self.by_end.get(end - 1)
-                if named is not None and named.start >= base + comma:
-                    return _Subject("name", named.start, named.end, named.text, named)
-                # "Lee, 63, said" / "Smith, the mayor, said": the subject before them
-                inner = self.subject_before(base + comma, floor)
-                if inner is not None:
-                    return inner
-        return None
-
-    def subject_at(self, pos: int, limit: int) -> _Subject | None:
-        """A subject starting at ``pos``."""
-        text = self.text
-        hm = _HONORIFIC_AT.match(text, pos, limit)
-        if hm:
-            inner = self.subject_at(hm.end(), limit)
-            if inner is not None and inner.kind == "name":
-                return _Subject("name", pos, inner.end, text[pos : inner.end], inner.mention)
-        m = self.by_start.get(pos)
-        if m is None and text.startswith(("the ", "The "), pos):
-            m = self.by_start.get(pos + 4)  # "the FBI said"
-        if m is not None and m.end <= limit:
-            return _Subject("name", pos, m.end, text[pos : m.end], m)
-        pm = _PRONOUN_AT.match(text, pos, limit)
-        if pm:
-            return _Subject("pronoun", pos, pm.end(), pm.group(1))
-        rm = _ROLE_AT.match(text, pos, limit)
-        if rm:
-            return _Subject("role", pos, rm.end(), rm.group(0))
-        im = _SOMEONE_AT.match(text, pos, limit)
-        if im:
-            return _Subject("someone", pos, im.end(), im.group(0))
-        cm = _CAP_NAME_AT.match(text, pos, limit)
-        if cm and cm.group(1).split()[0].lower() not in NOT_SUBJECT_NAMES:
-            return _Subject("name", pos, cm.end(1), cm.group(1))
-        return None
-
-    def verb_cues_before(self, start: int, end: int) -> tuple[_Cue | None, bool]:
-        """The last "SUBJECT [aux] VERB" in ``text[start:end]``; and whether a passive
-        "was told" came after it."""
-        text = self.text
-        passive = False
-        verbs = list(_VERB_RE.finditer(text, start, end))
-        for vm in reversed(verbs):
-            # walk back over auxiliaries and adverbs
-            j = vm.start()
-            aux_words = []
-            while True:
-                wm = _LAST_WORD.search(text[max(start, j - 30) : j])
-                if not wm:
-                    break
-                w = wm.group(1).lower()
-                if w in AUX_ADV or w in PASSIVE_AUX or w.endswith(("’d", "'d")):
-                    aux_words.append(w)
-                    j = j - len(wm.group(0))
-                    continue
-                break
-            verb = vm.group(1).lower()
-            if verb in PASSIVE_VERBS and any(w in PASSIVE_AUX for w in aux_words[:1]):
-                passive = True
-                continue
-            subj = self.subject_before(j, start)
-            if subj is None:
-                continue
-            cue_end = vm.end()
-            obj = _NEXT_WORD.match(text[cue_end : cue_end + 30])
-            if (
-                verb in ("told", "tells", "tell", "asked", "asks")
-                and obj
-                and (obj.group(1)[0].isupper() or obj.group(1).lower() in TOLD_OBJECTS)
-            ):
-                cue_end += obj.end()
-            if text[cue_end : cue_end + 1] == ":":
-                cue_end += 1
-            return _Cue(subj, subj.start, cue_end, text[subj.start : cue_end]), passive
-        return None, passive
-
-    def cue_after(self, pos: int, limit: int, *, anywhere: bool = False) -> _Cue | None:
-        """An attribution right after a closing mark: ", he said", "said Smith"."""
-        text = self.text
-        if anywhere:
-            # a fragment: ", Smith said," later in its sentence
-            for m in _COMMA_SPACE.finditer(text[pos:limit]):
-                cue = self._cue_at(pos + m.end(), limit)
-                if cue is not None:
-                    tail = text[cue.end : cue.end + 1]
-                    if tail in (",", ".", ";", "") or tail.isspace():
-                        return cue
-            return None
-        lead = _CUE_LEAD.match(text[pos:limit])
-        p = pos + (lead.end() if lead else 0)
-        return self._cue_at(p, limit)
-
-    def _cue_at(self, p: int, limit: int) -> _Cue | None:
-        text = self.text
-        am = _ACCORDING_TO.match(text, p, limit)
-        if am:
-            subj = self.subject_at(am.end(), limit)
-            if subj is not None:
-                return _Cue(subj, p, subj.end, text[p : subj.end])
-            return None
-        vm = _VERB_RE.match(text, p, limit)
-        if vm:
-            # "said Smith", "added the actor"
-            q = vm.end()
-            while q < limit and text[q] == " ":
-                q += 1
-            subj = self.subject_at(q, limit)
-            if subj is not None:
-                return _Cue(subj, p, subj.end, text[p : subj.end])
-            return None
-        subj = self.subject_at(p, limit)
-        if subj is None:
-            return None
-        q = subj.end
-        am = _APPOSITIVE.match(text, q, limit)
-        if am:
-            q = am.end() - 1  # "one witness, who asked not to be named, told"
-        while True:
-            wm = _NEXT_WORD.match(text[q : min(limit, q + 30)])
-            if not wm:
-                return None
-            w = wm.group(1)
-            if w.lower() in SPEECH_VERBS:
-                end = q + wm.end()
-                obj = _NEXT_WORD.match(text[end : min(limit, end + 30)])
-                if (
-                    w.lower() in ("told", "tells", "asked", "asks")
-                    and obj
-                    and (obj.group(1)[0].isupper() or obj.group(1).lower() in TOLD_OBJECTS)
-                ):
-                    end += obj.end()
-                return _Cue(subj, p, end, text[p:end])
-            if w.lower() in AUX_ADV:
-                q += wm.end()
-                continue
-            return None
-
-    def first_subject(self, start: int, end: int) -> _Subject | None:
-        """The first person named in ``text[start:end]``, or its first pronoun/role noun."""
-        k = bisect_left(self.prose_starts, start)
-        first_name = None
-        if k < len(self.prose) and self.prose[k].start < end:
-            m = self.prose[k]
-            first_name = _Subject("name", m.start, m.end, m.text, m)
-        rm = _ROLE_IN_SENTENCE.search(self.text, start, end)
-        first_ana = None
-        if rm:
-            sub = self.subject_at(rm.start(), rm.end())
-            if sub is not None:
-                first_ana = sub
-        if first_name and first_ana:
-            return first_name if first_name.start <= first_ana.start else first_ana
-        return first_name or first_ana
-
-    # -- resolution -------------------------------------------------------------------------
-
-    def resolve(
-        self, subj: _Subject, pos: int, para_start: int
-    ) -> tuple[str | None, str | None, str | None]:
-        """(display name, speaker id, flag) for a subject."""
-        if subj.kind == "name":
-            m = subj.mention
-            if m is not None:
-                return m.name, m.speaker_id, "misspelling" if m.misspelled else None
-            if self.index:
-                found = self.index.match(subj.text)
-                if found is not None:
-                    return found.name, found.speaker_id, "misspelling" if found.misspelled else None
-            return subj.text, None, None
-        if subj.kind == "someone":
-            return subj.text, None, None  # "one witness", "a spokeswoman": unnamed
-        key = self._anaphor(subj, pos, para_start)
-        if key is None:
-            return None, None, None
-        name, sid, _ = self.display[key]
-        return name, sid, None
-
-    def _anaphor(self, subj: _Subject, pos: int, para_start: int) -> str | None:
-        word = subj.text.lower()
-        if subj.kind == "role":
-            head = _ROLE_AT_END.search(word)
-            if head:
-                learned = [k for p, k in self.roles.get(head.group(0).lower(), []) if p < pos]
-                if learned:
-                    return learned[-1]
-        head_word = word.rsplit(" ", 1)[-1]
-        want_org = word == "it" or head_word in ORG_NOUNS
-        want_person = not want_org and word != "they"
-        gender = "m" if word == "he" else "f" if word == "she" else None
-        k_last = bisect_left(self.prose_starts, pos) - 1
-        latest_in_para = None
-        if k_last >= 0 and self.prose[k_last].start >= para_start:
-            latest_in_para = self.key(self.prose[k_last])
-        best: tuple[float, int, str] | None = None
-        for key, positions in self.positions.items():
-            n = bisect_left(positions, pos)
-            if n == 0:
-                continue
-            _, _, is_person = self.display[key]
-            if want_person and not is_person:
-                continue
-            if want_org and is_person:
-                continue
-            if gender and self.gender.get(key, gender) != gender:
-                continue
-            score = self.weights[key][n - 1]
-            if key == self.last_speaker:
-                score += 2.0
-            if key == latest_in_para:
-                score += 3.0
-            cand = (score, positions[n - 1], key)
-            if best is None or cand > best:
-                best = cand
-        return best[2] if best else None
-
-
-# --- classification -------------------------------------------------------------------
-
-_TITLE_WORD = re.compile(r"^[\"'“‘(]*[A-Z0-9À-Þ]")
 
 
 def _looks_like_title(content: str) -> bool:
@@ -692,64 +97,70 @@ def _looks_like_title(content: str) -> bool:
 
 
 @dataclass(frozen=True)
-class _Around:
-    """What surrounds one raw quotation."""
+class _Surroundings:
+    """What surrounds one quotation."""
 
     content: str
     para_start: int
-    sent: int  # start of the clause before the quote (after any earlier quote)
-    full_sent: int  # start of the whole sentence the quote sits in
+    clause_start: int  # start of the clause before the quote (after any earlier quote)
+    sentence_start: int  # start of the whole sentence the quote sits in
     after_pos: int  # just after the closing mark
     after_end: int  # end of the window after the quote
     at_start: bool  # the quote opens its sentence or paragraph
     after_colon: bool  # "He said: “..."
     after_verb_comma: bool  # "he said, “..."
-    cue_after: _Cue | None  # ", he said" right after the closing mark
+    cue_after: Cue | None  # ", he said" right after the closing mark
 
 
-def _around(
-    text: str, ctx: _Context, paras: list[tuple[int, int]], raws: list[_Raw], n: int
-) -> _Around:
-    raw = raws[n]
-    ps, pe = paras[raw.para]
-    prev_raw = raws[n - 1] if n > 0 and raws[n - 1].para == raw.para else None
-    next_raw = raws[n + 1] if n + 1 < len(raws) and raws[n + 1].para == raw.para else None
-    floor = ps
-    if prev_raw is not None and prev_raw.close is not None:
-        floor = max(floor, prev_raw.close + 1)
-    sent = ctx.sentence_start(raw.open, floor)
-    pre = text[sent : raw.open]
-    after_pos = raw.close + 1 if raw.close is not None else pe
-    after_end = pe if next_raw is None else next_raw.open
+def _surroundings(
+    text: str, reader: Attributor, paras: list[tuple[int, int]], spans: list[QuoteSpan], n: int
+) -> _Surroundings:
+    span = spans[n]
+    para_start, para_end = paras[span.paragraph]
+    before = spans[n - 1] if n > 0 and spans[n - 1].paragraph == span.paragraph else None
+    after = (
+        spans[n + 1] if n + 1 < len(spans) and spans[n + 1].paragraph == span.paragraph else None
+    )
+    floor = para_start
+    if before is not None and before.closing is not None:
+        floor = max(floor, before.closing + 1)
+    clause_start = reader.sentence_start(span.opening, floor)
+    lead = text[clause_start : span.opening]
+    after_pos = span.closing + 1 if span.closing is not None else para_end
+    after_end = para_end if after is None else after.opening
     after_end = min(after_end, after_pos + _AFTER)
-    return _Around(
-        content=text[raw.start : raw.end],
-        para_start=ps,
-        sent=sent,
-        full_sent=ctx.sentence_start(raw.open, ps),
+    return _Surroundings(
+        content=text[span.start : span.end],
+        para_start=para_start,
+        clause_start=clause_start,
+        sentence_start=reader.sentence_start(span.opening, para_start),
         after_pos=after_pos,
         after_end=after_end,
-        at_start=not pre.strip(" \t\u00a0-–—•*"),
-        after_colon=pre.rstrip().endswith(":"),
-        after_verb_comma=_VERB_COMMA_END.search(pre) is not None,
-        cue_after=ctx.cue_after(after_pos, after_end) if raw.close is not None else None,
+        at_start=not _DATELINE.sub("", lead).strip(" \t\u00a0-–—•*"),
+        after_colon=lead.rstrip().endswith(":"),
+        after_verb_comma=reader.ends_with_speech_verb(clause_start, span.opening),
+        cue_after=reader.cue_after(after_pos, after_end) if span.closing is not None else None,
     )
 
 
-def _classify(text: str, raw: _Raw, a: _Around) -> str | None:
+def _classify(text: str, span: QuoteSpan, around: _Surroundings) -> str | None:
     """ "statement", "fragment", or None for what is not a quotation (a title)."""
-    content = a.content
-    if raw.title and (raw.cls == "s" or (not a.after_colon and a.cue_after is None)):
+    content = around.content
+    if span.title and (
+        span.family == SINGLE or (not around.after_colon and around.cue_after is None)
+    ):
         return None
     ends_punct = content[-1] in ".,;:!?…"
     continues_prose = (
-        raw.close is not None
-        and a.cue_after is None
-        and _LOWER_NEXT.match(text, a.after_pos, a.after_end) is not None
+        span.closing is not None
+        and around.cue_after is None
+        and _LOWER_NEXT.match(text, around.after_pos, around.after_end) is not None
     )
     if continues_prose and not ends_punct:
         return FRAGMENT  # “odd” going back to work
-    if a.at_start or a.after_colon or a.after_verb_comma or a.cue_after is not None:
+    if around.at_start or around.after_colon or around.after_verb_comma:
+        return STATEMENT
+    if around.cue_after is not None:
         return STATEMENT
     # inside reporting prose: long or several sentences is a statement, else a fragment
     if len(content.split()) >= 12 or _INNER_SENTENCE.search(content):
@@ -757,131 +168,263 @@ def _classify(text: str, raw: _Raw, a: _Around) -> str | None:
     return FRAGMENT
 
 
+# --- attribution -------------------------------------------------------------------------------
+
+
 @dataclass(frozen=True)
-class _Attribution:
+class _Found:
     """How a quotation's speaker was found.
 
     ``how`` is one of: "cue_after" (", he said"), "cue_before" ("He said:"), "previous" (a
     quotation continuing the one before), "sentence" (the subject of the sentence), "passive"
-    (reported as told to the subject: speaker unknown), or None.
+    (reported as told to the subject: speaker unknown), "turn" (a transcript line), or None.
     """
 
-    cue: _Cue | None = None
-    subject: _Subject | None = None
+    cue: Cue | None = None
+    subject: Subject | None = None
     how: str | None = None
     inherit: bool = False
 
 
 def _attribute_statement(
-    ctx: _Context, raw: _Raw, a: _Around, prev_para: int | None, paras: list[tuple[int, int]]
-) -> _Attribution:
-    if a.cue_after is not None:
-        return _Attribution(a.cue_after, a.cue_after.subject, "cue_after")
-    cue, _passive = ctx.verb_cues_before(a.sent, raw.open)
+    reader: Attributor,
+    span: QuoteSpan,
+    around: _Surroundings,
+    previous_para: int | None,
+    paras: list[tuple[int, int]],
+) -> _Found:
+    if around.cue_after is not None:
+        return _Found(around.cue_after, around.cue_after.subject, "cue_after")
+    cue, _passive = reader.verb_cues_before(around.clause_start, span.opening)
     if cue is not None:
-        return _Attribution(cue, cue.subject, "cue_before")
-    if a.after_colon and (subj := ctx.first_subject(a.sent, raw.open)) is not None:
-        return _Attribution(None, subj, "sentence")
-    if a.at_start and raw.para > 0 and not raw.continued:
+        return _Found(cue, cue.subject, "cue_before")
+    if around.after_colon and (subject := reader.first_subject(around.clause_start, span.opening)):
+        return _Found(None, subject, "sentence")  # "Roe was blunt: “...”"
+    if around.at_start and span.paragraph > 0 and not span.continued:
         # "He said:" closing the paragraph before
-        ps, pe = paras[raw.para - 1]
-        if ctx.text[pe - 1] == ":":
-            sent = ctx.sentence_start(pe - 1, ps)
-            cue, _passive = ctx.verb_cues_before(sent, pe)
+        para_start, para_end = paras[span.paragraph - 1]
+        if reader.text[para_end - 1] == ":":
+            sentence = reader.sentence_start(para_end - 1, para_start)
+            cue, _passive = reader.verb_cues_before(sentence, para_end)
             if cue is not None:
-                return _Attribution(cue, cue.subject, "cue_before")
-            if (subj := ctx.first_subject(sent, pe)) is not None:
-                return _Attribution(None, subj, "sentence")
-    if (a.at_start or raw.continued) and prev_para in (raw.para, raw.para - 1):
-        return _Attribution(how="previous", inherit=True)
-    if not a.at_start and (subj := ctx.first_subject(a.full_sent, raw.open)) is not None:
-        return _Attribution(None, subj, "sentence")
-    return _Attribution()
+                return _Found(cue, cue.subject, "cue_before")
+            if (subject := reader.first_subject(sentence, para_end)) is not None:
+                return _Found(None, subject, "sentence")
+    if (around.at_start or span.continued) and previous_para in (
+        span.paragraph,
+        span.paragraph - 1,
+    ):
+        return _Found(how="previous", inherit=True)
+    if not around.at_start and (
+        subject := reader.first_subject(around.sentence_start, span.opening)
+    ):
+        return _Found(None, subject, "sentence")
+    if around.at_start and span.paragraph > 0 and around.clause_start == around.para_start:
+        # a quotation standing alone after a paragraph about someone: theirs
+        para_start, para_end = paras[span.paragraph - 1]
+        sentence = reader.sentence_start(para_end - 1, para_start)
+        if (subject := reader.first_subject(sentence, para_end)) is not None:
+            return _Found(None, subject, "sentence")
+    return _Found()
 
 
-def _attribute_fragment(ctx: _Context, text: str, raw: _Raw, a: _Around) -> _Attribution:
-    end = _sentence_end(text, a.after_pos, a.after_end)
-    cue = ctx.cue_after(a.after_pos, end, anywhere=True)
+def _attribute_fragment(
+    reader: Attributor, text: str, span: QuoteSpan, around: _Surroundings
+) -> _Found:
+    end = _sentence_end(text, around.after_pos, around.after_end)
+    cue = reader.cue_after(around.after_pos, end, anywhere=True)
     if cue is not None:
-        return _Attribution(cue, cue.subject, "cue_after")
-    cue, passive = ctx.verb_cues_before(a.full_sent, raw.open)
+        return _Found(cue, cue.subject, "cue_after")
+    cue, passive = reader.verb_cues_before(around.sentence_start, span.opening)
     if cue is not None:
-        return _Attribution(cue, cue.subject, "cue_before")
+        return _Found(cue, cue.subject, "cue_before")
     if passive:
-        return _Attribution(how="passive")  # "he'd been told it was “safe”"
-    if (subj := ctx.first_subject(a.full_sent, raw.open)) is not None:
-        return _Attribution(None, subj, "sentence")
-    return _Attribution()
-
-
-def extract_quotes(text: str, *, speakers: Sequence[KnownSpeaker] = ()) -> list[Candidate]:
-    """Find the quotations in ``text`` and who likely said them.
-
-    ``speakers`` are the people and organisations the caller knows (names, aliases); names in
-    the text are matched to them, misspellings included. Without them, capitalised
-    "Firstname Lastname" runs are taken for people.
-    """
-    if not text or not text.strip():
-        return []
-    paras = _paragraphs(text)
-    raws, scanned = _scan(text, paras)
-    if not raws:
-        return []
-    index = SpeakerIndex(list(speakers)) if speakers else None
-    ctx = _Context(text, paras, raws, index, scanned)
-    # drop what cannot be a quotation first, so that it does not cut the context of others
-    kept = []
-    for n, raw in enumerate(raws):
-        if raw.end - raw.start > MAX_QUOTE_CHARS:
-            continue
-        if raw.cls == "s" and raw.end - raw.start < 3:
-            continue
-        raw.title = _looks_like_title(text[raw.start : raw.end])
-        if raw.title and _classify(text, raw, _around(text, ctx, paras, raws, n)) is None:
-            continue
-        kept.append(raw)
-        if len(kept) >= MAX_CANDIDATES:
-            break
-    raws = kept
-    out: list[Candidate] = []
-    prev: tuple[int, Candidate, str | None] | None = None  # (paragraph, candidate, key)
-    for n, raw in enumerate(raws):
-        content = text[raw.start : raw.end]
-        a = _around(text, ctx, paras, raws, n)
-        kind = _classify(text, raw, a)
-        if kind is None:
-            continue
-        if kind == STATEMENT:
-            att = _attribute_statement(ctx, raw, a, prev[0] if prev else None, paras)
-        else:
-            att = _attribute_fragment(ctx, text, raw, a)
-        speaker = speaker_id = flag = key = None
-        if att.inherit and prev is not None:
-            p = prev[1]
-            speaker, speaker_id, flag, key = p.speaker, p.speaker_id, p.speaker_flag, prev[2]
-        elif att.subject is not None:
-            speaker, speaker_id, flag = ctx.resolve(att.subject, att.subject.start, a.para_start)
-            key = speaker_id or speaker
-        cand = Candidate(
-            start=raw.start,
-            end=raw.end,
-            quote=content,
-            kind=kind,
-            speaker=speaker,
-            speaker_id=speaker_id,
-            cue=att.cue.text if att.cue is not None else None,
-            speaker_flag=flag,
-            attribution=att.how if (speaker or att.cue or att.how == "passive") else None,
-            continued=raw.continued,
-            unclosed=raw.close is None,
-        )
-        out.append(cand)
-        if key is not None:
-            ctx.last_speaker = key
-        prev = (raw.para, cand, key)
-    return out
+        return _Found(how="passive")  # "he'd been told it was “safe”"
+    if (subject := reader.first_subject(around.sentence_start, span.opening)) is not None:
+        return _Found(None, subject, "sentence")
+    return _Found()
 
 
 def _sentence_end(text: str, pos: int, limit: int) -> int:
     m = _SENTENCE_STOP.search(text[pos:limit])
     return pos + m.end() if m else limit
+
+
+# --- transcripts -------------------------------------------------------------------------------
+
+# "Q: ...", "ROE: ...", "Jane Roe: ...": a turn in a question-and-answer transcript
+_TURN = re.compile(
+    r"(Q|A|[A-Z][A-Z’'-]+(?: [A-Z][A-Z’'-]+){0,2}|[A-Z][\w’'-]+(?: [A-Z][\w’'-]+){1,2}):[ \t]+"
+)
+_QUESTION_LABELS = frozenset({"Q", "QUESTION"})
+_ANSWER_LABELS = frozenset({"A", "ANSWER"})
+
+
+@dataclass(frozen=True)
+class _Turn:
+    paragraph: int
+    label: str
+    label_start: int
+    start: int  # the words spoken
+    end: int
+
+
+def _transcript_turns(text: str, paras: list[tuple[int, int]]) -> list[_Turn]:
+    """The turns of a question-and-answer transcript, if the text is one.
+
+    A text is a transcript when at least four paragraphs open with a speaker's label and
+    some label comes back: "Q:" and "ROE:", or "Jane Roe:" and "Ann Lee:". A stray "Note:"
+    or "Update:" does not make one."""
+    turns = []
+    for n, (start, end) in enumerate(paras):
+        m = _TURN.match(text, start, end)
+        if m and m.end() < end and len(m.group(1)) <= 40:
+            turns.append(_Turn(n, m.group(1), start, m.end(), end))
+    labels = [t.label.upper() for t in turns]
+    if len(turns) < 4 or len(set(labels)) < 2 or len(set(labels)) * 2 > len(labels):
+        return []
+    return turns
+
+
+def _turn_speaker(
+    reader: Attributor, turn: _Turn
+) -> tuple[str | None, str | None, str | None, str | None]:
+    """Who speaks in a turn: the person whose name (or surname) the label is; for "A:", the
+    person the introduction is about."""
+    label = turn.label
+    if label.upper() in _ANSWER_LABELS:
+        key = reader.main_person(turn.label_start)
+        if key is None:
+            return None, None, None, None
+        entity = reader.entities[key]
+        return entity.name, entity.speaker_id, None, key
+    m = reader.by_start.get(turn.label_start)
+    if m is not None and m.end == turn.label_start + len(label):
+        return reader.resolve(Subject("name", m.start, m.end, m.text, m), turn.label_start)
+    wanted = label.casefold()
+    for entity in reader.entities.values():
+        if entity.kind == "person" and (wanted == entity.name.casefold() or wanted in entity.words):
+            return entity.name, entity.speaker_id, None, entity.key
+    name = label.title() if label.isupper() else label
+    return name, None, None, None
+
+
+# --- extraction --------------------------------------------------------------------------------
+
+
+def extract_quotes(text: str, *, speakers: Sequence[KnownSpeaker] = ()) -> list[Candidate]:
+    """Find the quotations in ``text`` and who likely said them.
+
+    ``speakers`` are the people and organisations the caller knows (names, aliases, roles,
+    misspellings); names in the text are matched to them, misspellings included. Names they
+    do not cover are guessed from the text (people, organisations; places never speak).
+    """
+    if not text or not text.strip():
+        return []
+    paras = paragraphs(text)
+    spans, scanned = pair_marks(text, paras)
+    turns = _transcript_turns(text, paras)
+    if not spans and not turns:
+        return []
+    in_turn = {t.paragraph for t in turns}
+    if in_turn:
+        spans = [s for s in spans if s.paragraph not in in_turn]  # quoted inside a turn
+    index = SpeakerIndex(list(speakers)) if speakers else None
+    reader = Attributor(
+        text, paras, spans, index, scanned, speech=[(t.start, t.end) for t in turns]
+    )
+    # drop what cannot be a quotation first, so that it does not cut the context of others
+    kept = []
+    for n, span in enumerate(spans):
+        if span.end - span.start > MAX_QUOTE_CHARS:
+            continue
+        if span.family == SINGLE and span.end - span.start < 3:
+            continue
+        span.title = _looks_like_title(text[span.start : span.end])
+        if (
+            span.title
+            and _classify(text, span, _surroundings(text, reader, paras, spans, n)) is None
+        ):
+            continue
+        kept.append(span)
+        if len(kept) >= MAX_CANDIDATES:
+            break
+    spans = kept
+    out: list[Candidate] = []
+    items: list[tuple[int, QuoteSpan | _Turn]] = [(s.start, s) for s in spans]
+    items += [(t.start, t) for t in turns if t.label.upper() not in _QUESTION_LABELS]
+    items.sort(key=lambda item: item[0])
+    previous: tuple[int, Candidate, str | None] | None = None  # (paragraph, candidate, key)
+    turn_speakers: dict[str, tuple[str | None, str | None, str | None, str | None]] = {}
+    n_span = -1
+    for _, item in items:
+        if isinstance(item, _Turn):
+            if item.label not in turn_speakers:
+                turn_speakers[item.label] = _turn_speaker(reader, item)
+            speaker, speaker_id, flag, key = turn_speakers[item.label]
+            cand = Candidate(
+                start=item.start,
+                end=item.end,
+                quote=text[item.start : item.end],
+                kind=STATEMENT,
+                speaker=speaker,
+                speaker_id=speaker_id,
+                cue=text[item.label_start : item.start].strip(),
+                attribution="turn",
+                **_describe(reader, key, speaker_id),
+            )
+            out.append(cand)
+            if key is not None:
+                reader.note(key, item.start)
+            previous = (item.paragraph, cand, key)
+            continue
+        span = item
+        n_span += 1
+        around = _surroundings(text, reader, paras, spans, n_span)
+        kind = _classify(text, span, around)
+        if kind is None:
+            continue
+        if kind == STATEMENT:
+            found = _attribute_statement(
+                reader, span, around, previous[0] if previous else None, paras
+            )
+        else:
+            found = _attribute_fragment(reader, text, span, around)
+        speaker = speaker_id = flag = key = None
+        if found.inherit and previous is not None:
+            before = previous[1]
+            speaker, speaker_id, flag = before.speaker, before.speaker_id, before.speaker_flag
+            key = previous[2]
+        elif found.subject is not None:
+            speaker, speaker_id, flag, key = reader.resolve(found.subject, found.subject.start)
+        cand = Candidate(
+            start=span.start,
+            end=span.end,
+            quote=around.content,
+            kind=kind,
+            speaker=speaker,
+            speaker_id=speaker_id,
+            cue=found.cue.text if found.cue is not None else None,
+            speaker_flag=flag,
+            attribution=found.how if (speaker or found.cue or found.how == "passive") else None,
+            continued=span.continued,
+            unclosed=span.closing is None,
+            **_describe(reader, key, speaker_id),
+        )
+        out.append(cand)
+        if key is not None:
+            position = found.cue.start if found.cue is not None else span.start
+            reader.note(key, max(position, span.start))
+        previous = (span.paragraph, cand, key)
+    return out
+
+
+def _describe(reader: Attributor, key: str | None, speaker_id: str | None) -> dict[str, str | None]:
+    """A speaker not on record, as the text describes them: kind and role."""
+    if key is None or speaker_id is not None:
+        return {}
+    entity = reader.entities.get(key)
+    if entity is None:
+        return {}
+    roles = sorted(entity.roles, key=lambda r: (-len(r.split()), r))
+    return {"speaker_kind": entity.kind, "speaker_role": roles[0] if roles else None}

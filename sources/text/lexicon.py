@@ -107,14 +107,91 @@ ROLE_NOUNS = words(
     councilor secretary ambassador diplomat general colonel captain sergeant constable
     neighbour neighbor resident student worker employee staffer aide adviser advisor
     analyst eyewitness passenger fan member
+    engineer superintendent clerk landlord landlady tenant keeper curator developer nurse
+    librarian cellist violinist conductor forecaster meteorologist glaciologist economist
+    auditor treasurer controller planner architect inspector marshal ranger warden
+    harbourmaster harbormaster brewmaster winemaker winegrower grower farmer fisherman
+    fisherwoman baker chef cook owner shopkeeper principal headteacher headmaster dean
+    president vice-president chancellor provost trustee administrator coordinator
+    organiser organizer campaigner activist advocate volunteer steward delegate negotiator
+    representative rep congressman congresswoman councilman councilwoman alderman
+    assemblyman assemblywoman legislator lawmaker commissioner supervisor administrator
+    observer defendant plaintiff claimant complainant juror barrister solicitor counsel
+    paramedic surgeon physician cardiologist pharmacist dentist therapist psychologist
+    researcher historian biologist ecologist geologist pilot driver captain skipper
+    director-general deputy secretary-general premier chancellor
     """
 )
+
+# Words that head an organisation's name ("Harlow Water Board", "Office of the Auditor").
+ORG_HEADS = words(
+    """
+    department office bureau board commission council authority agency association alliance
+    union cooperative co-operative coop service services institute university college
+    hospital museum ministry court society foundation committee district church corporation
+    company corp inc ltd llc plc group party police zoo symphony orchestra philharmonic
+    brewery winery foods energy health healthcare chemical chemicals bank trust network club
+    team federation league coalition council commission partnership fund administration
+    laboratory laboratories labs press times gazette herald tribune courier ledger post
+    news radio television tv airlines airways railway railways ferries transit transport
+    utilities utility works metalworks industries systems technologies pharmaceuticals
+    insurance holdings partners capital ventures studios productions pictures records
+    library school academy center centre clinic institute cooperative parliament senate
+    assembly congress government army navy force guard
+    """
+)
+
+# Last words that make a capitalised run a place ("Quarry Road", "Cedar Falls").
+PLACE_HEADS = words(
+    """
+    street st road rd avenue ave lane boulevard blvd drive way square place park field
+    fields county city town village valley river lake falls springs spring hills hill
+    heights bay harbour harbor bridge island isle mountain mount mountains creek ranch route
+    highway coast beach port point forest wood woods green common gardens garden estate
+    quarter district county state province region canyon glacier ravine pass cove sound
+    farm hall plaza market north south east west northeast northwest southeast southwest
+    """
+)
+
+# Locative prepositions: a capitalised run right after one is a place ("in Port Avery").
+LOCATIVES = words("in at near outside across into around through toward towards above below")
+
+# Words before a name that are titles or roles, not part of it ("County Executive Ann Lee").
+TITLE_WORDS = words(
+    """
+    mayor governor senator sen rep representative president chairman chairwoman chair judge
+    justice chief police fire county city state town district deputy assistant acting
+    senior junior former executive vice general attorney commissioner superintendent
+    sheriff inspector detective officer sergeant sgt captain capt lieutenant lt colonel col
+    councillor councilor councilman councilwoman council member alderman dr doctor prof
+    professor sister brother father mother rev reverend pastor rabbi imam bishop head
+    principal curator director manager secretary minister premier chancellor coach
+    campaigner developer engineer spokesman spokeswoman spokesperson mr mrs ms miss mx sir
+    dame lady lord saint st
+    """
+)
+
+# Honorifics that tell a person's gender.
+MALE_HONORIFICS = words("mr sir lord brother father")
+FEMALE_HONORIFICS = words("mrs ms miss dame lady sister mother")
 
 # Nouns that stand for an organisation ("the agency said").
 ORG_NOUNS = words(
     """
     agency bureau department ministry government company firm studio network police
     council committee court office commission authority union association organisation
-    organization campaign
+    organization campaign district zoo alliance cooperative board hospital school
+    university college museum orchestra symphony brewery club team group service
+    administration utility airline operator coalition federation foundation institute
+    library league party charity
+    """
+)
+
+# Capitals that are not an organisation speaking ("US", "TV", "CEO").
+NOT_ORG_ACRONYMS = words(
+    """
+    US USA UK EU UN TV AM PM CEO CFO COO CTO OK ID PR AP GPS DNA RNA HIV AIDS COVID MP MPs
+    DJ PhD MD BBQ FAQ ASAP LOL USB PDF URL NB PS RSVP ETA AKA DIY IQ HQ VIP SUV ATM PIN
+    I II III IV V VI VII VIII IX X XI XII
     """
 )

@@ -44,6 +44,7 @@ from .normalize import (
     normalize_cached,
     words_unchanged,
 )
+from .quotemarks import EDGE_MARKS
 
 __all__ = [
     "FUZZY_THRESHOLD",
@@ -76,7 +77,7 @@ MAX_ATTRIBUTION_WORDS = 12
 MAX_SPLIT_QUOTE = 3000  # longer quotes are not looked for in parts
 
 _TRAILING = ",.;:"
-_EDGE_MARKS = '"“”„‟«»'
+_EDGE_MARKS = EDGE_MARKS
 
 
 @dataclass(frozen=True)

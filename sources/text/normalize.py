@@ -25,6 +25,8 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from .quotemarks import DOUBLE_QUOTES, GUILLEMET_MARKS, SINGLE_GUILLEMET_MARKS, SINGLE_QUOTES
+
 __all__ = [
     "DASHES",
     "DOUBLE_QUOTES",
@@ -36,8 +38,6 @@ __all__ = [
     "words_unchanged",
 ]
 
-DOUBLE_QUOTES = '"“”„‟″‶«»〝〞〟＂'
-SINGLE_QUOTES = "'‘’‚‛′‵‹›`´＇"
 DASHES = "-‐‑‒–—―−⁃﹘﹣－"
 _ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
 _COMBINING = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
@@ -56,8 +56,8 @@ _UNICODE_SPACES = (
     "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
 )
 _ONE_FOR_ONE = {
-    **{ord(c): '"' for c in DOUBLE_QUOTES if c not in "«»"},
-    **{ord(c): "'" for c in SINGLE_QUOTES if c not in "‹›"},
+    **{ord(c): '"' for c in DOUBLE_QUOTES if c not in GUILLEMET_MARKS},
+    **{ord(c): "'" for c in SINGLE_QUOTES if c not in SINGLE_GUILLEMET_MARKS},
     **{ord(c): " " for c in _UNICODE_SPACES},
     **{ord(c): "-" for c in DASHES},
 }
@@ -126,7 +126,7 @@ _SQ_SET = frozenset(SINGLE_QUOTES)
 _DASH_SET = frozenset(DASHES)
 _ZW_SET = frozenset(_ZERO_WIDTH)
 _DOTS = ("...", ". . .")
-_GUILLEMETS = frozenset("«»‹›")
+_GUILLEMETS = frozenset(GUILLEMET_MARKS + SINGLE_GUILLEMET_MARKS)
 _CLOSING_PUNCT = frozenset(".,;:!?)]}")
 
 _DQ_TABLE = {ord(c): '"' for c in DOUBLE_QUOTES}

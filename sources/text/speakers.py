@@ -17,7 +17,16 @@ from functools import lru_cache
 from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
 
-from .lexicon import NOT_LAST_NAMES, NOT_NAMES, ROLE_NOUNS
+from .lexicon import (
+    LOCATIVES,
+    NOT_LAST_NAMES,
+    NOT_NAMES,
+    NOT_ORG_ACRONYMS,
+    ORG_HEADS,
+    PLACE_HEADS,
+    ROLE_NOUNS,
+    TITLE_WORDS,
+)
 
 __all__ = [
     "KnownSpeaker",
@@ -25,6 +34,7 @@ __all__ = [
     "SpeakerIndex",
     "SpeakerMatch",
     "find_name_mentions",
+    "guess_mentions",
     "guess_person_mentions",
     "match_speaker",
     "name_key",
@@ -40,6 +50,7 @@ class KnownSpeaker:
     aliases: Sequence[str] = ()
     kind: str = "person"  # "person" or "organization"
     misspellings: Sequence[str] = ()  # known misspellings: matched, and flagged as such
+    role: str = ""  # what they are, in words ("mayor", "city engineer"): "the mayor said"
 
     @property
     def is_person(self) -> bool:
@@ -69,6 +80,7 @@ class NameMention:
     score: float
     misspelled: bool
     is_person: bool = True
+    is_place: bool = False  # a place named like a person ("Port Avery"): never a speaker
 
 
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "ʼ": "'"})
@@ -106,7 +118,8 @@ class _Alias:
 # A capitalised word: an upper-case letter then letters, digits, hyphens, apostrophes.
 _UPPER = "A-ZÀ-ÖØ-ÞĀ-ſΑ-ΩА-Я"
 _TOKEN = rf"[{_UPPER}][\w'’\-]*"
-_CAP_RUN = re.compile(rf"(?<![\w@#/]){_TOKEN}(?:[ \u00a0]{_TOKEN}){{0,7}}")
+# words joined by a space (or by one line break: hard-wrapped text)
+_CAP_RUN = re.compile(rf"(?<![\w@#/]){_TOKEN}(?:(?:[ \u00a0]|\n(?!\n)){_TOKEN}){{0,7}}")
 _POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
 
 
@@ -245,7 +258,7 @@ class SpeakerIndex:
         for run in _CAP_RUN.finditer(text):
             word = run.group()
             base = run.start()
-            if " " not in word and "\u00a0" not in word:
+            if " " not in word and "\u00a0" not in word and "\n" not in word:
                 # one capitalised word (the common case): look it up directly
                 found = self._single(text, base, word)
                 if found is not None:
@@ -288,7 +301,7 @@ def _run_tokens(run: str, offset: int) -> list[tuple[int, int, str, bool]]:
     """Tokens of a capitalised run: (start, end, text, possessive), possessives trimmed."""
     out: list[tuple[int, int, str, bool]] = []
     pos = offset
-    for word in run.replace("\u00a0", " ").split(" "):
+    for word in run.replace("\u00a0", " ").replace("\n", " ").split(" "):
         s = pos
         pos += len(word) + 1
         possessive = False
@@ -326,56 +339,186 @@ def find_name_mentions(
     return index.mentions(text)
 
 
-# Capitalised words that start sentences or name things rather than people.
 _HONORIFIC = re.compile(r"^(?:Mr|Mrs|Ms|Miss|Dr|Sir|Dame|Lady|Lord|Prof)\.?$")
 
 
 def guess_person_mentions(text: str) -> list[NameMention]:
-    """Guess people's names without a list: "Firstname Lastname", then their short forms.
+    """People's names guessed without a list (see `guess_mentions`), organisations and
+    places left out."""
+    return [m for m in guess_mentions(text) if m.is_person and not m.is_place]
 
-    A run of two or three capitalised words whose first word is not a common sentence opener
-    is taken for a person; a later lone word equal to that person's first or last name is a
-    mention of the same person. Crude, and only used when no known speakers are given.
+
+# Words that join the parts of an organisation's name ("Office of the State Auditor").
+_CONNECTOR = re.compile(r"(?: of(?: the)?| for(?: the)?| &)[ \u00a0]+$")
+_ACRONYM = re.compile(r"(?<![\w.’'-])[A-Z]{2,6}(?![\w.’'-]|\.\w)")
+_LABEL_AFTER = re.compile(r"\s*(?::|—|–|--| - )")
+_AGENT_SUFFIX = re.compile(r"(?:er|or|ist|ian|ant|ent|master|man|woman|keeper)$")
+_LOCATIVE_BEFORE = re.compile(r"(?:^|\s)(\w+)[ \u00a0]+$")
+
+
+def _kind_of(tokens: list[tuple[int, int, str, bool]]) -> str:
+    """ "organization", "place" or "person" for the words of a capitalised name."""
+    last = tokens[-1][2].casefold().rstrip(".")
+    if last in ORG_HEADS:
+        return "organization"
+    if last in PLACE_HEADS:
+        return "place"
+    trimmed = [t[2].casefold().rstrip(".") for t in _trim_titles(tokens)]
+    if len(trimmed) > 1 and (trimmed[0] in ORG_HEADS or any(w in ORG_HEADS for w in trimmed[1:])):
+        return "organization"
+    return "person"
+
+
+def _trim_titles(tokens: list[tuple[int, int, str, bool]]) -> list[tuple[int, int, str, bool]]:
+    """Leading titles and role words off a name: "County Executive Ann Lee" -> "Ann Lee"."""
+    while len(tokens) > 2:
+        word = tokens[0][2].casefold().rstrip(".")
+        if word in TITLE_WORDS or word in ROLE_NOUNS:
+            tokens = tokens[1:]
+            continue
+        if word in ORG_HEADS:
+            break  # "Department of ...": the name itself, not a title
+        if _AGENT_SUFFIX.search(word):
+            tokens = tokens[1:]
+            continue
+        break
+    if len(tokens) == 2 and tokens[0][2].casefold().rstrip(".") in TITLE_WORDS:
+        tokens = tokens[1:]  # "Mayor Okafor", "Dr. Amadi": a short form
+    return tokens
+
+
+def _shift(m: NameMention, by: int) -> NameMention:
+    return NameMention(
+        m.start + by, m.end + by, m.text, None, m.name, m.score, False, m.is_person, m.is_place
+    )
+
+
+def _mention(token: tuple[int, int, str, bool], display: str, kind: str) -> NameMention:
+    start, end, text, _ = token
+    return NameMention(
+        start, end, text, None, display, 100.0, False, kind == "person", kind == "place"
+    )
+
+
+def _names_in_run(
+    text: str, tokens: list[tuple[int, int, str, bool]], known: dict[str, tuple[str, str]]
+) -> list[NameMention]:
+    """The names one capitalised run holds (see `guess_mentions`); ``known`` learns them."""
+    names: list[NameMention] = []
+    while tokens and (
+        tokens[0][2].casefold() in NOT_NAMES
+        or _HONORIFIC.match(tokens[0][2])
+        or len(tokens[0][2]) < 2
+    ):
+        tokens = tokens[1:]
+    if not tokens:
+        return names
+    if len(tokens) == 1:
+        # one capitalised word (the common case): a short form of a name seen before?
+        seen = known.get(name_key(tokens[0][2]))
+        return [_mention(tokens[0], *seen)] if seen is not None else names
+    words = [t[2] for t in tokens]
+    kind = _kind_of(tokens)
+    if kind == "person" and words[-1].casefold() in NOT_LAST_NAMES:
+        return names  # "the Lakeshore Lantern Festival": a thing, not a person
+    if kind != "person" and not words[0].isupper():
+        s, e = tokens[0][0], tokens[-1][1]
+        display = text[s:e]
+        display, kind = known.get(name_key(display), (display, kind))
+        known.setdefault(name_key(display), (display, kind))
+        if kind == "organization" and words[0].casefold() not in ORG_HEADS:
+            known.setdefault(name_key(words[0]), (display, kind))
+        return [NameMention(s, e, display, None, display, 100.0, False, False, kind == "place")]
+    if len(tokens) > 3:
+        tokens = [t for t in tokens if t[2].casefold() not in ROLE_NOUNS]
+    tokens = _trim_titles(tokens)
+    i = 0
+    while i < len(tokens):
+        size = 0
+        for n in (3, 2):
+            window = tokens[i : i + n]
+            if len(window) < n or any(t[3] for t in window[:-1]):
+                continue
+            words = [t[2] for t in window]
+            if any(w.isupper() and len(w) > 1 for w in words):
+                continue
+            if words[-1].casefold() in NOT_LAST_NAMES or words[0].casefold() in NOT_NAMES:
+                continue
+            if words[0].casefold() in ROLE_NOUNS:
+                continue
+            size = n
+            break
+        if not size:
+            seen = known.get(name_key(tokens[i][2]))
+            if seen is not None:
+                names.append(_mention(tokens[i], *seen))
+            i += 1
+            continue
+        window = tokens[i : i + size]
+        s, e = window[0][0], window[-1][1]
+        display = " ".join(t[2] for t in window)
+        display, kind = known.get(name_key(display), (display, "person"))
+        previous = _LOCATIVE_BEFORE.search(text, max(0, s - 12), s)
+        if previous and previous.group(1) in LOCATIVES:
+            kind = "place"  # "in Port Avery"
+        for part in (window[0][2], window[-1][2]):
+            known.setdefault(name_key(part), (display, kind))
+        known.setdefault(name_key(display), (display, kind))
+        names.append(_mention((s, e, text[s:e], False), display, kind))
+        i += size
+    return names
+
+
+def guess_mentions(text: str) -> list[NameMention]:
+    """Guess names without a list: people, organisations and places, then their short forms.
+
+    A run of two or three capitalised words (titles such as "Mayor" or "County Executive" taken
+    off) is a person unless its words make it an organisation ("... Department", "Office of
+    ...", "... Foods": `ORG_HEADS`, joined across "of", "for", "and") or a place ("... Road",
+    "... Falls": `PLACE_HEADS`, or right after "in", "at", "near": `LOCATIVES`). A later lone
+    word equal to a person's first or last name, or to an organisation's first word, is a
+    mention of the same one. Crude, and only used for names no known speaker covers.
     """
     out: list[NameMention] = []
-    people: dict[str, str] = {}  # short form (key) -> display name
-    for run in _CAP_RUN.finditer(text):
-        tokens = _run_tokens(run.group(), run.start())
-        while tokens and (
-            tokens[0][2].casefold() in NOT_NAMES
-            or tokens[0][2].casefold() in ROLE_NOUNS
-            or _HONORIFIC.match(tokens[0][2])
-            or len(tokens[0][2]) < 2
-        ):
-            tokens = tokens[1:]
-        i = 0
-        while i < len(tokens):
-            size = 0
-            for n in (3, 2):
-                window = tokens[i : i + n]
-                if len(window) < n or any(t[3] for t in window[:-1]):
-                    continue
-                words = [t[2] for t in window]
-                if any(w.isupper() and len(w) > 1 for w in words):
-                    continue
-                if words[-1].casefold() in NOT_LAST_NAMES or words[0].casefold() in NOT_NAMES:
-                    continue
-                size = n
+    known: dict[str, tuple[str, str]] = {}  # short form (key) -> (display name, kind)
+    for am in _ACRONYM.finditer(text):
+        # "the FBI", "a NASA study": an organisation; not a dateline ("HARLOW —"), a
+        # transcript's label ("ROE:") or a common abbreviation
+        if am.group() in NOT_ORG_ACRONYMS or _LABEL_AFTER.match(text, am.end()):
+            continue
+        out.append(
+            NameMention(am.start(), am.end(), am.group(), None, am.group(), 100.0, False, False)
+        )
+    runs = list(_CAP_RUN.finditer(text))
+    memo: dict[str, list[NameMention]] = {}  # a run seen before names the same (offsets aside)
+    k = 0
+    while k < len(runs):
+        run = runs[k]
+        start, end = run.start(), run.end()
+        tokens = _run_tokens(run.group(), start)
+        joined_any = False
+        # "Office of the State Auditor": runs joined by connectors when they name an org
+        while k + 1 < len(runs) and tokens and not tokens[-1][3]:
+            gap = text[end : runs[k + 1].start()]
+            if len(gap) > 8 or not _CONNECTOR.match(gap):
                 break
-            if size:
-                window = tokens[i : i + size]
-                s, e = window[0][0], window[-1][1]
-                display = " ".join(t[2] for t in window)
-                display = people.get(name_key(display), display)
-                for part in (window[0][2], window[-1][2]):
-                    people.setdefault(name_key(part), display)
-                people.setdefault(name_key(display), display)
-                out.append(NameMention(s, e, text[s:e], None, display, 100.0, False))
-                i += size
-                continue
-            t = tokens[i]
-            display = people.get(name_key(t[2]))
-            if display is not None:
-                out.append(NameMention(t[0], t[1], t[2], None, display, 100.0, False))
-            i += 1
+            joined = tokens + _run_tokens(runs[k + 1].group(), runs[k + 1].start())
+            if _kind_of(joined) != "organization":
+                break
+            tokens = joined
+            joined_any = True
+            k += 1
+            end = runs[k].end()
+        k += 1
+        key = run.group() if not joined_any else None
+        if key is not None and key in memo:
+            out += [_shift(m, start) for m in memo[key]]
+            continue
+        names = _names_in_run(text, tokens, known)
+        out += names
+        # only whole names are remembered: a lone word's reading depends on what came before
+        whole = names and all(len(m.text.split()) > 1 for m in names)
+        if key is not None and whole and len(memo) < 50_000:
+            memo[key] = [_shift(m, -start) for m in names]
+    out.sort(key=lambda m: m.start)
     return out

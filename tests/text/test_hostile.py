@@ -148,3 +148,36 @@ def test_word_diff_of_long_quotes_is_bounded():
     t0 = time.perf_counter()
     word_diff(a, b)
     assert time.perf_counter() - t0 < limit
+
+
+def _word(rng: random.Random) -> str:
+    return "".join(rng.choice("bcdfghklmnprstvz") + rng.choice("aeiou") for _ in range(3))
+
+
+def test_a_megabyte_of_distinct_people_with_roles():
+    """Every name new, every appositive a new role: the role lookups stay linear."""
+    rng = random.Random(9)
+    parts = []
+    while sum(len(p) for p in parts) < 1_000_000:
+        first, last, role = _word(rng).title(), _word(rng).title(), _word(rng) + "er"
+        parts.append(
+            f"{first} {last}, the city's {role}, spoke. “It is fine,” the {role} said. "
+            f"“Yes,” she said.\n\n"
+        )
+    found = check("".join(parts), 5.0, speakers=())
+    assert found and found[0].speaker is not None
+
+
+def test_five_megabytes_of_hard_wrapped_text():
+    line = "The council met on Monday and Jane Doe said the budget was fine, she said\n"
+    block = line * 6 + '"We will see about that," said Tom Ford, the mayor of the town.\n\n'
+    text = (block * (FIVE_MB // len(block) + 1))[:FIVE_MB]
+    check(text, 5.0)
+
+
+def test_a_transcript_of_a_hundred_thousand_turns():
+    text = (
+        "Jane Doe spoke to us.\n\n" + "Q: Why?\n\nDOE: Because “it is so,” she said.\n\n" * 100_000
+    )
+    found = check(text, 5.0)
+    assert found[0].speaker == "Jane Doe"

@@ -1,0 +1,292 @@
+"""From a source's text to claims: the quotes found in it, and the few clicks that turn one
+into a claim with a verified citation, or into a citation of a claim already on record; and
+the counter-evidence worth pairing with a claim.
+
+The quote is never typed: it is cut from the archived text at the offsets extraction found,
+and the text's sha256 is checked, so a citation is made only from the text the curator saw.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramSimilarity
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    FloatField,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.utils.text import slugify
+
+from claims.models import (
+    Citation,
+    Claim,
+    ClaimKind,
+    Contradiction,
+    Relation,
+    Speaker,
+    SpeakerKind,
+    Status,
+)
+from claims.services import known_speakers, verify_citation
+from sources.models import Source
+from sources.text import same_wording
+from sources.text.extract import Candidate, extract_quotes
+
+CACHE_SECONDS = 7 * 24 * 3600
+SUGGESTIONS = 8
+
+
+class StaleText(Exception):
+    """The source's text changed since the curator's page showed it."""
+
+
+# --- candidates -----------------------------------------------------------------------------
+
+
+def _speakers_key(speakers) -> str:
+    names = "|".join(
+        f"{s.id}:{s.name}:{s.kind}:{s.role}:{','.join(s.aliases)}:{','.join(s.misspellings)}"
+        for s in speakers
+    )
+    return hashlib.sha256(names.encode()).hexdigest()[:16]
+
+
+def candidates(source: Source) -> list[Candidate]:
+    """The quotes found in the source's text with their likely speakers, cached by the
+    text's sha256 and the speakers on record (a 4 MB text is read once, not at every view)."""
+    if not source.text:
+        return []
+    speakers = known_speakers()
+    key = f"candidates:v2:{source.sha256 or Source.digest(source.text)}:{_speakers_key(speakers)}"
+    found = cache.get(key)
+    if found is None:
+        found = extract_quotes(source.text, speakers=speakers)
+        cache.set(key, found, CACHE_SECONDS)
+    return found
+
+
+def find_candidate(source: Source, *, start: int, end: int, sha256: str) -> Candidate:
+    if sha256 != source.sha256:
+        raise StaleText("The source's text changed since the page was shown: reload it.")
+    for candidate in candidates(source):
+        if (candidate.start, candidate.end) == (start, end):
+            return candidate
+    raise StaleText("This quote is no longer among the quotes found in the text: reload.")
+
+
+def unique_slug(model, text: str, *, limit: int = 80) -> str:
+    base = slugify(text)[:limit].strip("-") or model._meta.model_name
+    taken = set(model.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+    slug, n = base, 2
+    while slug in taken:
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def slug_for_claim(speaker_name: str, quote: str) -> str:
+    """A readable, permanent id from the speaker and the first words of the quote."""
+    surname = speaker_name.split()[-1] if speaker_name.split() else ""
+    words = " ".join(quote.split()[:8])
+    return unique_slug(Claim, f"{surname} {words}")
+
+
+def matched_speaker(candidate: Candidate) -> Speaker | None:
+    if candidate.speaker_id:
+        return Speaker.objects.filter(slug=candidate.speaker_id).first()
+    return None
+
+
+@dataclass
+class NewSpeaker:
+    name: str
+    kind: str = SpeakerKind.PERSON
+    role: str = ""
+
+
+def proposed_speaker(candidate: Candidate) -> NewSpeaker | None:
+    """When the speaker is not on record: as the text names and describes them."""
+    if candidate.speaker_id or not candidate.speaker:
+        return None
+    kind = getattr(candidate, "speaker_kind", None) or SpeakerKind.PERSON
+    return NewSpeaker(
+        name=candidate.speaker, kind=kind, role=getattr(candidate, "speaker_role", None) or ""
+    )
+
+
+def venue_of(source: Source) -> str:
+    outlet = f", {source.outlet.name}" if source.outlet_id else ""
+    return f"{source.title}{outlet}"[:300]
+
+
+@transaction.atomic
+def claim_from_candidate(
+    *,
+    source: Source,
+    candidate: Candidate,
+    speaker: Speaker | None = None,
+    new_speaker: NewSpeaker | None = None,
+    kind: str = ClaimKind.QUOTE,
+    said_on=None,
+    venue: str | None = None,
+    summary: str = "",
+    by=None,
+) -> Claim:
+    """A draft claim in the printed words, with its citation verified against the text."""
+    if speaker is None:
+        if new_speaker is None or not new_speaker.name.strip():
+            raise ValueError("Pick a speaker on record or name a new one.")
+        speaker = Speaker(
+            slug=unique_slug(Speaker, new_speaker.name),
+            name=new_speaker.name.strip(),
+            kind=new_speaker.kind,
+            role=new_speaker.role.strip(),
+        )
+        speaker._history_user = by
+        speaker.save()
+    quote = source.text[candidate.start : candidate.end].strip()
+    claim = Claim(
+        slug=slug_for_claim(speaker.name, quote),
+        speaker=speaker,
+        kind=kind,
+        text=quote,
+        summary=summary,
+        said_on=said_on if said_on is not None else source.published_on,
+        venue=venue_of(source) if venue is None else venue,
+        status=Status.DRAFT,
+    )
+    claim._history_user = by
+    claim.save()
+    citation_from_candidate(source=source, candidate=candidate, claim=claim, by=by)
+    return claim
+
+
+@transaction.atomic
+def citation_from_candidate(
+    *, source: Source, candidate: Candidate, claim: Claim, by=None
+) -> Citation:
+    """The candidate as a citation of ``claim`` (its quote variant in this source)."""
+    if claim.citations.filter(source=source).exists():
+        raise ValueError(f"'{claim.slug}' already cites this source: one citation per source.")
+    citation = Citation(
+        claim=claim,
+        source=source,
+        quote=source.text[candidate.start : candidate.end].strip(),
+        position=claim.citations.count(),
+    )
+    citation._history_user = by
+    citation.save()
+    return verify_citation(citation=citation, text=source.text)
+
+
+def claims_like(quote: str, *, speaker: Speaker | None = None, exclude_source=None):
+    """Claims a quote may be a variant of: same speaker first, then by text similarity."""
+    similarity = TrigramSimilarity("text", quote)
+    query = SearchQuery(" ".join(quote.split()[:30]), search_type="plain", config="english")
+    mine = Case(
+        When(speaker=speaker, then=Value(1)) if speaker else When(pk=None, then=Value(1)),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    qs = (
+        Claim.objects.select_related("speaker")
+        .annotate(similarity=similarity, rank=SearchRank("search_vector", query), mine=mine)
+        .filter(Q(similarity__gt=0.2) | Q(search_vector=query))
+    )
+    if exclude_source is not None:
+        qs = qs.exclude(citations__source=exclude_source)
+    return qs.order_by("-mine", F("similarity").desc(), "slug")[:SUGGESTIONS]
+
+
+def already_cited(source: Source) -> dict[tuple[int, int], Citation]:
+    """The source's citations by anchor, to mark candidates already curated."""
+    return {
+        (c.anchor_start, c.anchor_end): c
+        for c in source.citations.select_related("claim").exclude(anchor_start=None)
+    }
+
+
+def same_words_as(candidate: Candidate, citations: list[Citation]) -> Citation | None:
+    for citation in citations:
+        if same_wording(citation.quote, candidate.quote):
+            return citation
+    return None
+
+
+# --- counter-evidence -----------------------------------------------------------------------
+
+
+def suggested_counters(claim: Claim):
+    """Findings, records and other statements that share the claim's topics or words,
+    ranked by full-text rank and trigram similarity (PostgreSQL; nothing leaves the
+    building). Pairs already made are left out."""
+    words = " ".join(claim.text.split()[:40])
+    query = SearchQuery(words, search_type="plain", config="english")
+    topics = list(claim.topics.values_list("pk", flat=True))
+    paired = Contradiction.objects.filter(Q(claim=claim) | Q(counter=claim)).values_list(
+        "claim_id", "counter_id"
+    )
+    exclude = {pk for pair in paired for pk in pair} | {claim.pk}
+    on_topic = Claim.topics.through.objects.filter(topic_id__in=topics)
+    shared = (
+        on_topic.filter(claim_id=OuterRef("pk"))
+        .values("claim_id")
+        .annotate(n=Count("*"))
+        .values("n")
+    )
+    evidence = Case(
+        When(kind__in=[ClaimKind.FINDING, ClaimKind.RECORD], then=Value(0.3)),
+        default=Value(0.0),
+        output_field=FloatField(),
+    )
+    qs = (
+        Claim.objects.exclude(pk__in=exclude)
+        .exclude(status=Status.RETRACTED)
+        .filter(Q(search_vector=query) | Q(pk__in=on_topic.values("claim_id")))
+        .select_related("speaker")
+        .annotate(
+            rank=SearchRank("search_vector", query),
+            similarity=TrigramSimilarity("text", words),
+            shared_topics=Coalesce(Subquery(shared, output_field=IntegerField()), 0),
+            evidence=evidence,
+        )
+        .annotate(score=F("rank") + F("similarity") + F("shared_topics") * 0.2 + F("evidence"))
+        .order_by("-score", "slug")
+    )
+    return qs[:SUGGESTIONS]
+
+
+@transaction.atomic
+def link_as_contradiction(*, claim: Claim, counter: Claim, by=None) -> Contradiction:
+    """A draft pair: the claim challenged by the counter. Its explanation is the curator's
+    to write; it is published through the workflow like any other."""
+    if claim.pk == counter.pk:
+        raise ValueError("A statement cannot contradict itself.")
+    existing = Contradiction.objects.filter(
+        Q(claim=claim, counter=counter) | Q(claim=counter, counter=claim)
+    ).first()
+    if existing:
+        raise ValueError(f"These two are already paired in '{existing.slug}'.")
+    pair = Contradiction(
+        slug=unique_slug(Contradiction, f"{claim.slug[:50]} vs {counter.slug[:50]}", limit=110),
+        title="",
+        claim=claim,
+        counter=counter,
+        relation=Relation.CONTRADICTS,
+        explanation="",
+        status=Status.DRAFT,
+    )
+    pair._history_user = by
+    pair.save()
+    return pair

@@ -1,0 +1,35 @@
+"""The newsroom's admin site: Django's, with autocomplete results that say what each choice
+is (a claim's speaker, date and status), so a draft is never picked for a published one."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.admin.apps import AdminConfig
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
+
+
+class LabelledAutocompleteJsonView(AutocompleteJsonView):
+    def serialize_result(self, obj, to_field_name):
+        label = getattr(self.model_admin, "autocomplete_label", None)
+        result = super().serialize_result(obj, to_field_name)
+        if label is not None:
+            result["text"] = label(obj)
+        return result
+
+
+class NewsroomAdminSite(admin.AdminSite):
+    index_title = "Curation"
+
+    @property
+    def site_header(self):
+        return f"{settings.SITE_NAME} newsroom"
+
+    @property
+    def site_title(self):
+        return settings.SITE_NAME
+
+    def autocomplete_view(self, request):
+        return LabelledAutocompleteJsonView.as_view(admin_site=self)(request)
+
+
+class NewsroomAdminConfig(AdminConfig):
+    default_site = "rust_tracker.admin_site.NewsroomAdminSite"

@@ -1,0 +1,300 @@
+"""Who said it: one test per attribution rule, with and without speakers on record."""
+
+import pytest
+
+from sources.text.extract import Candidate, extract_quotes
+from sources.text.speakers import KnownSpeaker
+
+# Another story's speakers on record: they must never override what the text says.
+UNRELATED = [
+    KnownSpeaker("dana-wick", "Dana Wick", ["Wick"], role="Mayor of Oldport"),
+    KnownSpeaker("port-authority", "Oldport Port Authority", ["the authority"], "organization"),
+    KnownSpeaker("ray-stone", "Ray Stone", ["Stone", "Ray"], role="City engineer"),
+]
+MODES = {"blind": [], "unrelated": UNRELATED}
+
+
+def speakers_of(text: str, speakers=()) -> list[str | None]:
+    return [c.speaker for c in extract_quotes(text, speakers=speakers)]
+
+
+def by_quote(found: list[Candidate], start: str) -> Candidate:
+    for c in found:
+        if c.quote.startswith(start):
+            return c
+    raise AssertionError(f"no quote starting {start!r} in {[c.quote for c in found]}")
+
+
+@pytest.fixture(params=MODES, ids=list(MODES))
+def record(request):
+    return MODES[request.param]
+
+
+# --- the text, not the record ------------------------------------------------------------------
+
+MAYOR_AND_ENGINEER = (
+    "Mayor Jane Roe said the bridge would close in April.\n\n"
+    "“Nobody wants this,” Roe said.\n\n"
+    "City engineer Tom Brandvold said the corrosion had spread.\n\n"
+    "“We found section loss in one beam,” he said."
+)
+
+
+def test_he_said_after_a_named_engineer_is_the_engineer(record):
+    found = extract_quotes(MAYOR_AND_ENGINEER, speakers=record)
+    assert by_quote(found, "We found").speaker == "Tom Brandvold"
+
+
+def test_he_said_is_the_engineer_even_with_the_mayor_on_record():
+    own = [KnownSpeaker("jane-roe", "Jane Roe", ["Roe"], role="mayor")]
+    found = extract_quotes(MAYOR_AND_ENGINEER, speakers=own)
+    assert by_quote(found, "Nobody").speaker_id == "jane-roe"
+    assert by_quote(found, "We found").speaker == "Tom Brandvold"
+
+
+def test_she_added_never_goes_to_a_town(record):
+    text = (
+        "Council member Lorna Pike spoke after the vote. Grantsville has asked the state to "
+        "let crews work at night.\n\n“People would rather lose sleep,” she added."
+    )
+    assert speakers_of(text, record) == ["Lorna Pike"]
+
+
+def test_a_place_is_never_a_speaker():
+    text = (
+        "Crews in Port Avery worked all night. Port Avery has asked the state for help.\n\n"
+        "“We are exhausted,” it said."
+    )
+    assert speakers_of(text) == [None]
+
+
+def test_pronoun_skips_a_speaker_of_the_other_gender(record):
+    text = (
+        "Planning commissioner Gloria Fenwick said the project met the code.\n\n"
+        "“My job is to apply the code,” she said.\n\n"
+        "Developer Desmond Hale told the commission he would build 30 cheap units.\n\n"
+        "“That is more than the city requires,” he said.\n\n"
+        "“Then we will see you in March,” she said."
+    )
+    assert speakers_of(text, record) == ["Gloria Fenwick", "Desmond Hale", "Gloria Fenwick"]
+
+
+def test_pronoun_prefers_the_subject_to_someone_named_in_passing(record):
+    text = (
+        "Tom Ford gave an interview. Ford talked about the set, where Ann Lee was working."
+        "\n\n“It was a terrible day,” he said."
+    )
+    assert speakers_of(text, record) == ["Tom Ford"]
+
+
+# --- nominal references ------------------------------------------------------------------------
+
+
+def test_role_from_a_title_before_the_name(record):
+    text = (
+        "Mayor Jane Roe and council member Priya Nandi toured the site.\n\n"
+        "“We will rebuild,” the mayor said."
+    )
+    assert speakers_of(text, record) == ["Jane Roe"]
+
+
+def test_role_from_an_appositive(record):
+    text = (
+        "Emeka Adebayo, the city's transit director, and Mayor Jane Roe spoke on Monday.\n\n"
+        "“Drivers asked for this,” the transit director said."
+    )
+    assert speakers_of(text, record) == ["Emeka Adebayo"]
+
+
+def test_role_before_the_name_with_a_comma(record):
+    text = (
+        "Mayor Yolanda Preston visited. The company's spokeswoman, Maya Lindgren, said the "
+        "plant was not to blame.\n\n“Our permits are in order,” the spokeswoman said."
+    )
+    assert speakers_of(text, record) == ["Maya Lindgren"]
+
+
+def test_role_on_record_is_used():
+    own = [
+        KnownSpeaker("jane-roe", "Jane Roe", ["Roe"], role="Mayor of Harlow"),
+        KnownSpeaker("tom-ray", "Tom Ray", ["Ray"], role="City engineer"),
+    ]
+    text = "Jane Roe and Tom Ray met residents.\n\n“It will take a year,” the engineer said."
+    assert speakers_of(text, own) == ["Tom Ray"]
+
+
+def test_the_department_said_is_the_department(record):
+    text = (
+        "The Bellmont Department of Public Works said the tank had been drained. Mayor Yolanda "
+        "Preston visited the site.\n\n“We are not ruling anything out,” the department said."
+    )
+    assert speakers_of(text, record) == ["Bellmont Department of Public Works"]
+
+
+def test_it_said_is_the_last_organisation(record):
+    text = (
+        "Greenleaf Foods is recalling spinach. Its chief executive, Ann Lee, apologised.\n\n"
+        "“No illnesses have been reported,” it said."
+    )
+    assert speakers_of(text, record) == ["Greenleaf Foods"]
+
+
+def test_a_council_statement_is_the_council(record):
+    text = (
+        "The library was approved by Ashby Vale Borough Council. Campaigner Tobias Quayle "
+        "was pleased.\n\n“Volunteers will not replace staff,” a council statement said."
+    )
+    assert speakers_of(text, record) == ["Ashby Vale Borough Council"]
+
+
+def test_a_role_nobody_holds_is_the_main_person():
+    text = (
+        "Jane Roe has admitted it feels strange to go back to work. Roe spoke on Monday. "
+        "Her co-star Ann Lee was not there.\n\nThe 63-year-old said: “It is strange.”"
+    )
+    assert speakers_of(text) == ["Jane Roe"]
+
+
+# --- cues --------------------------------------------------------------------------------------
+
+
+def test_split_quote_with_a_title_in_the_cue(record):
+    text = "“The channel was deep,” harbourmaster Wendell Osei said, “and now it is not.”"
+    assert speakers_of(text, record) == ["Wendell Osei", "Wendell Osei"]
+
+
+def test_title_words_before_a_name_in_an_inverted_cue(record):
+    text = "“We welcome them,” said County Executive Leonard Ashdown."
+    assert speakers_of(text, record) == ["Leonard Ashdown"]
+
+
+def test_colon_introduction(record):
+    text = "Finance director Harriet Mbeki was blunt: “We would be $2 million short.”"
+    assert speakers_of(text, record) == ["Harriet Mbeki"]
+
+
+def test_colon_introduction_with_a_possessive(record):
+    text = "Mayor Teodor Vasile defended the plan. His message was simple: “Nobody likes a tax.”"
+    assert speakers_of(text, record) == ["Teodor Vasile"]
+
+
+def test_relative_clause_between_name_and_verb(record):
+    text = (
+        "Councillor Gareth Pennock, who represents the island on Dunmere Council, said "
+        "residents were angry.\n\n'This is not a minor inconvenience,' he said."
+    )
+    assert speakers_of(text, record) == ["Gareth Pennock"]
+
+
+def test_according_to_at_the_start_of_the_sentence(record):
+    text = (
+        "The Office of the State Auditor reviewed the Tamsin County Housing Authority.\n\n"
+        "According to the audit, the authority spent “no more than a few hours a month” on it."
+    )
+    assert speakers_of(text, record) == ["Office of the State Auditor"]
+
+
+def test_multi_paragraph_quote_with_no_cue_is_the_paragraph_befores_subject(record):
+    text = (
+        "At 97, Walter Kaminski is the last of the crew. On Friday he came back.\n\n"
+        "“We put it up in eleven days.\n\n“I never thought I would outlive the tower.”"
+    )
+    assert speakers_of(text, record) == ["Walter Kaminski", "Walter Kaminski"]
+
+
+def test_hard_wrapped_cue_over_a_line_break(record):
+    text = (
+        "HARROWGATE -- The Harrowgate Community Foundation today awarded grants\n"
+        "to 14 neighborhood groups, the largest round in the foundation's history.\n"
+        "\n"
+        '"These groups know their streets better than any of us ever will, and\n'
+        'our job is to get out of their way and fund them," said\n'
+        "Imogen Tsai, executive director of the Harrowgate Community\n"
+        "Foundation, which gave out its first grants twenty years ago this month.\n"
+    )
+    assert speakers_of(text, record) == ["Imogen Tsai"]
+
+
+# --- transcripts -------------------------------------------------------------------------------
+
+
+def test_question_and_answer_transcript(record):
+    text = (
+        "Rosalind Achebe became state librarian in January.\n\n"
+        "Q: What surprised you?\n\n"
+        "ACHEBE: How many libraries are run by one person.\n\n"
+        "Q: Are e-books replacing paper?\n\n"
+        "ACHEBE: No. People read more when they can choose how.\n"
+    )
+    found = extract_quotes(text, speakers=record)
+    assert [c.quote for c in found] == [
+        "How many libraries are run by one person.",
+        "No. People read more when they can choose how.",
+    ]
+    assert {c.speaker for c in found} == {"Rosalind Achebe"}
+    assert {c.attribution for c in found} == {"turn"}
+
+
+def test_named_turns_are_both_speakers():
+    text = (
+        "Harriet Quon spoke to Benedikt Auclair.\n\n"
+        "Harriet Quon: Why close?\n\nBenedikt Auclair: Rent doubled.\n\n"
+        "Harriet Quon: And now?\n\nBenedikt Auclair: A bakery, maybe.\n"
+    )
+    assert speakers_of(text) == ["Harriet Quon", "Benedikt Auclair"] * 2
+
+
+def test_answer_turns_are_the_interviewees():
+    text = (
+        "Rosalind Achebe became state librarian in January. Harriet Quon asked the questions."
+        "\n\nRosalind Achebe has run libraries for 20 years.\n\n"
+        "Q: What surprised you?\n\nA: How many libraries are run by one person.\n\n"
+        "Q: And e-books?\n\nA: People read more when they can choose how.\n"
+    )
+    assert speakers_of(text) == ["Rosalind Achebe", "Rosalind Achebe"]
+
+
+def test_a_stray_label_is_not_a_transcript():
+    text = "Note: this story was updated.\n\nUpdate: the bridge reopened."
+    assert extract_quotes(text) == []
+
+
+# --- proposing speakers not on record ----------------------------------------------------------
+
+
+def test_a_new_speaker_is_described_by_kind_and_role():
+    text = "“We found section loss,” said Raymond Tully, the city's engineer."
+    (c,) = extract_quotes(text, speakers=UNRELATED)
+    assert (c.speaker, c.speaker_id, c.speaker_kind) == ("Raymond Tully", None, "person")
+    assert c.speaker_role == "engineer"
+
+
+def test_a_new_organisation_is_proposed_as_one():
+    text = "“The violations are serious,” the Department of Environmental Quality said."
+    (c,) = extract_quotes(text)
+    assert (c.speaker, c.speaker_kind) == ("Department of Environmental Quality", "organization")
+
+
+def test_a_speaker_on_record_is_not_proposed():
+    own = [KnownSpeaker("jane-roe", "Jane Roe", ["Roe"], misspellings=["Jane Rowe"])]
+    (c,) = extract_quotes("“Yes,” said Jane Rowe.", speakers=own)
+    assert (c.speaker_id, c.speaker_flag, c.speaker_kind) == ("jane-roe", "misspelling", None)
+
+
+def test_an_acronym_is_an_organisation():
+    text = (
+        "Although a recent FBI analysis found that the gun “was in working order and could "
+        "not fire,” nobody agreed."
+    )
+    assert speakers_of(text) == ["FBI"]
+
+
+def test_a_dateline_does_not_make_a_quote_a_fragment():
+    text = "WASHINGTON — “We are watching closely,” a State Department spokesman said Tuesday."
+    (c,) = extract_quotes(text)
+    assert (c.kind, c.speaker) == ("statement", "a State Department spokesman")
+
+
+def test_an_unnamed_spokesman_of_a_department():
+    (c,) = extract_quotes("“We are watching,” a department spokesman said.")
+    assert c.speaker == "a department spokesman"
