@@ -363,3 +363,12 @@ def test_no_template_names_the_demo_case():
         text = path.read_text(encoding="utf-8")
         for word in ("Baldwin", "Rust ", "trigger,", "Hutchins"):
             assert word not in text, f"{path.relative_to(TEMPLATES)} names the demo: {word!r}"
+
+
+def test_the_admin_header_is_the_site_name(settings):
+    settings.SITE_NAME = "Bridge Watch"
+    editor = Client()
+    editor.force_login(user("Editor"))
+    page = editor.get(reverse("admin:index")).content.decode()
+    assert "Bridge Watch newsroom</a>" in page
+    assert "| Bridge Watch</title>" in page
