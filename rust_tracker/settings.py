@@ -156,6 +156,14 @@ STORAGES = {
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
+# Source intake (sources/intake.py): the largest text, file or page taken in, in bytes; the
+# fetch's deadline in seconds and its redirects; private and loopback addresses are refused
+# unless allowed (an intranet deployment, tests).
+SOURCE_MAX_BYTES = int(os.environ.get("SOURCE_MAX_BYTES", str(20 * 1000 * 1000)))
+SOURCE_FETCH_TIMEOUT = float(os.environ.get("SOURCE_FETCH_TIMEOUT", "10"))
+SOURCE_FETCH_MAX_REDIRECTS = int(os.environ.get("SOURCE_FETCH_MAX_REDIRECTS", "5"))
+SOURCE_FETCH_ALLOW_PRIVATE = env_bool("SOURCE_FETCH_ALLOW_PRIVATE")
+
 # Security. Strict CSP: no inline scripts or styles anywhere in our templates.
 SECURE_CSP = {
     "default-src": [CSP.SELF],
