@@ -199,7 +199,9 @@ def _detect(data: bytes) -> tuple[str, str]:
 
 
 def _label(encoding: str) -> str:
-    return codecs.lookup(encoding).name.replace("_", "-")
+    """The name people know: windows-1252 rather than Python's cp1252."""
+    name = codecs.lookup(encoding.removesuffix("-sig")).name.replace("_", "-")
+    return "windows-" + name[2:] if re.fullmatch(r"cp125\d", name) else name
 
 
 def decode(
@@ -210,61 +212,69 @@ def decode(
     html: bool = False,
     notes: list[str] | None = None,
 ) -> tuple[str, str]:
-    """``data`` as text, and the encoding used.
+    """``data`` as text, and the name of the encoding used.
 
-    A byte-order mark decides; then the declared charset (``declared_by`` says who declared
-    it: "you" for the curator's choice, which must fit, or "the server", whose word is
-    checked); then an HTML ``<meta>``; then UTF-8; then detection.
+    A byte-order mark decides. The curator's choice (``declared_by="you"``) must fit the bytes
+    or the text is refused. Otherwise valid UTF-8 is read as UTF-8 whatever a server or a
+    ``<meta>`` says (legacy text is almost never valid UTF-8 by chance, and a wrong word would
+    mangle it); then the server's charset, the page's ``<meta>``; then detection.
     """
     notes = notes if notes is not None else []
     for bom, encoding in BOMS:
         if data.startswith(bom):
             try:
-                return data.decode(encoding), _label(encoding.removesuffix("-sig"))
+                return data.decode(encoding), _label(encoding)
             except UnicodeDecodeError as error:
                 raise IntakeError(
-                    f"The text starts with a {_label(encoding.removesuffix('-sig'))} byte-order "
-                    f"mark but is not valid {_label(encoding.removesuffix('-sig'))} "
-                    f"({_where(error)})."
+                    f"The text starts with a {_label(encoding)} byte-order mark but is not "
+                    f"valid {_label(encoding)} ({_where(error)})."
                 ) from None
+    if declared and declared_by == "you":
+        encoding = canonical_encoding(declared)
+        if encoding is None:
+            raise IntakeError(f"“{declared}” is not a character encoding this app knows.")
+        try:
+            return data.decode(encoding), _label(encoding)
+        except UnicodeDecodeError as error:
+            raise IntakeError(
+                f"The text is not valid {_label(encoding)} ({_where(error)}): choose another "
+                "encoding, or let it be detected."
+            ) from None
+    claims = []  # (encoding, who said it)
     if declared:
         encoding = canonical_encoding(declared)
         if encoding is None:
-            if declared_by == "you":
-                raise IntakeError(f"“{declared}” is not a character encoding this app knows.")
             notes.append(f"The declared charset “{declared}” is unknown: it was ignored.")
         else:
-            try:
-                return data.decode(encoding), _label(encoding)
-            except UnicodeDecodeError as error:
-                if declared_by == "you":
-                    raise IntakeError(
-                        f"The text is not valid {_label(encoding)} ({_where(error)}): choose "
-                        "another encoding, or let it be detected."
-                    ) from None
-                notes.append(
-                    f"{declared_by.capitalize() or 'The source'} said {_label(encoding)}, "
-                    f"but the text is not ({_where(error)}): its encoding was detected instead."
-                )
+            claims.append((encoding, declared_by.capitalize() or "The source"))
     if html:
         meta = META_CHARSET.search(data[:4096])
         encoding = canonical_encoding(meta.group(1).decode("ascii")) if meta else None
-        if encoding and encoding not in {"utf-16", "utf-32"}:
-            try:
-                return data.decode(encoding), _label(encoding)
-            except UnicodeDecodeError as error:
-                notes.append(
-                    f"The page's <meta> said {_label(encoding)}, but the text is not "
-                    f"({_where(error)}): its encoding was detected instead."
-                )
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
+        if encoding and not encoding.startswith(("utf-16", "utf-32")):
+            claims.append((encoding, "The page's <meta>"))
+    if not any(encoding.startswith(("utf-16", "utf-32")) for encoding, _who in claims):
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+        else:
+            for encoding, who in claims:
+                if encoding != "utf-8" and not text.isascii():
+                    notes.append(f"{who} said {_label(encoding)}, but the text is UTF-8.")
+                    break
+            return text, "utf-8"
+    for encoding, who in claims:
+        try:
+            return data.decode(encoding), _label(encoding)
+        except UnicodeDecodeError as error:
+            notes.append(
+                f"{who} said {_label(encoding)}, but the text is not ({_where(error)}): its "
+                "encoding was detected instead."
+            )
     text, encoding = _detect(data)
     notes.append(
-        f"The text is not UTF-8: read as {_label(encoding)} (detected). Check a few "
-        "accented letters and quotation marks."
+        f"The text is not UTF-8: read as {_label(encoding)} (detected). Check a few accented "
+        "letters and quotation marks."
     )
     return text, _label(encoding)
 
@@ -575,7 +585,7 @@ def _get(target: _Target, *, deadline: float, timeout: float, max_bytes: int, al
                 "Accept-Encoding": "gzip, identity",
             },
         )
-        conn.sock.settimeout(_remaining(deadline, timeout))
+        conn.sock.settimeout(_remaining(deadline, timeout))  # each read waits at most this
         response = conn.getresponse()
         status, reason, headers = response.status, response.reason, response.headers
         if status in REDIRECTS:
@@ -586,7 +596,7 @@ def _get(target: _Target, *, deadline: float, timeout: float, max_bytes: int, al
         length = headers.get("Content-Length", "")
         if length.isdigit() and int(length) > max_bytes:
             raise too_big(int(length), max_bytes, "The page")
-        body = _read(response, conn, deadline=deadline, timeout=timeout, max_bytes=max_bytes)
+        body = _read(response, deadline=deadline, timeout=timeout, max_bytes=max_bytes)
         return status, reason, headers, _decompress(body, headers, max_bytes)
     except IntakeError:
         raise
@@ -626,11 +636,11 @@ def _check_type(headers) -> None:
         )
 
 
-def _read(response, conn, *, deadline: float, timeout: float, max_bytes: int) -> bytes:
+def _read(response, *, deadline: float, timeout: float, max_bytes: int) -> bytes:
     chunks, size = [], 0
     while True:
-        conn.sock.settimeout(_remaining(deadline, timeout))
-        chunk = response.read(min(65536, max_bytes + 1 - size))
+        _remaining(deadline, timeout)
+        chunk = response.read1(min(65536, max_bytes + 1 - size))
         if not chunk:
             return b"".join(chunks)
         chunks.append(chunk)
