@@ -179,23 +179,33 @@ def _detect(data: bytes) -> tuple[str, str]:
         )
     best = min(m.chaos for m in matches)
     likely = [m for m in matches if m.chaos <= best + SAME_CHAOS]
-    readings: dict[str, str] = {}
+    readings: dict[str, list[str]] = {}
     for match in likely:
-        readings.setdefault(str(match), match.encoding)
+        readings.setdefault(str(match), []).extend(match.could_be_from_charset)
     if len(readings) == 1:
-        ((text, encoding),) = readings.items()
-        return text, encoding
+        ((text, encodings),) = readings.items()
+        return text, min(encodings, key=_commonness)
     texts = list(readings)
     start = next((i for i, chars in enumerate(zip(*texts, strict=False)) if len(set(chars)) > 1), 0)
     left = max(0, start - 20)
     options = "; ".join(
-        f"{_label(encoding)}: “…{text[left : start + 20]}…”"
-        for text, encoding in list(readings.items())[:4]
+        f"{_label(min(encodings, key=_commonness))}: “{'…' if left else ''}"
+        f"{text[left : start + 20]}…”"
+        for text, encodings in list(readings.items())[:4]
     )
     raise IntakeError(
         "The text is not UTF-8 and its encoding cannot be told for sure; it reads differently "
         f"as {options}. Choose the encoding that reads right and send it again."
     )
+
+
+COMMON = ["cp1252", "iso8859_15", "cp1250", "cp1251", "iso8859_2", "koi8_r", "cp1253", "cp1254"]
+
+
+def _commonness(encoding: str) -> int:
+    """Where several encodings read the bytes the same, the most widely used is named."""
+    name = codecs.lookup(encoding).name
+    return COMMON.index(name) if name in COMMON else len(COMMON)
 
 
 def _label(encoding: str) -> str:

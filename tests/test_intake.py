@@ -221,7 +221,8 @@ def test_windows_1252_declared_by_the_curator():
 def test_windows_1252_detected_when_every_likely_reading_agrees():
     document = read_upload("a.txt", LATIN_TEXT.encode("cp1252"), max_bytes=1000)
     assert document.text == LATIN_TEXT
-    assert any("read as" in note and "(detected)" in note for note in document.notes)
+    assert document.encoding == "windows-1252"
+    assert any("read as windows-1252 (detected)" in note for note in document.notes)
 
 
 def test_an_ambiguous_encoding_is_refused_with_the_readings_shown():
