@@ -260,3 +260,15 @@ def test_a_viewer_sees_the_source_without_the_intake_fields(db):
     response = client.get(reverse("admin:sources_source_change", args=[source.pk]))
     assert response.status_code == 200
     assert "Upload a file" not in page(response)
+
+
+def test_a_nul_character_is_refused_in_a_paste_and_removed_from_a_file_with_a_note(reporter):
+    response = add(reporter, title="T", slug="t", text="before\x00after")
+    assert errors(response) == ["Null characters are not allowed."]
+    response = add(reporter, title="T", slug="t", upload=upload("a.txt", b"before\x00after"))
+    assert Source.objects.get().text == "beforeafter"
+    assert "1 NUL character(s) removed from the text." in page(reporter.get(response.url))
+
+
+def test_the_request_limit_leaves_room_for_a_pasted_text_at_the_cap(settings):
+    assert settings.DATA_UPLOAD_MAX_MEMORY_SIZE > settings.SOURCE_MAX_BYTES
