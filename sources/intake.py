@@ -188,10 +188,13 @@ def _detect(data: bytes) -> tuple[str, str]:
     texts = list(readings)
     start = next((i for i, chars in enumerate(zip(*texts, strict=False)) if len(set(chars)) > 1), 0)
     left = max(0, start - 20)
+    excerpts: dict[str, list[str]] = {}  # readings that differ further on look alike here
+    for text, encodings in readings.items():
+        names = excerpts.setdefault(text[left : start + 20], [])
+        names.append(_label(min(encodings, key=_commonness)))
     options = "; ".join(
-        f"{_label(min(encodings, key=_commonness))}: “{'…' if left else ''}"
-        f"{text[left : start + 20]}…”"
-        for text, encodings in list(readings.items())[:4]
+        f"{' or '.join(names)}: “{'…' if left else ''}{excerpt}…”"
+        for excerpt, names in list(excerpts.items())[:4]
     )
     raise IntakeError(
         "The text is not UTF-8 and its encoding cannot be told for sure; it reads differently "

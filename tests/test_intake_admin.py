@@ -272,3 +272,19 @@ def test_a_nul_character_is_refused_in_a_paste_and_removed_from_a_file_with_a_no
 
 def test_the_request_limit_leaves_room_for_a_pasted_text_at_the_cap(settings):
     assert settings.DATA_UPLOAD_MAX_MEMORY_SIZE > settings.SOURCE_MAX_BYTES
+
+
+def test_an_unexpected_failure_in_a_parser_is_a_form_error_not_a_500(reporter, monkeypatch):
+    import claims.admin.intake
+
+    def broken(*args, **kwargs):
+        raise RecursionError("a parser's bug")
+
+    monkeypatch.setattr(claims.admin.intake, "read_upload", broken)
+    response = add(reporter, title="T", slug="t", upload=upload("a.html", b"<p>x</p>"))
+    assert response.status_code == 200
+    assert errors(response) == [
+        "It could not be read (an unexpected error, logged for the developers). "
+        "Paste the text instead."
+    ]
+    assert not Source.objects.exists()

@@ -10,6 +10,7 @@ or page that cannot be read is an error on the form, in words, and nothing is sa
 from __future__ import annotations
 
 import copy
+import logging
 
 from django import forms
 from django.conf import settings
@@ -29,6 +30,8 @@ from sources.intake import (
     too_big,
 )
 from sources.models import Source
+
+logger = logging.getLogger(__name__)
 
 INTAKE_FIELDS = ["upload", "upload_encoding", "fetch_url"]
 OFFERED = [("title", "title"), ("published_on", "date"), ("author", "author"), ("url", "URL")]
@@ -111,6 +114,14 @@ class SourceIntakeForm(forms.ModelForm):
                 )
         except IntakeError as error:
             self.add_error("upload" if upload else "fetch_url", error.message)
+            return cleaned
+        except Exception:  # a parser's bug on hostile input: a form error, logged, not a 500
+            logger.exception("Source intake failed on %s", upload or address)
+            self.add_error(
+                "upload" if upload else "fetch_url",
+                "It could not be read (an unexpected error, logged for the developers). "
+                "Paste the text instead.",
+            )
             return cleaned
         if self.document is not None:
             self._take(cleaned, self.document)
