@@ -477,9 +477,9 @@ def _target(url: str) -> _Target:
     return _Target(url.strip(), parts.scheme, host, port or default, path)
 
 
-def _resolve(target: _Target, *, allow_private: bool) -> str:
-    """The address to connect to: every address the name resolves to is checked, and the
-    connection goes to the checked one (no second lookup for a rebinding to slip into)."""
+def _resolve(target: _Target, *, allow_private: bool) -> list[str]:
+    """The addresses to connect to: every address the name resolves to is checked, and the
+    connection goes to a checked one (no second lookup for a rebinding to slip into)."""
     try:
         ipaddress.ip_address(target.host)
         addresses = [target.host]
@@ -497,10 +497,12 @@ def _resolve(target: _Target, *, allow_private: bool) -> str:
         raise IntakeError(f"The host {target.host} could not be found.")
     for address in addresses:
         check_address(address, host=target.host, allow_private=allow_private)
-    return addresses[0]
+    return addresses
 
 
-def _connection(target: _Target, address: str, timeout: float) -> http.client.HTTPConnection:
+def _connection(
+    target: _Target, addresses: list[str], timeout: float
+) -> http.client.HTTPConnection:
     if target.scheme == "https":
         conn = http.client.HTTPSConnection(
             target.host, target.port, timeout=timeout, context=ssl.create_default_context()
@@ -509,7 +511,13 @@ def _connection(target: _Target, address: str, timeout: float) -> http.client.HT
         conn = http.client.HTTPConnection(target.host, target.port, timeout=timeout)
 
     def pinned(_address, timeout=timeout, source_address=None):
-        return socket.create_connection((address, target.port), timeout, source_address)
+        failure = OSError(f"no address for {target.host}")
+        for address in addresses:  # e.g. ::1 then 127.0.0.1, as create_connection does
+            try:
+                return socket.create_connection((address, target.port), timeout, source_address)
+            except OSError as error:
+                failure = error
+        raise failure
 
     conn._create_connection = pinned  # TLS still checks the certificate against the host name
     return conn
@@ -583,8 +591,8 @@ def _remaining(deadline: float, timeout: float) -> float:
 
 def _get(target: _Target, *, deadline: float, timeout: float, max_bytes: int, allow_private):
     """One GET: the status, reason, headers and (for a final answer) the body."""
-    address = _resolve(target, allow_private=allow_private)
-    conn = _connection(target, address, _remaining(deadline, timeout))
+    addresses = _resolve(target, allow_private=allow_private)
+    conn = _connection(target, addresses, _remaining(deadline, timeout))
     try:
         conn.connect()
         peer = conn.sock.getpeername()[0]

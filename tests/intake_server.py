@@ -3,10 +3,13 @@ and a hand-built PDF, since pypdf does not write text."""
 
 from __future__ import annotations
 
+import ssl
+import subprocess
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 ARTICLE = """<!doctype html><html><head><meta charset="utf-8">
 <title>Armorer found guilty | The Daily Example</title>
@@ -123,16 +126,53 @@ class Handler(BaseHTTPRequestHandler):
             self.send(404, b"no such page", "text/plain")
 
 
+def self_signed_certificate(folder: Path) -> tuple[Path, Path]:
+    """A certificate for 127.0.0.1 only (not for "localhost"), and its key, made by openssl."""
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:prime256v1",
+            "-nodes",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+            "-days",
+            "2",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1",
+        ],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
+    return cert, key
+
+
 @contextmanager
-def serving() -> Iterator[str]:
-    """A server on a free port of 127.0.0.1 for the test's duration: yields its base URL."""
+def serving(tls: tuple[Path, Path] | None = None) -> Iterator[str]:
+    """A server on a free port of 127.0.0.1 for the test's duration: yields its base URL.
+    ``tls``: a certificate and key to serve https with."""
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    if tls is not None:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(*tls)
+        server.socket = context.wrap_socket(server.socket, server_side=True)
     server.daemon_threads = True
     server.stop = threading.Event()
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_port}"
+        scheme = "https" if tls else "http"
+        yield f"{scheme}://127.0.0.1:{server.server_port}"
     finally:
         server.stop.set()
         server.shutdown()

@@ -1,6 +1,7 @@
 """Source intake without a database (sources/intake.py): pasted text, uploaded files, and
 pages fetched from a local HTTP server the tests start on 127.0.0.1."""
 
+import ssl
 import time
 from datetime import date
 
@@ -16,7 +17,14 @@ from sources.intake import (
     normalize_text,
     read_upload,
 )
-from tests.intake_server import BIG, LATIN_TEXT, REPORT_PDF, pdf_bytes, serving
+from tests.intake_server import (
+    BIG,
+    LATIN_TEXT,
+    REPORT_PDF,
+    pdf_bytes,
+    self_signed_certificate,
+    serving,
+)
 
 LIMITS = {"timeout": 2.0, "max_bytes": 1000, "max_redirects": 3, "allow_private": True}
 
@@ -131,6 +139,8 @@ def test_loopback_is_refused_unless_the_setting_allows_it(server):
         "is a private or loopback address: fetching it is turned off (SOURCE_FETCH_ALLOW_PRIVATE)."
     )
     assert "A jury" in fetch(f"{server}/article", max_bytes=100_000).text
+    # allowed, "localhost" is tried at each address it names (::1 may come first)
+    assert "A jury" in fetch(f"http://localhost:{port}/article", max_bytes=100_000).text
 
 
 def test_a_redirect_to_a_private_address_is_refused_at_that_hop(server, monkeypatch):
@@ -196,6 +206,34 @@ def test_a_refused_connection_is_a_message(server):
     with serving() as closed:
         pass  # the port is free again once the server has stopped
     assert "refused the connection" in refusal(fetch, f"{closed}/article")
+
+
+@pytest.fixture(scope="module")
+def tls_server(tmp_path_factory):
+    cert, key = self_signed_certificate(tmp_path_factory.mktemp("tls"))
+    with serving(tls=(cert, key)) as base:
+        yield base, cert
+
+
+def test_https_is_fetched_with_the_certificate_checked(tls_server, monkeypatch):
+    base, cert = tls_server
+    message = refusal(fetch, f"{base}/article")
+    assert message.startswith("The secure connection to 127.0.0.1 failed (CERTIFICATE_VERIFY")
+    default_context = ssl.create_default_context
+    monkeypatch.setattr(ssl, "create_default_context", lambda: default_context(cafile=cert))
+    assert "A jury in Santa Fe" in fetch(f"{base}/article", max_bytes=100_000).text
+
+
+def test_https_checks_the_host_name_though_it_connects_to_the_checked_address(
+    tls_server, monkeypatch
+):
+    """Connected to 127.0.0.1 for "localhost", the certificate must still name "localhost"."""
+    base, cert = tls_server
+    default_context = ssl.create_default_context
+    monkeypatch.setattr(ssl, "create_default_context", lambda: default_context(cafile=cert))
+    port = base.rsplit(":", 1)[1]
+    message = refusal(fetch, f"https://localhost:{port}/article")
+    assert message.startswith("The secure connection to localhost failed (CERTIFICATE_VERIFY")
 
 
 # --- uploads ----------------------------------------------------------------------------------
