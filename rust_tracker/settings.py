@@ -164,6 +164,10 @@ SOURCE_FETCH_ALLOW_PRIVATE = env_bool("SOURCE_FETCH_ALLOW_PRIVATE")
 # pasted text of SOURCE_MAX_BYTES (one over it is refused on the form, naming the limit).
 DATA_UPLOAD_MAX_MEMORY_SIZE = max(5 * 1024 * 1024, SOURCE_MAX_BYTES + 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "rust_tracker.uploads.CappedTemporaryFileUploadHandler",  # keeps no more than the cap
+]
 
 # Security. Strict CSP: no inline scripts or styles anywhere in our templates.
 SECURE_CSP = {

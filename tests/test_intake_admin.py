@@ -288,3 +288,23 @@ def test_an_unexpected_failure_in_a_parser_is_a_form_error_not_a_500(reporter, m
         "Paste the text instead."
     ]
     assert not Source.objects.exists()
+
+
+@override_settings(SOURCE_MAX_BYTES=1000, FILE_UPLOAD_MAX_MEMORY_SIZE=100)
+def test_a_large_upload_is_counted_not_kept(reporter, monkeypatch):
+    """Past the memory limit a file goes to disk: no more than the cap is written there, and
+    the form still names its real size."""
+    from rust_tracker.uploads import CappedTemporaryFileUploadHandler
+
+    kept = []
+    complete = CappedTemporaryFileUploadHandler.file_complete
+
+    def spy(self, file_size):
+        kept.append((self.kept, file_size))
+        return complete(self, file_size)
+
+    monkeypatch.setattr(CappedTemporaryFileUploadHandler, "file_complete", spy)
+    response = add(reporter, title="T", slug="t", upload=upload("big.txt", b"a" * 50_000))
+    assert errors(response) == ["The file is 50 KB; the limit is 1 KB."]
+    assert kept == [(1001, 50_000)]
+    assert not Source.objects.exists()
