@@ -55,6 +55,7 @@ class SourceIntakeForm(forms.ModelForm):
         required=False,
         max_length=1000,
         assume_scheme="https",
+        widget=forms.URLInput(attrs={"class": "vURLField"}),
         help_text="The page is fetched and reduced to its article text (a PDF or plain text "
         "is taken whole).",
     )
@@ -74,6 +75,11 @@ class SourceIntakeForm(forms.ModelForm):
             + ("replaces the archived text above." if replacing else "is archived.")
             + " Its title, date and author fill the fields left empty."
         )
+        if "text" in self.fields and not replacing:
+            self.fields["text"].help_text = (
+                "Paste the archived text here, or upload a file or fetch a page below. "
+                + str(self.fields["text"].help_text)
+            )
         if replacing:
             self.fields["upload"].label = "Replace the text from a file"
             self.fields["fetch_url"].label = "Replace the text from the web"
