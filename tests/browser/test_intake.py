@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import watch_for_problems
+from tests.browser.conftest import format_violations, watch_for_problems
 from tests.intake_server import REPORT_PDF
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
@@ -42,8 +42,8 @@ def _real(problems: list[str]) -> list[str]:
     return [p for p in problems if not p.startswith("console.error: Failed to load resource")]
 
 
-def _log_in(new_page):
-    page = new_page(viewport={"width": 1200, "height": 900})
+def _log_in(new_page, **options):
+    page = new_page(viewport={"width": 1200, "height": 900}, **options)
     problems = watch_for_problems(page)
     page.goto(f"/admin/login/?next={ADD}")
     page.get_by_label("Username").fill("intake-reporter")
@@ -94,3 +94,26 @@ def test_an_unreadable_file_is_refused_on_the_form(new_page, reporter, django_db
     with django_db_blocker.unblock():
         assert Source.objects.count() == count
     assert _real(problems) == []
+
+
+def _intake_violations(page, axe_script) -> list[dict]:
+    """axe-core's serious and critical findings on the intake's own fields and the error
+    note. (The page as a whole: the outlet's empty Select2 box has no name, not ours.)"""
+    page.add_script_tag(path=str(axe_script))
+    results = page.evaluate(
+        """async () => await axe.run(
+            {include: [[".field-text"], [".field-upload"], [".field-upload_encoding"],
+                       [".field-fetch_url"], [".field-title"]]},
+            {resultTypes: ["violations"]})"""
+    )
+    return [v for v in results["violations"] if v["impact"] in ("serious", "critical")]
+
+
+def test_the_intake_fields_and_their_errors_are_accessible(new_page, reporter, axe_script):
+    page, _problems = _log_in(new_page, bypass_csp=True)  # axe-core is injected
+    assert _intake_violations(page, axe_script) == []
+    page.get_by_label("Fetch from the web").fill("http://127.0.0.1:9/")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator(".errorlist")).to_contain_text("is a private or loopback address")
+    violations = _intake_violations(page, axe_script)
+    assert violations == [], format_violations(violations)
