@@ -10,6 +10,12 @@
       var label = select && select.id && document.querySelector('label[for="' + select.id + '"]');
       input.setAttribute("aria-label", "Search " + (label ? label.textContent.replace(/:$/, "") : "choices"));
     });
+    root.querySelectorAll(".select2-selection[role=combobox]:not([aria-label]), .select2-selection__rendered[role=textbox]:not([aria-label])").forEach(function (box) {
+      var container = box.closest(".select2-container");
+      var select = container && container.previousElementSibling;
+      var label = select && select.id && document.querySelector('label[for="' + select.id + '"]');
+      if (label) { box.setAttribute("aria-label", label.textContent.replace(/:$/, "")); }
+    });
     root.querySelectorAll("ul.select2-selection__rendered:not([role])").forEach(function (list) {
       list.setAttribute("role", "list");
       Array.prototype.forEach.call(list.children, function (child) {

@@ -44,6 +44,9 @@ def pages(site, editor, django_db_blocker):
         "retract-step": f"/admin/claims/contradiction/{pair.pk}/workflow/retract/",
         "publish-step": f"/admin/claims/claim/{draft.pk}/workflow/publish/",
         "source": f"/admin/sources/source/{source}/change/",
+        "source-add": "/admin/sources/source/add/",
+        "claim-add": "/admin/claims/claim/add/",
+        "contradiction-add": "/admin/claims/contradiction/add/",
         "preview": f"/preview/claims/{draft.slug}/",
     }
 
@@ -71,6 +74,9 @@ NAMES = [
     "retract-step",
     "publish-step",
     "source",
+    "source-add",
+    "claim-add",
+    "contradiction-add",
     "preview",
 ]
 
