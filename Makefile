@@ -89,4 +89,4 @@ chaos: install
 	$(PY) scripts/chaos.py
 
 clean:
-	rm -rf $(VENV) $(SCAN_VENV) var node_modules .pytest_cache .ruff_cache test-artifacts
+	rm -rf $(VENV) $(SCAN_VENV) var node_modules .pytest_cache .ruff_cache .hypothesis test-artifacts
