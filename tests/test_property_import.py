@@ -90,6 +90,24 @@ FIELD_NAMES = sorted(
 )
 
 
+# Values that are nearly right: ids that exist, dates at the ends of the calendar.
+EDGE_VALUES = [
+    "",
+    "wire",
+    "did-it",
+    "2021-12-02",
+    "0001-01-01",
+    "9999-12-31",
+    "0001-01-01T00:00:00+01:00",
+    "9999-12-31T23:59:59-01:00",
+    "2021-12-03T10:00:00",
+    "https://example.org/\ud800",
+    10**300,
+    -(2**63),
+    1e308,
+]
+
+
 @st.composite
 def hostile_record(draw, index: int):
     kind = draw(st.sampled_from(sorted(TEMPLATES)))
@@ -98,7 +116,7 @@ def hostile_record(draw, index: int):
         if draw(st.booleans()) and name in record:
             del record[name]
         else:
-            record[name] = draw(any_json | st.sampled_from(["", "wire", "did-it", "2021-12-02"]))
+            record[name] = draw(any_json | st.sampled_from(EDGE_VALUES))
     return record
 
 
