@@ -250,8 +250,18 @@ def test_an_escaped_lone_surrogate_is_a_named_line_not_a_crash():
             b'"captured_at": "0001-01-01T00:00:00+01:00"}',
             "captured_at: '0001-01-01T00:00:00+01:00' is out of range",
         ),
+        (
+            b'{"type": "source", "id": "s", "title": "S", "kind": "report", '
+            b'"captured_at": "9999-12-31T23:59:59-01:00"}',
+            "captured_at: '9999-12-31T23:59:59-01:00' is out of range",
+        ),
     ],
-    ids=["a number of 5,000 digits", "a list as the type", "a date-time before year 1 in UTC"],
+    ids=[
+        "a number of 5,000 digits",
+        "a list as the type",
+        "a date-time before year 1 in UTC",
+        "a date-time after year 9999 in UTC",
+    ],
 )
 def test_other_crashes_found_by_the_properties_are_named_lines(line, reason):
     with pytest.raises(ImportFailed) as failure:
