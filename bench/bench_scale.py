@@ -98,7 +98,7 @@ def generate(claims: int, seed: int) -> tuple[Path, float]:
     tmp = path.with_suffix(".tmp")
     subprocess.run(
         [*MANAGE, "generate_synthetic", "--claims", str(claims), "--seed", str(seed), "-o", tmp],
-        env=app_env("postgresql://unused/unused"),
+        env=app_env(os.environ.get("BENCH_SERVER_URL", "postgresql://localhost/postgres")),
         check=True,
     )
     tmp.rename(path)
@@ -374,17 +374,18 @@ def section(r: dict) -> list[str]:
         "Cold: the first request to the page after the server started (fresh workers; "
         "PostgreSQL's cache was not dropped). Warm: wrk after a warm-up. Ratios: the static "
         "file's req/s over the page's (how many static files one page costs), and the page's "
-        "p50 over the static file's. SQL: counted in-process after one warm-up request.",
+        "p50 over the static file's. In-process: one request rendered by Django's test client after "
+        "a warm-up request, alone (no concurrency), with its SQL queries counted and timed.",
         "",
         "| page | cold ms | req/s | p50 ms | p95 ms | static req/s ÷ page | p50 ÷ static p50 "
-        "| SQL queries | slowest query ms | bytes |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "| one request in-process ms | SQL queries | SQL ms | slowest query ms | bytes |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     static = r["pages"][-1]["wrk"]
     for page in r["pages"]:
         w, cold, sql = page["wrk"], page["cold"], page.get("sql", {})
         if "error" in w:
-            lines.append(f"| {page['name']} | {cold['ms']} | wrk failed | | | | | | | |")
+            lines.append(f"| {page['name']} | {cold['ms']} | wrk failed | | | | | | | | | |")
             continue
         ratio_rps = static["rps"] / w["rps"] if w["rps"] else float("inf")
         ratio_p50 = w["p50_us"] / static["p50_us"] if static["p50_us"] else float("inf")
@@ -394,7 +395,8 @@ def section(r: dict) -> list[str]:
         lines.append(
             f"| {page['name']} `{page['path']}` | {cold['ms']:.0f} | {w['rps']:.1f}{bad} | "
             f"{ms(w['p50_us'])} | {ms(w['p95_us'])} | {ratio_rps:.0f} | {ratio_p50:.0f} | "
-            f"{sql.get('queries', '')} | {sql.get('slowest_ms', '')} | {cold['bytes']:,} |"
+            f"{sql.get('render_ms', '')} | {sql.get('queries', '')} | {sql.get('sql_ms', '')} | "
+            f"{sql.get('slowest_ms', '')} | {cold['bytes']:,} |"
         )
     rss = r["server_rss"]
     lines += [

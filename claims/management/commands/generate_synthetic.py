@@ -11,6 +11,7 @@ class Command(BaseCommand):
         "with their outlets, sources, speakers, topics and contradictions, all fictional. "
         "The same --claims and --seed give the same bytes."
     )
+    requires_system_checks = []  # it writes a file and needs no database
 
     def add_arguments(self, parser):
         parser.add_argument("--claims", type=int, required=True, help="How many claims (N).")
