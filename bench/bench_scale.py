@@ -374,7 +374,8 @@ def section(r: dict) -> list[str]:
         "Cold: the first request to the page after the server started (fresh workers; "
         "PostgreSQL's cache was not dropped). Warm: wrk after a warm-up. Ratios: the static "
         "file's req/s over the page's (how many static files one page costs), and the page's "
-        "p50 over the static file's. In-process: one request rendered by Django's test client after "
+        "p50 over the static file's. In-process: one request rendered by Django's test client "
+        "after "
         "a warm-up request, alone (no concurrency), with its SQL queries counted and timed.",
         "",
         "| page | cold ms | req/s | p50 ms | p95 ms | static req/s ÷ page | p50 ÷ static p50 "
