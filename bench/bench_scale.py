@@ -451,7 +451,13 @@ def main(argv=None) -> int:
         default=10_000,
         help="Up to this N the benchmark database is built by import_jsonl itself.",
     )
-    parser.add_argument("--import-sample", type=int, default=2_000)
+    parser.add_argument(
+        "--import-sample",
+        type=int,
+        default=2_000,
+        help="Above --import-max: import_jsonl is measured on this many claims (0: not at all).",
+    )
+    parser.add_argument("--import-note", help="A note on the import, when it is not measured.")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--duration", type=int, default=10)
@@ -475,10 +481,13 @@ def main(argv=None) -> int:
             imports.append(import_figures(args.server_url, path, args.claims, name))
         else:
             sample = min(args.import_sample, args.claims)
-            sample_name = f"rt_bench_import_{sample}"
-            imports.append(
-                import_figures(args.server_url, generate(sample, args.seed)[0], sample, sample_name)
-            )
+            if sample:
+                sample_path = generate(sample, args.seed)[0]
+                imports.append(
+                    import_figures(
+                        args.server_url, sample_path, sample, f"rt_bench_import_{sample}"
+                    )
+                )
             recreate(args.server_url, name)
             log(f"bulk_load {path.name} into {name}")
             loaded = timed(
@@ -488,18 +497,18 @@ def main(argv=None) -> int:
             )
             loaded.update(claims=args.claims, how="bench/bulk_load.py (bench only)")
             loaded["claims_per_second"] = round(args.claims / loaded["seconds"], 1)
-            import_json.write_text(json.dumps([imports[0], loaded], indent=1))
             imports.append(loaded)
+        import_json.write_text(json.dumps(imports, indent=1))
         if not imports[0]["ok"]:
             raise SystemExit(f"the import failed: see {imports[0]['log']}")
-        if len(imports) == 1:
-            import_json.write_text(json.dumps(imports, indent=1))
     elif import_json.exists():
         saved = json.loads(import_json.read_text())
         imports = saved if isinstance(saved, list) else [saved]
         notes.append(
             f"(The database was built by an earlier run; its figures: `{import_json.name}`.)"
         )
+    if args.import_note:
+        notes.append(args.import_note)
     for item in imports:
         if item["how"] == "import_jsonl":
             item["goal"] = "≥ 3,000 claims/s, ≤ 1 GiB"
