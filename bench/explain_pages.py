@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 import time
 from pathlib import Path
@@ -45,9 +46,13 @@ def main() -> int:
         queries = [(float(q["time"]), q["sql"]) for q in captured.captured_queries]
         slowest = max(queries, default=(0.0, ""))
         plan = ""
-        if slowest[1].lstrip().upper().startswith("SELECT"):
+        # a streamed export reads through a server-side cursor: explain the query inside it
+        select = re.sub(
+            r"^\s*DECLARE .*? CURSOR (WITH(OUT)? HOLD )?FOR ", "", slowest[1], flags=re.S
+        )
+        if select.lstrip().upper().startswith("SELECT"):
             try:
-                plan = explain(slowest[1])
+                plan = explain(select)
             except Exception as exc:  # a query Django could not print back as SQL
                 plan = f"(EXPLAIN failed: {exc})"
         results.append(
