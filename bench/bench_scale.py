@@ -46,6 +46,7 @@ VAR = ROOT / "var" / "bench"
 PY = str(ROOT / ".venv" / "bin" / "python")
 MANAGE = [PY, str(ROOT / "manage.py")]
 LUA = ROOT / "bench" / "wrk_summary.lua"
+FINDINGS = "## Findings"  # BENCHMARKS.md's hand-written part, from this heading to the end
 
 
 def log(message: str) -> None:
@@ -288,6 +289,34 @@ def static_page(base: str) -> dict:
     return {"name": "static file (hashed site.css)", "path": found.group(1), "headers": {}}
 
 
+def explain_step(pages: list[dict], url: str, claims: int) -> Path:
+    """Each page's SQL, counted in-process, and the EXPLAIN of its slowest query."""
+    log("SQL per page (in-process) and EXPLAIN of the slowest query")
+    explained = subprocess.run(
+        [PY, str(ROOT / "bench" / "explain_pages.py")],
+        input=json.dumps(pages[:-1]),
+        env=app_env(url, DJANGO_ALLOWED_HOSTS="localhost"),
+        capture_output=True,
+        text=True,
+    )
+    explain_file = VAR / f"explain-{claims}.txt"
+    if explained.returncode == 0:
+        for page, sql in zip(pages, json.loads(explained.stdout), strict=False):
+            page["sql"] = sql
+        explain_file.write_text(
+            "\n\n".join(
+                f"== {p['name']} {p['path']}: {p['sql']['queries']} queries, "
+                f"{p['sql']['sql_ms']} ms SQL, slowest {p['sql']['slowest_ms']} ms\n"
+                f"{p['sql']['slowest_sql']}\n\n{p['sql']['plan']}"
+                for p in pages
+                if "sql" in p
+            )
+        )
+    else:
+        explain_file.write_text(explained.stderr)
+    return explain_file
+
+
 # --- the report -----------------------------------------------------------------------------
 
 
@@ -316,6 +345,11 @@ def ms(us: float | None) -> str:
     return "—" if us is None else f"{us / 1000:.1f}"
 
 
+def write_all(path: Path) -> None:
+    reports = [json.loads(f.read_text()) for f in VAR.glob("report-*.json")]
+    write_report(path, sorted(reports, key=lambda r: r["claims"]))
+
+
 def write_report(path: Path, reports: list[dict]) -> None:
     """One section per size measured on this machine (``var/bench/report-<N>.json``)."""
     m = reports[-1]["machine"]
@@ -338,7 +372,10 @@ def write_report(path: Path, reports: list[dict]) -> None:
     ]
     for r in reports:
         lines += section(r)
-    path.write_text("\n".join(lines).rstrip() + "\n")
+    kept = ""  # a hand-written section at the end survives a re-run
+    if path.exists() and FINDINGS in path.read_text():
+        kept = "\n" + FINDINGS + path.read_text().split(FINDINGS, 1)[1]
+    path.write_text("\n".join(lines).rstrip() + "\n" + kept)
 
 
 def section(r: dict) -> list[str]:
@@ -465,7 +502,24 @@ def main(argv=None) -> int:
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--wrk-threads", type=int, default=2)
     parser.add_argument("--output", default=str(ROOT / "BENCHMARKS.md"))
+    parser.add_argument(
+        "--report-only", action="store_true", help="Rewrite the report from var/bench/ only."
+    )
+    parser.add_argument(
+        "--explain-again",
+        action="store_true",
+        help="Run the SQL step again on the database of the last run of this N, and rewrite.",
+    )
     args = parser.parse_args(argv)
+    if args.report_only or args.explain_again:
+        if args.explain_again:
+            saved = VAR / f"report-{args.claims}.json"
+            report = json.loads(saved.read_text())
+            name = args.database or f"rt_bench_{args.claims}"
+            explain_step(report["pages"], db_url(args.server_url, name), args.claims)
+            saved.write_text(json.dumps(report, indent=1, default=str))
+        write_all(Path(args.output))
+        return 0
     if not shutil.which("wrk"):
         raise SystemExit("wrk is missing: make wrk (apt-get install wrk)")
     VAR.mkdir(parents=True, exist_ok=True)
@@ -554,29 +608,7 @@ def main(argv=None) -> int:
     finally:
         stop(server)
 
-    log("SQL per page (in-process) and EXPLAIN of the slowest query")
-    explained = subprocess.run(
-        [PY, str(ROOT / "bench" / "explain_pages.py")],
-        input=json.dumps(pages[:-1]),
-        env=app_env(url, DJANGO_ALLOWED_HOSTS="localhost"),
-        capture_output=True,
-        text=True,
-    )
-    explain_file = VAR / f"explain-{args.claims}.txt"
-    if explained.returncode == 0:
-        for page, sql in zip(pages, json.loads(explained.stdout), strict=False):
-            page["sql"] = sql
-        explain_file.write_text(
-            "\n\n".join(
-                f"== {p['name']} {p['path']}: {p['sql']['queries']} queries, "
-                f"{p['sql']['sql_ms']} ms SQL, slowest {p['sql']['slowest_ms']} ms\n"
-                f"{p['sql']['slowest_sql']}\n\n{p['sql']['plan']}"
-                for p in pages
-                if "sql" in p
-            )
-        )
-    else:
-        explain_file.write_text(explained.stderr)
+    explain_file = explain_step(pages, url, args.claims)
 
     search = next(p for p in pages if "relevance" in p["name"])
     search_met = search["wrk"].get("p50_us", 1e12) <= 50_000
@@ -618,8 +650,7 @@ def main(argv=None) -> int:
         "explain_file": str(explain_file.relative_to(ROOT)),
     }
     (VAR / f"report-{args.claims}.json").write_text(json.dumps(report, indent=1, default=str))
-    reports = [json.loads(f.read_text()) for f in VAR.glob("report-*.json")]
-    write_report(Path(args.output), sorted(reports, key=lambda r: r["claims"]))
+    write_all(Path(args.output))
     log(f"wrote {args.output}")
     return 0
 
