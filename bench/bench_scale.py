@@ -210,6 +210,19 @@ def server_rss(server: subprocess.Popen) -> dict:
     }
 
 
+def settle(base: str, static_path: str, timeout: float = 120) -> float:
+    """Wait until the server is idle again: wrk stops at its deadline, but gunicorn still
+    answers the requests it had queued, which would be counted against the next page. Idle:
+    the static file answers in under 20 ms three times in a row. Returns the seconds waited."""
+    started = time.monotonic()
+    quick = 0
+    while quick < 3 and time.monotonic() - started < timeout:
+        took = fetch_once(base, {"path": static_path, "headers": {}})["ms"]
+        quick = quick + 1 if took < 20 else 0
+        time.sleep(0.2)
+    return round(time.monotonic() - started, 1)
+
+
 def run_wrk(base: str, page: dict, args) -> dict:
     headers = [x for k, v in page["headers"].items() for x in ("-H", f"{k}: {v}")]
     common = ["wrk", "-t", str(args.wrk_threads), "-c", str(args.connections), *headers]
@@ -411,9 +424,10 @@ def section(r: dict) -> list[str]:
         "Cold: the first request to the page after the server started (fresh workers; "
         "PostgreSQL's cache was not dropped). Warm: wrk after a warm-up. Ratios: the static "
         "file's req/s over the page's (how many static files one page costs), and the page's "
-        "p50 over the static file's. In-process: one request rendered by Django's test client "
-        "after "
-        "a warm-up request, alone (no concurrency), with its SQL queries counted and timed.",
+        "p50 over the static file's. Before each page the server is left to finish what it "
+        "had queued (the static file answering in under 20 ms). In-process: one request "
+        "rendered by Django's test client after a warm-up request, alone (no concurrency), "
+        "with its SQL queries counted and timed.",
         "",
         "| page | cold ms | req/s | p50 ms | p95 ms | static req/s ÷ page | p50 ÷ static p50 "
         "| one request in-process ms | SQL queries | SQL ms | slowest query ms | bytes |",
@@ -424,6 +438,14 @@ def section(r: dict) -> list[str]:
         w, cold, sql = page["wrk"], page["cold"], page.get("sql", {})
         if "error" in w:
             lines.append(f"| {page['name']} | {cold['ms']} | wrk failed | | | | | | | | | |")
+            continue
+        if not w["requests"]:
+            lines.append(
+                f"| {page['name']} `{page['path']}` | {cold['ms']:.0f} | 0: none finished in "
+                f"{r['duration']} s | > {r['duration'] * 1000:,} | | | | "
+                f"{sql.get('render_ms', '')} | {sql.get('queries', '')} | "
+                f"{sql.get('sql_ms', '')} | {sql.get('slowest_ms', '')} | {cold['bytes']:,} |"
+            )
             continue
         ratio_rps = static["rps"] / w["rps"] if w["rps"] else float("inf")
         ratio_p50 = w["p50_us"] / static["p50_us"] if static["p50_us"] else float("inf")
@@ -598,9 +620,11 @@ def main(argv=None) -> int:
         wait_until_up(base, "/static/css/site.css")  # whitenoise only: nothing warmed
         pages.append(static_page(base))
         for page in pages:
+            settle(base, pages[-1]["path"])
             page["cold"] = fetch_once(base, page)
             log(f"cold {page['name']}: {page['cold']}")
         for page in pages:
+            page["settled_s"] = settle(base, pages[-1]["path"])
             page["wrk"] = run_wrk(base, page, args)
             log(f"wrk {page['name']}: {page['wrk'].get('rps')} req/s")
         rss = server_rss(server)
