@@ -591,8 +591,9 @@ def main(argv=None) -> int:
     if args.claims > args.import_max:
         notes.append(
             f"The import (`import_jsonl`) is far too slow to build {args.claims:,} claims in a "
-            "benchmark run, so it was measured on a smaller generated file and the benchmark "
-            "database was built by `bench/bulk_load.py`: the same records and citation anchors "
+            "benchmark run, so it was measured on a smaller generated file (above, or in the "
+            "section of a smaller size) and the benchmark database was built by "
+            "`bench/bulk_load.py`: the same records and citation anchors "
             "(locate_quote), written with bulk_create, without the publishing review or history "
             "rows. Its rate is not the import's."
         )
