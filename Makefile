@@ -21,7 +21,7 @@ SERVE_SECRET := var/serve-secret
 CLAIMS ?= 100000
 BENCH_ARGS ?=
 
-.PHONY: help install run serve demo test lint format check bench bench-quotes wrk browser-deps clean
+.PHONY: help install run serve demo test lint format check bench bench-quotes wrk browser-deps scan chaos clean
 
 help:
 	@echo "make run          set up everything and serve the Rust case on http://$(HOST):$(PORT)"
@@ -30,6 +30,8 @@ help:
 	@echo "make lint         ruff, migrations check"
 	@echo "make bench        $(CLAIMS) synthetic claims served by make serve and measured with wrk (CLAIMS=N)"
 	@echo "make bench-quotes quote extraction and location benchmark"
+	@echo "make scan         wapiti3 against a local production server (report in var/scan/)"
+	@echo "make chaos        PostgreSQL restarted under load, an import killed half way"
 
 $(VENV)/.installed: pyproject.toml
 	@test -n "$(PYTHON312)" || { echo "Python 3.12 or newer is needed (python3.12 not found)."; exit 1; }
@@ -105,5 +107,23 @@ bench: install wrk
 bench-quotes: install
 	$(PY) bench/bench_quotes.py
 
+# The web scanner in its own venv (its pins are not the app's), against scripts/stack.py:
+# gunicorn with production settings and a private PostgreSQL loaded with the demo.
+SCAN_VENV := .venv-scan
+$(SCAN_VENV)/.installed:
+	@test -n "$(PYTHON312)" || { echo "Python 3.12 or newer is needed (python3.12 not found)."; exit 1; }
+	@test -x $(SCAN_VENV)/bin/python || $(PYTHON312) -m venv $(SCAN_VENV)
+	$(SCAN_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(SCAN_VENV)/bin/python -m pip install --quiet wapiti3
+	@touch $@
+
+scan: install $(SCAN_VENV)/.installed
+	bash scripts/scan.sh
+
+# Faults against the same stack (its own PostgreSQL, never the machine's): figures in
+# var/chaos/result.json.
+chaos: install
+	$(PY) scripts/chaos.py
+
 clean:
-	rm -rf $(VENV) var node_modules .pytest_cache .ruff_cache test-artifacts
+	rm -rf $(VENV) $(SCAN_VENV) var node_modules .pytest_cache .ruff_cache .hypothesis test-artifacts

@@ -94,7 +94,10 @@ def _datetime(value: Any) -> dt.datetime | None:
         raise FieldError(f"{value!r} is not a date-time (2021-12-03T10:00:00Z)") from None
     if parsed.tzinfo is None:
         raise FieldError(f"{value!r} needs a time zone (end it with Z)")
-    return parsed.astimezone(dt.UTC)
+    try:
+        return parsed.astimezone(dt.UTC)
+    except OverflowError:  # 0001-01-01T00:00:00+01:00 is before year 1 in UTC
+        raise FieldError(f"{value!r} is out of range") from None
 
 
 def _choice(choices: type[models.TextChoices]) -> Callable[[Any], str]:
@@ -288,6 +291,12 @@ def parse(data) -> list[Parsed]:
         except RecursionError:
             errors.append(LineError(number, "bad JSON: nested too deeply"))
             continue
+        except ValueError as exc:  # a number of more than 4,300 digits
+            errors.append(LineError(number, f"bad JSON: {exc}"))
+            continue
+        if (where := _lone_surrogate(obj)) is not None:
+            errors.append(LineError(number, f"{where}: {LONE_SURROGATE}"))
+            continue
         problems: list[str] = []
         parsed = _parse_record(obj, problems, seen, existing)
         if parsed is not None and parsed.type == "contradiction" and not problems:
@@ -306,6 +315,36 @@ def parse(data) -> list[Parsed]:
     return records
 
 
+LONE_SURROGATE = "contains a lone surrogate (an escape such as \\ud800 that is half a character)"
+
+
+def _lone_surrogate(obj: Any) -> str | None:
+    """Where a decoded line holds a string that is not text (an unpaired ``\\ud800``-style
+    escape, which JSON allows and UTF-8 cannot encode): the field's name, or None."""
+    stack = [(obj, None)]
+    while stack:
+        value, where = stack.pop()
+        if isinstance(value, dict):
+            for key, item in value.items():
+                name = key if where is None else f"{where}.{key}"
+                if _not_text(key):
+                    return "a field name"
+                stack.append((item, name))
+        elif isinstance(value, list):
+            stack.extend((item, f"{where or 'line'}[{i}]") for i, item in enumerate(value, 1))
+        elif isinstance(value, str) and _not_text(value):
+            return where or "the line"
+    return None
+
+
+def _not_text(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
 def _existing_ids() -> dict[str, set[str]]:
     return {
         name: set(spec.model.objects.values_list("slug", flat=True))
@@ -318,7 +357,7 @@ def _parse_record(obj, problems, seen, existing) -> Parsed | None:
         problems.append(f"expected a JSON object, got {_json_type(obj)}")
         return None
     kind = obj.get("type")
-    if kind not in RECORD_TYPES:
+    if not isinstance(kind, str) or kind not in RECORD_TYPES:
         allowed = ", ".join(RECORD_TYPES)
         problems.append(f"unknown type {kind!r} (expected one of: {allowed})")
         return None

@@ -152,9 +152,22 @@ STORAGES = {
     },
 }
 
-# Uploads: archived texts are pasted or uploaded; keep requests bounded.
-DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Source intake (sources/intake.py): the largest text, file or page taken in, in bytes; the
+# fetch's deadline in seconds and its redirects; private and loopback addresses are refused
+# unless allowed (an intranet deployment, tests).
+SOURCE_MAX_BYTES = int(os.environ.get("SOURCE_MAX_BYTES", str(20 * 1000 * 1000)))
+SOURCE_FETCH_TIMEOUT = float(os.environ.get("SOURCE_FETCH_TIMEOUT", "10"))
+SOURCE_FETCH_MAX_REDIRECTS = int(os.environ.get("SOURCE_FETCH_MAX_REDIRECTS", "5"))
+SOURCE_FETCH_ALLOW_PRIVATE = env_bool("SOURCE_FETCH_ALLOW_PRIVATE")
+
+# Uploads: archived texts are pasted or uploaded; keep requests bounded, with room for a
+# pasted text of SOURCE_MAX_BYTES (one over it is refused on the form, naming the limit).
+DATA_UPLOAD_MAX_MEMORY_SIZE = max(5 * 1024 * 1024, SOURCE_MAX_BYTES + 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "rust_tracker.uploads.CappedTemporaryFileUploadHandler",  # keeps no more than the cap
+]
 
 # Security. Strict CSP: no inline scripts or styles anywhere in our templates.
 SECURE_CSP = {

@@ -20,3 +20,5 @@ urlpatterns = [
     ),
     path("", include("claims.urls")),
 ]
+
+handler500 = "rust_tracker.errors.server_error"

@@ -111,13 +111,12 @@ class VerificationFilter(admin.SimpleListFilter):
         ]
 
     def queryset(self, request, queryset):
-        field = "claim" if queryset.model is Claim else None
-        if field is None:  # contradictions: either side
+        if queryset.model is Claim:
+            sides = Citation.objects.filter(claim=OuterRef("pk"))
+        else:  # contradictions: either side
             sides = Citation.objects.filter(
                 Q(claim=OuterRef("claim")) | Q(claim=OuterRef("counter"))
             )
-        else:
-            sides = Citation.objects.filter(claim=OuterRef("pk"))
         unverified = Exists(sides.exclude(verification_state__in=VERIFIED))
         drifted = Exists(sides.filter(drifted=True))
         if self.value() == "unverified":

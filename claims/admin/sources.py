@@ -5,6 +5,7 @@ from django.contrib import admin, messages
 from django.db.models import Exists, OuterRef
 
 from claims.admin.checks import message_recheck
+from claims.admin.intake import SourceIntakeMixin
 from claims.admin.quotes import CandidateQuotesMixin
 from claims.models import Citation
 from claims.services import drift_report, replace_source_text
@@ -35,7 +36,7 @@ class DriftFilter(admin.SimpleListFilter):
 
 
 @admin.register(Source)
-class SourceAdmin(CandidateQuotesMixin, VersionedAdmin):
+class SourceAdmin(SourceIntakeMixin, CandidateQuotesMixin, VersionedAdmin):
     list_display = ["title", "outlet", "kind", "published_on", "captured_at", "has_text"]
     list_filter = ["kind", DriftFilter, "outlet", "published_on"]
     actions = ["recheck_quotes"]

@@ -1,0 +1,221 @@
+"""A source's text on the admin: pasted, uploaded (.txt, .html, .pdf) or fetched from its URL
+(``sources.intake``), on the add page and, to replace the text, on the change page.
+
+What a file or page offers (title, date, author, address) fills the fields the curator left
+empty; the text itself is stored by ``SourceAdmin.save_model`` through
+``claims.services.replace_source_text`` (sha256, capture time, citations re-anchored). A file
+or page that cannot be read is an error on the form, in words, and nothing is saved.
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.utils.text import slugify
+
+from sources.intake import (
+    ENCODINGS,
+    UPLOAD_KINDS,
+    Document,
+    IntakeError,
+    describe_size,
+    fetch_url,
+    normalize_text,
+    read_upload,
+    too_big,
+)
+from sources.models import Source
+
+logger = logging.getLogger(__name__)
+
+INTAKE_FIELDS = ["upload", "upload_encoding", "fetch_url"]
+OFFERED = [("title", "title"), ("published_on", "date"), ("author", "author"), ("url", "URL")]
+
+
+class SourceIntakeForm(forms.ModelForm):
+    upload = forms.FileField(
+        label="Upload a file",
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ",".join(sorted(UPLOAD_KINDS))}),
+    )
+    upload_encoding = forms.ChoiceField(
+        label="The file's encoding",
+        required=False,
+        choices=[("", "Detect it"), *ENCODINGS],
+        help_text="For a text or HTML file that is not UTF-8. Leave “Detect it” unless you "
+        "are asked to choose.",
+    )
+    fetch_url = forms.URLField(
+        label="Fetch from the web",
+        required=False,
+        max_length=1000,
+        assume_scheme="https",
+        widget=forms.URLInput(attrs={"class": "vURLField"}),
+        help_text="The page is fetched and reduced to its article text (a PDF or plain text "
+        "is taken whole).",
+    )
+
+    class Meta:
+        model = Source
+        fields = "__all__"  # noqa: DJ007 (the admin chooses the fields it shows)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.document: Document | None = None
+        self.notes: list[str] = []
+        replacing = self.instance.pk is not None
+        limit = describe_size(settings.SOURCE_MAX_BYTES)
+        self.fields["upload"].help_text = (
+            f"A .txt, .html or .pdf file, at most {limit}. Its text "
+            + ("replaces the archived text above." if replacing else "is archived.")
+            + " Its title, date and author fill the fields left empty."
+        )
+        if "text" in self.fields and not replacing:
+            self.fields["text"].help_text = (
+                "Paste the archived text here, or upload a file or fetch a page below. "
+                + str(self.fields["text"].help_text)
+            )
+        if replacing:
+            self.fields["upload"].label = "Replace the text from a file"
+            self.fields["fetch_url"].label = "Replace the text from the web"
+        for name in ("title", "slug"):  # a file or page may bring the title, and so the slug
+            if name in self.fields and not replacing:
+                self.fields[name].required = False
+
+    def clean_text(self):
+        text = self.cleaned_data.get("text") or ""
+        if "text" not in self.changed_data:
+            return normalize_text(text)
+        size = len(text.encode("utf-8", "surrogatepass"))
+        if size > settings.SOURCE_MAX_BYTES:
+            raise ValidationError(too_big(size, settings.SOURCE_MAX_BYTES, "The text").message)
+        try:
+            return normalize_text(text, self.notes)
+        except IntakeError as error:
+            raise ValidationError(error.message) from None
+
+    def clean(self):
+        cleaned = super().clean()
+        upload, address = cleaned.get("upload"), cleaned.get("fetch_url")
+        ways = [bool(upload), bool(address), "text" in self.changed_data]
+        if sum(ways) > 1:
+            raise ValidationError(
+                "Give the text one way: paste it, upload a file, or give an address to fetch."
+            )
+        try:
+            if upload:
+                self.document = self._read_file(upload, cleaned.get("upload_encoding") or None)
+            elif address:
+                self.document = fetch_url(
+                    address,
+                    timeout=settings.SOURCE_FETCH_TIMEOUT,
+                    max_bytes=settings.SOURCE_MAX_BYTES,
+                    max_redirects=settings.SOURCE_FETCH_MAX_REDIRECTS,
+                    allow_private=settings.SOURCE_FETCH_ALLOW_PRIVATE,
+                )
+        except IntakeError as error:
+            self.add_error("upload" if upload else "fetch_url", error.message)
+            return cleaned
+        except Exception:  # a parser's bug on hostile input: a form error, logged, not a 500
+            logger.exception("Source intake failed on %s", upload or address)
+            self.add_error(
+                "upload" if upload else "fetch_url",
+                "It could not be read (an unexpected error, logged for the developers). "
+                "Paste the text instead.",
+            )
+            return cleaned
+        if self.document is not None:
+            self._take(cleaned, self.document)
+        if "title" in self.fields and not cleaned.get("title") and "title" not in self.errors:
+            self.add_error("title", "Give the source a title: none was found in the text.")
+        elif "slug" in self.fields and not cleaned.get("slug") and "slug" not in self.errors:
+            cleaned["slug"] = self._free_slug(cleaned["title"])
+        return cleaned
+
+    def _read_file(self, upload, encoding: str | None) -> Document:
+        limit = settings.SOURCE_MAX_BYTES
+        if upload.size > limit:  # refused before reading it
+            raise too_big(upload.size, limit)
+        return read_upload(upload.name, upload.read(), declared_charset=encoding, max_bytes=limit)
+
+    def _take(self, cleaned: dict, document: Document) -> None:
+        """The document's text replaces the form's; what it offers fills the empty fields."""
+        cleaned["text"] = document.text
+        filled = []
+        for name, word in OFFERED:
+            value = getattr(document, name)
+            if name in self.fields and value and not cleaned.get(name) and name not in self.errors:
+                if name == "url" and len(value) > Source._meta.get_field("url").max_length:
+                    continue
+                cleaned[name] = value
+                filled.append(word)
+        source = (
+            f"the file {self.cleaned_data['upload'].name}"
+            if self.cleaned_data.get("upload")
+            else document.url or "the page"
+        )
+        encoding = f", read as {document.encoding}" if document.encoding else ""
+        summary = f"Text taken from {source} ({document.content_type}{encoding}): "
+        summary += f"{len(document.text):,} characters."
+        if filled:
+            summary += f" Filled in from it: {', '.join(filled)}. Check them."
+        self.notes = [summary, *document.notes, *self.notes]
+
+    def _free_slug(self, title: str) -> str:
+        base = slugify(title)[:100].strip("-") or "source"
+        taken = set(
+            Source.objects.filter(slug__startswith=base)
+            .exclude(pk=self.instance.pk)
+            .values_list("slug", flat=True)
+        )
+        slug, number = base, 2
+        while slug in taken:
+            slug, number = f"{base}-{number}", number + 1
+        return slug
+
+
+class SourceIntakeMixin:
+    """For ``SourceAdmin``: the intake fields beside the archived text, and what the intake
+    found told to the curator after the save."""
+
+    form = SourceIntakeForm
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        may_write = (
+            self.has_add_permission(request)
+            if obj is None
+            else self.has_change_permission(request, obj)
+        )
+        if not may_write:
+            return fieldsets
+        fieldsets = copy.deepcopy(fieldsets)
+        for _name, options in fieldsets:
+            fields = list(options.get("fields", []))
+            if "text" in fields:
+                at = fields.index("text") + 1
+                options["fields"] = [*fields[:at], *INTAKE_FIELDS, *fields[at:]]
+                return fieldsets
+        return [*fieldsets, ("Text from a file or the web", {"fields": INTAKE_FIELDS})]
+
+    def save_form(self, request, form, change):
+        obj = super().save_form(request, form, change)
+        obj._intake_notes = getattr(form, "notes", [])
+        return obj
+
+    def _tell_intake(self, request, obj) -> None:
+        for note in getattr(obj, "_intake_notes", []):
+            self.message_user(request, note, level=messages.INFO)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        self._tell_intake(request, obj)
+        return super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request, obj):
+        self._tell_intake(request, obj)
+        return super().response_change(request, obj)

@@ -1,0 +1,373 @@
+"""Source intake without a database (sources/intake.py): pasted text, uploaded files, and
+pages fetched from a local HTTP server the tests start on 127.0.0.1."""
+
+import ssl
+import time
+from datetime import date
+
+import pytest
+
+from sources.intake import (
+    IntakeError,
+    check_address,
+    decode,
+    describe_size,
+    fetch_url,
+    from_paste,
+    normalize_text,
+    read_upload,
+)
+from tests.intake_server import (
+    BIG,
+    LATIN_TEXT,
+    REPORT_PDF,
+    pdf_bytes,
+    self_signed_certificate,
+    serving,
+)
+
+LIMITS = {"timeout": 2.0, "max_bytes": 1000, "max_redirects": 3, "allow_private": True}
+
+
+@pytest.fixture(scope="module")
+def server():
+    with serving() as base:
+        yield base
+
+
+def fetch(url: str, **overrides):
+    return fetch_url(url, **{**LIMITS, **overrides})
+
+
+def refusal(call, *args, **kwargs) -> str:
+    with pytest.raises(IntakeError) as caught:
+        call(*args, **kwargs)
+    return caught.value.message
+
+
+# --- fetching ---------------------------------------------------------------------------------
+
+
+def test_an_article_is_reduced_to_its_text_with_title_date_and_author(server):
+    document = fetch(f"{server}/article", max_bytes=100_000)
+    assert "A jury in Santa Fe found the armorer guilty" in document.text
+    assert "“We are grateful for the verdict,” the prosecutor said" in document.text
+    assert "Subscribe now" not in document.text and "All rights reserved" not in document.text
+    assert document.title == "Armorer found guilty of involuntary manslaughter"
+    assert document.published_on == date(2024, 3, 6)
+    assert document.author == "Jane Reporter"
+    assert (document.url, document.content_type) == (f"{server}/article", "text/html")
+
+
+def test_a_redirect_is_followed_and_the_final_address_kept(server):
+    document = fetch(f"{server}/moved", max_bytes=100_000)
+    assert document.url == f"{server}/article"
+    assert "A jury in Santa Fe" in document.text
+
+
+def test_plain_text_is_decoded_by_the_declared_charset(server):
+    document = fetch(f"{server}/latin")
+    assert document.text == LATIN_TEXT
+    assert document.encoding == "windows-1252"
+
+
+def test_a_pdf_is_read_for_its_text(server):
+    document = fetch(f"{server}/report.pdf", max_bytes=100_000)
+    assert "The revolver would not fire without the trigger pulled." in document.text
+    assert (document.title, document.author) == ("Forensic report", "Example Laboratory")
+
+
+def test_a_slow_page_times_out(server):
+    started = time.monotonic()
+    assert refusal(fetch, f"{server}/slow", timeout=0.5) == (
+        "The page did not answer within 0.5 seconds."
+    )
+    assert time.monotonic() - started < 2
+
+
+def test_the_timeout_is_one_deadline_for_the_whole_fetch(server):
+    """A page that sends a byte now and then never trips the socket's timeout."""
+    started = time.monotonic()
+    message = refusal(fetch, f"{server}/trickle", timeout=0.8, max_bytes=100_000)
+    assert message == "The page did not answer within 0.8 seconds."
+    assert time.monotonic() - started < 2
+
+
+def test_a_missing_page_says_its_status(server):
+    assert refusal(fetch, f"{server}/nowhere") == "The page answered 404 Not Found."
+
+
+def test_an_image_is_refused_by_its_content_type(server):
+    assert refusal(fetch, f"{server}/image.png") == (
+        "The page is image/png, not a web page, text or PDF: it was not fetched."
+    )
+
+
+def test_an_oversized_page_is_refused_naming_the_limit(server):
+    assert (
+        refusal(fetch, f"{server}/big") == f"The page is {describe_size(BIG)}; the limit is 1 KB."
+    )
+    assert refusal(fetch, f"{server}/big-unannounced") == (
+        "The page is larger than the limit of 1 KB."
+    )
+
+
+def test_a_redirect_loop_is_refused(server):
+    assert (
+        refusal(fetch, f"{server}/loop") == f"The page redirects in a loop (back to {server}/loop)."
+    )
+
+
+def test_too_many_redirects_are_refused(server):
+    assert refusal(fetch, f"{server}/hop/1") == (
+        "The page redirected more than 3 times: it was not fetched."
+    )
+    assert refusal(fetch, f"{server}/moved", max_redirects=0) == (
+        "The page redirected more than 0 times: it was not fetched."
+    )
+
+
+def test_loopback_is_refused_unless_the_setting_allows_it(server):
+    assert refusal(fetch, f"{server}/article", allow_private=False) == (
+        "127.0.0.1 is a private or loopback address: fetching it is turned off "
+        "(SOURCE_FETCH_ALLOW_PRIVATE)."
+    )
+    port = server.rsplit(":", 1)[1]
+    message = refusal(fetch, f"http://localhost:{port}/article", allow_private=False)
+    assert message.startswith("localhost resolves to ")
+    assert message.endswith(
+        "is a private or loopback address: fetching it is turned off (SOURCE_FETCH_ALLOW_PRIVATE)."
+    )
+    assert "A jury" in fetch(f"{server}/article", max_bytes=100_000).text
+    # allowed, "localhost" is tried at each address it names (::1 may come first)
+    assert "A jury" in fetch(f"http://localhost:{port}/article", max_bytes=100_000).text
+
+
+def test_a_redirect_to_a_private_address_is_refused_at_that_hop(server, monkeypatch):
+    """Every hop's address is checked: a public page may not redirect into the newsroom."""
+    import sources.intake as intake
+
+    checked = []
+
+    def check(address, *, host, allow_private):
+        checked.append(address)
+        if len(checked) > 2:  # the first hop (resolved, then connected) passes as "public"
+            raise IntakeError(f"{address} refused")
+
+    monkeypatch.setattr(intake, "check_address", check)
+    assert refusal(fetch, f"{server}/moved", allow_private=False) == "127.0.0.1 refused"
+    assert checked == ["127.0.0.1", "127.0.0.1", "127.0.0.1"]
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "10.1.2.3",
+        "172.16.0.9",
+        "192.168.1.1",
+        "169.254.169.254",
+        "100.64.0.1",
+        "0.0.0.0",
+        "::1",
+        "fe80::1",
+        "fc00::1",
+        "::ffff:127.0.0.1",
+        "224.0.0.1",
+        "240.0.0.1",
+    ],
+)
+def test_private_link_local_and_reserved_addresses_are_refused(address):
+    """Checked without connecting: no traffic leaves for these addresses."""
+    with pytest.raises(IntakeError, match="private or loopback address"):
+        check_address(address, host=address, allow_private=False)
+    check_address(address, host=address, allow_private=True)
+
+
+def test_public_addresses_pass_the_check():
+    for address in ["93.184.215.14", "2606:2800:21f:cb07:6820:80da:af6b:8b2c"]:
+        check_address(address, host="example.org", allow_private=False)
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("ftp://example.org/file.txt", "Only http and https addresses can be fetched"),
+        ("file:///etc/passwd", "Only http and https addresses can be fetched"),
+        ("http://", "names no host"),
+        ("http://user:secret@example.org/", "user name or password"),
+        ("http://example.org:99999/", "is not a web address"),
+    ],
+)
+def test_addresses_that_are_not_fetched(url, message):
+    assert message in refusal(fetch, url)
+
+
+def test_a_refused_connection_is_a_message(server):
+    with serving() as closed:
+        pass  # the port is free again once the server has stopped
+    assert "refused the connection" in refusal(fetch, f"{closed}/article")
+
+
+@pytest.fixture(scope="module")
+def tls_server(tmp_path_factory):
+    cert, key = self_signed_certificate(tmp_path_factory.mktemp("tls"))
+    with serving(tls=(cert, key)) as base:
+        yield base, cert
+
+
+def test_https_is_fetched_with_the_certificate_checked(tls_server, monkeypatch):
+    base, cert = tls_server
+    message = refusal(fetch, f"{base}/article")
+    assert message.startswith("The secure connection to 127.0.0.1 failed (CERTIFICATE_VERIFY")
+    default_context = ssl.create_default_context
+    monkeypatch.setattr(ssl, "create_default_context", lambda: default_context(cafile=cert))
+    assert "A jury in Santa Fe" in fetch(f"{base}/article", max_bytes=100_000).text
+
+
+def test_https_checks_the_host_name_though_it_connects_to_the_checked_address(
+    tls_server, monkeypatch
+):
+    """Connected to 127.0.0.1 for "localhost", the certificate must still name "localhost"."""
+    base, cert = tls_server
+    default_context = ssl.create_default_context
+    monkeypatch.setattr(ssl, "create_default_context", lambda: default_context(cafile=cert))
+    port = base.rsplit(":", 1)[1]
+    message = refusal(fetch, f"https://localhost:{port}/article")
+    assert message.startswith("The secure connection to localhost failed (CERTIFICATE_VERIFY")
+
+
+# --- uploads ----------------------------------------------------------------------------------
+
+
+def test_a_utf8_text_file_with_windows_line_endings():
+    document = read_upload("a.txt", b"One\r\nTwo\rThree\n", max_bytes=1000)
+    assert document.text == "One\nTwo\nThree"
+    assert document.encoding == "utf-8"
+
+
+def test_a_byte_order_mark_decides():
+    assert read_upload("a.txt", "Zoë".encode("utf-16"), max_bytes=1000).text == "Zoë"
+    assert read_upload("a.txt", "\ufeffZoë".encode(), max_bytes=1000).text == "Zoë"
+
+
+def test_windows_1252_declared_by_the_curator():
+    data = LATIN_TEXT.encode("cp1252")
+    document = read_upload("a.txt", data, declared_charset="windows-1252", max_bytes=1000)
+    assert document.text == LATIN_TEXT
+
+
+def test_windows_1252_detected_when_every_likely_reading_agrees():
+    document = read_upload("a.txt", LATIN_TEXT.encode("cp1252"), max_bytes=1000)
+    assert document.text == LATIN_TEXT
+    assert document.encoding == "windows-1252"
+    assert any("read as windows-1252 (detected)" in note for note in document.notes)
+
+
+def test_an_ambiguous_encoding_is_refused_with_the_readings_shown():
+    """French in windows-1252 reads as Central European too ("procčs"): never guessed."""
+    french = "Le procès de l’armurière a commencé à Santa Fe. Elle a été déclarée coupable. " * 3
+    message = refusal(read_upload, "a.txt", french.encode("cp1252"), max_bytes=10_000)
+    assert message.startswith("The text is not UTF-8 and its encoding cannot be told for sure")
+    assert "procès" in message and "procčs" in message
+    assert "Choose the encoding" in message
+    chosen = read_upload(
+        "a.txt", french.encode("cp1252"), declared_charset="windows-1252", max_bytes=10_000
+    )
+    assert chosen.text == french.strip()
+
+
+def test_a_wrong_choice_of_encoding_is_refused_not_mangled():
+    data = "Sąd w Santa Fe".encode() + b"\x81"
+    message = refusal(read_upload, "a.txt", data, declared_charset="windows-1252", max_bytes=100)
+    assert message.startswith("The text is not valid windows-1252 (byte 0x81 at position 15)")
+
+
+def test_binary_bytes_are_refused():
+    data = bytes(range(256)) * 4
+    assert "binary" in refusal(read_upload, "a.txt", data, max_bytes=10_000)
+
+
+def test_an_oversized_upload_names_the_limit():
+    message = refusal(read_upload, "big.txt", b"a" * 31_200_000, max_bytes=20_000_000)
+    assert message == "The file is 31.2 MB; the limit is 20 MB."
+
+
+def test_an_unknown_kind_of_file_is_refused():
+    message = refusal(read_upload, "notes.docx", b"PK\x03\x04", max_bytes=100)
+    assert message == (
+        "Only these files can be read: .htm, .html, .pdf, .text, .txt, .xhtml "
+        "(this one is “.docx”)."
+    )
+
+
+def test_an_html_upload_is_reduced_to_its_article():
+    from tests.intake_server import ARTICLE
+
+    document = read_upload("page.html", ARTICLE.encode(), max_bytes=100_000)
+    assert document.title == "Armorer found guilty of involuntary manslaughter"
+    assert "A jury in Santa Fe" in document.text and "Subscribe" not in document.text
+
+
+def test_an_html_upload_in_its_meta_charset():
+    page = (
+        '<html><head><meta http-equiv="Content-Type" content="text/html; charset=iso-8859-1">'
+        f"<title>Café</title></head><body><p>{LATIN_TEXT}</p></body></html>"
+    )
+    document = read_upload("page.htm", page.encode("cp1252"), max_bytes=10_000)
+    assert LATIN_TEXT in document.text
+    assert document.title == "Café"
+
+
+def test_a_pdf_upload_and_a_scan_without_text():
+    document = read_upload("report.pdf", REPORT_PDF, max_bytes=100_000)
+    assert document.text == (
+        "Report of the investigation\nThe revolver would not fire without the trigger pulled."
+    )
+    scan = pdf_bytes([])
+    assert "no text layer" in refusal(read_upload, "scan.pdf", scan, max_bytes=100_000)
+    assert "not a readable PDF" in refusal(
+        read_upload, "bad.pdf", b"%PDF-1.4 garbage", max_bytes=100_000
+    )
+    assert "not a PDF" in refusal(read_upload, "fake.pdf", b"hello", max_bytes=100_000)
+
+
+# --- text -------------------------------------------------------------------------------------
+
+
+def test_line_endings_are_normalised_once_and_nul_characters_removed_with_a_note():
+    notes = []
+    assert normalize_text("a\r\nb\rc\x00d\n\n", notes) == "a\nb\ncd"
+    assert notes == ["1 NUL character(s) removed from the text."]
+    assert "binary" in refusal(normalize_text, "a\x00" * 100)
+
+
+def test_paste():
+    assert from_paste("  “Quote”\r\nnext  ").text == "“Quote”\nnext"
+    assert (
+        refusal(from_paste, "é" * 600, max_bytes=1000) == "The text is 1.2 KB; the limit is 1 KB."
+    )
+
+
+def test_a_server_s_wrong_charset_does_not_mangle_utf8():
+    notes = []
+    text, encoding = decode(
+        "Zoë “x”".encode(), declared="windows-1251", declared_by="the server", notes=notes
+    )
+    assert (text, encoding) == ("Zoë “x”", "utf-8")
+    assert notes == ["The server said windows-1251, but the text is UTF-8."]
+
+
+def test_a_server_s_charset_is_used_when_the_bytes_are_not_utf8():
+    text, encoding = decode(LATIN_TEXT.encode("cp1252"), declared="latin-1", declared_by="x")
+    assert (text, encoding) == (LATIN_TEXT, "windows-1252")
+
+
+def test_sizes_read_as_words():
+    assert [describe_size(n) for n in (1, 900, 1000, 1500, 20_000_000, 31_234_567)] == [
+        "1 byte",
+        "900 bytes",
+        "1 KB",
+        "1.5 KB",
+        "20 MB",
+        "31.2 MB",
+    ]
