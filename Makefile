@@ -12,13 +12,23 @@ DEMO := demo/rust_case.jsonl
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
+# make serve: gunicorn workers for the cores (2 per core + 1), each with threads for the time
+# a request waits on PostgreSQL.
+WORKERS ?= $(shell echo $$(( $$(nproc) * 2 + 1 )))
+THREADS ?= 2
+SERVE_SECRET := var/serve-secret
+# make bench: N claims in a database of their own on a PostgreSQL server (not the embedded one).
+CLAIMS ?= 100000
+BENCH_ARGS ?=
 
-.PHONY: help install run serve demo test lint format check bench bench-quotes browser-deps scan chaos clean
+.PHONY: help install run serve demo test lint format check bench bench-quotes wrk browser-deps scan chaos clean
 
 help:
 	@echo "make run          set up everything and serve the Rust case on http://$(HOST):$(PORT)"
+	@echo "make serve        the production stack (gunicorn, whitenoise, debug off) on http://$(HOST):$(PORT)"
 	@echo "make test         install test dependencies and run the whole suite"
 	@echo "make lint         ruff, migrations check"
+	@echo "make bench        $(CLAIMS) synthetic claims served by make serve and measured with wrk (CLAIMS=N)"
 	@echo "make bench-quotes quote extraction and location benchmark"
 	@echo "make scan         wapiti3 against a local production server (report in var/scan/)"
 	@echo "make chaos        PostgreSQL restarted under load, an import killed half way"
@@ -53,6 +63,24 @@ browser-deps:
 	@test -f node_modules/axe-core/axe.min.js || npm install --no-audit --no-fund --silent >/dev/null 2>&1 || \
 		echo "Could not install axe-core from npm: accessibility checks will be skipped (they fail in CI)."
 
+# The production stack on this laptop: debug off, compressed and hashed static files served by
+# whitenoise, gunicorn with 2 workers per core + 1 (threaded). The secret is generated once into
+# var/serve-secret (this laptop only) unless DJANGO_SECRET_KEY is set.
+serve: export DJANGO_DEBUG = false
+serve: export DJANGO_STATIC_MANIFEST = true
+serve: export DJANGO_ALLOWED_HOSTS ?= localhost,127.0.0.1,[::1]
+serve: export DJANGO_SITE_URL ?= http://$(HOST):$(PORT)
+serve: install
+	@mkdir -p var
+	@test -n "$$DJANGO_SECRET_KEY" || test -s $(SERVE_SECRET) || \
+		(umask 077 && $(PY) -c 'import secrets; print(secrets.token_urlsafe(50))' > $(SERVE_SECRET))
+	export DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat $(SERVE_SECRET))}" && \
+	$(MANAGE) migrate --noinput -v0 && \
+	$(MANAGE) collectstatic --noinput --clear -v0 && \
+	exec $(VENV)/bin/gunicorn rust_tracker.wsgi --bind $(HOST):$(PORT) \
+		--workers $(WORKERS) --worker-class gthread --threads $(THREADS) \
+		--access-logfile - --error-logfile - --log-level warning
+
 test: install browser-deps
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
@@ -68,7 +96,16 @@ format: install
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-bench: bench-quotes
+# wrk from Debian when missing.
+wrk:
+	@command -v wrk >/dev/null 2>&1 || apt-get install -y --no-install-recommends wrk >/dev/null 2>&1 || \
+		(apt-get update -qq >/dev/null 2>&1 && apt-get install -y --no-install-recommends wrk >/dev/null) || \
+		{ echo "Could not install wrk (apt-get install wrk)."; exit 1; }
+
+# Scale: CLAIMS synthetic claims (default 100k; CLAIMS=1000000 is the goal), imported, served by
+# make serve and measured with wrk; writes BENCHMARKS.md. See bench/bench_scale.py --help.
+bench: install wrk
+	$(PY) bench/bench_scale.py --claims $(CLAIMS) $(BENCH_ARGS)
 
 bench-quotes: install
 	$(PY) bench/bench_quotes.py
