@@ -9,6 +9,7 @@ and the text's sha256 is checked, so a citation is made only from the text the c
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramSimilarity
@@ -46,6 +47,13 @@ from sources.text.extract import Candidate, extract_quotes
 
 CACHE_SECONDS = 7 * 24 * 3600
 SUGGESTIONS = 8
+
+
+def any_of_words(text: str, *, limit: int = 30) -> SearchQuery:
+    """A full-text query matching any of the text's words (stemmed, stop words dropped by
+    PostgreSQL), ranked by how many match: a plain query would demand all of them."""
+    words = list(dict.fromkeys(w.lower() for w in re.findall(r"[^\W\d_]{3,}", text)))[:limit]
+    return SearchQuery(" or ".join(words) or "-", search_type="websearch", config="english")
 
 
 class StaleText(Exception):
@@ -193,7 +201,7 @@ def citation_from_candidate(
 def claims_like(quote: str, *, speaker: Speaker | None = None, exclude_source=None):
     """Claims a quote may be a variant of: same speaker first, then by text similarity."""
     similarity = TrigramSimilarity("text", quote)
-    query = SearchQuery(" ".join(quote.split()[:30]), search_type="plain", config="english")
+    query = any_of_words(quote)
     mine = Case(
         When(speaker=speaker, then=Value(1)) if speaker else When(pk=None, then=Value(1)),
         default=Value(0),
@@ -232,7 +240,7 @@ def suggested_counters(claim: Claim):
     ranked by full-text rank and trigram similarity (PostgreSQL; nothing leaves the
     building). Pairs already made are left out."""
     words = " ".join(claim.text.split()[:40])
-    query = SearchQuery(words, search_type="plain", config="english")
+    query = any_of_words(claim.text)
     topics = list(claim.topics.values_list("pk", flat=True))
     paired = Contradiction.objects.filter(Q(claim=claim) | Q(counter=claim)).values_list(
         "claim_id", "counter_id"

@@ -190,8 +190,28 @@ class WorkflowAdmin(VersionedAdmin):
         super().save_model(request, obj, form, change)
 
     def response_change(self, request, obj):
+        if "_send_to_review" in request.POST:
+            return self._send_after_save(request, obj)
         self._warn_if_attention(request, obj)
         return super().response_change(request, obj)
+
+    def _send_after_save(self, request, obj):
+        """ "Save and send to review": the edit is saved (above), then the step is taken."""
+        change_url = reverse(
+            f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk]
+        )
+        try:
+            publishing.submit_for_review(item=obj, by=request.user)
+        except (publishing.Refused, PermissionDenied) as refusal:
+            reasons = getattr(refusal, "problems", None) or [str(refusal)]
+            self.message_user(
+                request, "Saved, not sent to review: " + "; ".join(reasons), messages.WARNING
+            )
+        else:
+            self.message_user(
+                request, f"The {obj._meta.verbose_name} '{obj.slug}' was saved and sent to review."
+            )
+        return HttpResponseRedirect(change_url)
 
     def _warn_if_attention(self, request, obj):
         problems = publishing.needs_attention(obj)
@@ -247,6 +267,7 @@ class WorkflowAdmin(VersionedAdmin):
                 publishing.review(obj).problems if obj.status != Status.PUBLISHED else []
             )
             context["attention"] = publishing.needs_attention(obj)
+            context["can_send_to_review"] = "review" in self._steps(request, obj)
             if obj.status in (Status.PUBLISHED, Status.RETRACTED) and request.user.has_perm(
                 "claims.add_correction"
             ):
