@@ -42,12 +42,16 @@ $(VENV)/.installed: pyproject.toml
 
 install: $(VENV)/.installed
 
-# Local-only conveniences: debug on, a printed admin password.
+# Local-only conveniences: debug on, a printed admin password. The first run writes .env (a
+# generated secret, debug on; git-ignored) so manage.py commands work as the README writes them;
+# each run sets its site URL to the address served: `make run PORT=8001`.
 run: export DJANGO_DEBUG = true
+run: export DJANGO_SITE_URL ?= http://$(HOST):$(PORT)
 # The demo's identity (a newsroom sets its own: README, "Settings").
 run: export DJANGO_SITE_NAME ?= Rust Tracker
 run: export DJANGO_SITE_SEARCH_HINT ?= e.g. trigger, cold gun, Baldwin
 run: install
+	$(PY) -m rust_tracker.localenv --site-url "$$DJANGO_SITE_URL"
 	$(MANAGE) migrate --noinput
 	$(MANAGE) import_jsonl $(DEMO)
 	$(MANAGE) create_local_admin
@@ -65,11 +69,13 @@ browser-deps:
 
 # The production stack on this laptop: debug off, compressed and hashed static files served by
 # whitenoise, gunicorn with 2 workers per core + 1 (threaded). The secret is generated once into
-# var/serve-secret (this laptop only) unless DJANGO_SECRET_KEY is set.
+# var/serve-secret (this laptop only) unless DJANGO_SECRET_KEY is set. Plain HTTP here, so it
+# runs as behind a TLS proxy (DJANGO_BEHIND_TLS_PROXY: no HTTPS redirect; README, Settings).
 serve: export DJANGO_DEBUG = false
 serve: export DJANGO_STATIC_MANIFEST = true
 serve: export DJANGO_ALLOWED_HOSTS ?= localhost,127.0.0.1,[::1]
 serve: export DJANGO_SITE_URL ?= http://$(HOST):$(PORT)
+serve: export DJANGO_BEHIND_TLS_PROXY ?= true
 serve: install
 	@mkdir -p var
 	@test -n "$$DJANGO_SECRET_KEY" || test -s $(SERVE_SECRET) || \

@@ -83,6 +83,9 @@ def app_env(database_url: str, **extra: str) -> dict[str, str]:
         DATABASE_URL=database_url,
         DJANGO_SECRET_KEY=env.get("DJANGO_SECRET_KEY") or "bench-only-not-a-secret",
         DJANGO_DEBUG="false",
+        DJANGO_ALLOWED_HOSTS=env.get("DJANGO_ALLOWED_HOSTS") or "localhost,127.0.0.1",
+        DJANGO_SITE_URL=env.get("DJANGO_SITE_URL") or "http://127.0.0.1:8000",
+        DJANGO_BEHIND_TLS_PROXY="true",  # plain HTTP on this machine: no HTTPS redirect
         **extra,
     )
     return env
@@ -141,6 +144,7 @@ def serve(url: str, host: str, port: int) -> subprocess.Popen:
     logfile = open(VAR / "serve.log", "w")  # noqa: SIM115 (kept open for the server's life)
     env = app_env(url, HOST=host, PORT=str(port))
     env.pop("DJANGO_DEBUG")  # make serve sets it
+    env.pop("DJANGO_SITE_URL")  # and the site URL, from HOST and PORT
     server = subprocess.Popen(
         ["make", "--no-print-directory", "serve", f"HOST={host}", f"PORT={port}"],
         cwd=ROOT,

@@ -1,18 +1,30 @@
 """Settings, read from the environment (``DJANGO_`` prefix).
 
-Defaults are safe for production; ``make run`` switches on what a laptop needs
-(``DJANGO_DEBUG=true``). PostgreSQL only: ``DATABASE_URL`` when set, otherwise an embedded
-server with its data under ``var/``.
+Production is the default, and it fails safe: with debug off the site refuses to start without
+``DJANGO_SECRET_KEY``, ``DJANGO_ALLOWED_HOSTS`` and ``DJANGO_SITE_URL``, and turns on HSTS, the
+HTTPS redirect and secure cookies. A laptop works with no variables: ``make run`` writes a
+git-ignored ``.env`` (a generated secret, ``DJANGO_DEBUG=true``, the site URL it serves on),
+read here before anything else (``rust_tracker/localenv.py``); the environment wins over it.
+PostgreSQL only: ``DATABASE_URL`` when set, otherwise an embedded server with its data under
+``var/``.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
+from rust_tracker import localenv
+
 BASE_DIR = Path(__file__).resolve().parent.parent
+
+try:
+    localenv.load()
+except ValueError as error:
+    raise ImproperlyConfigured(str(error)) from None
 
 
 def env_bool(name: str, default: bool = False) -> bool:
@@ -26,14 +38,27 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def required_in_production(name: str, what: str) -> None:
+    if not os.environ.get(name, "").strip():
+        raise ImproperlyConfigured(
+            f"{name} is not set. In production (DJANGO_DEBUG off) set it to {what}. "
+            "On a laptop, `make run` writes a .env with DJANGO_DEBUG=true (README, Settings)."
+        )
+
+
 DEBUG = env_bool("DJANGO_DEBUG")
+
+if not DEBUG:
+    required_in_production("DJANGO_SECRET_KEY", "a long random string (50+ characters)")
+    required_in_production(
+        "DJANGO_ALLOWED_HOSTS", "the host names the site answers to, comma-separated"
+    )
+    required_in_production(
+        "DJANGO_SITE_URL", "the public address, e.g. https://tracker.example.org"
+    )
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured(
-            "DJANGO_SECRET_KEY is not set. Set it, or set DJANGO_DEBUG=true on a laptop."
-        )
     SECRET_KEY = "insecure-local-development-key-do-not-use-in-production"
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
@@ -51,6 +76,7 @@ INSTALLED_APPS = [
     "django_filters",
     "django_htmx",
     "simple_history",
+    "axes",
     "sources",
     "claims",
 ]
@@ -67,6 +93,8 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "rust_tracker.accounts.StaffSessionMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
 
 ROOT_URLCONF = "rust_tracker.urls"
@@ -124,12 +152,33 @@ else:
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Accounts: only the newsroom logs in (the admin); the public site has no login.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out login
+    "django.contrib.auth.backends.ModelBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# django-axes: 5 failed logins lock out that user name from that address, and any 5 from one
+# address lock out the address (guessing many names), for 15 minutes; the page says so.
+AXES_FAILURE_LIMIT = 5
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "rust_tracker.accounts.locked_out"  # admin/locked_out.html
+AXES_CLIENT_IP_CALLABLE = "rust_tracker.accounts.client_ip"  # the proxy's word only behind it
+AXES_VERBOSE = False
+# Sessions: a staff login lasts 8 hours of the working day, then the admin asks again
+# (rust_tracker/accounts.py); other sessions keep Django's two weeks.
+SESSION_COOKIE_AGE = 14 * 24 * 3600
+STAFF_SESSION_AGE = int(os.environ.get("DJANGO_STAFF_SESSION_SECONDS", str(8 * 3600)))
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "UTC"
@@ -183,19 +232,28 @@ SECURE_CSP = {
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "DENY"
-SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", default=False)
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_SECURE_HSTS_SECONDS", "0"))
-SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS")
-SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD")
-SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", default=not DEBUG)
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# HTTPS in production: HSTS for a year, HTTP redirected to HTTPS, cookies sent over HTTPS only.
+# The one switch, DJANGO_BEHIND_TLS_PROXY=true, is for a server that speaks plain HTTP behind a
+# proxy that terminates TLS and redirects HTTP itself: the proxy's X-Forwarded-Proto is then
+# trusted (the proxy must set it, overwriting any a client sent) and Django does not redirect.
+# Without the switch no forwarded header is trusted.
+BEHIND_TLS_PROXY = env_bool("DJANGO_BEHIND_TLS_PROXY")
+if BEHIND_TLS_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SILENCED_SYSTEM_CHECKS = ["security.W008"]  # the redirect is the proxy's
+SECURE_SSL_REDIRECT = not DEBUG and not BEHIND_TLS_PROXY
+SECURE_HSTS_SECONDS = 0 if DEBUG else int(os.environ.get("DJANGO_SECURE_HSTS_SECONDS", "31536000"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", default=True)
+SESSION_COOKIE_SECURE = not DEBUG
+CSRF_COOKIE_SECURE = not DEBUG
+SESSION_COOKIE_HTTPONLY = True
 
 # The site's identity is the newsroom's, not the code's (`make run` sets the Rust demo's).
 SITE_NAME = os.environ.get("DJANGO_SITE_NAME", "Contradiction Tracker")
 SITE_TAGLINE = os.environ.get("DJANGO_SITE_TAGLINE", "What they said, and what the evidence says")
 SITE_SEARCH_HINT = os.environ.get("DJANGO_SITE_SEARCH_HINT", "e.g. a name, a place or a phrase")
-SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://127.0.0.1:8000").rstrip("/")  # debug only
 
 LOGGING = {
     "version": 1,

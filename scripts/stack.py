@@ -116,8 +116,11 @@ def production_env(database_url: str) -> dict[str, str]:
     env.pop("REDIS_URL", None)
     env.update(
         DATABASE_URL=database_url,
+        DJANGO_DEBUG="false",  # explicit: a checkout's .env (make run's) says true
         DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
         DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
+        DJANGO_SITE_URL="http://127.0.0.1",  # gunicorn's own once its port is known
+        DJANGO_BEHIND_TLS_PROXY="true",  # plain HTTP here, as behind a TLS proxy: no redirect
         DJANGO_LOG_LEVEL="WARNING",
     )
     return env
@@ -141,6 +144,7 @@ class Gunicorn:
     def __init__(self, env: dict[str, str], folder: Path, workers: int = 3):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
+        env = {**env, "DJANGO_SITE_URL": self.url}
         self.access_log = folder / "access.log"
         self.error_log = folder / "gunicorn.log"
         self.process = subprocess.Popen(

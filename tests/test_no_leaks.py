@@ -241,8 +241,7 @@ def test_no_public_output_shows_unpublished_material(client, world):
 def test_previews_are_404_for_readers_and_signed_in_non_staff(client, world):
     for slug in world["claims:preview_claim"]:
         assert client.get(f"/preview/claims/{slug}/").status_code == 404
-    User.objects.create_user("reader", password="pw")
-    client.login(username="reader", password="pw")
+    client.force_login(User.objects.create_user("reader", password="a-reader-password"))
     assert client.get("/preview/claims/hidden-draft/").status_code == 404
 
 

@@ -37,6 +37,9 @@ def test_serve_settings_are_production_ones():
         "DJANGO_DEBUG": "false",
         "DJANGO_STATIC_MANIFEST": "true",
         "DJANGO_SECRET_KEY": "x" * 50,
+        "DJANGO_ALLOWED_HOSTS": "localhost",
+        "DJANGO_SITE_URL": "http://127.0.0.1:8000",
+        "DJANGO_ENV_FILE": "",
         "DJANGO_SETTINGS_MODULE": "rust_tracker.settings",
         "DATABASE_URL": "postgresql://localhost/unused",
     }

@@ -14,55 +14,6 @@ from rust_tracker.db.embedded import prune_stale_state
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def settings_in_subprocess(env: dict[str, str], expr: str) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
-    return subprocess.run(
-        [sys.executable, "-c", f"import rust_tracker.settings as s; print({expr})"],
-        cwd=ROOT,
-        env={**clean, **env},
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-
-
-def test_production_refuses_to_start_without_a_secret():
-    result = settings_in_subprocess({}, "s.DEBUG")
-    assert result.returncode != 0
-    assert "DJANGO_SECRET_KEY is not set" in result.stderr
-
-
-def test_debug_is_off_unless_set_true():
-    result = settings_in_subprocess({"DJANGO_SECRET_KEY": "x", "DJANGO_DEBUG": "no"}, "s.DEBUG")
-    assert result.stdout.strip() == "False"
-    result = settings_in_subprocess({"DJANGO_DEBUG": "true"}, "s.DEBUG")
-    assert result.stdout.strip() == "True"
-
-
-def test_allowed_hosts_and_database_url_come_from_the_environment():
-    env = {
-        "DJANGO_SECRET_KEY": "x",
-        "DJANGO_ALLOWED_HOSTS": "news.example, tracker.example",
-        "DATABASE_URL": "postgresql://u:p@db.example:5433/tracker",
-    }
-    expr = "s.ALLOWED_HOSTS, s.DATABASES['default']['HOST'], s.DATABASES['default']['NAME']"
-    result = settings_in_subprocess(env, expr)
-    assert result.stdout.strip() == ("['news.example', 'tracker.example'] db.example tracker")
-
-
-def test_database_url_must_be_postgresql():
-    result = settings_in_subprocess(
-        {"DJANGO_SECRET_KEY": "x", "DATABASE_URL": "sqlite:///db.sqlite3"}, "1"
-    )
-    assert result.returncode != 0
-    assert "DATABASE_URL must point to PostgreSQL" in result.stderr
-
-
-def test_without_database_url_the_embedded_server_is_used():
-    result = settings_in_subprocess({"DJANGO_SECRET_KEY": "x"}, "s.DATABASES['default']['ENGINE']")
-    assert result.stdout.strip() == "rust_tracker.db"
-
-
 def test_stale_handles_and_postmaster_pid_of_killed_processes_are_pruned(tmp_path):
     dead = subprocess.Popen([sys.executable, "-c", "pass"])
     dead.wait()

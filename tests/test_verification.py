@@ -123,7 +123,13 @@ def run(*args):
         capture_output=True,
         text=True,
         timeout=120,
-        env={"DJANGO_SECRET_KEY": "tests", "PATH": "/usr/bin:/bin"},
+        env={
+            "DJANGO_SECRET_KEY": "tests",
+            "DJANGO_ALLOWED_HOSTS": "localhost",
+            "DJANGO_SITE_URL": "http://127.0.0.1:8000",
+            "DJANGO_ENV_FILE": "",
+            "PATH": "/usr/bin:/bin",
+        },
     )
 
 

@@ -2,7 +2,10 @@ import secrets
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
 ROLES = {"reporter": "Reporter", "editor": "Editor"}
 
@@ -27,13 +30,20 @@ class Command(BaseCommand):
             group = Group.objects.get(name=ROLES[role])
         except Group.DoesNotExist:
             raise CommandError("The roles are missing: run `manage.py migrate` first.") from None
-        user, created = get_user_model().objects.get_or_create(username=username)
-        user.is_staff = True
-        password = password or secrets.token_urlsafe(12)
-        user.set_password(password)
-        user.save()
-        user.groups.remove(*Group.objects.filter(name__in=ROLES.values()))
-        user.groups.add(group)
+        User = get_user_model()
+        user = User.objects.filter(username=username).first() or User(username=username)
+        created = user.pk is None
+        password = password or secrets.token_urlsafe(15)  # 20 characters
+        try:
+            validate_password(password, user)  # before anything is saved
+        except ValidationError as error:
+            raise CommandError("Password refused: " + " ".join(error.messages)) from None
+        with transaction.atomic():
+            user.is_staff = True
+            user.set_password(password)
+            user.save()
+            user.groups.remove(*Group.objects.filter(name__in=ROLES.values()))
+            user.groups.add(group)
         what = "Created" if created else "Updated"
         self.stdout.write(
             self.style.SUCCESS(f"{what} {group.name.lower()} {username!r}, password: {password}")

@@ -1,6 +1,7 @@
 import secrets
 from pathlib import Path
 
+from axes.utils import reset as reset_lockouts
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
@@ -20,8 +21,8 @@ class Command(BaseCommand):
             raise CommandError("create_local_admin only runs with DJANGO_DEBUG=true.")
         password_file = Path(settings.BASE_DIR) / "var" / "local-admin-password"
         password = password_file.read_text().strip() if password_file.exists() else ""
-        if not password:
-            password = secrets.token_urlsafe(12)
+        if len(password) < 12:  # the password validators' minimum
+            password = secrets.token_urlsafe(15)  # 20 characters
             password_file.parent.mkdir(parents=True, exist_ok=True)
             password_file.write_text(password + "\n")
             password_file.chmod(0o600)
@@ -32,9 +33,10 @@ class Command(BaseCommand):
             user.is_staff = user.is_superuser = True
             user.set_password(password)
             user.save()
+        reset_lockouts(username=username)  # a laptop's own lockout ends with the next make run
         self.stdout.write(
             self.style.SUCCESS(
-                f"Local admin: http://127.0.0.1:8000/admin/  user: {username}  "
+                f"Local admin: {settings.SITE_URL}/admin/  user: {username}  "
                 f"password: {password}  (kept in {password_file.relative_to(settings.BASE_DIR)})"
             )
         )

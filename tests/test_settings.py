@@ -1,0 +1,255 @@
+"""Settings that fail safe: production (debug off) refuses to start without what it needs and
+turns HTTPS on, `check --deploy` is clean, and a laptop's `.env` (written by `make run`) makes
+every manage.py command work with no variables."""
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from rust_tracker import localenv
+
+ROOT = Path(__file__).resolve().parent.parent
+
+PRODUCTION = {
+    "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+    "DJANGO_ALLOWED_HOSTS": "tracker.example.org",
+    "DJANGO_SITE_URL": "https://tracker.example.org",
+}
+# `check` asks the database server its version: the run's own (DATABASE_URL), or the embedded one.
+DATABASE = {"DATABASE_URL": os.environ["DATABASE_URL"]} if os.environ.get("DATABASE_URL") else {}
+
+
+def clean_env(env: dict[str, str]) -> dict[str, str]:
+    """The machine's environment without any setting, no `.env` read, plus ``env``."""
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
+    return {**base, "DJANGO_ENV_FILE": "", **env}
+
+
+def settings_in_subprocess(env: dict[str, str], expr: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-c", f"import rust_tracker.settings as s; print({expr})"],
+        cwd=ROOT,
+        env=clean_env(env),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def manage(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=clean_env(env),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.mark.parametrize(
+    "missing", ["DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "DJANGO_SITE_URL"]
+)
+def test_production_refuses_to_start_without_each_required_variable(missing):
+    env = {k: v for k, v in PRODUCTION.items() if k != missing}
+    result = settings_in_subprocess(env, "s.DEBUG")
+    assert result.returncode != 0
+    message = result.stderr.strip().splitlines()[-1]
+    assert message.startswith(f"django.core.exceptions.ImproperlyConfigured: {missing} is not set")
+    assert "DJANGO_DEBUG" in message  # and says how a laptop does without it
+
+
+def test_an_empty_value_counts_as_missing():
+    result = settings_in_subprocess({**PRODUCTION, "DJANGO_SITE_URL": " "}, "s.DEBUG")
+    assert "DJANGO_SITE_URL is not set" in result.stderr
+
+
+def test_debug_is_off_unless_set_true():
+    result = settings_in_subprocess({**PRODUCTION, "DJANGO_DEBUG": "no"}, "s.DEBUG")
+    assert result.stdout.strip() == "False"
+    result = settings_in_subprocess({"DJANGO_DEBUG": "true"}, "s.DEBUG")
+    assert result.stdout.strip() == "True"
+
+
+def test_allowed_hosts_and_database_url_come_from_the_environment():
+    env = {
+        **PRODUCTION,
+        "DJANGO_ALLOWED_HOSTS": "news.example, tracker.example",
+        "DATABASE_URL": "postgresql://u:p@db.example:5433/tracker",
+    }
+    expr = "s.ALLOWED_HOSTS, s.DATABASES['default']['HOST'], s.DATABASES['default']['NAME']"
+    result = settings_in_subprocess(env, expr)
+    assert result.stdout.strip() == ("['news.example', 'tracker.example'] db.example tracker")
+
+
+def test_database_url_must_be_postgresql():
+    result = settings_in_subprocess({**PRODUCTION, "DATABASE_URL": "sqlite:///db.sqlite3"}, "1")
+    assert result.returncode != 0
+    assert "DATABASE_URL must point to PostgreSQL" in result.stderr
+
+
+def test_without_database_url_the_embedded_server_is_used():
+    result = settings_in_subprocess(PRODUCTION, "s.DATABASES['default']['ENGINE']")
+    assert result.stdout.strip() == "rust_tracker.db"
+
+
+HTTPS = (
+    "s.SECURE_HSTS_SECONDS, s.SECURE_SSL_REDIRECT, s.SESSION_COOKIE_SECURE, "
+    "s.CSRF_COOKIE_SECURE, getattr(s, 'SECURE_PROXY_SSL_HEADER', None)"
+)
+
+
+def test_production_turns_https_on_and_trusts_no_forwarded_header():
+    result = settings_in_subprocess(PRODUCTION, HTTPS)
+    assert result.stdout.strip() == "31536000 True True True None", result.stderr
+
+
+def test_behind_a_tls_proxy_the_header_is_trusted_and_the_proxy_redirects():
+    env = {**PRODUCTION, "DJANGO_BEHIND_TLS_PROXY": "true"}
+    result = settings_in_subprocess(env, HTTPS)
+    assert result.stdout.strip() == (
+        "31536000 False True True ('HTTP_X_FORWARDED_PROTO', 'https')"
+    ), result.stderr
+
+
+def test_debug_keeps_plain_http():
+    result = settings_in_subprocess({"DJANGO_DEBUG": "true"}, HTTPS)
+    assert result.stdout.strip() == "0 False False False None", result.stderr
+
+
+IS_SECURE = (
+    "import django; django.setup(); from django.test import RequestFactory; "
+    "request = RequestFactory().get('/', HTTP_X_FORWARDED_PROTO='https'); "
+    "print(request.is_secure())"
+)
+
+
+@pytest.mark.parametrize(("behind_proxy", "trusted"), [("", "False"), ("true", "True")])
+def test_a_clients_x_forwarded_proto_counts_only_behind_the_proxy(behind_proxy, trusted):
+    env = {
+        **PRODUCTION,
+        "DJANGO_BEHIND_TLS_PROXY": behind_proxy,
+        "DJANGO_SETTINGS_MODULE": "rust_tracker.settings",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", IS_SECURE],
+        cwd=ROOT,
+        env=clean_env(env),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.stdout.strip() == trusted, result.stderr
+
+
+@pytest.mark.parametrize("behind_proxy", ["", "true"])
+def test_check_deploy_is_clean_with_production_variables(behind_proxy):
+    result = manage(
+        {**PRODUCTION, **DATABASE, "DJANGO_BEHIND_TLS_PROXY": behind_proxy},
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_check_deploy_names_a_weak_secret():
+    env = {**PRODUCTION, **DATABASE, "DJANGO_SECRET_KEY": "short"}
+    result = manage(env, "check", "--deploy")
+    assert "security.W009" in result.stdout + result.stderr
+
+
+# --- a laptop's .env ----------------------------------------------------------------------------
+
+
+def test_make_runs_env_file_is_written_once_and_follows_the_port(tmp_path):
+    path = tmp_path / ".env"
+    assert localenv.write(path, "http://127.0.0.1:8000/").startswith("wrote")
+    first = localenv.parse(path.read_text())
+    assert first["DJANGO_DEBUG"] == "true"
+    assert len(first["DJANGO_SECRET_KEY"]) >= 50
+    assert first["DJANGO_SITE_URL"] == "http://127.0.0.1:8000"
+    assert oct(path.stat().st_mode & 0o777) == "0o600"
+    assert localenv.write(path, "http://127.0.0.1:8123").startswith("kept")
+    second = localenv.parse(path.read_text())
+    assert second["DJANGO_SECRET_KEY"] == first["DJANGO_SECRET_KEY"]  # sessions survive
+    assert second["DJANGO_SITE_URL"] == "http://127.0.0.1:8123"
+
+
+def test_the_env_file_is_git_ignored():
+    ignored = subprocess.run(
+        ["git", "check-ignore", "-q", ".env"], cwd=ROOT, capture_output=True, check=False
+    )
+    assert ignored.returncode == 0
+
+
+def test_env_file_syntax():
+    values = localenv.parse("# comment\n\nexport A=1\nB = 'two words'\nC=\"x=y\"\nD=\n")
+    assert values == {"A": "1", "B": "two words", "C": "x=y", "D": ""}
+    with pytest.raises(ValueError, match="line 2"):
+        localenv.parse("A=1\nnot a setting\n")
+
+
+def test_with_the_env_file_manage_py_works_with_no_variables(tmp_path):
+    path = tmp_path / ".env"
+    localenv.write(path, "http://127.0.0.1:8123")
+    env = {"DJANGO_ENV_FILE": str(path), **DATABASE}
+    result = manage(env, "check")
+    assert result.returncode == 0, result.stderr
+    result = settings_in_subprocess(env, "s.DEBUG, s.SITE_URL")
+    assert result.stdout.strip() == "True http://127.0.0.1:8123"
+
+
+def test_the_environment_wins_over_the_env_file(tmp_path):
+    path = tmp_path / ".env"
+    localenv.write(path, "http://127.0.0.1:8123")
+    env = {**PRODUCTION, "DJANGO_ENV_FILE": str(path), "DJANGO_DEBUG": "false"}
+    result = settings_in_subprocess(env, "s.DEBUG, s.SITE_URL, s.SECRET_KEY")
+    assert result.stdout.strip() == (
+        f"False https://tracker.example.org {PRODUCTION['DJANGO_SECRET_KEY']}"
+    )
+
+
+def test_a_broken_env_file_is_named(tmp_path):
+    path = tmp_path / ".env"
+    path.write_text("DJANGO_DEBUG=true\nthis is not a setting\n")
+    result = settings_in_subprocess({"DJANGO_ENV_FILE": str(path)}, "1")
+    assert result.returncode != 0
+    assert ".env line 2 is not KEY=value" in result.stderr
+
+
+def test_make_run_serves_and_writes_on_its_port():
+    env = clean_env({})
+    script = subprocess.run(
+        ["make", "-n", "--no-print-directory", "run", "PORT=8123"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "-m rust_tracker.localenv --site-url" in script
+    assert "runserver 127.0.0.1:8123" in script
+    makefile = (ROOT / "Makefile").read_text()
+    assert "run: export DJANGO_SITE_URL ?= http://$(HOST):$(PORT)" in makefile
+
+
+@pytest.mark.django_db
+def test_the_local_admin_is_printed_on_the_site_url(settings, tmp_path):
+    settings.DEBUG = True
+    settings.BASE_DIR = tmp_path
+    settings.SITE_URL = "http://127.0.0.1:8123"
+    from io import StringIO
+
+    out = StringIO()
+    call_command("create_local_admin", stdout=out)
+    assert "Local admin: http://127.0.0.1:8123/admin/  user: admin" in out.getvalue()
+    password = (tmp_path / "var" / "local-admin-password").read_text().strip()
+    assert len(password) >= 12
