@@ -8,7 +8,8 @@ WORKDIR /app
 COPY pyproject.toml README.md ./
 RUN pip install --no-cache-dir .
 COPY . .
-RUN DJANGO_SECRET_KEY=build-only DATABASE_URL=postgresql://unused/unused \
+RUN DJANGO_SECRET_KEY=build-only DJANGO_ALLOWED_HOSTS=build-only \
+    DJANGO_SITE_URL=https://build.invalid DATABASE_URL=postgresql://unused/unused \
     python manage.py collectstatic --noinput
 
 RUN useradd --system --home /app app && chown -R app /app
