@@ -6,34 +6,28 @@ in again. Visitors of the public site never log in and get no session at all."""
 
 from datetime import timedelta
 
+from django.apps import AppConfig
 from django.conf import settings
-from django.contrib import admin
+from django.contrib.auth.signals import user_logged_in
 from django.shortcuts import render
 from django.utils import timezone
 
-MARK = "_staff_session"
+
+class AccountsConfig(AppConfig):
+    name = "rust_tracker.accounts"
+    label = "rust_tracker_accounts"
+    verbose_name = "Accounts"
+
+    def ready(self):
+        user_logged_in.connect(shorten_staff_session, dispatch_uid="shorten_staff_session")
 
 
-class StaffSessionMiddleware:
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        response = self.get_response(request)
-        session = getattr(request, "session", None)
-        user = getattr(request, "user", None)
-        if (
-            session is not None
-            and session.session_key  # read without touching a visitor's (absent) session
-            and user is not None
-            and not session.get(MARK)
-            and user.is_authenticated
-            and user.is_staff
-        ):
-            ends = timezone.now() + timedelta(seconds=settings.STAFF_SESSION_AGE)
-            session.set_expiry(ends)  # an absolute end: activity does not extend it
-            session[MARK] = True
-        return response
+def shorten_staff_session(sender, request, user, **kwargs):
+    """On a staff login: the session ends STAFF_SESSION_AGE seconds later, whatever is done
+    in it (an absolute end, so activity does not extend it)."""
+    session = getattr(request, "session", None)
+    if session is not None and user.is_staff:
+        session.set_expiry(timezone.now() + timedelta(seconds=settings.STAFF_SESSION_AGE))
 
 
 def client_ip(request) -> str | None:
@@ -54,6 +48,7 @@ def client_ip(request) -> str | None:
 def locked_out(request, original_response=None, credentials=None):
     """django-axes' answer to a refused login: the admin's page, saying why and for how long."""
     from axes.helpers import get_client_username, get_cool_off, get_failure_limit
+    from django.contrib import admin
 
     cool_off = get_cool_off(request)
     context = {

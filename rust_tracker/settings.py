@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "simple_history",
     "axes",
+    "rust_tracker.accounts.AccountsConfig",  # staff sessions end after 8 hours
     "sources",
     "claims",
 ]
@@ -93,7 +94,6 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
-    "rust_tracker.accounts.StaffSessionMiddleware",
     "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
 

@@ -280,11 +280,13 @@ def test_a_line_without_status_keeps_the_records_status():
 def test_add_newsroom_user_gives_one_role(capsys):
     from django.core.management import call_command
 
-    call_command("add_newsroom_user", "ana", "--role", "reporter", "--password", "pw-1")
-    call_command("add_newsroom_user", "ana", "--role", "editor", "--password", "pw-2")
+    call_command("add_newsroom_user", "ana", "--role", "reporter", "--password", "first-password-1")
+    call_command("add_newsroom_user", "ana", "--role", "editor", "--password", "second-password-2")
     ana = User.objects.get(username="ana")
     assert [g.name for g in ana.groups.all()] == ["Editor"]
-    assert ana.is_staff and ana.check_password("pw-2") and ana.has_perm("claims.publish")
+    assert (
+        ana.is_staff and ana.check_password("second-password-2") and ana.has_perm("claims.publish")
+    )
     assert "Updated editor 'ana'" in capsys.readouterr().out
 
 
