@@ -5,6 +5,7 @@ waits until it serves a page, kills the whole process tree with a signal, as a t
 a process manager or ``kill`` does, and waits (polling, bounded) for the server to be gone.
 """
 
+import contextlib
 import os
 import shutil
 import signal
@@ -133,10 +134,8 @@ def _kill_tree(process: subprocess.Popen, signum: int, *, tree: bool = True) -> 
     except psutil.NoSuchProcess:
         victims = []
     for victim in victims:
-        try:
+        with contextlib.suppress(psutil.NoSuchProcess):
             victim.send_signal(signum)
-        except psutil.NoSuchProcess:
-            pass
     process.wait(timeout=30)
 
 

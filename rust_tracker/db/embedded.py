@@ -20,6 +20,7 @@ with its last user:
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -159,7 +160,7 @@ def stop_server(data_dir: Path) -> bool:
         return False
     try:
         subprocess.run(
-            [str(bin_dir() / "pg_ctl"), "-D", str(data_dir), "-m", "fast", "-w", "-t", "20", "stop"],
+            [str(bin_dir() / "pg_ctl"), "-D", str(data_dir), "-m", "fast", "-w", "stop"],
             check=True,
             capture_output=True,
             user=_system_user(),
@@ -167,10 +168,8 @@ def stop_server(data_dir: Path) -> bool:
         )
     except (subprocess.CalledProcessError, subprocess.TimeoutExpired, OSError) as exc:
         logger.warning("pg_ctl stop failed (%s); killing the server", exc)
-        try:
+        with contextlib.suppress(psutil.Error):
             psutil.Process(pid).kill()
-        except psutil.Error:
-            pass
     return True
 
 
