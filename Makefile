@@ -21,7 +21,7 @@ SERVE_SECRET := var/serve-secret
 CLAIMS ?= 100000
 BENCH_ARGS ?=
 
-.PHONY: help install run serve demo test lint format check bench bench-quotes wrk browser-deps scan chaos clean
+.PHONY: help install run serve demo test lint format check bench bench-quotes wrk browser-deps scan chaos backup restore clean
 
 help:
 	@echo "make run          set up everything and serve the Rust case on http://$(HOST):$(PORT)"
@@ -32,6 +32,8 @@ help:
 	@echo "make bench-quotes quote extraction and location benchmark"
 	@echo "make scan         wapiti3 against a local production server (report in var/scan/)"
 	@echo "make chaos        PostgreSQL restarted under load, an import killed half way"
+	@echo "make backup       pg_dump + JSONL export into var/backups/<stamp>/ (BACKUP_DIR=...)"
+	@echo "make restore      FROM=var/backups/<stamp> into the configured database (FORCE=1 to replace)"
 
 $(VENV)/.installed: pyproject.toml
 	@test -n "$(PYTHON312)" || { echo "Python 3.12 or newer is needed (python3.12 not found)."; exit 1; }
@@ -133,6 +135,14 @@ scan: install $(SCAN_VENV)/.installed
 # var/chaos/result.json.
 chaos: install
 	$(PY) scripts/chaos.py
+
+# Backups of the database the app uses (DATABASE_URL, or the embedded server): README, "Backups".
+backup: install
+	$(MANAGE) backup $(if $(BACKUP_DIR),--dir "$(BACKUP_DIR)")
+
+restore: install
+	@test -n "$(FROM)" || { echo "Usage: make restore FROM=var/backups/<stamp> [FORCE=1]"; exit 2; }
+	$(MANAGE) restore "$(FROM)" $(if $(filter 1 true yes,$(FORCE)),--force)
 
 clean:
 	rm -rf $(VENV) $(SCAN_VENV) var node_modules .pytest_cache .ruff_cache .hypothesis test-artifacts
