@@ -11,6 +11,8 @@
    `random.Random(seed)`), some verbatim, some with typographic changes, some with trailing
    punctuation changed, some with one word changed, some absent.
 3. Extraction speed: one article of about 100 KB made by repeating the articles.
+4. Hostile extraction speed: 5 MB of hard-wrapped text (a line break every 75 characters, a
+   quotation every seven lines), the figure tests/text/test_hostile.py used to time.
 
 Times are the best of several runs (the median is shown too): the machine may be busy.
 
@@ -63,6 +65,7 @@ GOALS = {
     "false_per_10": 1.0,  # false quotes per 10 articles, at most
     "locate_seconds": 2.0,  # under
     "extract_ms": 200.0,  # under
+    "hard_wrapped_5mb_seconds": 5.0,  # under
 }
 
 
@@ -465,6 +468,36 @@ def bench_extract(articles: Path, repeats: int = 7) -> dict[str, float]:
     }
 
 
+def hard_wrapped_text(size: int = 5_000_000) -> str:
+    """``size`` characters of hard-wrapped prose with a quotation every seven lines (the same
+    text as tests/text/test_hostile.py's ``test_five_megabytes_of_hard_wrapped_text``)."""
+    line = "The council met on Monday and Jane Doe said the budget was fine, she said\n"
+    block = line * 6 + '"We will see about that," said Tom Ford, the mayor of the town.\n\n'
+    return (block * (size // len(block) + 1))[:size]
+
+
+HOSTILE_SPEAKERS = [
+    KnownSpeaker("jane-doe", "Jane Doe", ["Jane", "Doe"]),
+    KnownSpeaker("tom-ford", "Tom Ford", ["Ford"]),
+]
+
+
+def bench_hard_wrapped(repeats: int = 3) -> dict[str, float]:
+    text = hard_wrapped_text()
+    times = []
+    n = 0
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        n = len(extract_quotes(text, speakers=HOSTILE_SPEAKERS))
+        times.append(time.perf_counter() - t0)
+    return {
+        "seconds": min(times),
+        "median_seconds": statistics.median(times),
+        "mb": len(text) / 1e6,
+        "candidates": n,
+    }
+
+
 # --- report -------------------------------------------------------------------------------------
 
 MODES = ("blind", "unrelated", "own")
@@ -633,6 +666,14 @@ def main(argv: list[str] | None = None) -> int:
             f"< {GOALS['extract_ms']:.0f} ms",
             ex["ms"] < GOALS["extract_ms"],
         )
+    hw = bench_hard_wrapped()
+    row(
+        f"extract {hw['mb']:.0f} MB hard-wrapped text",
+        f"{hw['seconds']:.2f} s (median of 3: {hw['median_seconds']:.2f} s;"
+        f" {hw['candidates']:.0f} quotes)",
+        f"< {GOALS['hard_wrapped_5mb_seconds']:.0f} s",
+        hw["seconds"] < GOALS["hard_wrapped_5mb_seconds"],
+    )
 
     width = max(len(r[0]) for r in rows)
     vwidth = max(len(r[1]) for r in rows)

@@ -94,6 +94,7 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "rust_tracker.middleware.FormBodyMiddleware",  # form text as sent, or a 400 naming why
     "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
 

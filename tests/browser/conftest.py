@@ -1,6 +1,10 @@
 """Browser tests: Playwright driving the system Chromium against pytest-django's live server.
 
 One browser for the whole session, a fresh context (cookies, storage, colour scheme) per test.
+Tests wait for the state they assert, never for a length of time: an element's text, the URL,
+htmx's ``htmx:afterSettle`` for a given request (``wait_for_htmx_settled``), htmx idle with
+every CSS transition finished (``wait_for_htmx_idle``, which ``axe_violations`` calls before
+axe-core reads colours). A busy machine makes them slower, not wrong.
 Without Chromium or axe-core the tests are skipped with the command that installs them, except
 on CI (``CI`` set), where a missing browser is a failure: CI must run them.
 """
@@ -121,6 +125,83 @@ def site(browser, django_db_setup, django_db_blocker):
             call_command("flush", interactive=False, verbosity=0)
 
 
+# How long any single wait may take before the test fails: generous, because a busy 2-core
+# machine is slow; nothing waits this long unless the awaited state never comes.
+TIMEOUT_MS = 30_000
+
+
+def _expect_waits_as_long():
+    """Playwright's ``expect`` waits 5 s by default, whatever the context's timeout says."""
+    try:
+        from playwright.sync_api import expect
+    except ImportError:  # the browser fixture says how to install it
+        return
+    expect.set_options(timeout=TIMEOUT_MS)
+
+
+_expect_waits_as_long()
+
+# In every page, before its own scripts: the URL of every request whose swap htmx has settled
+# (``htmx:afterSettle``), so that a test can wait for the response to what it typed and not
+# for an earlier one (a search fired half way through typing) or for a length of time.
+HTMX_WATCH = """
+window.__htmxSettled = [];
+document.addEventListener("htmx:afterSettle", (event) => {
+  const detail = event.detail || {};
+  const xhr = detail.xhr;
+  const path = detail.pathInfo && (detail.pathInfo.finalRequestPath || detail.pathInfo.requestPath);
+  window.__htmxSettled.push((xhr && xhr.responseURL) || path || "");
+});
+"""
+
+# htmx is idle (no request in flight, nothing swapping or settling, no region marked busy) and
+# no CSS transition or animation is running: the page shows its final colours. The results
+# fade while a request is in flight and fade back in over 0.2 s after it: axe-core run in
+# between reads every text as low contrast. ``getAnimations()`` flushes pending style changes,
+# so a transition that a class change has just started is seen. Endless animations (a
+# spinner) never finish and are not waited for.
+HTMX_IDLE = """() => {
+  const busy = document.querySelector(
+    ".htmx-request, .htmx-swapping, .htmx-settling, .htmx-added, [aria-busy='true']"
+  );
+  if (busy) { return false; }
+  return document.getAnimations().every((animation) => {
+    const timing = animation.effect && animation.effect.getComputedTiming();
+    const endless = timing && timing.iterations === Infinity;
+    return endless || !(animation.pending || animation.playState === "running");
+  });
+}"""
+
+SETTLED = """(want) => (window.__htmxSettled || []).some((url) => {
+  const got = new URL(url, window.location.href).searchParams;
+  return Object.entries(want).every(([name, value]) => got.get(name) === value);
+})"""
+
+
+def wait_for_htmx_idle(page) -> None:
+    """Wait until htmx has no request in flight and every transition has finished."""
+    page.wait_for_load_state("load")
+    page.wait_for_function(HTMX_IDLE)
+
+
+def wait_for_htmx_settled(page, /, **params: str) -> None:
+    """Wait until htmx has settled the swap of a request with these query parameters
+    (``wait_for_htmx_settled(page, q="armpit")``), then until the page is idle."""
+    page.wait_for_function(SETTLED, arg=params)
+    wait_for_htmx_idle(page)
+
+
+def axe_violations(page, axe_script, context="document") -> list[dict]:
+    """axe-core's serious and critical findings on ``page`` once it is idle (``context``: a
+    JavaScript expression for what to check, the whole document by default)."""
+    wait_for_htmx_idle(page)
+    page.add_script_tag(path=str(axe_script))
+    results = page.evaluate(
+        f"async () => await axe.run({context}, {{resultTypes: ['violations']}})"
+    )
+    return [v for v in results["violations"] if v["impact"] in ("serious", "critical")]
+
+
 @pytest.fixture
 def new_page(browser, site):
     """Open a page in a fresh context: ``new_page(color_scheme="dark", bypass_csp=True)``."""
@@ -128,7 +209,8 @@ def new_page(browser, site):
 
     def open_page(**context_options):
         context = browser.new_context(base_url=site.url, **context_options)
-        context.set_default_timeout(10_000)
+        context.set_default_timeout(TIMEOUT_MS)
+        context.add_init_script(HTMX_WATCH)
         contexts.append(context)
         return context.new_page()
 
@@ -171,9 +253,17 @@ def watch_for_problems(page) -> list[str]:
         if response.status >= 400:
             problems.append(f"HTTP {response.status}: {response.url}")
 
+    def on_request_failed(request):
+        # A search the page itself cancelled because a newer keystroke superseded it (htmx's
+        # hx-sync "replace"): on a slow machine typing is slow enough for a search to start
+        # half way through a word. Not a failure the reader sees.
+        if request.resource_type in ("xhr", "fetch") and request.failure == "net::ERR_ABORTED":
+            return
+        problems.append(f"request failed: {request.url} ({request.failure})")
+
     page.on("console", on_console)
     page.on("pageerror", lambda error: problems.append(f"uncaught exception: {error}"))
-    page.on("requestfailed", lambda r: problems.append(f"request failed: {r.url} ({r.failure})"))
+    page.on("requestfailed", on_request_failed)
     page.on("response", on_response)
     page.expose_function("__reportCspViolation", lambda text: problems.append(f"CSP: {text}"))
     page.add_init_script(REPORT_CSP_VIOLATIONS)

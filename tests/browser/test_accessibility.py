@@ -8,12 +8,16 @@ itself can be injected; the CSP is checked in test_console.py.
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import PUBLIC_PAGES, format_violations
+from tests.browser.conftest import (
+    PUBLIC_PAGES,
+    axe_violations,
+    format_violations,
+    wait_for_htmx_settled,
+)
 
 # django_db: the test database exists and is rolled back; the case is loaded by `site`.
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
-BLOCKING = {"serious", "critical"}
 SCHEMES = ["light", "dark"]
 
 # Other states a reader meets: filtered results, picker options, the error summaries.
@@ -27,9 +31,8 @@ OTHER_STATES = {
 
 
 def assert_no_blocking_violations(page, axe_script, where: str):
-    page.add_script_tag(path=str(axe_script))
-    results = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    blocking = [v for v in results["violations"] if v["impact"] in BLOCKING]
+    """axe-core once htmx is idle and every transition has finished (``axe_violations``)."""
+    blocking = axe_violations(page, axe_script)
     assert not blocking, (
         f"axe-core found {len(blocking)} serious/critical rule(s) on {where}:\n"
         f"{format_violations(blocking)}"
@@ -61,10 +64,15 @@ def test_results_swapped_in_by_htmx_stay_accessible(new_page, axe_script, scheme
     page = new_page(color_scheme=scheme, bypass_csp=True)
     page.goto("/claims/")
     page.locator("#id_q").press_sequentially("armpit", delay=30)
+    # the response to the whole word, not to a search fired half way through it; then axe
+    # waits for the results to be un-faded (the busy state's transition over)
+    wait_for_htmx_settled(page, q="armpit")
     expect(page.locator("#results")).to_contain_text("aimed right below her armpit")
+    expect(page.locator("#results")).not_to_contain_text("well-oiled crew")
     assert_no_blocking_violations(page, axe_script, f"/claims/ after a live search ({scheme})")
     page.goto("/compare/")
     page.locator("#picker-a-q").press_sequentially("trigger", delay=30)
+    wait_for_htmx_settled(page, aq="trigger")
     expect(page.locator("#picker-a-results .picker-option").first).to_be_visible()
     where = f"/compare/ with live picker options ({scheme})"
     assert_no_blocking_violations(page, axe_script, where)

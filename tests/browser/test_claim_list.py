@@ -6,7 +6,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import watch_for_problems
+from tests.browser.conftest import wait_for_htmx_settled, watch_for_problems
 
 # django_db: the test database exists and is rolled back; the case is loaded by `site`.
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
@@ -37,6 +37,7 @@ def test_typing_a_search_updates_results_in_place_and_the_url(page):
     _mark_page(page)
 
     page.locator(SEARCH).press_sequentially("armpit", delay=40)
+    wait_for_htmx_settled(page, q="armpit")  # not a search fired half way through the word
 
     expect(page).to_have_url(re.compile(r"/claims/\?(.*&)?q=armpit(&|$)"))
     expect(results).to_contain_text(ARMPIT)
@@ -59,10 +60,12 @@ def test_back_button_restores_the_previous_results_and_url(page):
 
     # fill(): one input event per search, so exactly one history entry each, however slow
     search.fill("armpit")
+    wait_for_htmx_settled(page, q="armpit")
     expect(page).to_have_url(re.compile(r"q=armpit"))
     expect(results).to_contain_text(ARMPIT)
 
     search.fill("oiled")
+    wait_for_htmx_settled(page, q="oiled")
     expect(page).to_have_url(re.compile(r"q=oiled"))
     expect(results).to_contain_text(OILED)
     expect(results).not_to_contain_text(ARMPIT)
@@ -114,6 +117,7 @@ def test_choosing_a_filter_swaps_results_in_place(page):
     page.goto("/claims/")
     _mark_page(page)
     page.locator(f"{FILTERS} select[name=speaker]").select_option("fbi")
+    wait_for_htmx_settled(page, speaker="fbi")
     expect(page).to_have_url(re.compile(r"/claims/\?speaker=fbi$"))  # empty fields left out
     results = page.locator(RESULTS)
     expect(results).to_contain_text("would not have discharged unless it was fully cocked")
@@ -128,6 +132,7 @@ def test_pager_links_swap_results_and_push_the_url(page):
     expect(results.locator(".results-heading")).to_have_text(re.compile(r"^Claims 1–"))
     _mark_page(page)
     results.locator("a[rel=next]").click()
+    wait_for_htmx_settled(page, page="2")
     expect(page).to_have_url(re.compile(r"/claims/\?page=2$"))
     expect(results.locator(".results-heading")).to_have_text(re.compile(r"^Claims 26–"))
     assert _not_reloaded(page)

@@ -6,7 +6,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import watch_for_problems
+from tests.browser.conftest import wait_for_htmx_settled, watch_for_problems
 
 # django_db: the test database exists and is rolled back; the case is loaded by `site`.
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
@@ -36,6 +36,7 @@ def test_pickers_search_as_you_type_and_compare_two_statements(page):
     page.evaluate("() => { window.__noReload = 1; }")
 
     page.locator("#picker-a-q").press_sequentially("armpit", delay=40)
+    wait_for_htmx_settled(page, aq="armpit")  # not options for half the word, about to go
     choice = _option(page, "a", ARMPIT)
     expect(choice).to_have_count(1)
     assert page.evaluate("() => window.__noReload === 1"), "the picker search reloaded the page"
@@ -44,6 +45,7 @@ def test_pickers_search_as_you_type_and_compare_two_statements(page):
     expect(page.locator("#picker-a-chosen")).to_contain_text(ARMPIT_START)
 
     page.locator("#picker-b-q").press_sequentially("working order", delay=40)
+    wait_for_htmx_settled(page, bq="working order")
     choice = _option(page, "b", FBI)
     expect(choice).to_have_count(1)
     choice.click()
@@ -73,6 +75,7 @@ def test_pickers_work_with_the_keyboard_alone(page):
 
     _tab_to(page, "#picker-a-q")
     page.keyboard.type("armpit", delay=40)
+    wait_for_htmx_settled(page, aq="armpit")  # Tab must not walk options being replaced
     expect(_option(page, "a", ARMPIT)).to_have_count(1)
     _tab_to(page, "#picker-a-results .picker-option", ARMPIT)
     with page.expect_navigation():
@@ -81,6 +84,7 @@ def test_pickers_work_with_the_keyboard_alone(page):
 
     _tab_to(page, "#picker-b-q")
     page.keyboard.type("working order", delay=40)
+    wait_for_htmx_settled(page, bq="working order")
     expect(_option(page, "b", FBI)).to_have_count(1)
     _tab_to(page, "#picker-b-results .picker-option", FBI)
     with page.expect_navigation():

@@ -3,7 +3,7 @@ no failed request, under the site's real Content-Security-Policy."""
 
 import pytest
 
-from tests.browser.conftest import PUBLIC_PAGES, watch_for_problems
+from tests.browser.conftest import PUBLIC_PAGES, wait_for_htmx_idle, watch_for_problems
 
 # django_db: the test database exists and is rolled back; the case is loaded by `site`.
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
@@ -13,8 +13,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 def test_page_loads_without_console_errors_or_csp_violations(page, name):
     problems = watch_for_problems(page)
 
-    response = page.goto(PUBLIC_PAGES[name])
-    page.wait_for_load_state("networkidle")
+    response = page.goto(PUBLIC_PAGES[name])  # waits for "load": every script, style, image
+    wait_for_htmx_idle(page)  # and whatever the scripts started; its round trip brings the
+    # page's console messages and CSP reports in before the list is read
 
     assert response is not None and response.status == 200
     csp = response.headers.get("content-security-policy", "")

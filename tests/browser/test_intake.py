@@ -2,12 +2,13 @@
 the admin's add page; an unreadable file is refused on the form, in words, and nothing is
 saved. The page has no console error, CSP violation or failed request."""
 
+import json
 import re
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import format_violations, watch_for_problems
+from tests.browser.conftest import axe_violations, format_violations, watch_for_problems
 from tests.intake_server import REPORT_PDF
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
@@ -99,14 +100,9 @@ def test_an_unreadable_file_is_refused_on_the_form(new_page, reporter, django_db
 def _intake_violations(page, axe_script) -> list[dict]:
     """axe-core's serious and critical findings on the intake's own fields and the error
     note. (The page as a whole: the outlet's empty Select2 box has no name, not ours.)"""
-    page.add_script_tag(path=str(axe_script))
-    results = page.evaluate(
-        """async () => await axe.run(
-            {include: [[".field-text"], [".field-upload"], [".field-upload_encoding"],
-                       [".field-fetch_url"], [".field-title"]]},
-            {resultTypes: ["violations"]})"""
-    )
-    return [v for v in results["violations"] if v["impact"] in ("serious", "critical")]
+    fields = [".field-text", ".field-upload", ".field-upload_encoding", ".field-fetch_url"]
+    include = [[selector] for selector in [*fields, ".field-title"]]
+    return axe_violations(page, axe_script, json.dumps({"include": include}))
 
 
 def test_the_intake_fields_and_their_errors_are_accessible(new_page, reporter, axe_script):
