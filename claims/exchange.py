@@ -24,7 +24,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 from tqdm import tqdm
 
-from claims import publishing
+from claims import publishing, schema
 from claims.models import (
     Case,
     Citation,
@@ -223,7 +223,9 @@ RECORD_TYPES: dict[str, RecordType] = {
         ("published_on", "text"),
     ),
 }
-TYPE_ORDER = list(RECORD_TYPES)
+# The field lists are the schema's (claims/schema.py), which the public exports read too.
+assert {name: tuple(spec.fields) for name, spec in RECORD_TYPES.items()} == schema.FIELDS
+TYPE_ORDER = list(schema.TYPE_ORDER)
 # Fields a line may leave out to keep what the database holds: re-importing a claim without
 # "status" never demotes a published claim to draft, nor drops an editor's override reason,
 # and a file from before cases existed leaves the cases an item was put in.
@@ -1118,7 +1120,7 @@ def _iso_date(value: dt.date | None) -> str | None:
 
 def export_records() -> Iterator[dict[str, Any]]:
     """Every record, types in dependency order, each type ordered by id."""
-    for outlet in Outlet.objects.order_by("slug"):
+    for outlet in Outlet.objects.order_by("slug").iterator(chunk_size=2000):
         yield {
             "type": "outlet",
             "id": outlet.slug,
@@ -1139,7 +1141,7 @@ def export_records() -> Iterator[dict[str, Any]]:
             "text": source.text,
             "captured_at": _iso_datetime(source.captured_at),
         }
-    for speaker in Speaker.objects.order_by("slug"):
+    for speaker in Speaker.objects.defer("search_names").order_by("slug").iterator(chunk_size=2000):
         yield {
             "type": "speaker",
             "id": speaker.slug,
@@ -1149,14 +1151,14 @@ def export_records() -> Iterator[dict[str, Any]]:
             "aliases": speaker.aliases,
             "misspellings": speaker.misspellings,
         }
-    for topic in Topic.objects.order_by("slug"):
+    for topic in Topic.objects.order_by("slug").iterator(chunk_size=2000):
         yield {
             "type": "topic",
             "id": topic.slug,
             "name": topic.name,
             "description": topic.description,
         }
-    for case in Case.objects.order_by("slug"):
+    for case in Case.objects.order_by("slug").iterator(chunk_size=2000):
         yield {
             "type": "case",
             "id": case.slug,
@@ -1167,6 +1169,7 @@ def export_records() -> Iterator[dict[str, Any]]:
     cases_by_slug = models.Prefetch("cases", queryset=Case.objects.order_by("slug").only("slug"))
     claims = (
         Claim.objects.select_related("speaker")
+        .defer("search_vector")
         .prefetch_related(
             models.Prefetch("topics", queryset=Topic.objects.order_by("slug")),
             cases_by_slug,
@@ -1219,7 +1222,7 @@ def export_records() -> Iterator[dict[str, Any]]:
             **({"override_reason": item.override_reason} if item.override_reason else {}),
         }
     corrections = Correction.objects.select_related("claim", "contradiction").order_by("slug")
-    for item in corrections:
+    for item in corrections.iterator(chunk_size=2000):
         yield {
             "type": "correction",
             "id": item.slug,
