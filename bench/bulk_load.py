@@ -1,12 +1,12 @@
 """Load an exchange-format file into an EMPTY database fast, for benchmarks only.
 
 ``import_jsonl`` is the only supported import: it validates every line, applies the publishing
-rules and writes history. At about 12 claims/s it cannot build a 100k or 1M database in a
-benchmark run, so ``bench_scale.py`` measures it on a sample and builds the big database with
-this loader instead: the same records, written with ``bulk_create`` in batches, each citation
-located in its source with the same function the import uses (``locate_quote``), in constant
-memory (source texts are read back per batch of claims). What it leaves out: validation beyond
-the generator's own guarantees, the publishing review, and history rows. Never use it on
+rules and writes history, and since issue 10 it streams and writes in batches, so
+``bench_scale.py`` builds its databases with it at every size up to 1M (``--import-max``).
+This loader is kept for comparison and for sizes above that: the same records, written with
+``bulk_create`` in batches, each citation located in its source with the same function the
+import uses (``locate_quote``), in constant memory. What it leaves out: validation beyond the
+generator's own guarantees, the publishing review, and history rows. Never use it on
 real data.
 
     DATABASE_URL=... python bench/bulk_load.py FILE

@@ -10,14 +10,21 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import sys
+import tempfile
+from array import array
+from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist, ValidationError
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connection, models, transaction
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
+from tqdm import tqdm
 
-from claims import publishing
+from claims import publishing, schema
 from claims.models import (
     Case,
     Citation,
@@ -33,7 +40,12 @@ from claims.models import (
     Status,
     Topic,
 )
-from claims.services import first_published_at, reanchor_citations, verify_citations
+from claims.services import (
+    ANCHOR_FIELDS,
+    first_published_at,
+    reanchor_citations,
+    verify_citation,
+)
 from sources.models import Outlet, Source, SourceKind
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -211,14 +223,30 @@ RECORD_TYPES: dict[str, RecordType] = {
         ("published_on", "text"),
     ),
 }
-TYPE_ORDER = list(RECORD_TYPES)
+# The field lists are the schema's (claims/schema.py), which the public exports read too.
+assert {name: tuple(spec.fields) for name, spec in RECORD_TYPES.items()} == schema.FIELDS
+TYPE_ORDER = list(schema.TYPE_ORDER)
 # Fields a line may leave out to keep what the database holds: re-importing a claim without
 # "status" never demotes a published claim to draft, nor drops an editor's override reason,
 # and a file from before cases existed leaves the cases an item was put in.
 KEEP_WHEN_ABSENT = {"status", "override_reason", "cases"}
 
-
 # --- import -------------------------------------------------------------------------------
+#
+# Two streaming passes over the file, in constant memory (what is kept between lines: the ids
+# seen so far, and in the second pass a map from id to primary key):
+#
+# 1. validate every line (nothing is written): every bad line is reported by number;
+# 2. write, in one transaction, in batches of consecutive lines of one type (a line refers
+#    only to earlier lines, never to a line of its own type): one query per batch finds the
+#    records already in the database, new ones are written with bulk_create, changed ones with
+#    bulk_update, history rows in bulk, citations verified against their sources' texts
+#    (each text read once while it is in the cache), the publishing rules checked by line;
+#    then ANALYZE.
+
+BATCH = 2000
+TEXT_CACHE_BYTES = 64 * 1024 * 1024
+ANALYZE_AFTER_ROWS = 1000  # a smaller import leaves the statistics to autovacuum
 
 
 @dataclass
@@ -278,48 +306,166 @@ def read_lines(data: bytes | str | Iterable[bytes]) -> Iterator[tuple[int, str |
             yield number, text
 
 
-def parse(data) -> list[Parsed]:
-    """Validate every line; raise ImportFailed listing every bad line. Writes nothing."""
+class _Input:
+    """The file to import, readable twice: bytes or text as they are, a seekable file from its
+    start, anything else (standard input, a generator of lines) spooled to a temporary file."""
+
+    def __init__(self, data):
+        self._spool = None
+        seekable = hasattr(data, "seekable") and data.seekable()
+        if isinstance(data, bytes | str | list | tuple) or seekable:
+            self._data = data
+            return
+        self._spool = tempfile.TemporaryFile()  # noqa: SIM115 (closed by close())
+        if hasattr(data, "read"):
+            for chunk in iter(lambda: data.read(1 << 20), b""):
+                self._spool.write(chunk if isinstance(chunk, bytes) else chunk.encode())
+        else:  # lines
+            for line in data:
+                line = line if isinstance(line, bytes) else line.encode()
+                self._spool.write(line if line.endswith(b"\n") else line + b"\n")
+        self._data = self._spool
+
+    def lines(self) -> Iterator[tuple[int, str | LineError]]:
+        if hasattr(self._data, "seek"):
+            self._data.seek(0)
+        return read_lines(self._data)
+
+    def close(self) -> None:
+        if self._spool is not None:
+            self._spool.close()
+
+
+def _progress(enabled: bool, total: int | None, what: str):
+    return tqdm(
+        total=total,
+        unit=" lines",
+        desc=what,
+        disable=not enabled,
+        file=sys.stderr,
+        mininterval=0.5,
+        smoothing=0.1,
+    )
+
+
+class _Anything:
+    """Stands for the records already in the database during the first check of a file: any
+    id is taken as present and remembered, to be looked up in one query per type after."""
+
+    def __init__(self, asked: set[str]):
+        self.asked = asked
+
+    def __contains__(self, slug) -> bool:
+        if isinstance(slug, str):
+            self.asked.add(slug)
+        return True
+
+
+def _check_lines(
+    lines: Iterable[tuple[int, str | LineError]], existing, progress=None
+) -> tuple[list[LineError], int, Counter]:
+    """The first pass: every line's problems, the number of lines, the records per type."""
     errors: list[LineError] = []
-    records: list[Parsed] = []
     seen: dict[str, set[str]] = {name: set() for name in RECORD_TYPES}
     pairs: set[tuple[str, str]] = set()
-    existing = _existing_ids()
-
-    for number, text in read_lines(data):
-        if isinstance(text, LineError):
-            errors.append(text)
+    kinds: Counter = Counter()
+    number = 0
+    for number, text in lines:
+        if progress is not None:
+            progress.update(number - progress.n)
+        parsed = _parse_line(number, text, errors, seen, existing)
+        if parsed is None:
             continue
-        try:
-            obj = json.loads(text)
-        except json.JSONDecodeError as exc:
-            errors.append(LineError(number, f"bad JSON: {exc.msg} (column {exc.colno})"))
-            continue
-        except RecursionError:
-            errors.append(LineError(number, "bad JSON: nested too deeply"))
-            continue
-        except ValueError as exc:  # a number of more than 4,300 digits
-            errors.append(LineError(number, f"bad JSON: {exc}"))
-            continue
-        if (where := _lone_surrogate(obj)) is not None:
-            errors.append(LineError(number, f"{where}: {LONE_SURROGATE}"))
-            continue
-        problems: list[str] = []
-        parsed = _parse_record(obj, problems, seen, existing)
-        if parsed is not None and parsed.type == "contradiction" and not problems:
+        if parsed.type == "contradiction":
             pair = (parsed.values["claim"], parsed.values["counter"])
             if pair in pairs:
-                problems.append(f"claim {pair[0]!r} is already paired with {pair[1]!r}")
+                errors.append(
+                    LineError(number, f"claim {pair[0]!r} is already paired with {pair[1]!r}")
+                )
+                continue
             pairs.add(pair)
-        if problems:
-            errors.extend(LineError(number, problem) for problem in problems)
-            continue
-        parsed.line = number
         seen[parsed.type].add(parsed.id)
-        records.append(parsed)
+        kinds[parsed.type] += 1
+    return errors, number, kinds
+
+
+def _parse_line(number, text, errors, seen, existing, *, trusted=False) -> Parsed | None:
+    if isinstance(text, LineError):
+        errors.append(text)
+        return None
+    try:
+        obj = json.loads(text)
+    except json.JSONDecodeError as exc:
+        errors.append(LineError(number, f"bad JSON: {exc.msg} (column {exc.colno})"))
+        return None
+    except RecursionError:
+        errors.append(LineError(number, "bad JSON: nested too deeply"))
+        return None
+    except ValueError as exc:  # a number of more than 4,300 digits
+        errors.append(LineError(number, f"bad JSON: {exc}"))
+        return None
+    if not trusted and (where := _lone_surrogate(obj)) is not None:
+        errors.append(LineError(number, f"{where}: {LONE_SURROGATE}"))
+        return None
+    problems: list[str] = []
+    parsed = _parse_record(obj, problems, seen, existing, trusted=trusted)
+    if problems:
+        errors.extend(LineError(number, problem) for problem in problems)
+        return None
+    parsed.line = number
+    return parsed
+
+
+def validate(source: _Input, *, progress: bool = False) -> tuple[int, Counter]:
+    """The first pass: raise ImportFailed naming every bad line; writes nothing. Returns the
+    number of lines and the records per type (for the progress bar of the second pass).
+
+    References to records not in the file are taken as present, then looked up in one query
+    per type; only when one is missing is the file checked again against what was found, so
+    each line's message is exact."""
+    asked: dict[str, set[str]] = {name: set() for name in RECORD_TYPES}
+    anything = {name: _Anything(asked[name]) for name in RECORD_TYPES}
+    with _progress(progress, None, "checking") as bar:
+        errors, lines, kinds = _check_lines(source.lines(), anything, bar)
+    found = {name: _existing_slugs(name, slugs) for name, slugs in asked.items()}
+    if any(found[name] != asked[name] for name in RECORD_TYPES):
+        errors, lines, kinds = _check_lines(source.lines(), found)
     if errors:
+        errors.sort(key=lambda e: e.line)
         raise ImportFailed(errors)
-    return records
+    return lines, kinds
+
+
+def _existing_slugs(kind: str, slugs: set[str]) -> set[str]:
+    model = RECORD_TYPES[kind].model
+    found: set[str] = set()
+    ordered = sorted(slugs)
+    for start in range(0, len(ordered), 10_000):
+        chunk = ordered[start : start + 10_000]
+        found.update(model.objects.filter(slug__in=chunk).values_list("slug", flat=True))
+    return found
+
+
+def parse(data) -> list[Parsed]:
+    """Validate every line; raise ImportFailed listing every bad line. Writes nothing.
+    (Keeps every record: for small files and tests; the import streams instead.)"""
+    source = _Input(data)
+    try:
+        validate(source)
+        return list(_parsed_records(source))
+    finally:
+        source.close()
+
+
+def _parsed_records(source: _Input) -> Iterator[Parsed]:
+    """The second pass: the lines again, already checked, as records."""
+    errors: list[LineError] = []
+    for number, text in source.lines():
+        parsed = _parse_line(number, text, errors, None, None, trusted=True)
+        if parsed is not None:
+            yield parsed
+    if errors:  # the file changed between the passes
+        raise ImportFailed(errors)
 
 
 LONE_SURROGATE = "contains a lone surrogate (an escape such as \\ud800 that is half a character)"
@@ -352,14 +498,9 @@ def _not_text(value: str) -> bool:
     return False
 
 
-def _existing_ids() -> dict[str, set[str]]:
-    return {
-        name: set(spec.model.objects.values_list("slug", flat=True))
-        for name, spec in RECORD_TYPES.items()
-    }
-
-
-def _parse_record(obj, problems, seen, existing) -> Parsed | None:
+def _parse_record(obj, problems, seen, existing, *, trusted=False) -> Parsed | None:
+    """One line's record, or None with its problems. ``trusted``: the line passed the first
+    pass already, so references and field rules are not checked again."""
     if not isinstance(obj, dict):
         problems.append(f"expected a JSON object, got {_json_type(obj)}")
         return None
@@ -373,7 +514,7 @@ def _parse_record(obj, problems, seen, existing) -> Parsed | None:
     if not isinstance(slug, str) or not SLUG_RE.match(slug) or len(slug) > 120:
         problems.append(f"id {slug!r} is not a slug (lowercase letters, digits and hyphens)")
         return None
-    if slug in seen[kind]:
+    if not trusted and slug in seen[kind]:
         problems.append(f"duplicate id: {kind} {slug!r} already appears on an earlier line")
         return None
 
@@ -381,6 +522,8 @@ def _parse_record(obj, problems, seen, existing) -> Parsed | None:
         if not isinstance(value, str):
             problems.append(f"{name}: must be an id (a string), not {_json_type(value)}")
             return False
+        if trusted:
+            return True
         if value not in seen[ref.type] and value not in existing[ref.type]:
             problems.append(f"{name}: {ref.type} {value!r} is not defined on an earlier line")
             return False
@@ -409,7 +552,7 @@ def _parse_record(obj, problems, seen, existing) -> Parsed | None:
             elif resolve(converter, value, name):
                 parsed.values[name] = value
         elif converter == "citations":
-            parsed.citations = _parse_citations(value, problems, seen, existing)
+            parsed.citations = _parse_citations(value, problems, seen, existing, trusted)
         else:
             if value is None and name in KEEP_WHEN_ABSENT:
                 continue  # a new record takes the model's default; an existing one keeps its own
@@ -421,12 +564,12 @@ def _parse_record(obj, problems, seen, existing) -> Parsed | None:
                 problems.append(f"{name}: {exc}")
     if kind == "contradiction" and obj.get("claim") == obj.get("counter") and obj.get("claim"):
         problems.append("claim and counter are the same claim")
-    if not problems:
+    if not problems and not trusted:
         _check_model_fields(spec, parsed, problems)
     return parsed
 
 
-def _parse_citations(value, problems, seen, existing) -> list[dict[str, str]]:
+def _parse_citations(value, problems, seen, existing, trusted=False) -> list[dict[str, str]]:
     if value is None:
         return []
     if not isinstance(value, list):
@@ -440,7 +583,7 @@ def _parse_citations(value, problems, seen, existing) -> list[dict[str, str]]:
             continue
         source, quote, note = item.get("source"), item.get("quote"), item.get("note") or ""
         if not isinstance(source, str) or (
-            source not in seen["source"] and source not in existing["source"]
+            not trusted and source not in seen["source"] and source not in existing["source"]
         ):
             problems.append(f"{where}.source: source {source!r} is not defined on an earlier line")
             continue
@@ -458,6 +601,9 @@ def _parse_citations(value, problems, seen, existing) -> list[dict[str, str]]:
     return result
 
 
+_CLEAN_EXCLUDE: dict[type, dict[frozenset, list[str]]] = {}
+
+
 def _check_model_fields(spec: RecordType, parsed: Parsed, problems: list[str]) -> None:
     """Run the model's own field validation (lengths, URLs) without touching the database."""
     plain = {
@@ -466,13 +612,16 @@ def _check_model_fields(spec: RecordType, parsed: Parsed, problems: list[str]) -
         if not isinstance(spec.fields.get(k), Ref) and k in _concrete_names(spec.model)
     }
     instance = spec.model(**plain)
-    exclude = [
-        f.name
-        for f in spec.model._meta.get_fields()
-        if not getattr(f, "concrete", False) or f.is_relation or f.name not in plain
-    ]
+    key = frozenset(plain)
+    cache = _CLEAN_EXCLUDE.setdefault(spec.model, {})
+    if key not in cache:
+        cache[key] = [
+            f.name
+            for f in spec.model._meta.get_fields()
+            if not getattr(f, "concrete", False) or f.is_relation or f.name not in plain
+        ]
     try:
-        instance.clean_fields(exclude=exclude)
+        instance.clean_fields(exclude=cache[key])
     except ValidationError as exc:
         for name, messages in exc.message_dict.items():
             problems.extend(f"{name}: {message}" for message in messages)
@@ -489,155 +638,471 @@ def _model_default(model, name: str, value: Any) -> Any:
     return value
 
 
+_CONCRETE: dict[type, set[str]] = {}
+
+
 def _concrete_names(model) -> set[str]:
-    return {f.name for f in model._meta.concrete_fields}
+    if model not in _CONCRETE:
+        _CONCRETE[model] = {f.name for f in model._meta.concrete_fields}
+    return _CONCRETE[model]
 
 
-def import_records(data) -> ImportReport:
+def import_records(data, *, progress: bool = False) -> ImportReport:
     """Validate, then write everything in one transaction. Idempotent: an unchanged record
     is not saved again, so importing the same file twice changes nothing (not even history).
+
+    ``data``: bytes, text, or a file opened in binary mode (read twice; standard input is
+    spooled to a temporary file). ``progress``: tqdm bars on standard error.
     """
-    records = parse(data)
-    report = ImportReport()
-    to_verify: list[Citation] = []
-    current = 0
+    source = _Input(data)
     try:
-        with transaction.atomic():
-            ids: dict[str, dict[str, models.Model]] = {name: {} for name in RECORD_TYPES}
-            for record in records:
-                current = record.line
-                spec = RECORD_TYPES[record.type]
-                values = _resolve(record, spec, ids)
-                obj, state, changed_fields = _upsert(spec.model, record.id, values)
-                ids[record.type][record.id] = obj
-                if record.type == "source" and state == "updated" and "text" in changed_fields:
-                    report.drifted += len(reanchor_citations(source=obj))
-                changed = _sync_many(obj, record, spec, ids)
-                if record.type == "claim":
-                    changed = _sync_citations(obj, record, ids, to_verify) or changed
-                if changed and state == "unchanged":
-                    state = "updated"
-                setattr(report, state, getattr(report, state) + 1)
-            current = 0
-            unique = {c.pk: c for c in to_verify}
-            verify_citations(unique.values())
-            report.verified = len(unique)
-            refusals = _publishing_refusals(records, ids)
-            if refusals:
-                raise ImportFailed(refusals)
-    except IntegrityError as exc:
-        raise ImportFailed([LineError(current, f"rejected by the database: {exc}")]) from None
-    return report
+        lines, _kinds = validate(source, progress=progress)
+        writer = _Writer()
+        try:
+            with transaction.atomic(), _progress(progress, lines, "importing") as bar:
+                batch: list[Parsed] = []
+                for record in _parsed_records(source):
+                    if batch and (record.type != batch[0].type or len(batch) >= BATCH):
+                        writer.write(batch)
+                        bar.update(batch[-1].line - bar.n)
+                        batch = []
+                    batch.append(record)
+                if batch:
+                    writer.write(batch)
+                bar.update(lines - bar.n)
+                writer.finish()
+        except IntegrityError as exc:
+            raise ImportFailed(
+                [LineError(writer.current, f"rejected by the database: {exc}")]
+            ) from None
+    finally:
+        source.close()
+    if writer.rows_written >= ANALYZE_AFTER_ROWS:
+        _analyze(writer.touched)
+    return writer.report
 
 
-def _publishing_refusals(records: list[Parsed], ids) -> list[LineError]:
-    """The publishing rules (claims/publishing.py) for every line that marks a claim or a
-    contradiction published: each refusal is reported on its line, and nothing is imported."""
-    errors = []
-    for record in records:
-        if record.type not in ("claim", "contradiction"):
-            continue
-        if record.values.get("status") != Status.PUBLISHED:
-            continue
-        item = ids[record.type][record.id]
-        found = publishing.review(item)
-        problems = found.blockers + ([] if item.override_reason else found.unverified)
-        errors.extend(
+def _analyze(models_touched: set[type[models.Model]]) -> None:
+    """Fresh planner statistics for the tables the import wrote (a new database plans badly
+    without them)."""
+    tables = set()
+    for model in models_touched:
+        tables.add(model._meta.db_table)
+        history = getattr(model, "history", None)
+        if history is not None:
+            tables.add(history.model._meta.db_table)
+        for m2m in model._meta.many_to_many:
+            tables.add(m2m.remote_field.through._meta.db_table)
+    with connection.cursor() as cursor:
+        for table in sorted(tables):
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
+
+
+class _TextCache:
+    """Source texts by primary key, fetched in one query per batch for the ones missing and
+    kept while they fit in ``limit`` characters (oldest dropped first): a file in the export's
+    order cites nearby sources from nearby claims, so each text is read about once."""
+
+    def __init__(self, limit: int = TEXT_CACHE_BYTES):
+        self.limit = limit
+        self.size = 0
+        self.texts: OrderedDict[int, str] = OrderedDict()
+
+    def put(self, pk: int, text: str) -> None:
+        if pk in self.texts:
+            self.size -= len(self.texts.pop(pk))
+        self.texts[pk] = text
+        self.size += len(text)
+        while self.size > self.limit and self.texts:
+            self.size -= len(self.texts.popitem(last=False)[1])
+
+    def get_many(self, pks: Iterable[int]) -> dict[int, str]:
+        wanted = set(pks)
+        missing = [pk for pk in wanted if pk not in self.texts]
+        if missing:
+            for pk, text in Source.objects.filter(pk__in=missing).values_list("pk", "text"):
+                self.put(pk, text)
+        found = {pk: self.texts[pk] for pk in wanted if pk in self.texts}
+        for pk in wanted - found.keys():  # larger than the cache: read again, not kept
+            found[pk] = Source.objects.values_list("text", flat=True).get(pk=pk)
+        return found
+
+
+class _Writer:
+    """The second pass: writes batches of records of one type, in file order."""
+
+    def __init__(self):
+        self.report = ImportReport()
+        self.pks: dict[str, dict[str, int]] = {name: {} for name in RECORD_TYPES}
+        self.texts = _TextCache()
+        self.now = timezone.now()
+        self.current = 0
+        self.rows_written = 0
+        self.touched: set[type[models.Model]] = set()
+        self.refusals: list[LineError] = []
+        # published contradictions, checked at the end (their sides may change later on)
+        self.to_review = array("q")
+        self.to_review_lines = array("q")
+        self.claims_seen = False
+        self.sources_changed_after_claims: set[int] = set()
+        self.published_claims = array("q")
+        self.published_claim_lines = array("q")
+
+    # -- references
+
+    def _pk(self, kind: str, slug: str | None) -> int | None:
+        return None if slug is None else self.pks[kind][slug]
+
+    def _load_refs(self, records: list[Parsed]) -> None:
+        """Primary keys of the records referred to that are not from this file: one query
+        per type for the batch."""
+        spec = RECORD_TYPES[records[0].type]
+        wanted: dict[str, set[str]] = {}
+        for record in records:
+            for name, ref in spec.fields.items():
+                if isinstance(ref, Ref):
+                    if ref.many:
+                        slugs = record.many.get(name, ())
+                    else:
+                        slugs = [record.values[name]] if record.values.get(name) else ()
+                    known = self.pks[ref.type]
+                    wanted.setdefault(ref.type, set()).update(s for s in slugs if s not in known)
+            for item in record.citations:
+                if item["source"] not in self.pks["source"]:
+                    wanted.setdefault("source", set()).add(item["source"])
+        for kind, slugs in wanted.items():
+            if slugs:
+                model = RECORD_TYPES[kind].model
+                self.pks[kind].update(
+                    model.objects.filter(slug__in=slugs).values_list("slug", "pk")
+                )
+
+    def _values(self, record: Parsed, spec: RecordType) -> dict[str, Any]:
+        values = {}
+        for name, value in record.values.items():
+            ref = spec.fields.get(name)
+            if isinstance(ref, Ref):
+                values[f"{name}_id"] = self._pk(ref.type, value)
+            else:
+                values[name] = value
+        if record.type == "source":
+            values["sha256"] = Source.digest(values.get("text", ""))
+        return values
+
+    # -- one batch
+
+    def write(self, records: list[Parsed]) -> None:
+        kind = records[0].type
+        spec = RECORD_TYPES[kind]
+        model = spec.model
+        self.current = records[0].line
+        self._load_refs(records)
+        queryset = model.objects.filter(slug__in=[r.id for r in records])
+        if kind == "claim":
+            queryset = queryset.defer("search_vector")
+        elif kind == "source":
+            queryset = queryset.defer("text")  # compared by its digest
+        elif kind == "speaker":
+            queryset = queryset.defer("search_names")
+        existing = {obj.slug: obj for obj in queryset}
+
+        objs, states, created, updated, fields = [], [], [], [], set()
+        text_changed = []
+        for record in records:
+            values = self._values(record, spec)
+            obj = existing.get(record.id)
+            if "status" in values:
+                previous = obj.published_at if obj else None
+                values["published_at"] = first_published_at(values["status"], previous)
+            if obj is None:
+                obj = model(**values)
+                created.append(obj)
+                states.append("created")
+            else:
+                if kind == "source":
+                    text = values.pop("text", "")
+                    changed = {k for k, v in values.items() if getattr(obj, k) != v}
+                    if "sha256" in changed:
+                        changed.add("text")
+                        text_changed.append(obj)
+                    obj.text = text  # the same as stored unless it changed: no query for it
+                    values["text"] = text
+                else:
+                    changed = {k for k, v in values.items() if getattr(obj, k) != v}
+                if changed:
+                    for name in changed:
+                        setattr(obj, name, values[name])
+                    updated.append(obj)
+                    fields |= changed
+                    states.append("updated")
+                else:
+                    states.append("unchanged")
+            objs.append(obj)
+
+        if created:
+            model.objects.bulk_create(created, batch_size=BATCH)
+        if updated:
+            for obj in updated:
+                obj.version += 1
+                if hasattr(obj, "updated_at"):
+                    obj.updated_at = self.now
+            extra = ["version"] + (["updated_at"] if hasattr(model, "updated_at") else [])
+            model.objects.bulk_update(updated, sorted(fields | set(extra)), batch_size=BATCH)
+        for record, obj in zip(records, objs, strict=True):
+            self.pks[kind][record.id] = obj.pk
+        for obj in text_changed:  # a new snapshot: its citations re-anchored
+            self.report.drifted += len(reanchor_citations(source=obj))
+            self.texts.put(obj.pk, obj.text)
+            if self.claims_seen:
+                self.sources_changed_after_claims.add(obj.pk)
+
+        many_changed = self._sync_many(records, objs, spec, states)
+        for index, name in enumerate(states):
+            if name == "unchanged" and many_changed[index]:
+                states[index] = "updated"
+        if kind == "claim":
+            self.claims_seen = True
+            cited = self._sync_citations(records, objs, states)
+            for index, changed in enumerate(cited):
+                if changed and states[index] == "unchanged":
+                    states[index] = "updated"
+        self._history(model, created, objs, states, many_changed, updated)
+        if kind == "source":
+            for obj in objs:
+                obj.text = ""  # keep no texts in memory
+        for name in states:
+            setattr(self.report, name, getattr(self.report, name) + 1)
+        if created or updated or any(many_changed):
+            self.touched.add(model)
+            self.rows_written += len(created) + len(updated)
+        if kind == "contradiction":
+            for record, obj in zip(records, objs, strict=True):
+                if record.values.get("status") == Status.PUBLISHED:
+                    self.to_review.append(obj.pk)
+                    self.to_review_lines.append(record.line)
+
+    def _sync_many(self, records, objs, spec: RecordType, states) -> list[bool]:
+        """Make each record's list references (topics, cases) what the file says; a list the
+        line leaves out is kept (KEEP_WHEN_ABSENT). Per record: did one change?"""
+        changed = [False] * len(records)
+        model = spec.model
+        for name, ref in spec.fields.items():
+            if not (isinstance(ref, Ref) and ref.many):
+                continue
+            through = getattr(model, name).through
+            own, other = _through_columns(model, name)
+            listed = [i for i, r in enumerate(records) if name in r.many]
+            if not listed:
+                continue
+            old_pks = [objs[i].pk for i in listed if states[i] != "created"]
+            current: dict[int, set[int]] = {}
+            if old_pks:
+                for own_pk, other_pk in through.objects.filter(
+                    **{f"{own}__in": old_pks}
+                ).values_list(own, other):
+                    current.setdefault(own_pk, set()).add(other_pk)
+            to_clear, to_add = [], []
+            for i in listed:
+                obj = objs[i]
+                wanted = [self.pks[ref.type][slug] for slug in records[i].many[name]]
+                if set(wanted) != current.get(obj.pk, set()):
+                    changed[i] = True
+                    if obj.pk in current:
+                        to_clear.append(obj.pk)
+                    to_add.extend(through(**{own: obj.pk, other: pk}) for pk in wanted)
+            if to_clear:
+                through.objects.filter(**{f"{own}__in": to_clear}).delete()
+            if to_add:
+                through.objects.bulk_create(to_add, batch_size=BATCH * 2)
+                self.rows_written += len(to_add)
+        return changed
+
+    def _sync_citations(self, records, claims, states) -> list[bool]:
+        """Make each claim's citations what the file says, verifying new and edited quotes
+        against their sources' texts (one query for the texts the cache lacks); check the
+        publishing rules of the lines that publish. Per claim: did its citations change?"""
+        changed = [False] * len(records)
+        old = [c.pk for c, s in zip(claims, states, strict=True) if s != "created"]
+        existing: dict[int, dict[int, Citation]] = {}
+        if old:
+            for citation in Citation.objects.filter(claim_id__in=old):
+                existing.setdefault(citation.claim_id, {})[citation.source_id] = citation
+        new, edited, to_verify, gone = [], [], [], []
+        final: list[list[Citation]] = []
+        for index, (record, claim) in enumerate(zip(records, claims, strict=True)):
+            have = existing.get(claim.pk, {})
+            mine, wanted = [], set()
+            for position, item in enumerate(record.citations):
+                source_id = self.pks["source"][item["source"]]
+                wanted.add(source_id)
+                citation = have.get(source_id)
+                if citation is None:
+                    citation = Citation(
+                        claim_id=claim.pk,
+                        source_id=source_id,
+                        quote=item["quote"],
+                        note=item["note"],
+                        position=position,
+                    )
+                    new.append(citation)
+                    to_verify.append(citation)
+                    changed[index] = True
+                else:
+                    values = {"quote": item["quote"], "note": item["note"], "position": position}
+                    diff = {k: v for k, v in values.items() if getattr(citation, k) != v}
+                    if diff:
+                        for name, value in diff.items():
+                            setattr(citation, name, value)
+                        edited.append(citation)
+                        changed[index] = True
+                    if "quote" in diff or citation.verified_at is None:
+                        to_verify.append(citation)
+                mine.append(citation)
+            for source_id, citation in have.items():
+                if source_id not in wanted:
+                    gone.append(citation.pk)
+                    changed[index] = True
+            final.append(mine)
+
+        if to_verify:
+            texts = self.texts.get_many(c.source_id for c in to_verify)
+            for citation in to_verify:
+                verify_citation(citation=citation, text=texts[citation.source_id], save=False)
+            self.report.verified += len(to_verify)
+        if gone:
+            Citation.objects.filter(pk__in=gone).delete()  # history rows by signal
+        if new:
+            bulk_create_with_history(new, Citation, batch_size=BATCH, default_date=self.now)
+            self.rows_written += len(new)
+            self.touched.add(Citation)
+        if edited:
+            for citation in edited:
+                citation.version += 1
+            Citation.objects.bulk_update(
+                edited, ["quote", "note", "position", "version", *ANCHOR_FIELDS], batch_size=BATCH
+            )
+            Citation.history.bulk_history_create(edited, update=True, default_date=self.now)
+            self.touched.add(Citation)
+        edited_ids = {id(c) for c in edited} | {id(c) for c in new}
+        verified_only = [c for c in to_verify if id(c) not in edited_ids]
+        if verified_only:  # machine-kept fields: no history, no new version
+            Citation.objects.bulk_update(verified_only, ANCHOR_FIELDS, batch_size=BATCH)
+
+        for record, claim, mine in zip(records, claims, final, strict=True):
+            if record.values.get("status") != Status.PUBLISHED:
+                continue
+            self.published_claims.append(claim.pk)
+            self.published_claim_lines.append(record.line)
+            found = publishing.review_claim(claim, citations=mine)
+            self._refuse(record, found, claim.override_reason)
+        return changed
+
+    def _refuse(self, record: Parsed, found: publishing.Review, override_reason: str) -> None:
+        problems = found.blockers + ([] if override_reason else found.unverified)
+        self.refusals.extend(
             LineError(record.line, f"cannot publish {record.type} {record.id!r}: {problem}")
             for problem in problems
         )
-    return errors
 
-
-def _resolve(record: Parsed, spec: RecordType, ids) -> dict[str, Any]:
-    values = {}
-    for name, value in record.values.items():
-        ref = spec.fields.get(name)
-        if isinstance(ref, Ref):
-            values[name] = None if value is None else _lookup(ref.type, value, ids)
-        else:
-            values[name] = value
-    if record.type == "source":
-        values["sha256"] = Source.digest(values.get("text", ""))
-    return values
-
-
-def _lookup(kind: str, slug: str, ids) -> models.Model:
-    if slug not in ids[kind]:
-        ids[kind][slug] = RECORD_TYPES[kind].model.objects.get(slug=slug)
-    return ids[kind][slug]
-
-
-def _upsert(model, slug: str, values: dict[str, Any]) -> tuple[models.Model, str, set[str]]:
-    """Create or update the record; returns it, "created"/"updated"/"unchanged" and the names
-    of the fields that changed (an unchanged record is not saved, so no history is written)."""
-    obj = model.objects.filter(slug=slug).first()
-    if "status" in values:
-        previous = obj.published_at if obj else None
-        values["published_at"] = first_published_at(values["status"], previous)
-    if obj is None:
-        obj = model(**values)
-        obj.full_clean(validate_unique=False, validate_constraints=False)
-        obj.save()
-        return obj, "created", set(values)
-    changed = {k: v for k, v in values.items() if getattr(obj, k) != v}
-    if not changed:
-        return obj, "unchanged", set()
-    for name, value in changed.items():
-        setattr(obj, name, value)
-    obj.save()
-    return obj, "updated", set(changed)
-
-
-def _sync_many(obj: models.Model, record: Parsed, spec: RecordType, ids) -> bool:
-    """Make the record's list references (a claim's topics, its cases) what the file says; a
-    list the line leaves out is kept (see KEEP_WHEN_ABSENT). True if anything changed."""
-    changed = False
-    for name, slugs in record.many.items():
-        wanted = [_lookup(spec.fields[name].type, slug, ids) for slug in slugs]
-        manager = getattr(obj, name)
-        if {item.pk for item in manager.all()} != {item.pk for item in wanted}:
-            manager.set(wanted)
-            changed = True
-    return changed
-
-
-def _sync_citations(claim: Claim, record: Parsed, ids, to_verify: list[Citation]) -> bool:
-    """Make the claim's citations what the file says; True if anything changed."""
-    changed = False
-    existing = {c.source.slug: c for c in claim.citations.select_related("source")}
-    wanted = set()
-    for position, item in enumerate(record.citations):
-        wanted.add(item["source"])
-        source = _lookup("source", item["source"], ids)
-        citation = existing.get(item["source"])
-        if citation is None:
-            citation = Citation.objects.create(
-                claim=claim,
-                source=source,
-                quote=item["quote"],
-                note=item["note"],
-                position=position,
+    def _history(self, model, created, objs, states, many_changed, updated):
+        """One history row per record created or changed (with its list references as they
+        now stand), written in bulk."""
+        if getattr(model, "history", None) is None:
+            return
+        saved = {id(obj) for obj in updated}
+        changed_many = [  # only its topics or cases changed: a history row, as a save of them
+            obj
+            for obj, state, many in zip(objs, states, many_changed, strict=True)
+            if many and state != "created" and id(obj) not in saved
+        ]
+        rows = []
+        if created:
+            rows += model.history.bulk_history_create(
+                created, batch_size=BATCH, default_date=self.now
             )
-            to_verify.append(citation)
-            changed = True
-            continue
-        values = {"quote": item["quote"], "note": item["note"], "position": position}
-        diff = {k: v for k, v in values.items() if getattr(citation, k) != v}
-        if diff:
-            for name, value in diff.items():
-                setattr(citation, name, value)
-            citation.save()
-            changed = True
-            if "quote" in diff:
-                to_verify.append(citation)
-        if citation.verified_at is None:
-            to_verify.append(citation)
-    for slug, citation in existing.items():
-        if slug not in wanted:
-            citation.delete()
-            changed = True
-    return changed
+        changed = updated + changed_many
+        if changed:
+            rows += model.history.bulk_history_create(
+                changed, batch_size=BATCH, update=True, default_date=self.now
+            )
+        if not rows:
+            return
+        history_model = model.history.model
+        by_pk = {row.id: row for row in rows}
+        for m2m in getattr(history_model, "_history_m2m_fields", []):
+            through = getattr(model, m2m.name).through
+            own, other = _through_columns(model, m2m.name)
+            m2m_history = _m2m_history_model(history_model, m2m.name)
+            history_rows = [
+                m2m_history(
+                    history_id=by_pk[own_pk].history_id,
+                    id=row_id,
+                    **{own: own_pk, other: other_pk},
+                )
+                for row_id, own_pk, other_pk in through.objects.filter(
+                    **{f"{own}__in": list(by_pk)}
+                ).values_list("id", own, other)
+            ]
+            m2m_history.objects.bulk_create(history_rows, batch_size=BATCH * 2)
+
+    # -- at the end
+
+    def finish(self) -> None:
+        """The publishing rules for the pairs marked published (their sides as they now stand),
+        then every refusal at once."""
+        if self.sources_changed_after_claims:
+            self._recheck_claims()
+        self.current = 0
+        for start in range(0, len(self.to_review), BATCH):
+            pks = self.to_review[start : start + BATCH]
+            lines = dict(zip(pks, self.to_review_lines[start : start + BATCH], strict=True))
+            pairs = list(
+                Contradiction.objects.filter(pk__in=list(pks)).select_related("claim", "counter")
+            )
+            sides = {p.claim_id for p in pairs} | {p.counter_id for p in pairs}
+            citations: dict[int, list[Citation]] = {pk: [] for pk in sides}
+            for citation in Citation.objects.filter(claim_id__in=sides).order_by(
+                "claim_id", "position", "pk"
+            ):
+                citations[citation.claim_id].append(citation)
+            for pair in sorted(pairs, key=lambda p: lines[p.pk]):
+                record = Parsed(line=lines[pair.pk], type="contradiction", id=pair.slug, values={})
+                found = publishing.review(pair, citations_by_claim=citations)
+                self._refuse(record, found, pair.override_reason)
+        if self.refusals:
+            self.refusals.sort(key=lambda e: e.line)
+            raise ImportFailed(self.refusals)
+
+    def _recheck_claims(self) -> None:
+        """A source's text replaced after claims citing it were checked (a file not in the
+        export's order): those of the claims published by this file are checked again."""
+        citing = set(
+            Citation.objects.filter(source_id__in=self.sources_changed_after_claims).values_list(
+                "claim_id", flat=True
+            )
+        )
+        lines = {
+            pk: line
+            for pk, line in zip(self.published_claims, self.published_claim_lines, strict=True)
+            if pk in citing
+        }
+        again = set(lines.values())
+        self.refusals = [e for e in self.refusals if e.line not in again]
+        for claim in Claim.objects.filter(pk__in=list(lines)):
+            record = Parsed(line=lines[claim.pk], type="claim", id=claim.slug, values={})
+            self._refuse(record, publishing.review_claim(claim), claim.override_reason)
+
+
+def _through_columns(model, name: str) -> tuple[str, str]:
+    m2m = model._meta.get_field(name)
+    return m2m.m2m_column_name(), m2m.m2m_reverse_name()
+
+
+def _m2m_history_model(history_model, name: str):
+    for relation in history_model._meta.related_objects:
+        if relation.related_model.__name__ == f"{history_model.__name__}_{name}":
+            return relation.related_model
+    raise LookupError(name)
 
 
 # --- export -------------------------------------------------------------------------------
@@ -655,7 +1120,7 @@ def _iso_date(value: dt.date | None) -> str | None:
 
 def export_records() -> Iterator[dict[str, Any]]:
     """Every record, types in dependency order, each type ordered by id."""
-    for outlet in Outlet.objects.order_by("slug"):
+    for outlet in Outlet.objects.order_by("slug").iterator(chunk_size=2000):
         yield {
             "type": "outlet",
             "id": outlet.slug,
@@ -676,7 +1141,7 @@ def export_records() -> Iterator[dict[str, Any]]:
             "text": source.text,
             "captured_at": _iso_datetime(source.captured_at),
         }
-    for speaker in Speaker.objects.order_by("slug"):
+    for speaker in Speaker.objects.defer("search_names").order_by("slug").iterator(chunk_size=2000):
         yield {
             "type": "speaker",
             "id": speaker.slug,
@@ -686,14 +1151,14 @@ def export_records() -> Iterator[dict[str, Any]]:
             "aliases": speaker.aliases,
             "misspellings": speaker.misspellings,
         }
-    for topic in Topic.objects.order_by("slug"):
+    for topic in Topic.objects.order_by("slug").iterator(chunk_size=2000):
         yield {
             "type": "topic",
             "id": topic.slug,
             "name": topic.name,
             "description": topic.description,
         }
-    for case in Case.objects.order_by("slug"):
+    for case in Case.objects.order_by("slug").iterator(chunk_size=2000):
         yield {
             "type": "case",
             "id": case.slug,
@@ -704,6 +1169,7 @@ def export_records() -> Iterator[dict[str, Any]]:
     cases_by_slug = models.Prefetch("cases", queryset=Case.objects.order_by("slug").only("slug"))
     claims = (
         Claim.objects.select_related("speaker")
+        .defer("search_vector")
         .prefetch_related(
             models.Prefetch("topics", queryset=Topic.objects.order_by("slug")),
             cases_by_slug,
@@ -756,7 +1222,7 @@ def export_records() -> Iterator[dict[str, Any]]:
             **({"override_reason": item.override_reason} if item.override_reason else {}),
         }
     corrections = Correction.objects.select_related("claim", "contradiction").order_by("slug")
-    for item in corrections:
+    for item in corrections.iterator(chunk_size=2000):
         yield {
             "type": "correction",
             "id": item.slug,

@@ -18,6 +18,7 @@ from django.http import HttpResponse, HttpResponseBadRequest, StreamingHttpRespo
 from django.urls import reverse
 
 from claims.models import Case, Citation, Claim, Contradiction, Correction, Topic
+from claims.schema import public_fields
 
 FORMATS = ("csv", "json")
 CHUNK = 500
@@ -110,20 +111,14 @@ def stream(
 
 # Claims --------------------------------------------------------------------------------
 
+# The exchange schema's public claim fields (claims/schema.py), with the speaker's name after
+# its id, and the cited sources' ids for the citations.
 CLAIM_COLUMNS = [
     "id",
     "url",
     "speaker",
     "speaker_name",
-    "kind",
-    "text",
-    "summary",
-    "said_on",
-    "said_on_precision",
-    "venue",
-    "context",
-    "topics",
-    "cases",
+    *public_fields("claim", leave_out=("speaker", "citations")),
     "sources",
 ]
 
@@ -327,7 +322,7 @@ def evidence(fmt: str, contradiction: Contradiction) -> HttpResponse:
 
 # Corrections ---------------------------------------------------------------------------
 
-CORRECTION_COLUMNS = ["id", "kind", "published_on", "text", "claim", "contradiction", "url"]
+CORRECTION_COLUMNS = ["id", *public_fields("correction"), "url"]
 
 
 def correction_url(correction: Correction) -> str:

@@ -129,7 +129,9 @@ def review_claim(claim: Claim, *, citations: list[Citation] | None = None) -> Re
     return review
 
 
-def _sides_review(contradiction: Contradiction) -> Review:
+def _sides_review(
+    contradiction: Contradiction, citations_by_claim: dict[int, list[Citation]] | None = None
+) -> Review:
     review = Review()
     if not contradiction.explanation.strip():
         review.blockers.append(
@@ -142,7 +144,11 @@ def _sides_review(contradiction: Contradiction) -> Review:
             review.blockers.append(
                 f"the {label} '{side.slug}' is {article}{side.get_status_display().lower()}"
             )
-        for number, citation in enumerate(side.citations.select_related("source"), start=1):
+        if citations_by_claim is not None:
+            citations = citations_by_claim[side.pk]
+        else:
+            citations = side.citations.select_related("source")
+        for number, citation in enumerate(citations, start=1):
             if not citation.is_verified:
                 review.unverified.append(
                     f"citation {number} of '{side.slug}' {_state_problem(citation)}"
@@ -150,10 +156,11 @@ def _sides_review(contradiction: Contradiction) -> Review:
     return review
 
 
-def review(item: Item) -> Review:
-    """Everything that stands between ``item`` and publication."""
+def review(item: Item, *, citations_by_claim: dict[int, list[Citation]] | None = None) -> Review:
+    """Everything that stands between ``item`` and publication. ``citations_by_claim``: the
+    sides' citations in order, when the caller (the import) has read them for many pairs."""
     if isinstance(item, Contradiction):
-        return _sides_review(item)
+        return _sides_review(item, citations_by_claim)
     return review_claim(item)
 
 

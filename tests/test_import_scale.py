@@ -1,0 +1,175 @@
+"""The import at scale: batches, standard input, quiet without a terminal, history in bulk,
+ANALYZE, and one schema for the import, the export and the public exports."""
+
+import io
+import json
+import os
+import sys
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+
+from claims import exchange, schema, synthetic
+from claims.exchange import dumps, export_records, import_records
+from claims.exports import CLAIM_COLUMNS, CORRECTION_COLUMNS
+from claims.models import Citation, Claim, Contradiction, Status
+from sources.models import Source
+from tests.test_exchange import GOOD, jsonl
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def small_batches(monkeypatch):
+    """Batches of 7 records, so a small file crosses many batch boundaries."""
+    monkeypatch.setattr(exchange, "BATCH", 7)
+
+
+def synthetic_bytes(claims=60, seed=5) -> bytes:
+    return "".join(synthetic.lines(claims, seed=seed)).encode()
+
+
+def export_bytes() -> bytes:
+    return "".join(dumps(r) + "\n" for r in export_records()).encode()
+
+
+def history_rows() -> int:
+    return sum(model.history.count() for model in (Claim, Citation, Contradiction, Source)) + sum(
+        m2m.objects.count()
+        for m2m in (
+            exchange._m2m_history_model(Claim.history.model, "topics"),
+            exchange._m2m_history_model(Claim.history.model, "cases"),
+        )
+    )
+
+
+def test_a_file_across_many_batches_imports_verifies_and_reimports_unchanged(small_batches):
+    data = synthetic_bytes()
+    report = import_records(data)
+    lines = data.decode().splitlines()
+    assert report.created == len(lines)
+    claims = [json.loads(line) for line in lines if '"type": "claim"' in line]
+    assert Claim.objects.count() == len(claims)
+    cited = sum(len(c["citations"]) for c in claims)
+    assert Citation.objects.filter(verification_state="verbatim").count() == cited
+    assert report.verified == cited
+    # one history row per record and per citation, topics with each claim's row
+    assert Claim.history.count() == len(claims)
+    assert Citation.history.count() == cited
+    first = Claim.objects.get(slug=claims[0]["id"])
+    row = Claim.history.get(slug=first.slug)
+    assert sorted(t.topic.slug for t in row.topics.all()) == sorted(claims[0]["topics"])
+    before, rows = export_bytes(), history_rows()
+
+    again = import_records(data)
+    assert (again.created, again.updated, again.unchanged) == (0, 0, len(lines))
+    assert export_bytes() == before
+    assert history_rows() == rows
+
+
+def test_a_reimport_with_edits_across_batches_writes_only_the_edits(small_batches):
+    data = synthetic_bytes()
+    import_records(data)
+    records = [json.loads(line) for line in data.decode().splitlines()]
+    claims = [r for r in records if r["type"] == "claim"]
+    edited, retopiced = claims[3], claims[40]
+    edited["summary"] = "Edited on re-import."
+    source_of = edited["citations"][0]["source"]
+    edited["citations"][0]["note"] = "a note"
+    retopiced["topics"] = []
+    version = Claim.objects.get(slug=edited["id"]).version
+    rows = Claim.history.count()
+
+    report = import_records(jsonl(records))
+    assert report.updated == 2
+    assert Claim.objects.get(slug=edited["id"]).summary == "Edited on re-import."
+    assert Claim.objects.get(slug=edited["id"]).version == version + 1
+    citation = Citation.objects.get(claim__slug=edited["id"], source__slug=source_of)
+    assert (citation.note, citation.verification_state) == ("a note", "verbatim")
+    assert not Claim.objects.get(slug=retopiced["id"]).topics.exists()
+    assert Claim.history.count() == rows + 2
+    latest = Claim.history.filter(slug=retopiced["id"]).order_by("history_date", "history_id")
+    assert list(latest.last().topics.all()) == []
+
+
+def test_refusals_are_named_by_line_across_batches_and_nothing_is_written(small_batches):
+    data = synthetic_bytes()
+    records = [json.loads(line) for line in data.decode().splitlines()]
+    index = next(
+        i
+        for i, r in enumerate(records)
+        if r["type"] == "claim" and r["status"] == "published" and r["kind"] == "quote"
+    )
+    records[index]["citations"] = []
+    with pytest.raises(exchange.ImportFailed) as failure:
+        import_records(jsonl(records))
+    claim = records[index]["id"]
+    assert str(failure.value.errors[0]).startswith(
+        f"line {index + 1}: cannot publish claim '{claim}': the quoted statement"
+    )
+    assert not Claim.objects.exists()
+
+
+def test_references_to_records_already_in_the_database(small_batches):
+    import_records(jsonl(GOOD))
+    later = {
+        "type": "claim",
+        "id": "said-again",
+        "speaker": "someone",
+        "kind": "quote",
+        "text": "I never did it,",
+        "topics": ["doing-it"],
+        "status": "published",
+        "citations": [{"source": "wire-story", "quote": "I never did it,"}],
+    }
+    missing = {**later, "id": "other", "speaker": "nobody"}
+    with pytest.raises(exchange.ImportFailed) as failure:
+        import_records(jsonl([later, missing]))
+    assert [str(e) for e in failure.value.errors] == [
+        "line 2: speaker: speaker 'nobody' is not defined on an earlier line"
+    ]
+    report = import_records(jsonl([later]))
+    assert report.created == 1
+    claim = Claim.objects.get(slug="said-again")
+    assert claim.status == Status.PUBLISHED
+    assert claim.citations.get().verification_state == "verbatim"
+
+
+def test_the_command_reads_standard_input_that_cannot_seek(monkeypatch, capsys):
+    read, write = os.pipe()
+    data = jsonl(GOOD)
+    os.write(write, data)
+    os.close(write)
+    with open(read, "rb") as pipe:
+        assert not pipe.seekable()
+        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(pipe))
+        out = io.StringIO()
+        call_command("import_jsonl", "-", stdout=out)
+    assert f"Imported {len(GOOD)} records from -: {len(GOOD)} created" in out.getvalue()
+    assert Claim.objects.count() == 2
+    assert "importing" not in capsys.readouterr().err  # no progress bar off a terminal
+
+
+def test_a_large_import_analyzes_the_tables_it_wrote(monkeypatch):
+    monkeypatch.setattr(exchange, "ANALYZE_AFTER_ROWS", 1)
+    import_records(jsonl(GOOD))
+    with connection.cursor() as cursor:
+        # reltuples is -1 until a table is analyzed; ANALYZE in this transaction sees its rows
+        cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'claims_claim'")
+        assert cursor.fetchone()[0] == 2
+
+
+def test_one_schema_for_import_export_and_public_exports():
+    import_records(jsonl(GOOD))
+    for record in export_records():
+        keys = [k for k in record if k not in ("type", "id")]
+        expected = [k for k in schema.FIELDS[record["type"]] if k in keys]
+        assert keys == expected, record["type"]
+        assert set(schema.FIELDS[record["type"]]) - set(keys) <= {"override_reason"}
+    assert {name: tuple(spec.fields) for name, spec in exchange.RECORD_TYPES.items()} == (
+        schema.FIELDS
+    )
+    assert not schema.EDITORIAL & set(CLAIM_COLUMNS)
+    assert CLAIM_COLUMNS[4:-1] == schema.public_fields("claim", leave_out=("speaker", "citations"))
+    assert CORRECTION_COLUMNS[1:-1] == list(schema.FIELDS["correction"])
