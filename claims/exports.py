@@ -14,34 +14,12 @@ from django.conf import settings
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import OuterRef
 from django.db.models.functions import JSONObject
-from django.http import HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.urls import reverse
 
 from claims.models import Case, Citation, Claim, Contradiction, Correction, Topic
 
-FORMATS = ("csv", "json")
 CHUNK = 500
-
-
-class BadFormat(ValueError):
-    pass
-
-
-def requested_format(request) -> str | None:
-    """``None`` for the HTML page, else one of FORMATS; BadFormat for anything else."""
-    value = request.GET.get("format")
-    if not value or value == "html":
-        return None
-    if value not in FORMATS:
-        raise BadFormat(
-            f"Unknown format “{value[:40]}”. Add ?format=csv or ?format=json, "
-            "or leave the format out for the web page."
-        )
-    return value
-
-
-def bad_request(message: str) -> HttpResponse:
-    return HttpResponseBadRequest(message + "\n", content_type="text/plain; charset=utf-8")
 
 
 def absolute(path: str) -> str:
