@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, SearchVectorField
@@ -80,6 +81,21 @@ def search_query(value: str) -> SearchQuery:
 def trigram_index(field: str, name: str) -> GinIndex:
     """For ``icontains`` (``UPPER(field) LIKE UPPER('%…%')``) on a large table."""
     return GinIndex(OpClass(Upper(field), name="gin_trgm_ops"), name=name)
+
+
+class _AnyOf(models.Func):
+    """``field = ANY(array)``, true or false."""
+
+    template = "%(expressions)s)"
+    arg_joiner = " = ANY("
+    output_field = models.BooleanField()
+
+
+def in_ids(field: str, ids):
+    """``field = ANY(ARRAY(ids))``: like ``field__in=ids`` (a queryset of one id column), but
+    the planner fetches the few ids first and looks each up in ``field``'s index, instead of
+    joining a whole table to a subquery it expects to be large."""
+    return _AnyOf(F(field), ArraySubquery(ids))
 
 
 def published_index(*expressions, name: str) -> models.Index:
@@ -289,7 +305,7 @@ class ClaimQuerySet(models.QuerySet):
         query = search_query(text)
         pool = self.search(text).newest_first().values("pk")[:candidates]
         return (
-            self.filter(pk__in=pool)
+            self.filter(in_ids("pk", pool))
             .annotate(rank=SearchRank(F("search_vector"), query))
             .order_by("-rank", *NEWEST_FIRST)
         )
@@ -468,9 +484,10 @@ class ContradictionQuerySet(models.QuerySet):
     def involving(self, claims):
         """Pairs with a claim of ``claims`` (a queryset) on either side: two indexed lookups
         joined by a UNION, not an OR across a join."""
-        as_claim = Contradiction.objects.filter(claim__in=claims).values("pk")
-        as_counter = Contradiction.objects.filter(counter__in=claims).values("pk")
-        return self.filter(pk__in=as_claim.union(as_counter))
+        claims = claims.order_by()  # a set of ids: no sort
+        as_claim = Contradiction.objects.filter(in_ids("claim", claims)).values("pk").order_by()
+        as_counter = Contradiction.objects.filter(in_ids("counter", claims)).values("pk")
+        return self.filter(in_ids("pk", as_claim.union(as_counter.order_by()).order_by()))
 
     def matching(self, text: str):
         """Pairs whose title contains ``text`` or whose either side's words match it."""
