@@ -109,7 +109,7 @@ def _filtered_list(
         if not valid:
             problems = "; ".join(f"{label}: {msg}" for label, msg in filterset.form.error_list())
             return bad_request(f"Some filters are not valid. {problems}")
-        return export(fmt, filterset.qs)
+        return export(fmt, filterset.qs, cap=exports.row_cap(request))
     page = (
         paginate(for_page(filterset.qs), number=filterset.form.page_number, size=PAGE_SIZE)
         if valid
@@ -381,7 +381,9 @@ def speaker_detail(request, slug, *, fmt, number):
     speaker = get_object_or_404(Speaker.objects.published(), slug=slug)
     claims = Claim.objects.published().by_speaker(speaker).oldest_first()
     if fmt:
-        return exports.claims(fmt, claims, filename=f"{speaker.slug}-claims")
+        return exports.claims(
+            fmt, claims, filename=f"{speaker.slug}-claims", cap=exports.row_cap(request)
+        )
     page = paginate(
         _with_contradiction_flag(claims).prefetch_related(Prefetch("topics", queryset=_topics())),
         number=number,
@@ -414,7 +416,9 @@ def topic_detail(request, slug, *, fmt, number):
     topic = get_object_or_404(Topic.objects.published(), slug=slug)
     claims = _claims().filter(topics=topic).oldest_first()
     if fmt:
-        return exports.claims(fmt, claims, filename=f"{topic.slug}-claims")
+        return exports.claims(
+            fmt, claims, filename=f"{topic.slug}-claims", cap=exports.row_cap(request)
+        )
     on_topic = Claim.objects.filter(topics=topic).values("pk")
     pairs = paginate(_contradictions().involving(on_topic).latest_first(), size=DETAIL_PAIRS)
     page = paginate(_with_contradiction_flag(claims), number=number, size=DETAIL_PAGE_SIZE)
@@ -440,7 +444,9 @@ def case_detail(request, slug, *, fmt, number):
     case = get_object_or_404(Case.objects.published(), slug=slug)
     claims = _claims().filter(cases=case).oldest_first()
     if fmt:
-        return exports.claims(fmt, claims, filename=f"{case.slug}-claims")
+        return exports.claims(
+            fmt, claims, filename=f"{case.slug}-claims", cap=exports.row_cap(request)
+        )
     page = paginate(_with_contradiction_flag(claims), number=number, size=DETAIL_PAGE_SIZE)
     pairs = paginate(_contradictions().filter(cases=case).latest_first(), size=DETAIL_PAIRS)
     speakers = Speaker.objects.filter(
