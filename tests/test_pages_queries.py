@@ -145,7 +145,8 @@ def page_queries(w: World) -> dict[str, tuple[str, dict, dict, int]]:
         "case": (w.case.get_absolute_url(), {}, {}, 4),
         # case, its contradictions
         "case feed": (f"{w.case.get_absolute_url()}feed/", {}, {}, 2),
-        "case export": (w.case.get_absolute_url(), {"format": "json"}, {}, 2),
+        # case; the list's ids (capped); one query per chunk of 500 rows
+        "case export": (w.case.get_absolute_url(), {"format": "json"}, {}, 3),
         "corrections": ("/corrections/", {}, {}, 1),
         "contradiction feed": ("/feeds/contradictions/", {}, {}, 1),
         "corrections feed": ("/feeds/corrections/", {}, {}, 1),
