@@ -14,35 +14,58 @@ from django.conf import settings
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import OuterRef
 from django.db.models.functions import JSONObject
-from django.http import HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.urls import reverse
 
 from claims.models import Case, Citation, Claim, Contradiction, Correction, Topic
 from claims.schema import public_fields
 
-FORMATS = ("csv", "json")
 CHUNK = 500
+# Rows an anonymous download carries at most: past this the response says it was cut and how
+# to get everything, so no request holds a worker for minutes.
+ANONYMOUS_CAP = 10_000
+CAPPED_MESSAGE = (
+    "{cap} rows, the first of a longer list: narrow it with filters, sign in as newsroom staff "
+    "for the whole list, or export the full data set with `python manage.py export_jsonl`."
+)
 
 
-class BadFormat(ValueError):
-    pass
+def row_cap(request) -> int | None:
+    """None (no cap) for signed-in staff, ANONYMOUS_CAP for everyone else."""
+    user = request.user
+    return None if (user.is_active and user.is_staff) else ANONYMOUS_CAP
 
 
-def requested_format(request) -> str | None:
-    """``None`` for the HTML page, else one of FORMATS; BadFormat for anything else."""
-    value = request.GET.get("format")
-    if not value or value == "html":
-        return None
-    if value not in FORMATS:
-        raise BadFormat(
-            f"Unknown format “{value[:40]}”. Add ?format=csv or ?format=json, "
-            "or leave the format out for the web page."
-        )
-    return value
+class Ids(list):
+    """A list's ids in its order, read in one query (at most ``cap`` of them); ``capped`` when
+    the list has more."""
+
+    capped = False
 
 
-def bad_request(message: str) -> HttpResponse:
-    return HttpResponseBadRequest(message + "\n", content_type="text/plain; charset=utf-8")
+def list_ids(queryset, cap: int | None) -> Ids:
+    values = queryset.values_list("pk", flat=True)
+    ids = Ids(values[: cap + 1] if cap is not None else values)
+    if cap is not None and len(ids) > cap:
+        del ids[cap:]
+        ids.capped = True
+    return ids
+
+
+def chunked(ids: Ids, fetch: Callable[[list[int]], Iterable[Any]]) -> Iterator[Any]:
+    """The rows of ``ids`` in their order, CHUNK at a time: ``fetch`` is one query per chunk
+    (the ids came from a ``published()`` list, so the chunk is looked up by id alone)."""
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        by_id = {row.pk: row for row in fetch(chunk)}
+        yield from (by_id[pk] for pk in chunk if pk in by_id)
+
+
+def mark_capped(response: StreamingHttpResponse, ids: Ids, cap: int | None):
+    if ids.capped:
+        response["X-Export-Capped"] = CAPPED_MESSAGE.format(cap=cap)
+        response["Link"] = f'<{absolute(reverse("claims:home"))}>; rel="collection"'
+    return response
 
 
 def absolute(path: str) -> str:
@@ -208,9 +231,14 @@ def _flat_claim(record: dict[str, Any]) -> dict[str, Any]:
     return {**record, "sources": [c["source"] for c in record["citations"]]}
 
 
-def claims(fmt: str, queryset, *, filename: str = "claims") -> StreamingHttpResponse:
-    rows = (claim_record(c) for c in _with_related(queryset).iterator(chunk_size=CHUNK))
-    return stream(fmt, rows, columns=CLAIM_COLUMNS, filename=filename, flatten=_flat_claim)
+def claims(
+    fmt: str, queryset, *, filename: str = "claims", cap: int | None = ANONYMOUS_CAP
+) -> StreamingHttpResponse:
+    ids = list_ids(queryset, cap)
+    fetch = lambda chunk: _with_related(Claim.objects.filter(pk__in=chunk))  # noqa: E731
+    rows = (claim_record(c) for c in chunked(ids, fetch))
+    response = stream(fmt, rows, columns=CLAIM_COLUMNS, filename=filename, flatten=_flat_claim)
+    return mark_capped(response, ids, cap)
 
 
 # Contradictions --------------------------------------------------------------------------
@@ -255,14 +283,16 @@ def contradiction_record(item: Contradiction) -> dict[str, Any]:
     return record
 
 
-def contradictions(fmt: str, queryset, *, filename="contradictions") -> StreamingHttpResponse:
-    rows = (
-        contradiction_record(c)
-        for c in with_case_ids(queryset)
-        .select_related("claim__speaker", "counter__speaker")
-        .iterator(chunk_size=CHUNK)
-    )
-    return stream(fmt, rows, columns=CONTRADICTION_COLUMNS, filename=filename)
+def contradictions(
+    fmt: str, queryset, *, filename="contradictions", cap: int | None = ANONYMOUS_CAP
+) -> StreamingHttpResponse:
+    ids = list_ids(queryset, cap)
+    fetch = lambda chunk: with_case_ids(  # noqa: E731
+        Contradiction.objects.filter(pk__in=chunk)
+    ).select_related("claim__speaker", "counter__speaker")
+    rows = (contradiction_record(c) for c in chunked(ids, fetch))
+    response = stream(fmt, rows, columns=CONTRADICTION_COLUMNS, filename=filename)
+    return mark_capped(response, ids, cap)
 
 
 EVIDENCE_COLUMNS = ["role", *CLAIM_COLUMNS, "relation", "contradiction", "contradiction_url"]
@@ -348,9 +378,13 @@ def correction_record(correction: Correction) -> dict[str, Any]:
     }
 
 
-def corrections(fmt: str, queryset, *, filename="corrections") -> StreamingHttpResponse:
-    rows = (
-        correction_record(c)
-        for c in queryset.select_related("claim", "contradiction").iterator(chunk_size=CHUNK)
+def corrections(
+    fmt: str, queryset, *, filename="corrections", cap: int | None = ANONYMOUS_CAP
+) -> StreamingHttpResponse:
+    ids = list_ids(queryset, cap)
+    fetch = lambda chunk: Correction.objects.filter(pk__in=chunk).select_related(  # noqa: E731
+        "claim", "contradiction"
     )
-    return stream(fmt, rows, columns=CORRECTION_COLUMNS, filename=filename)
+    rows = (correction_record(c) for c in chunked(ids, fetch))
+    response = stream(fmt, rows, columns=CORRECTION_COLUMNS, filename=filename)
+    return mark_capped(response, ids, cap)

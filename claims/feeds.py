@@ -10,7 +10,9 @@ from django.contrib.syndication.views import Feed
 from django.db.models import F
 from django.shortcuts import get_object_or_404
 from django.urls import reverse, reverse_lazy
+from django.utils.decorators import method_decorator
 from django.utils.feedgenerator import Atom1Feed
+from django.views.decorators.http import require_safe
 
 from claims.exports import correction_url
 from claims.models import Case, Contradiction, Correction
@@ -24,7 +26,15 @@ def xml_text(value: str) -> str:
     return _NOT_XML.sub(" ", value)
 
 
-class ContradictionFeed(Feed):
+class SafeFeed(Feed):
+    """A feed answers GET and HEAD only (405 for anything else), as every public page."""
+
+    @method_decorator(require_safe)
+    def __call__(self, request, *args, **kwargs):
+        return super().__call__(request, *args, **kwargs)
+
+
+class ContradictionFeed(SafeFeed):
     feed_type = Atom1Feed
     link = reverse_lazy("claims:contradiction_list")
     feed_url = reverse_lazy("claims:feed_contradictions")
@@ -90,7 +100,7 @@ class CaseFeed(ContradictionFeed):
         return self.latest().filter(cases=case)[:FEED_LENGTH]
 
 
-class CorrectionFeed(Feed):
+class CorrectionFeed(SafeFeed):
     feed_type = Atom1Feed
     link = reverse_lazy("claims:correction_list")
     feed_url = reverse_lazy("claims:feed_corrections")

@@ -6,10 +6,14 @@ import re
 
 import django_filters
 from django import forms
-from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.db.models import Exists, F, OuterRef, Q
+from django.contrib.postgres.search import SearchQuery
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils.html import format_html
 
+from claims.forms import page_field
 from claims.models import (
+    SEARCH_CONFIG,
     Case,
     Citation,
     Claim,
@@ -24,20 +28,14 @@ from claims.models import (
 )
 from sources.models import Outlet
 
-SEARCH_CONFIG = "english"
-MAX_PAGE = 10_000
+SUGGESTIONS = 10
 MAX_QUERY = 200
 
 
 class PublicFilterForm(forms.Form):
     """The fields every public list shares besides its filters: the page number."""
 
-    page = forms.IntegerField(
-        required=False,
-        min_value=1,
-        max_value=MAX_PAGE,
-        error_messages={"invalid": "The page must be a whole number, 1 or more."},
-    )
+    page = page_field()
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")
@@ -70,9 +68,11 @@ class PublicFilterSet(django_filters.FilterSet):
         form = PublicFilterForm
 
     def filter_queryset(self, queryset):
-        for name, value in self.form.cleaned_data.items():
-            if name in self.filters:  # not ``page``: the pager reads it
-                queryset = self.filters[name].filter(queryset, value)
+        """Every filter, then the search (``q``) last: a search ranks what the filters keep."""
+        cleaned = self.form.cleaned_data
+        names = sorted((n for n in cleaned if n in self.filters), key=lambda n: n == "q")
+        for name in names:  # not ``page``: the pager reads it
+            queryset = self.filters[name].filter(queryset, cleaned[name])
         return queryset
 
 
@@ -86,10 +86,6 @@ def published_cases():
     return Case.objects.published().only("slug", "title")
 
 
-def search_query(value: str) -> SearchQuery:
-    return SearchQuery(value, search_type="websearch", config=SEARCH_CONFIG)
-
-
 def prefix_query(value: str) -> SearchQuery | None:
     """A search-as-you-type query: every word, the last one as a prefix (``trig`` finds
     “trigger”). ``None`` when there is no word to search for."""
@@ -98,6 +94,68 @@ def prefix_query(value: str) -> SearchQuery | None:
         return None
     terms = [f"{w}:*" for w in words]
     return SearchQuery(" & ".join(terms), search_type="raw", config=SEARCH_CONFIG)
+
+
+class SuggestInput(forms.TextInput):
+    """A plain text field (a slug or a name, typed) that, with JavaScript, fetches matching
+    names into a ``<datalist>`` from the suggestion endpoint as the reader types."""
+
+    def __init__(self, kind: str, placeholder: str):
+        self.kind = kind
+        super().__init__(
+            attrs={"autocomplete": "off", "spellcheck": "false", "placeholder": placeholder}
+        )
+
+    def render(self, name, value, attrs=None, renderer=None):
+        list_id = f"suggest-{name}"
+        attrs = {
+            **(attrs or {}),
+            "list": list_id,
+            "hx-get": reverse("claims:suggest", kwargs={"kind": self.kind}),
+            "hx-trigger": "input changed delay:250ms",
+            "hx-target": f"#{list_id}",
+            "hx-swap": "innerHTML",
+            "hx-sync": "this:replace",
+            "hx-push-url": "false",
+            "hx-indicator": f"#{list_id}",
+        }
+        field = super().render(name, value, attrs, renderer)
+        return field + format_html('<datalist id="{}"></datalist>', list_id)
+
+
+class SlugOrNameField(forms.CharField):
+    """One published item of ``queryset``, typed as its id (slug) or its exact name: a text
+    field where a dropdown would list thousands."""
+
+    def __init__(self, *, queryset, label: str, name_field: str = "name", **kwargs):
+        self.queryset, self.noun, self.name_field = queryset, label.lower(), name_field
+        kwargs.pop("empty_label", None)
+        super().__init__(max_length=200, **kwargs)
+
+    def clean(self, value):
+        value = (super().clean(value) or "").replace("\x00", "").strip()
+        if not value:
+            return None
+        match = Q(slug=value) | Q(**{f"{self.name_field}__iexact": value})
+        found = self.queryset.filter(match).order_by("slug").first()
+        if found is None:
+            raise forms.ValidationError(
+                f"There is no published {self.noun} with this name or id: “{value[:80]}”."
+            )
+        return found
+
+
+class SlugOrNameFilter(django_filters.Filter):
+    field_class = SlugOrNameField
+
+
+def named_choice(queryset, label: str, kind: str, **kwargs):
+    return SlugOrNameFilter(
+        queryset=queryset,
+        label=label,
+        widget=SuggestInput(kind, "Any: a name or an id"),
+        **kwargs,
+    )
 
 
 def search_widget(placeholder: str):
@@ -124,15 +182,22 @@ class ClaimFilter(PublicFilterSet):
         max_length=MAX_QUERY,
         widget=search_widget("Words, names, venues…"),
     )
-    speaker = slug_choice(
-        Speaker.objects.published().only("slug", "name"), "Speaker", "Any speaker"
+    sort = django_filters.ChoiceFilter(
+        label="Order",
+        choices=[("relevance", "Best match first"), ("newest", "Newest first")],
+        empty_label="Best match (newest without a search)",
+        method="keep",
     )
-    topic = slug_choice(
-        Topic.objects.published().only("slug", "name"), "Topic", "Any topic", field_name="topics"
+    speaker = named_choice(Speaker.objects.published().only("slug", "name"), "Speaker", "speakers")
+    topic = named_choice(
+        Topic.objects.published().only("slug", "name"),
+        "Topic",
+        "topics",
+        method="filter_topic",
     )
     case = slug_choice(published_cases(), "Case", "Any case", field_name="cases")
     kind = django_filters.ChoiceFilter(choices=ClaimKind.choices, empty_label="Any kind")
-    outlet = slug_choice(published_outlets(), "Outlet", "Any outlet", method="filter_outlet")
+    outlet = named_choice(published_outlets(), "Outlet", "outlets", method="filter_outlet")
     said_after = django_filters.DateFilter(
         field_name="said_on",
         lookup_expr="gte",
@@ -158,16 +223,21 @@ class ClaimFilter(PublicFilterSet):
         method="filter_verification",
     )
 
+    def keep(self, queryset, name, value):
+        return queryset  # ``sort`` orders the search, in ``search``
+
     def search(self, queryset, name, value):
         value = value.strip()
         if not value:
             return queryset
-        query = search_query(value)
-        return (
-            queryset.filter(search_vector=query)
-            .annotate(rank=SearchRank(F("search_vector"), query))
-            .order_by("-rank", F("said_on").desc(nulls_last=True), "slug")
-        )
+        if self.form.cleaned_data.get("sort") == "newest":
+            return queryset.search(value).newest_first()
+        return queryset.by_relevance(value)
+
+    def filter_topic(self, queryset, name, value):
+        """A semi-join the planner can probe row by row while it walks a date index."""
+        on_topic = Claim.topics.through.objects.filter(claim=OuterRef("pk"), topic=value)
+        return queryset.filter(Exists(on_topic))
 
     def filter_outlet(self, queryset, name, value):
         return queryset.filter(
@@ -205,14 +275,17 @@ class ContradictionFilter(PublicFilterSet):
         choices=[(value, label.capitalize()) for value, label in Relation.choices],
         empty_label="Any relation",
     )
-    speaker = slug_choice(
+    speaker = named_choice(
         Speaker.objects.published().only("slug", "name"),
         "Speaker",
-        "Any speaker",
+        "speakers",
         method="filter_speaker",
     )
-    topic = slug_choice(
-        Topic.objects.published().only("slug", "name"), "Topic", "Any topic", method="filter_topic"
+    topic = named_choice(
+        Topic.objects.published().only("slug", "name"),
+        "Topic",
+        "topics",
+        method="filter_topic",
     )
     case = slug_choice(published_cases(), "Case", "Any case", field_name="cases")
 
@@ -220,17 +293,13 @@ class ContradictionFilter(PublicFilterSet):
         value = value.strip()
         if not value:
             return queryset
-        matching = Claim.objects.filter(search_vector=search_query(value)).values("pk")
-        return queryset.filter(
-            Q(claim__in=matching) | Q(counter__in=matching) | Q(title__icontains=value)
-        )
+        return queryset.matching(value)
 
     def filter_speaker(self, queryset, name, value):
-        return queryset.filter(Q(claim__speaker=value) | Q(counter__speaker=value))
+        return queryset.involving(Claim.objects.filter(speaker=value).values("pk"))
 
     def filter_topic(self, queryset, name, value):
-        on_topic = Claim.objects.filter(topics=value).values("pk")
-        return queryset.filter(Q(claim__in=on_topic) | Q(counter__in=on_topic))
+        return queryset.involving(Claim.objects.filter(topics=value).values("pk"))
 
 
 class CorrectionFilter(PublicFilterSet):

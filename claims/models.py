@@ -1,9 +1,11 @@
 from django.conf import settings
+from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.fields import ArrayField
-from django.contrib.postgres.indexes import GinIndex
-from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, SearchVectorField
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
+from django.db.models.functions import Upper
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -60,6 +62,46 @@ class CorrectionKind(models.TextChoices):
     RETRACTION = "retraction", "Retraction"
 
 
+SEARCH_CONFIG = "english"
+# Relevance ranks at most this many matches (the newest ones): its cost does not grow with the
+# number of matches.
+RELEVANCE_CANDIDATES = 1000
+
+# Orderings the partial indexes below follow (nulls last, the slug to break ties).
+NEWEST_FIRST = (F("said_on").desc(nulls_last=True), "slug")
+OLDEST_FIRST = (F("said_on").asc(nulls_last=True), "slug")
+LATEST_PUBLISHED = (F("published_at").desc(nulls_last=True), F("created_at").desc(), "slug")
+
+
+def search_query(value: str) -> SearchQuery:
+    """What a reader types, as web search syntax (quotes, OR, -word)."""
+    return SearchQuery(value, search_type="websearch", config=SEARCH_CONFIG)
+
+
+def trigram_index(field: str, name: str) -> GinIndex:
+    """For ``icontains`` (``UPPER(field) LIKE UPPER('%…%')``) on a large table."""
+    return GinIndex(OpClass(Upper(field), name="gin_trgm_ops"), name=name)
+
+
+class _AnyOf(models.Func):
+    """``field = ANY(array)``, true or false."""
+
+    template = "%(expressions)s)"
+    arg_joiner = " = ANY("
+    output_field = models.BooleanField()
+
+
+def in_ids(field: str, ids):
+    """``field = ANY(ARRAY(ids))``: like ``field__in=ids`` (a queryset of one id column), but
+    the planner fetches the few ids first and looks each up in ``field``'s index, instead of
+    joining a whole table to a subquery it expects to be large."""
+    return _AnyOf(F(field), ArraySubquery(ids))
+
+
+def published_index(*expressions, name: str) -> models.Index:
+    return models.Index(*expressions, name=name, condition=Q(status="published"))
+
+
 def slug_constraint(model: str) -> models.UniqueConstraint:
     return models.UniqueConstraint(fields=["slug"], name=f"{model}_slug_unique")
 
@@ -68,6 +110,10 @@ class SpeakerQuerySet(models.QuerySet):
     def published(self):
         """Speakers are public when one of their claims is published."""
         return self.filter(Exists(Claim.objects.published().filter(speaker=OuterRef("pk"))))
+
+    def named(self, text: str):
+        """Speakers whose name, alias or misspelling contains ``text`` (trigram index)."""
+        return self.filter(search_names__icontains=text)
 
 
 class Speaker(Versioned):
@@ -111,6 +157,7 @@ class Speaker(Versioned):
             GinIndex(
                 fields=["search_names"], opclasses=["gin_trgm_ops"], name="speaker_names_trgm"
             ),
+            trigram_index("search_names", "speaker_names_upper_trgm"),
         ]
 
     def __str__(self):
@@ -242,6 +289,30 @@ class ClaimQuerySet(models.QuerySet):
     def on_record(self):
         return self.filter(on_record_claim())
 
+    def newest_first(self):
+        return self.order_by(*NEWEST_FIRST)
+
+    def oldest_first(self):
+        return self.order_by(*OLDEST_FIRST)
+
+    def search(self, text: str):
+        """Claims whose words match ``text`` (web search syntax), in no particular order."""
+        return self.filter(search_vector=search_query(text))
+
+    def by_relevance(self, text: str, *, candidates: int = RELEVANCE_CANDIDATES):
+        """Matches of ``text``, best first: only the newest ``candidates`` matches are ranked
+        (picked in index order in a subquery), so the cost stays flat however many match."""
+        query = search_query(text)
+        pool = self.search(text).newest_first().values("pk")[:candidates]
+        return (
+            self.filter(in_ids("pk", pool))
+            .annotate(rank=SearchRank(F("search_vector"), query))
+            .order_by("-rank", *NEWEST_FIRST)
+        )
+
+    def by_speaker(self, speaker):
+        return self.filter(speaker=speaker)
+
 
 class Claim(Publishable):
     slug = models.SlugField(max_length=120, help_text="Permanent id, used in URLs and exports.")
@@ -297,6 +368,21 @@ class Claim(Publishable):
                 "slug",
                 name="claim_published_said_on",
                 condition=Q(status="published"),
+            ),
+            published_index(
+                F("said_on").asc(nulls_last=True), "slug", name="claim_published_oldest"
+            ),
+            published_index(
+                "speaker",
+                F("said_on").asc(nulls_last=True),
+                "slug",
+                name="claim_published_speaker_oldest",
+            ),
+            published_index(
+                "speaker",
+                F("said_on").desc(nulls_last=True),
+                "slug",
+                name="claim_published_speaker_newest",
             ),
         ]
 
@@ -392,6 +478,25 @@ class ContradictionQuerySet(models.QuerySet):
         """Public only when the pair and both of its sides are published."""
         return self.filter(published_contradiction())
 
+    def latest_first(self):
+        return self.order_by(*LATEST_PUBLISHED)
+
+    def involving(self, claims):
+        """Pairs with a claim of ``claims`` (a queryset) on either side: two indexed lookups
+        joined by a UNION, not an OR across a join."""
+        claims = claims.order_by()  # a set of ids: no sort
+        as_claim = Contradiction.objects.filter(in_ids("claim", claims)).values("pk").order_by()
+        as_counter = Contradiction.objects.filter(in_ids("counter", claims)).values("pk")
+        return self.filter(in_ids("pk", as_claim.union(as_counter.order_by()).order_by()))
+
+    def matching(self, text: str):
+        """Pairs whose title contains ``text`` or whose either side's words match it."""
+        by_words = Claim.objects.search(text).values("pk")
+        as_claim = Contradiction.objects.filter(claim__in=by_words).values("pk")
+        as_counter = Contradiction.objects.filter(counter__in=by_words).values("pk")
+        titled = Contradiction.objects.filter(title__icontains=text).values("pk")
+        return self.filter(pk__in=as_claim.union(as_counter, titled))
+
     def on_record(self):
         """Published, or retracted: a retracted pair keeps its URL with a notice."""
         return self.filter(published_contradiction() | Q(status=Status.RETRACTED))
@@ -439,6 +544,15 @@ class Contradiction(Publishable):
 
     class Meta:
         ordering = ["-published_at", "-created_at", "slug"]
+        indexes = [
+            published_index(
+                F("published_at").desc(nulls_last=True),
+                F("created_at").desc(),
+                "slug",
+                name="contradiction_published_latest",
+            ),
+            trigram_index("title", "contradiction_title_trgm"),
+        ]
         constraints = [
             slug_constraint("contradiction"),
             models.CheckConstraint(

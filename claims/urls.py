@@ -18,6 +18,7 @@ urlpatterns = [
     path("cases/<slug:slug>/feed/", CaseFeed(), name="case_feed"),
     path("sources/<slug:slug>/", views.source_detail, name="source_detail"),
     path("corrections/", views.correction_list, name="correction_list"),
+    path("suggest/<slug:kind>/", views.suggest, name="suggest"),
     path(
         "preview/claims/<slug:slug>/",
         views.staff_preview(views.claim_detail),

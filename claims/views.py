@@ -11,6 +11,7 @@ from django.db.models.functions import JSONObject
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import add_never_cache_headers
+from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from claims import comparison, exports
@@ -21,7 +22,9 @@ from claims.filters import (
     in_published_contradiction,
     prefix_query,
 )
+from claims.forms import CompareForm, PageForm, SuggestForm
 from claims.highlight import citation_anchors, render_segments, split_by_anchors
+from claims.http import bad_request, with_form, with_format
 from claims.models import (
     Case,
     Citation,
@@ -37,6 +40,7 @@ from claims.models import (
 )
 from claims.paging import paginate
 from claims.seo import claim_review, json_ld
+from sources.models import Outlet
 
 HOME_LIMIT = 20
 PAGE_SIZE = 25
@@ -45,9 +49,7 @@ DETAIL_PAGE_SIZE = 100  # statements per page on a speaker's or a topic's page
 DETAIL_PAIRS = 20  # contradictions listed there; the rest through the filtered list
 PICKER_TARGETS = {"picker-a-results": "a", "picker-b-results": "b"}
 
-NEWEST_FIRST = (F("said_on").desc(nulls_last=True), "slug")
-LATEST_PUBLISHED = (F("published_at").desc(nulls_last=True), "-created_at", "slug")
-OLDEST_FIRST = (F("said_on").asc(nulls_last=True), "slug")
+SUGGESTIONS = 10
 
 
 def _contradictions():
@@ -83,32 +85,10 @@ def _is_fragment(request) -> bool:
     return bool(request.htmx) and not request.htmx.history_restore_request
 
 
-def with_format(view):
-    """For pages that also answer as CSV or JSON: ``?format=`` is read once and passed in as
-    ``fmt`` (None for the page itself); a value we do not serve answers 400."""
-
-    @functools.wraps(view)
-    def wrapper(request, *args, **kwargs):
-        try:
-            fmt = exports.requested_format(request)
-        except exports.BadFormat as error:
-            return exports.bad_request(str(error))
-        return view(request, *args, fmt=fmt, **kwargs)
-
-    return wrapper
-
-
 def with_page_number(view):
-    """For the paged speaker and topic pages: ``?page=`` as ``number``; nonsense answers 400."""
-
-    @functools.wraps(view)
-    def wrapper(request, *args, **kwargs):
-        raw = request.GET.get("page", "1")
-        if not (raw.isdigit() and 0 < int(raw) <= 100_000):
-            return exports.bad_request("The page must be a whole number, 1 or more.")
-        return view(request, *args, number=int(raw), **kwargs)
-
-    return wrapper
+    """For the paged speaker, topic and case pages: ``?page=`` read by ``PageForm`` as
+    ``number``; nonsense, or a page past the cap, answers 400."""
+    return with_form(PageForm, page="number")(view)
 
 
 def _filtered_list(
@@ -128,8 +108,8 @@ def _filtered_list(
     if fmt:
         if not valid:
             problems = "; ".join(f"{label}: {msg}" for label, msg in filterset.form.error_list())
-            return exports.bad_request(f"Some filters are not valid. {problems}")
-        return export(fmt, filterset.qs)
+            return bad_request(f"Some filters are not valid. {problems}")
+        return export(fmt, filterset.qs, cap=exports.row_cap(request))
     page = (
         paginate(for_page(filterset.qs), number=filterset.form.page_number, size=PAGE_SIZE)
         if valid
@@ -165,18 +145,20 @@ def _cases_with_counts():
     )
 
 
+@require_safe
 def home(request):
     return render(
         request,
         "claims/home.html",
         {
             "cases": _cases_with_counts()[:HOME_LIMIT],
-            "contradictions": _contradictions().order_by(*LATEST_PUBLISHED)[:HOME_LIMIT],
+            "contradictions": _contradictions().latest_first()[:HOME_LIMIT],
             "topics": Topic.objects.published().only("slug", "name"),
         },
     )
 
 
+@require_safe
 @vary_on_headers("HX-Request")
 @with_format
 def claim_list(request, *, fmt):
@@ -184,7 +166,7 @@ def claim_list(request, *, fmt):
         request,
         fmt=fmt,
         filterset_class=ClaimFilter,
-        queryset=_claims().order_by(*NEWEST_FIRST),
+        queryset=_claims().newest_first(),
         template_name="claims/claim_list.html",
         export=exports.claims,
         for_page=lambda qs: qs.annotate(
@@ -207,9 +189,10 @@ def staff_preview(view):
         response["X-Robots-Tag"] = "noindex, nofollow"
         return response
 
-    return wrapper
+    return require_safe(wrapper)
 
 
+@require_safe
 def claim_detail(request, slug, *, preview: bool = False):
     """A published claim; a retracted one answers at the same URL with a notice."""
     claims = Claim.objects.all() if preview else Claim.objects.on_record()
@@ -236,6 +219,7 @@ def claim_detail(request, slug, *, preview: bool = False):
     return render(request, "claims/claim_detail.html", {"claim": claim, "preview": preview})
 
 
+@require_safe
 @vary_on_headers("HX-Request")
 @with_format
 def contradiction_list(request, *, fmt):
@@ -243,12 +227,13 @@ def contradiction_list(request, *, fmt):
         request,
         fmt=fmt,
         filterset_class=ContradictionFilter,
-        queryset=_contradictions().order_by(*LATEST_PUBLISHED),
+        queryset=_contradictions().latest_first(),
         template_name="claims/contradiction_list.html",
         export=exports.contradictions,
     )
 
 
+@require_safe
 @with_format
 def contradiction_detail(request, slug, *, fmt, preview: bool = False):
     """A published pair; a retracted one answers at the same URL with a notice (its evidence
@@ -291,23 +276,25 @@ def contradiction_detail(request, slug, *, fmt, preview: bool = False):
     )
 
 
-def _param(request, name: str, limit: int) -> str:
-    """A free-text GET parameter, trimmed, bounded and without NUL (PostgreSQL refuses it)."""
-    return request.GET.get(name, "").replace("\x00", "").strip()[:limit]
-
-
 def _picker_options(query: str):
-    """Published statements for a compare picker: words as prefixes, or a speaker's name."""
-    query = query.strip()[:200]
+    """Published statements for a compare picker: its id, words as prefixes, or a speaker's
+    name (trigram index). Each way is an indexed query for its newest few; a UNION joins them."""
     if not query:
         return []
-    match = Q(slug=query) | Q(speaker__search_names__icontains=query)
+    newest = _claims().newest_first()
+    ways = [newest.filter(slug=query), newest.filter(speaker__in=Speaker.objects.named(query))]
     words = prefix_query(query)
     if words is not None:
-        match |= Q(search_vector=words)
-    return list(_claims().filter(match).order_by(*NEWEST_FIRST)[:PICKER_LIMIT])
+        ways.append(newest.filter(search_vector=words))
+    found = (
+        ways[0]
+        .values("pk")[:PICKER_LIMIT]
+        .union(*(way.values("pk")[:PICKER_LIMIT] for way in ways[1:]))
+    )
+    return list(_claims().filter(pk__in=found).newest_first()[:PICKER_LIMIT])
 
 
+@require_safe
 @vary_on_headers("HX-Request")
 def compare(request):
     """Any two published statements side by side: ``?a=<claim id>&b=<claim id>``.
@@ -316,8 +303,10 @@ def compare(request):
     published statement is a 404. Each picker's search (``aq``/``bq``) lists options whose
     links set that side, with JavaScript (htmx, as you type) or without (submit the form).
     """
-    a, b = (_param(request, k, 120) for k in ("a", "b"))
-    queries = {side: _param(request, f"{side}q", 200) for side in ("a", "b")}
+    form = CompareForm(request.GET)
+    form.is_valid()  # every field is optional free text, cut to its length: always valid
+    a, b = form.cleaned_data["a"], form.cleaned_data["b"]
+    queries = {side: form.cleaned_data[f"{side}q"] for side in ("a", "b")}
     if request.htmx and request.htmx.target in PICKER_TARGETS:
         side = PICKER_TARGETS[request.htmx.target]
         return render(
@@ -385,13 +374,16 @@ def _with_contradiction_flag(queryset):
     return queryset.annotate(in_contradiction=in_published_contradiction())
 
 
+@require_safe
 @with_format
 @with_page_number
 def speaker_detail(request, slug, *, fmt, number):
     speaker = get_object_or_404(Speaker.objects.published(), slug=slug)
-    claims = Claim.objects.published().filter(speaker=speaker).order_by(*OLDEST_FIRST)
+    claims = Claim.objects.published().by_speaker(speaker).oldest_first()
     if fmt:
-        return exports.claims(fmt, claims, filename=f"{speaker.slug}-claims")
+        return exports.claims(
+            fmt, claims, filename=f"{speaker.slug}-claims", cap=exports.row_cap(request)
+        )
     page = paginate(
         _with_contradiction_flag(claims).prefetch_related(Prefetch("topics", queryset=_topics())),
         number=number,
@@ -400,9 +392,7 @@ def speaker_detail(request, slug, *, fmt, number):
     for claim in page.items:
         claim.speaker = speaker  # the same row; saves a join per claim
     pairs = paginate(
-        _contradictions()
-        .filter(Q(claim__speaker=speaker) | Q(counter__speaker=speaker))
-        .order_by(*LATEST_PUBLISHED),
+        _contradictions().involving(Claim.objects.by_speaker(speaker).values("pk")).latest_first(),
         size=DETAIL_PAIRS,
     )
     return render(
@@ -419,20 +409,18 @@ def speaker_detail(request, slug, *, fmt, number):
     )
 
 
+@require_safe
 @with_format
 @with_page_number
 def topic_detail(request, slug, *, fmt, number):
     topic = get_object_or_404(Topic.objects.published(), slug=slug)
-    claims = _claims().filter(topics=topic).order_by(*OLDEST_FIRST)
+    claims = _claims().filter(topics=topic).oldest_first()
     if fmt:
-        return exports.claims(fmt, claims, filename=f"{topic.slug}-claims")
+        return exports.claims(
+            fmt, claims, filename=f"{topic.slug}-claims", cap=exports.row_cap(request)
+        )
     on_topic = Claim.objects.filter(topics=topic).values("pk")
-    pairs = paginate(
-        _contradictions()
-        .filter(Q(claim__in=on_topic) | Q(counter__in=on_topic))
-        .order_by(*LATEST_PUBLISHED),
-        size=DETAIL_PAIRS,
-    )
+    pairs = paginate(_contradictions().involving(on_topic).latest_first(), size=DETAIL_PAIRS)
     page = paginate(_with_contradiction_flag(claims), number=number, size=DETAIL_PAGE_SIZE)
     return render(
         request,
@@ -447,19 +435,20 @@ def topic_detail(request, slug, *, fmt, number):
     )
 
 
+@require_safe
 @with_format
 @with_page_number
 def case_detail(request, slug, *, fmt, number):
     """A published case: its published contradictions, a timeline of its published statements
     (oldest first) and its speakers; ``?format=`` downloads the statements."""
     case = get_object_or_404(Case.objects.published(), slug=slug)
-    claims = _claims().filter(cases=case).order_by(*OLDEST_FIRST)
+    claims = _claims().filter(cases=case).oldest_first()
     if fmt:
-        return exports.claims(fmt, claims, filename=f"{case.slug}-claims")
+        return exports.claims(
+            fmt, claims, filename=f"{case.slug}-claims", cap=exports.row_cap(request)
+        )
     page = paginate(_with_contradiction_flag(claims), number=number, size=DETAIL_PAGE_SIZE)
-    pairs = paginate(
-        _contradictions().filter(cases=case).order_by(*LATEST_PUBLISHED), size=DETAIL_PAIRS
-    )
+    pairs = paginate(_contradictions().filter(cases=case).latest_first(), size=DETAIL_PAIRS)
     speakers = Speaker.objects.filter(
         Exists(Claim.objects.published().filter(speaker=OuterRef("pk"), cases=case))
     ).only("slug", "name", "kind", "role")
@@ -477,6 +466,7 @@ def case_detail(request, slug, *, fmt, number):
     )
 
 
+@require_safe
 def source_detail(request, slug):
     source = get_object_or_404(published_sources().select_related("outlet"), slug=slug)
     citations = list(
@@ -502,6 +492,7 @@ def source_detail(request, slug):
     )
 
 
+@require_safe
 @vary_on_headers("HX-Request")
 @with_format
 def correction_list(request, *, fmt):
@@ -515,3 +506,37 @@ def correction_list(request, *, fmt):
         template_name="claims/correction_list.html",
         export=exports.corrections,
     )
+
+
+SUGGESTERS = {
+    # kind: (published items, matched by name, shown as)
+    "speakers": lambda text: Speaker.objects.published().named(text).only("slug", "name"),
+    "topics": lambda text: (
+        Topic.objects.published()
+        .filter(Q(name__icontains=text) | Q(slug__icontains=text))
+        .only("slug", "name")
+    ),
+    "outlets": lambda text: Outlet.objects.filter(
+        Exists(published_sources().filter(outlet=OuterRef("pk"))),
+        Q(name__icontains=text) | Q(slug__icontains=text),
+    ).only("slug", "name"),
+}
+# the list filter field each suggester serves (its value is sent as the field's name)
+SUGGEST_FIELDS = {"speakers": "speaker", "topics": "topic", "outlets": "outlet"}
+
+
+@require_safe
+def suggest(request, kind):
+    """Suggestions for a list filter's text field: ``<option>``s for its ``<datalist>``, at most
+    SUGGESTIONS published names containing what was typed (``?q=`` or the field's own name)."""
+    if kind not in SUGGESTERS:
+        raise Http404("No such list.")
+    form = SuggestForm({"q": request.GET.get("q") or request.GET.get(SUGGEST_FIELDS[kind], "")})
+    form.is_valid()
+    text = form.cleaned_data["q"]
+    items = (
+        list(SUGGESTERS[kind](text).order_by("name", "slug")[:SUGGESTIONS])
+        if len(text) >= 2
+        else []
+    )
+    return render(request, "claims/suggestions.html", {"items": items, "query": text})

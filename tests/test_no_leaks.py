@@ -150,6 +150,7 @@ def world(demo):
         "claims:preview_contradiction": ["hidden-pair"],
         "claims:case_detail": ["rust-shooting", "hidden-case"],
         "claims:case_feed": ["rust-shooting", "hidden-case"],
+        "claims:suggest": ["speakers", "topics", "outlets"],  # words: test_suggestions.py
         "sitemap_section": [
             "claims",
             "contradictions",
@@ -204,7 +205,7 @@ def requests(world) -> list[tuple[str, str, dict, dict]]:
                     for headers in ({}, HTMX):
                         found.append((name, reverse(name), {**query, **fmt}, headers))
         else:
-            key = "section" if name == "sitemap_section" else "slug"
+            key = {"sitemap_section": "section", "claims:suggest": "kind"}.get(name, "slug")
             for value in world.get(name, []):
                 path = reverse(name, kwargs={key: value})
                 for fmt in FORMATS:

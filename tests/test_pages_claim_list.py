@@ -185,14 +185,18 @@ def test_filters_combine(client, demo):
 
 
 def test_choice_lists_offer_published_things_only(client):
+    """Speakers are typed with suggestions (tests/test_suggestions.py); the suggestions and
+    the typed filter know published speakers only."""
     hidden = make_speaker(name="Only Drafts Person")
     make_claim(speaker=hidden, status=Status.DRAFT)
     shown = make_speaker(name="Published Person")
     make_claim(speaker=shown)
-    page = client.get(URL).content.decode()
-    assert f'value="{shown.slug}"' in page
-    assert f'value="{hidden.slug}"' not in page
-    assert "Only Drafts Person" not in page
+    suggestions = client.get("/suggest/speakers/", {"q": "person"}).content.decode()
+    assert f'value="{shown.slug}"' in suggestions
+    assert f'value="{hidden.slug}"' not in suggestions
+    assert "Only Drafts Person" not in suggestions
+    assert client.get(URL, {"speaker": shown.slug}).status_code == 200
+    assert client.get(URL, {"speaker": hidden.slug}).status_code == 400
 
 
 # Bad input -----------------------------------------------------------------------------
@@ -204,9 +208,9 @@ def test_choice_lists_offer_published_things_only(client):
         ({"said_after": "notadate"}, "Said on or after"),
         ({"said_before": "2021-13-45"}, "Said on or before"),
         ({"kind": "bogus"}, "Kind"),
-        ({"speaker": "nobody"}, "There is no published speaker with this id."),
-        ({"topic": "nothing"}, "There is no published topic with this id."),
-        ({"outlet": "nowhere"}, "There is no published outlet with this id."),
+        ({"speaker": "nobody"}, "There is no published speaker with this name or id: “nobody”."),
+        ({"topic": "nothing"}, "There is no published topic with this name or id: “nothing”."),
+        ({"outlet": "nowhere"}, "There is no published outlet with this name or id: “nowhere”."),
         ({"has_contradictions": "maybe"}, "Contradictions"),
         ({"verification": "sort-of"}, "Quote check"),
         ({"page": "abc"}, "The page must be a whole number"),

@@ -101,16 +101,16 @@ def page_queries(w: World) -> dict[str, tuple[str, dict, dict, int]]:
     return {
         # cases with their counts, contradictions, topics to browse
         "home": ("/", {}, {}, 3),
-        # speaker, topic, case and outlet choices; claims; their topics
-        "claim list": ("/claims/", {}, {}, 6),
-        # + one lookup per slug filter (speaker, topic, case, outlet)
-        "claim list, every filter": ("/claims/", filters, {}, 10),
+        # case choices (speaker, topic and outlet are typed, with suggestions); claims; topics
+        "claim list": ("/claims/", {}, {}, 3),
+        # + one lookup per named filter (speaker, topic, case, outlet)
+        "claim list, every filter": ("/claims/", filters, {}, 7),
         # no form in the fragment: the lookups, claims, topics
         "claim list, htmx": ("/claims/", filters, htmx, 6),
         # claim, citations, topics, contradictions as claim and as counter, corrections
         "claim": (w.claim.get_absolute_url(), {}, {}, 6),
-        # speaker, topic and case choices; contradictions
-        "contradiction list": ("/contradictions/", {}, {}, 4),
+        # case choices; contradictions
+        "contradiction list": ("/contradictions/", {}, {}, 2),
         "contradiction list, filtered": (
             "/contradictions/",
             {
@@ -121,7 +121,7 @@ def page_queries(w: World) -> dict[str, tuple[str, dict, dict, int]]:
                 "case": w.case.slug,
             },
             {},
-            7,  # + the speaker, topic and case lookups
+            5,  # + the speaker, topic and case lookups
         ),
         # pair, each side's citations, corrections, timeline events
         "contradiction": (w.contradiction.get_absolute_url(), {}, {}, 5),
@@ -145,7 +145,8 @@ def page_queries(w: World) -> dict[str, tuple[str, dict, dict, int]]:
         "case": (w.case.get_absolute_url(), {}, {}, 4),
         # case, its contradictions
         "case feed": (f"{w.case.get_absolute_url()}feed/", {}, {}, 2),
-        "case export": (w.case.get_absolute_url(), {"format": "json"}, {}, 2),
+        # case; the list's ids (capped); one query per chunk of 500 rows
+        "case export": (w.case.get_absolute_url(), {"format": "json"}, {}, 3),
         "corrections": ("/corrections/", {}, {}, 1),
         "contradiction feed": ("/feeds/contradictions/", {}, {}, 1),
         "corrections feed": ("/feeds/corrections/", {}, {}, 1),
