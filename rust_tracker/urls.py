@@ -3,18 +3,19 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
 from claims.sitemaps import SITEMAPS
+from rust_tracker.caching import cache_public
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path(
         "sitemap.xml",
-        sitemap_views.index,
+        cache_public(sitemap_views.index),
         {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap_section"},
         name="sitemap",
     ),
     path(
         "sitemap-<section>.xml",
-        sitemap_views.sitemap,
+        cache_public(sitemap_views.sitemap),
         {"sitemaps": SITEMAPS},
         name="sitemap_section",
     ),
