@@ -155,7 +155,7 @@ def _entry(request, response, changed_at: float) -> dict:
         "content": response.content,
         "headers": headers,
         "vary": response.get("Vary", ""),
-        "etag": '"%s"' % hashlib.sha256(response.content).hexdigest()[:32],
+        "etag": f'"{hashlib.sha256(response.content).hexdigest()[:32]}"',
         "modified": int(changed_at),
     }
 
