@@ -2,6 +2,7 @@ from django.urls import path
 
 from claims import views
 from claims.feeds import CaseFeed, ContradictionFeed, CorrectionFeed
+from rust_tracker.caching import cache_public_patterns
 
 app_name = "claims"
 
@@ -32,3 +33,7 @@ urlpatterns = [
     path("feeds/contradictions/", ContradictionFeed(), name="feed_contradictions"),
     path("feeds/corrections/", CorrectionFeed(), name="feed_corrections"),
 ]
+
+# Every public page and feed is cached for anonymous visitors until the public data changes
+# (rust_tracker/caching.py); drafts seen by the newsroom never are.
+urlpatterns = cache_public_patterns(urlpatterns, exclude={"preview_claim", "preview_contradiction"})

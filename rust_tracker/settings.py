@@ -138,6 +138,20 @@ else:
     }
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
+# A streaming read replica: pages rendered for anonymous visitors read from it, everything
+# else from the primary (rust_tracker/routers.py). Tests treat it as a mirror of default.
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+if DATABASE_REPLICA_URL:
+    if not DATABASE_REPLICA_URL.startswith(("postgres://", "postgresql://", "pgsql://")):
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL must point to PostgreSQL.")
+    DATABASES["replica"] = dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=60)
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["rust_tracker.routers.PublicReadsToReplica"]
+# How long a replica may lag: a page rendered from it this soon after a change is cached no
+# longer than this.
+REPLICA_LAG_SECONDS = float(os.environ.get("REPLICA_LAG_SECONDS", "5"))
+
 # Cache: Redis when REDIS_URL is set, else per-process memory.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
@@ -150,6 +164,14 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Public pages (rust_tracker/caching.py): kept until the public data changes, at most
+# PUBLIC_CACHE_SECONDS (short without Redis: each process then has its own cache and learns
+# of another process's change only when its copy expires); Cache-Control max-age for
+# browsers, s-maxage for a CDN or proxy in front (which is not told of changes: keep it short).
+PUBLIC_CACHE_SECONDS = int(os.environ.get("PUBLIC_CACHE_SECONDS", "600" if REDIS_URL else "30"))
+PUBLIC_CACHE_MAX_AGE = int(os.environ.get("PUBLIC_CACHE_MAX_AGE", "60"))
+PUBLIC_CACHE_S_MAXAGE = int(os.environ.get("PUBLIC_CACHE_S_MAXAGE", "60"))
+PUBLIC_CACHE_MAX_BYTES = int(os.environ.get("PUBLIC_CACHE_MAX_BYTES", str(2 * 1024 * 1024)))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -190,7 +212,7 @@ STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "var" / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise serves from here after collectstatic
-WHITENOISE_USE_FINDERS = True  # and straight from static/ before it
+WHITENOISE_USE_FINDERS = DEBUG  # straight from static/ on a laptop; collected files in production
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

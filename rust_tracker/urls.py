@@ -4,18 +4,19 @@ from django.urls import include, path
 from django.views.decorators.http import require_safe
 
 from claims.sitemaps import SITEMAPS
+from rust_tracker.caching import cache_public
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path(
         "sitemap.xml",
-        require_safe(sitemap_views.index),
+        cache_public(require_safe(sitemap_views.index)),
         {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap_section"},
         name="sitemap",
     ),
     path(
         "sitemap-<section>.xml",
-        require_safe(sitemap_views.sitemap),
+        cache_public(require_safe(sitemap_views.sitemap)),
         {"sitemaps": SITEMAPS},
         name="sitemap_section",
     ),

@@ -1,11 +1,21 @@
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
 
 from claims.exchange import import_records
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "demo" / "rust_case.jsonl"
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with nothing cached: the database is rolled back between tests, the
+    cache (public pages, the public data version) is not."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

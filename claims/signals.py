@@ -1,0 +1,52 @@
+"""The public data version moves on whenever the data behind the public pages is written.
+
+Every SQL write to a table of the ``claims`` or ``sources`` apps counts, whichever way it is
+made: ``save()``, ``delete()``, many-to-many changes, ``QuerySet.update()``, ``bulk_create``,
+history rows, raw SQL through Django's cursor. An execute wrapper on each database connection
+sees the statement; the version moves at once (so a page rendered afterwards in this process
+is never served from before) and again when the transaction commits (so a page rendered by
+another connection between the write and the commit, from the old data, is not kept). A bulk
+load that bypasses Django's cursor (``COPY`` through psycopg) calls
+``rust_tracker.caching.bump_public_version()`` itself.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.db import transaction
+from django.db.backends.signals import connection_created
+
+from rust_tracker.caching import bump_public_version
+
+PUBLIC_WRITE = re.compile(
+    r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM|TRUNCATE(?:\s+TABLE)?)\s+"?(?:claims|sources)_',
+    re.IGNORECASE,
+)
+
+
+def _bump_on_commit():
+    bump_public_version()
+
+
+def public_write_watcher(execute, sql, params, many, context):
+    result = execute(sql, params, many, context)
+    if isinstance(sql, str) and PUBLIC_WRITE.match(sql):
+        connection = context["connection"]
+        bump_public_version()
+        if connection.in_atomic_block and not any(
+            func is _bump_on_commit for _, func, _ in connection.run_on_commit
+        ):
+            transaction.on_commit(_bump_on_commit, using=connection.alias)
+    return result
+
+
+def watch_connection(sender, connection, **kwargs):
+    if public_write_watcher not in connection.execute_wrappers:
+        # First in the list: a wrapper pushed and popped around this connect (Django's
+        # ``connection.execute_wrapper()``) pops its own, not this one.
+        connection.execute_wrappers.insert(0, public_write_watcher)
+
+
+def connect():
+    connection_created.connect(watch_connection, dispatch_uid="claims.public_write_watcher")

@@ -1,0 +1,237 @@
+"""Public pages, cached until the public data changes.
+
+One number, the *public data version*, lives in the cache (Redis when ``REDIS_URL`` is set,
+so every worker and machine shares it; per-process memory otherwise). Any write to a table
+of the ``claims`` or ``sources`` apps moves it on (``claims/signals.py``: at the write, and
+again when the transaction commits), and it is part of every cached page's key, so a page
+cached before a publish, an edit, a retraction, a correction, an import or a new source text
+is never served after it. Old entries are not deleted: they expire.
+
+:func:`cache_public` wraps a public view. It caches only what any anonymous visitor would
+get: a GET or HEAD without a session cookie, answered 200, not streamed, setting no cookie,
+not marked private or no-store, not varying on anything outside the key. The key is (host,
+path, query string, the htmx headers, version). A request that carries a session cookie (the
+newsroom) bypasses the cache and its answer is marked private, so neither the cache here nor
+a CDN ever holds a staff view or a draft. Cached or not, an anonymous answer carries an ETag,
+Last-Modified (the last change of the public data), ``Cache-Control: public`` with a short
+``max-age`` and a configurable ``s-maxage`` for a CDN, and ``Vary: HX-Request``; a matching
+``If-None-Match`` or ``If-Modified-Since`` answers 304.
+
+Pages rendered for anonymous visitors read from the read replica when one is configured
+(``rust_tracker/routers.py``).
+
+Caveat: with per-process memory (no ``REDIS_URL``) each worker has its own version, so a
+change made in another process (another gunicorn worker, ``import_jsonl``) reaches a
+worker's cached pages only when they expire: ``PUBLIC_CACHE_SECONDS`` is kept short there.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import time
+
+from django.conf import settings
+from django.core.cache import caches
+from django.http import HttpResponse
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+from django.utils.csp import CSP, build_policy
+from django.utils.http import http_date
+
+from rust_tracker.routers import public_reads
+
+VERSION_KEY = "public-data:version"
+CHANGED_KEY = "public-data:changed-at"
+PAGE_KEY = "public-page:{version}:{digest}"
+
+# Request headers that change a page (htmx asks for fragments); part of the key.
+KEY_HEADERS = ("HX-Request", "HX-Target", "HX-Trigger", "HX-Boosted", "HX-History-Restore-Request")
+# A response may vary on these and still be cached: the key covers them, or (Cookie) only
+# requests without a session cookie are cached and a response setting a cookie never is.
+KNOWN_VARY = {header.lower() for header in KEY_HEADERS} | {"cookie", "accept-encoding"}
+# Headers set by the view that are kept with a cached page.
+_UNSET = object()
+STORED_HEADERS = ("Content-Type", "Content-Disposition", "Content-Language", "X-Robots-Tag")
+
+
+def _setting(name: str, default):
+    return getattr(settings, name, default)
+
+
+def _cache():
+    return caches[_setting("PUBLIC_CACHE_ALIAS", "default")]
+
+
+# --- the public data version ----------------------------------------------------------------
+
+
+def _start(cache) -> tuple[int, float]:
+    """A fresh version: the time in milliseconds, so that a version lost from the cache (an
+    eviction, a restart) never comes back as a number old pages were cached under."""
+    now = time.time()
+    version = int(now * 1000)
+    cache.set_many({VERSION_KEY: version, CHANGED_KEY: now}, timeout=None)
+    return version, now
+
+
+def data_version() -> tuple[int, float]:
+    """The current public data version and when it last moved (a Unix time)."""
+    cache = _cache()
+    state = cache.get_many([VERSION_KEY, CHANGED_KEY])
+    if VERSION_KEY not in state or CHANGED_KEY not in state:
+        return _start(cache)
+    return state[VERSION_KEY], state[CHANGED_KEY]
+
+
+def bump_public_version() -> None:
+    """The public data changed: every cached public page is out of date. Call it after a
+    write the ORM does not see (COPY, raw SQL outside ``claims_``/``sources_`` tables)."""
+    cache = _cache()
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:  # not in the cache (first use, evicted, cleared)
+        _start(cache)
+        return
+    cache.set(CHANGED_KEY, time.time(), timeout=None)
+
+
+# --- the cache ------------------------------------------------------------------------------
+
+
+def _bypass(request) -> bool:
+    """Someone the page may differ for: the newsroom (a session), a queued message."""
+    return settings.SESSION_COOKIE_NAME in request.COOKIES or "messages" in request.COOKIES
+
+
+def _page_key(request, version: int) -> str:
+    parts = [
+        request.scheme,
+        request.get_host(),
+        request.path,
+        request.META.get("QUERY_STRING", ""),
+        *(request.headers.get(header, "") for header in KEY_HEADERS),
+    ]
+    digest = hashlib.sha256("\n".join(parts).encode("utf-8", "surrogateescape")).hexdigest()
+    return PAGE_KEY.format(version=version, digest=digest)
+
+
+def _storable(request, response) -> bool:
+    if response.status_code != 200 or response.streaming or response.cookies:
+        return False
+    cache_control = response.get("Cache-Control", "").lower()
+    if any(word in cache_control for word in ("private", "no-store", "no-cache")):
+        return False
+    vary = {h.strip().lower() for h in response.get("Vary", "").split(",") if h.strip()}
+    if vary - KNOWN_VARY or "*" in vary:
+        return False
+    # Something later in the stack would set a cookie: a CSRF token was used on the page
+    # (its cookie comes with the token), the session was written, a message was queued.
+    if request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
+        return False
+    session = getattr(request, "session", None)
+    if session is not None and session.modified:
+        return False
+    messages = getattr(request, "_messages", None)
+    if messages is not None and getattr(messages, "_queued_messages", None):
+        return False
+    return len(response.content) <= _setting("PUBLIC_CACHE_MAX_BYTES", 2 * 1024 * 1024)
+
+
+def _entry(request, response, changed_at: float) -> dict:
+    headers = {name: response[name] for name in STORED_HEADERS if response.has_header(name)}
+    # The page may carry the request's CSP nonce (htmx's script tag): keep the policy that
+    # names it, so a cached copy is served with the nonce its scripts carry.
+    nonce = getattr(request, "_csp_nonce", None)
+    for header, attribute, name in (
+        (CSP.HEADER_ENFORCE, "_csp_config", "SECURE_CSP"),
+        (CSP.HEADER_REPORT_ONLY, "_csp_ro_config", "SECURE_CSP_REPORT_ONLY"),
+    ):
+        config = getattr(response, attribute, _UNSET)
+        if config is _UNSET:
+            config = getattr(settings, name, None)
+        if config:
+            headers[str(header)] = build_policy(config, nonce)
+    return {
+        "content": response.content,
+        "headers": headers,
+        "vary": response.get("Vary", ""),
+        "etag": f'"{hashlib.sha256(response.content).hexdigest()[:32]}"',
+        "modified": int(changed_at),
+    }
+
+
+def _public_headers(response, *, etag: str, modified: int) -> None:
+    response["ETag"] = etag
+    response["Last-Modified"] = http_date(modified)
+    patch_vary_headers(response, ("HX-Request",))
+    patch_cache_control(
+        response,
+        public=True,
+        max_age=_setting("PUBLIC_CACHE_MAX_AGE", 60),
+        s_maxage=_setting("PUBLIC_CACHE_S_MAXAGE", 60),
+    )
+
+
+def _from_entry(request, entry: dict) -> HttpResponse:
+    response = HttpResponse(entry["content"])
+    for name, value in entry["headers"].items():
+        response[name] = value
+    if entry["vary"]:
+        response["Vary"] = entry["vary"]
+    response["X-Cache"] = "hit"
+    _public_headers(response, etag=entry["etag"], modified=entry["modified"])
+    return get_conditional_response(
+        request, etag=entry["etag"], last_modified=entry["modified"], response=response
+    )
+
+
+def cache_public(view):
+    """Serve ``view``'s anonymous answers from the cache until the public data changes."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.method not in ("GET", "HEAD"):
+            return view(request, *args, **kwargs)
+        if _bypass(request):
+            response = view(request, *args, **kwargs)
+            patch_cache_control(response, private=True, no_cache=True)
+            return response
+        version, changed_at = data_version()
+        key = _page_key(request, version)
+        cache = _cache()
+        entry = cache.get(key)
+        if entry is not None:
+            return _from_entry(request, entry)
+        with public_reads():
+            response = view(request, *args, **kwargs)
+            if getattr(response, "is_rendered", True) is False:
+                response.render()  # a TemplateResponse: its queries run now, on the replica
+        if not _storable(request, response):
+            return response
+        entry = _entry(request, response, changed_at)
+        timeout = _setting("PUBLIC_CACHE_SECONDS", 300)
+        if _setting("DATABASE_REPLICA_URL", "") and time.time() - changed_at < _setting(
+            "REPLICA_LAG_SECONDS", 5
+        ):
+            # Rendered from a replica just after a change it may not have replayed yet: keep
+            # it only as long as a replica may lag.
+            timeout = min(timeout, _setting("REPLICA_LAG_SECONDS", 5))
+        cache.set(key, entry, timeout)
+        response["X-Cache"] = "miss"
+        _public_headers(response, etag=entry["etag"], modified=entry["modified"])
+        return get_conditional_response(
+            request, etag=entry["etag"], last_modified=entry["modified"], response=response
+        )
+
+    wrapper.public_cache = True
+    return wrapper
+
+
+def cache_public_patterns(urlpatterns, *, exclude=()):
+    """Wrap the view of every named pattern in ``urlpatterns`` not named in ``exclude``."""
+    for pattern in urlpatterns:
+        callback = getattr(pattern, "callback", None)
+        if callback is None or pattern.name in exclude or getattr(callback, "public_cache", 0):
+            continue
+        pattern.callback = cache_public(callback)
+    return urlpatterns

@@ -1,0 +1,189 @@
+"""Public pages cached for anonymous visitors until what they show changes; never for staff."""
+
+import datetime as dt
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client, override_settings
+
+from claims import publishing
+from claims.models import Citation, Claim, Correction, CorrectionKind, Status
+from rust_tracker.caching import bump_public_version
+from tests.factories import make_claim, make_contradiction, make_source
+
+pytestmark = pytest.mark.django_db
+
+TEXT = "She said: “The bridge is sound.” The engineer said: “The bridge is failing.”"
+
+
+@pytest.fixture
+def editor():
+    return User.objects.create_superuser("chief", password="pw")
+
+
+@pytest.fixture
+def pair():
+    source = make_source(text=TEXT)
+    claim = make_claim(slug="bridge-sound", text="The bridge is sound.", cite=source)
+    counter = make_claim(slug="bridge-failing", text="The bridge is failing.", cite=source)
+    return make_contradiction(
+        slug="bridge-pair", title="Sound or failing", claim=claim, counter=counter
+    )
+
+
+PAGES = ["/", "/claims/", "/claims/bridge-sound/", "/contradictions/bridge-pair/", "/corrections/"]
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_a_cached_page_is_served_without_sql(client, pair, url, django_assert_num_queries):
+    first = client.get(url)
+    assert first.status_code == 200 and first["X-Cache"] == "miss"
+    with django_assert_num_queries(0):
+        second = client.get(url)
+    assert second["X-Cache"] == "hit"
+    assert second.content == first.content
+
+
+def test_headers_for_browsers_and_cdns(client, pair):
+    response = client.get("/contradictions/bridge-pair/")
+    assert "public" in response["Cache-Control"]
+    assert "max-age=60" in response["Cache-Control"] and "s-maxage=" in response["Cache-Control"]
+    assert "HX-Request" in response["Vary"]
+    assert response["ETag"] and response["Last-Modified"]
+    assert not response.cookies, "a public page sets no cookie (no CSRF cookie)"
+    again = client.get("/contradictions/bridge-pair/", headers={"If-None-Match": response["ETag"]})
+    assert again.status_code == 304
+    since = client.get(
+        "/contradictions/bridge-pair/", headers={"If-Modified-Since": response["Last-Modified"]}
+    )
+    assert since.status_code == 304
+
+
+def test_htmx_fragment_and_full_page_are_cached_apart(client, pair):
+    page = client.get("/claims/?q=bridge")
+    fragment = client.get("/claims/?q=bridge", headers={"HX-Request": "true"})
+    assert fragment["X-Cache"] == "miss"
+    assert b"<html" in page.content and b"<html" not in fragment.content
+    assert (
+        client.get("/claims/?q=bridge", headers={"HX-Request": "true"}).content == fragment.content
+    )
+    assert b"<html" in client.get("/claims/?q=bridge").content
+
+
+def test_a_cached_page_keeps_the_csp_nonce_its_scripts_carry(client, pair):
+    first = client.get("/")
+    second = client.get("/")
+    assert second["X-Cache"] == "hit"
+    assert second["Content-Security-Policy"] == first["Content-Security-Policy"]
+
+
+def test_an_edit_is_seen_by_the_next_anonymous_request(client, pair):
+    url = "/contradictions/bridge-pair/"
+    assert b"Sound or failing" in client.get(url).content
+    pair.title = "Sound, or failing?"
+    pair.save()
+    assert b"Sound, or failing?" in client.get(url).content
+
+
+def test_a_bulk_update_is_seen_too(client, pair):
+    assert b"Sound or failing" in client.get("/contradictions/").content
+    type(pair).objects.filter(pk=pair.pk).update(title="Updated in bulk")
+    assert b"Updated in bulk" in client.get("/contradictions/").content
+
+
+def test_publishing_retracting_and_correcting(client, pair, editor):
+    draft = make_claim(
+        slug="late-draft",
+        text="The bridge is failing.",
+        status=Status.DRAFT,
+        cite=Citation.objects.first().source,
+    )
+    assert client.get("/claims/late-draft/").status_code == 404
+    assert b"late-draft" not in client.get("/claims/").content
+    publishing.publish(item=draft, by=editor)
+    assert client.get("/claims/late-draft/").status_code == 200
+    assert b"late-draft" in client.get("/claims/").content
+
+    assert b"report was a draft" not in client.get("/corrections/").content
+    publishing.retract(item=pair, by=editor, reason="The engineer's report was a draft.")
+    page = client.get("/contradictions/bridge-pair/")
+    assert b"The engineer&#x27;s report was a draft." in page.content
+    assert b"engineer&#x27;s report was a draft" in client.get("/corrections/").content
+
+    claim = Claim.objects.get(slug="bridge-sound")
+    client.get("/claims/bridge-sound/")
+    Correction.objects.create(
+        slug="tuesday",
+        claim=claim,
+        kind=CorrectionKind.CORRECTION,
+        published_on=dt.date(2024, 1, 2),
+        text="The date was wrong: it was a Tuesday.",
+    )
+    assert b"it was a Tuesday" in client.get("/claims/bridge-sound/").content
+
+
+def test_an_explicit_bump_empties_the_cache(client, pair):
+    client.get("/")
+    bump_public_version()
+    assert client.get("/")["X-Cache"] == "miss"
+
+
+def test_staff_never_get_or_fill_the_cache(client, pair, editor):
+    staff = Client()
+    staff.force_login(editor)
+    seen = staff.get("/contradictions/bridge-pair/")
+    assert "X-Cache" not in seen and "private" in seen["Cache-Control"]
+    assert client.get("/contradictions/bridge-pair/")["X-Cache"] == "miss"
+    assert "X-Cache" not in staff.get("/contradictions/bridge-pair/")
+
+
+def test_a_draft_preview_never_leaks_through_the_cache(client, editor):
+    draft = make_claim(slug="secret-draft", text="Not yet on record.", status=Status.DRAFT)
+    staff = Client()
+    staff.force_login(editor)
+    preview = staff.get(f"/preview/claims/{draft.slug}/")
+    assert preview.status_code == 200 and b"Not yet on record." in preview.content
+    assert "X-Cache" not in preview
+    assert client.get(f"/preview/claims/{draft.slug}/").status_code == 404
+    assert client.get(f"/claims/{draft.slug}/").status_code == 404
+    assert b"Not yet on record." not in client.get("/claims/").content
+
+
+def test_posts_and_errors_are_not_cached(client, pair):
+    assert client.get("/claims/no-such-claim/").status_code == 404
+    assert "X-Cache" not in client.get("/claims/no-such-claim/")
+
+
+@pytest.fixture
+def redis_cache():
+    import redis
+
+    url = "redis://127.0.0.1:6379/11"
+    try:
+        redis.Redis.from_url(url).ping()
+    except redis.ConnectionError:
+        pytest.fail("Redis is not running on 127.0.0.1:6379 (the tests need it)")
+    caches = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": "rust-tracker-tests",
+        }
+    }
+    with override_settings(CACHES=caches):
+        from django.core.cache import cache
+
+        cache.clear()
+        yield redis.Redis.from_url(url)
+        cache.clear()
+
+
+def test_the_redis_path(client, pair, redis_cache, django_assert_num_queries):
+    url = "/contradictions/bridge-pair/"
+    assert client.get(url)["X-Cache"] == "miss"
+    assert any(b"public-page:" in key for key in redis_cache.keys("*")), "the page is in Redis"
+    with django_assert_num_queries(0):
+        assert client.get(url)["X-Cache"] == "hit"
+    pair.title = "Edited while cached in Redis"
+    pair.save()
+    assert b"Edited while cached in Redis" in client.get(url).content
