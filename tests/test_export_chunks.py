@@ -55,6 +55,6 @@ def test_an_anonymous_export_stops_at_the_cap_and_says_so(client, seven, monkeyp
 def test_staff_get_the_whole_list(client, seven, monkeypatch):
     monkeypatch.setattr(exports, "ANONYMOUS_CAP", 5)
     User.objects.create_user("desk", password="pw", is_staff=True)
-    client.login(username="desk", password="pw")
+    client.force_login(User.objects.get(username="desk"))
     response, body = download(client, "/claims/", {"format": "json"})
     assert len(json.loads(body)) == 7 and "X-Export-Capped" not in response

@@ -202,6 +202,32 @@ def axe_violations(page, axe_script, context="document") -> list[dict]:
     return [v for v in results["violations"] if v["impact"] in ("serious", "critical")]
 
 
+def forget_failed_logins(django_db_blocker) -> None:
+    """Delete axes' failed-login records as the live server sees them.
+
+    A test here runs inside a transaction that is rolled back (``pytest.mark.django_db``)
+    and that the server's connection cannot see, so the delete goes through a connection
+    of its own, committed at once.
+    """
+    from axes.models import AccessAttempt
+    from django.db import connections
+
+    with django_db_blocker.unblock():
+        own = connections.create_connection("default")
+        try:
+            with own.cursor() as cursor:
+                cursor.execute(f"DELETE FROM {AccessAttempt._meta.db_table}")
+        finally:
+            own.close()
+
+
+@pytest.fixture(autouse=True)
+def _no_lockout_from_earlier_tests(django_db_setup, django_db_blocker):
+    """The live server's database lives for the whole folder, so failed logins would add
+    up across tests from the one address they all share: each test starts with none."""
+    forget_failed_logins(django_db_blocker)
+
+
 @pytest.fixture
 def new_page(browser, site):
     """Open a page in a fresh context: ``new_page(color_scheme="dark", bypass_csp=True)``."""

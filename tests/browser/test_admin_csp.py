@@ -6,7 +6,13 @@ the login page and the locked-out page, and every CSP violation event is reporte
 
 import pytest
 
-from tests.browser.conftest import CLAIM, CONTRADICTION, SOURCE, watch_for_problems
+from tests.browser.conftest import (
+    CLAIM,
+    CONTRADICTION,
+    SOURCE,
+    forget_failed_logins,
+    watch_for_problems,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
@@ -118,7 +124,4 @@ def test_login_and_locked_out_pages_have_no_csp_violation(new_page, site, django
         )
         assert [p for p in problems if not p.startswith(expected)] == []
     finally:
-        from axes.utils import reset
-
-        with django_db_blocker.unblock():
-            reset(username="csp-locked")
+        forget_failed_logins(django_db_blocker)
