@@ -21,6 +21,11 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.core.validators import (
+    MaxLengthValidator,
+    ProhibitNullCharactersValidator,
+    RegexValidator,
+)
 from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 from tqdm import tqdm
@@ -116,8 +121,10 @@ def _datetime(value: Any) -> dt.datetime | None:
 
 
 def _choice(choices: type[models.TextChoices]) -> Callable[[Any], str]:
+    allowed_values = frozenset(choices.values)
+
     def convert(value: Any) -> str:
-        if value not in choices.values:
+        if not isinstance(value, str) or value not in allowed_values:
             allowed = ", ".join(choices.values)
             raise FieldError(f"{value!r} is not one of: {allowed}")
         return value
@@ -406,7 +413,8 @@ def _parse_line(number, text, errors, seen, existing, *, trusted=False) -> Parse
     except ValueError as exc:  # a number of more than 4,300 digits
         errors.append(LineError(number, f"bad JSON: {exc}"))
         return None
-    if not trusted and (where := _lone_surrogate(obj)) is not None:
+    maybe_surrogate = not trusted and _MAYBE_SURROGATE.search(text)
+    if maybe_surrogate and (where := _lone_surrogate(obj)) is not None:
         errors.append(LineError(number, f"{where}: {LONE_SURROGATE}"))
         return None
     problems: list[str] = []
@@ -470,6 +478,9 @@ def _parsed_records(source: _Input) -> Iterator[Parsed]:
         raise ImportFailed(errors)
 
 
+# A line decoded from UTF-8 holds a lone surrogate only through an escape, \\ud800 to \\udfff:
+# lines without one are not searched.
+_MAYBE_SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")
 LONE_SURROGATE = "contains a lone surrogate (an escape such as \\ud800 that is half a character)"
 
 
@@ -603,30 +614,71 @@ def _parse_citations(value, problems, seen, existing, trusted=False) -> list[dic
     return result
 
 
-_CLEAN_EXCLUDE: dict[type, dict[frozenset, list[str]]] = {}
-
-
 def _check_model_fields(spec: RecordType, parsed: Parsed, problems: list[str]) -> None:
-    """Run the model's own field validation (lengths, URLs) without touching the database."""
-    plain = {
-        k: v
-        for k, v in parsed.values.items()
-        if not isinstance(spec.fields.get(k), Ref) and k in _concrete_names(spec.model)
-    }
-    instance = spec.model(**plain)
-    key = frozenset(plain)
-    cache = _CLEAN_EXCLUDE.setdefault(spec.model, {})
-    if key not in cache:
-        cache[key] = [
-            f.name
-            for f in spec.model._meta.get_fields()
-            if not getattr(f, "concrete", False) or f.is_relation or f.name not in plain
-        ]
-    try:
-        instance.clean_fields(exclude=cache[key])
-    except ValidationError as exc:
-        for name, messages in exc.message_dict.items():
+    """Run the model's own field validation (lengths, URLs) without touching the database, as
+    ``Model.clean_fields`` would on a record with these values; a value that plainly passes (a
+    string within its length, one of the choices, a date) is not put through ``Field.clean``."""
+    errors: dict[str, list[ValidationError]] = {}
+    values = parsed.values
+    for f, passes in _field_checks(spec.model):
+        if f.name not in values:
+            continue
+        value = values[f.name]
+        if passes(value) or (f.blank and value in f.empty_values):
+            continue
+        try:
+            f.clean(value, None)
+        except ValidationError as exc:
+            errors[f.name] = exc.error_list
+    if errors:
+        for name, messages in ValidationError(errors).message_dict.items():
             problems.extend(f"{name}: {message}" for message in messages)
+
+
+_FIELD_CHECKS: dict[type, list[tuple[models.Field, Callable[[Any], bool]]]] = {}
+
+
+def _never(value: Any) -> bool:
+    return False
+
+
+def _field_checks(model) -> list[tuple[models.Field, Callable[[Any], bool]]]:
+    """The fields ``clean_fields`` checks, in its order, each with a quick test that a value
+    certainly passes ``Field.clean`` (blank, choices, length, NUL characters, a slug's pattern)
+    when the field's validation is that simple, else a test that never says so."""
+    if model not in _FIELD_CHECKS:
+        _FIELD_CHECKS[model] = [
+            (f, _quick_check(f) or _never) for f in model._meta.concrete_fields if not f.is_relation
+        ]
+    return _FIELD_CHECKS[model]
+
+
+def _quick_check(f: models.Field) -> Callable[[Any], bool] | None:
+    patterns = []
+    for validator in f.validators:
+        if type(validator) is RegexValidator:
+            patterns.append(validator)
+        elif not isinstance(validator, MaxLengthValidator | ProhibitNullCharactersValidator):
+            return None
+    choices = frozenset(str(key) for key, _label in f.flatchoices) if f.choices else None
+    if isinstance(f, models.CharField | models.TextField):
+        blank, max_length = f.blank, f.max_length
+
+        def check(value: Any) -> bool:
+            return (
+                isinstance(value, str)
+                and (blank or value != "")
+                and (max_length is None or len(value) <= max_length)
+                and "\x00" not in value
+                and (choices is None or value in choices or (blank and value == ""))
+                and all(bool(p.regex.search(value)) != p.inverse_match for p in patterns)
+            )
+
+        return check
+    if isinstance(f, models.DateField) and not choices and not patterns:  # and DateTimeField
+        kind = dt.datetime if isinstance(f, models.DateTimeField) else dt.date
+        return lambda value: isinstance(value, kind) or (f.null and value is None)
+    return None
 
 
 def _model_default(model, name: str, value: Any) -> Any:
@@ -638,15 +690,6 @@ def _model_default(model, name: str, value: Any) -> Any:
     if model_field.has_default() and not model_field.null:
         return model_field.get_default()
     return value
-
-
-_CONCRETE: dict[type, set[str]] = {}
-
-
-def _concrete_names(model) -> set[str]:
-    if model not in _CONCRETE:
-        _CONCRETE[model] = {f.name for f in model._meta.concrete_fields}
-    return _CONCRETE[model]
 
 
 def import_records(data, *, progress: bool = False) -> ImportReport:
