@@ -778,10 +778,11 @@ class _TextCache:
 # New records, their citations, their list references (topics, cases) and the history rows of
 # all of them are written with COPY rather than INSERT: no SQL compiled per batch, no values
 # prepared one by one by Django nor packed into arrays, and the server reads rows as a stream.
-# Primary keys are taken ahead from each table's sequence (``nextval`` for as many rows as
-# there are), so the rows that refer to a new record (its history row, its citations, its
-# topics) are written in the same pass and the sequences stay where the next INSERT (an
-# editor's new claim) expects them. History rows are tuples with the columns
+# Primary keys that other rows refer to are taken ahead from each table's sequence (``nextval``
+# for as many rows as there are), so the rows that refer to a new record (its citations, its
+# topics, its history row's topics) are written in the same pass; the other rows (most history
+# rows) get theirs from the sequence as an INSERT would. Either way the sequences stay where the
+# next INSERT (an editor's new claim) expects them. History rows are tuples with the columns
 # django-simple-history writes (``bulk_history_create``): the tracked fields as they are on the
 # record, then the history id, date, change reason, type ('+' created, '~' changed) and user.
 # COPY bypasses Django's cursor and so the execute wrapper that moves the public data version
@@ -808,14 +809,26 @@ _PLAIN_FIELDS = {
     "URLField",
 }
 
+# The columns django-simple-history adds to a history table, after the tracked fields.
+HISTORY_COLUMNS = [
+    "history_id",
+    "history_date",
+    "history_change_reason",
+    "history_type",
+    "history_user_id",
+]
+
 
 class _CopyTable:
-    """One table written with COPY: ``columns`` (attribute names) in the order of each row."""
+    """One table written with COPY: ``columns`` (attribute names) in the order of each row.
+    Without its primary key, the table's sequence gives each row one (as an INSERT would)."""
 
     def __init__(self, model: type[models.Model], columns: list[str]):
         meta = model._meta
         by_attname = {f.attname: f for f in meta.concrete_fields}
         missing = {f.attname for f in meta.concrete_fields if not f.generated} - set(columns)
+        if isinstance(meta.pk, models.AutoField | models.BigAutoField):
+            missing.discard(meta.pk.attname)
         if missing:  # a field this import does not know how to fill (a new history field?)
             raise LookupError(f"{meta.db_table}: no value for {', '.join(sorted(missing))}")
         fields = [by_attname[name] for name in columns]
@@ -872,17 +885,19 @@ class _NewRows:
             if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
         ]
         self.history = getattr(model, "history", None)
+        self.m2m_history = {}
         if self.history is not None:
             history = self.history.model
-            tracked = [f.attname for f in history.tracked_fields]
-            self.tracked = attrgetter(*tracked)
-            self.history_table = _CopyTable(history, [*tracked, *HISTORY_COLUMNS])
-            self.m2m_history = {}
             for m2m in getattr(history, "_history_m2m_fields", []):
                 own, other = _through_columns(model, m2m.name)
-                columns = ["m2m_history_id", "history_id", "id", own, other]
+                columns = ["history_id", "id", own, other]
                 m2m_model = _m2m_history_model(history, m2m.name)
                 self.m2m_history[m2m.name] = _CopyTable(m2m_model, columns)
+            tracked = [f.attname for f in history.tracked_fields]
+            self.tracked = attrgetter(*tracked)
+            # history ids are taken ahead only where history rows of list references need them
+            extra = HISTORY_COLUMNS if self.m2m_history else HISTORY_COLUMNS[1:]
+            self.history_table = _CopyTable(history, [*tracked, *extra])
         self.through = {}
         for m2m in meta.many_to_many:
             own, other = _through_columns(model, m2m.name)
@@ -901,12 +916,18 @@ class _NewRows:
     def insert_history(
         self, objs: list[models.Model], *, when: dt.datetime, change: str, reason: str | None
     ) -> dict[int, int]:
-        """One history row per record as it now is; the history id of each record's row."""
+        """One history row per record as it now is. Returns the history id of each record's
+        row (pk -> history id) when the model keeps the history of list references."""
         enabled = getattr(settings, "SIMPLE_HISTORY_ENABLED", True)
         if self.history is None or not objs or not enabled:
             return {}
         user = self.history.model.get_default_history_user(objs[0])
         user_id = None if user is None else user.pk
+        if not self.m2m_history:
+            self.history_table.write(
+                (*self.tracked(obj), when, reason, change, user_id) for obj in objs
+            )
+            return {}
         ids = self.history_table.take_ids(len(objs))
         self.history_table.write(
             (*self.tracked(obj), history_id, when, reason, change, user_id)
@@ -923,22 +944,9 @@ class _NewRows:
 
     def insert_link_history(self, name: str, rows: list[tuple[int, int, int]], history_ids) -> None:
         """The history of list references (``rows``: id, own, other) for the history rows."""
-        table = self.m2m_history[name]
-        ids = table.take_ids(len(rows))
-        table.write(
-            (m2m_history_id, history_ids[row[1]], *row)
-            for m2m_history_id, row in zip(ids, rows, strict=True)
-        )
+        self.m2m_history[name].write((history_ids[row[1]], *row) for row in rows)
 
 
-# The columns django-simple-history adds to a history table, after the tracked fields.
-HISTORY_COLUMNS = [
-    "history_id",
-    "history_date",
-    "history_change_reason",
-    "history_type",
-    "history_user_id",
-]
 _NEW_ROWS: dict[type[models.Model], _NewRows] = {}
 
 
@@ -1089,8 +1097,10 @@ class _Writer:
                     states[index] = "updated"
         self._history(rows, created, objs, states, many_changed, updated, links)
         if kind == "source":
+            for obj in created:  # cited by the claims to come: no need to read them back
+                self.texts.put(obj.pk, obj.text)
             for obj in objs:
-                obj.text = ""  # keep no texts in memory
+                obj.text = ""  # keep no texts in memory but the cache's
         for name in states:
             setattr(self.report, name, getattr(self.report, name) + 1)
         if created or updated or any(many_changed):
