@@ -654,10 +654,11 @@ def _field_checks(model) -> list[tuple[models.Field, Callable[[Any], bool]]]:
 
 
 def _quick_check(f: models.Field) -> Callable[[Any], bool] | None:
-    patterns = []
+    patterns = []  # (compiled pattern, whether a match fails), read once from the validators
     for validator in f.validators:
         if type(validator) is RegexValidator:
-            patterns.append(validator)
+            regex = validator.regex  # a lazy object: compiled again here, once
+            patterns.append((re.compile(regex.pattern, regex.flags), validator.inverse_match))
         elif not isinstance(validator, MaxLengthValidator | ProhibitNullCharactersValidator):
             return None
     choices = frozenset(str(key) for key, _label in f.flatchoices) if f.choices else None
@@ -671,7 +672,7 @@ def _quick_check(f: models.Field) -> Callable[[Any], bool] | None:
                 and (max_length is None or len(value) <= max_length)
                 and "\x00" not in value
                 and (choices is None or value in choices or (blank and value == ""))
-                and all(bool(p.regex.search(value)) != p.inverse_match for p in patterns)
+                and all(bool(regex.search(value)) != inverse for regex, inverse in patterns)
             )
 
         return check
