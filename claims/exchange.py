@@ -786,6 +786,8 @@ class _TextCache:
 # next INSERT (an editor's new claim) expects them. History rows are tuples with the columns
 # django-simple-history writes (``bulk_history_create``): the tracked fields as they are on the
 # record, then the history id, date, change reason, type ('+' created, '~' changed) and user.
+# The COPY is binary (each value sent as its column's type, which the server need not parse
+# from text: dates and times especially), with the columns' types read once from the catalog.
 # COPY bypasses Django's cursor and so the execute wrapper that moves the public data version
 # on (claims/signals.py): each COPY calls ``public_data_written`` itself.
 
@@ -837,7 +839,9 @@ class _CopyTable:
         self.table = meta.db_table
         self.pk_column = meta.pk.column
         names = ", ".join(quote(f.column) for f in fields)
-        self.sql = f"COPY {quote(self.table)} ({names}) FROM STDIN"
+        self.sql = f"COPY {quote(self.table)} ({names}) FROM STDIN (FORMAT BINARY)"
+        self.columns = [f.column for f in fields]
+        self.types: list[int] | None = None
         self.prepare = [
             (index, f)
             for index, f in enumerate(fields)
@@ -853,21 +857,31 @@ class _CopyTable:
             )
             return [pk for (pk,) in cursor.fetchall()]
 
+    def _column_types(self, cursor) -> list[int]:
+        """The columns' types (oids), read once: binary COPY sends each value as its type."""
+        if self.types is None:
+            cursor.execute(
+                "SELECT attname, atttypid FROM pg_attribute WHERE attrelid = %s::regclass",
+                [self.table],
+            )
+            oids = dict(cursor.fetchall())
+            self.types = [oids[column] for column in self.columns]
+        return self.types
+
     def write(self, rows: Iterable[tuple]) -> None:
-        with (
-            connection.wrap_database_errors,
-            connection.cursor() as cursor,
-            cursor.copy(self.sql) as copy,
-        ):
-            if self.prepare:
-                for row in rows:
-                    row = list(row)
-                    for index, f in self.prepare:
-                        row[index] = f.get_db_prep_save(row[index], connection)
-                    copy.write_row(row)
-            else:
-                for row in rows:
-                    copy.write_row(row)
+        with connection.wrap_database_errors, connection.cursor() as cursor:
+            types = self._column_types(cursor)
+            with cursor.copy(self.sql) as copy:
+                copy.set_types(types)
+                if self.prepare:
+                    for row in rows:
+                        row = list(row)
+                        for index, f in self.prepare:
+                            row[index] = f.get_db_prep_save(row[index], connection)
+                        copy.write_row(row)
+                else:
+                    for row in rows:
+                        copy.write_row(row)
         public_data_written(connection)
 
 
