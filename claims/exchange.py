@@ -249,10 +249,10 @@ KEEP_WHEN_ABSENT = {"status", "override_reason", "cases"}
 # 1. validate every line (nothing is written): every bad line is reported by number;
 # 2. write, in one transaction, in batches of consecutive lines of one type (a line refers
 #    only to earlier lines, never to a line of its own type): one query per batch finds the
-#    records already in the database, new ones are written with bulk_create, changed ones with
-#    bulk_update, history rows in bulk, citations verified against their sources' texts
-#    (each text read once while it is in the cache), the publishing rules checked by line;
-#    then ANALYZE.
+#    records already in the database, new ones are written with COPY (with their citations,
+#    list references and history rows: see "COPY" below), changed ones with bulk_update,
+#    citations verified against their sources' texts (each text read once while it is in the
+#    cache), the publishing rules checked by line; then ANALYZE.
 
 BATCH = 2000
 TEXT_CACHE_BYTES = 64 * 1024 * 1024
