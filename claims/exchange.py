@@ -15,7 +15,6 @@ import tempfile
 from array import array
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from operator import attrgetter
 from typing import Any
@@ -27,7 +26,7 @@ from django.core.validators import (
     ProhibitNullCharactersValidator,
     RegexValidator,
 )
-from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 from tqdm import tqdm
 
@@ -704,15 +703,9 @@ def import_records(data, *, progress: bool = False) -> ImportReport:
     source = _Input(data)
     try:
         lines, _kinds = validate(source, progress=progress)
-        copier = _Copier()
-        writer = _Writer(copier)
+        writer = _Writer()
         try:
-            with (
-                transaction.atomic(),
-                copier,  # ends before the transaction does
-                connection.execute_wrapper(copier.before_query),
-                _progress(progress, lines, "importing") as bar,
-            ):
+            with transaction.atomic(), _progress(progress, lines, "importing") as bar:
                 batch: list[Parsed] = []
                 for record in _parsed_records(source):
                     if batch and (record.type != batch[0].type or len(batch) >= BATCH):
@@ -724,7 +717,6 @@ def import_records(data, *, progress: bool = False) -> ImportReport:
                     writer.write(batch)
                 bar.update(lines - bar.n)
                 writer.finish()
-                copier.wait()
         except IntegrityError as exc:
             raise ImportFailed(
                 [LineError(writer.current, f"rejected by the database: {exc}")]
@@ -834,7 +826,7 @@ class _CopyTable:
     """One table written with COPY: ``columns`` (attribute names) in the order of each row.
     Without its primary key, the table's sequence gives each row one (as an INSERT would)."""
 
-    def __init__(self, model: type[models.Model], columns: list[str], copier: _Copier):
+    def __init__(self, model: type[models.Model], columns: list[str]):
         meta = model._meta
         by_attname = {f.attname: f for f in meta.concrete_fields}
         missing = {f.attname for f in meta.concrete_fields if not f.generated} - set(columns)
@@ -850,8 +842,6 @@ class _CopyTable:
         self.sql = f"COPY {quote(self.table)} ({names}) FROM STDIN (FORMAT BINARY)"
         self.columns = [f.column for f in fields]
         self.types: list[int] | None = None
-        self.copier = copier
-        self.spare_ids: list[int] = []
         self.prepare = [
             (index, f)
             for index, f in enumerate(fields)
@@ -859,18 +849,13 @@ class _CopyTable:
         ]
 
     def take_ids(self, count: int) -> list[int]:
-        """``count`` new primary keys from the table's sequence, taken a few batches ahead (a
-        query waits for the COPYs sent before it; the ones left unused at the end are a gap
-        in the sequence, as a rolled-back INSERT leaves)."""
-        if len(self.spare_ids) < count:
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                    [self.table, self.pk_column, count * IDS_AHEAD - len(self.spare_ids)],
-                )
-                self.spare_ids += [pk for (pk,) in cursor.fetchall()]
-        ids, self.spare_ids = self.spare_ids[:count], self.spare_ids[count:]
-        return ids
+        """``count`` new primary keys from the table's sequence."""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [self.table, self.pk_column, count],
+            )
+            return [pk for (pk,) in cursor.fetchall()]
 
     def _column_types(self, cursor) -> list[int]:
         """The columns' types (oids), read once: binary COPY sends each value as its type."""
@@ -884,31 +869,31 @@ class _CopyTable:
         return self.types
 
     def write(self, rows: Iterable[tuple]) -> None:
-        """Send the rows to the copier (values prepared here, in the import's thread)."""
-        if self.types is None:
-            with connection.cursor() as cursor:
-                self._column_types(cursor)
-        if self.prepare:
-            prepared = []
-            for row in rows:
-                row = list(row)
-                for index, f in self.prepare:
-                    row[index] = f.get_db_prep_save(row[index], connection)
-                prepared.append(row)
-            rows = prepared
-        self.copier.send(self.sql, self.types, list(rows))
+        with connection.wrap_database_errors, connection.cursor() as cursor:
+            types = self._column_types(cursor)
+            with cursor.copy(self.sql) as copy:
+                copy.set_types(types)
+                if self.prepare:
+                    for row in rows:
+                        row = list(row)
+                        for index, f in self.prepare:
+                            row[index] = f.get_db_prep_save(row[index], connection)
+                        copy.write_row(row)
+                else:
+                    for row in rows:
+                        copy.write_row(row)
         public_data_written(connection)
 
 
 class _NewRows:
     """Writes new records of one model with COPY, with their history rows and list references."""
 
-    def __init__(self, model: type[models.Model], copier: _Copier):
+    def __init__(self, model: type[models.Model]):
         meta = model._meta
         self.model = model
         self.columns = [f.attname for f in meta.concrete_fields if not f.generated]
         self.values = attrgetter(*self.columns)
-        self.table = _CopyTable(model, self.columns, copier)
+        self.table = _CopyTable(model, self.columns)
         self.auto_now = [
             f
             for f in meta.concrete_fields
@@ -922,17 +907,16 @@ class _NewRows:
                 own, other = _through_columns(model, m2m.name)
                 columns = ["history_id", "id", own, other]
                 m2m_model = _m2m_history_model(history, m2m.name)
-                self.m2m_history[m2m.name] = _CopyTable(m2m_model, columns, copier)
+                self.m2m_history[m2m.name] = _CopyTable(m2m_model, columns)
             tracked = [f.attname for f in history.tracked_fields]
             self.tracked = attrgetter(*tracked)
             # history ids are taken ahead only where history rows of list references need them
             extra = HISTORY_COLUMNS if self.m2m_history else HISTORY_COLUMNS[1:]
-            self.history_table = _CopyTable(history, [*tracked, *extra], copier)
+            self.history_table = _CopyTable(history, [*tracked, *extra])
         self.through = {}
         for m2m in meta.many_to_many:
             own, other = _through_columns(model, m2m.name)
-            through = m2m.remote_field.through
-            self.through[m2m.name] = _CopyTable(through, ["id", own, other], copier)
+            self.through[m2m.name] = _CopyTable(m2m.remote_field.through, ["id", own, other])
 
     def insert(self, objs: list[models.Model]) -> None:
         """Give each new record its primary key and write them all (as ``bulk_create``)."""
@@ -978,61 +962,13 @@ class _NewRows:
         self.m2m_history[name].write((history_ids[row[1]], *row) for row in rows)
 
 
-IDS_AHEAD = 4  # primary keys taken at a time from a sequence: for this many batches
+_NEW_ROWS: dict[type[models.Model], _NewRows] = {}
 
 
-class _Copier:
-    """Runs an import's COPYs one after the other in a thread of its own, on the import's
-    connection, while the import goes on (verifying quotes, building the next rows, parsing
-    the next lines): the server stores one lot of rows while Python prepares the next, each
-    on a core of its own. Every other query of the import waits first for the COPYs sent
-    before it (``before_query``, an execute wrapper), and so does its end (``wait``); a
-    COPY's error is raised there, as the database's."""
-
-    def __init__(self):
-        self.db = connections[DEFAULT_DB_ALIAS]
-        self.db.ensure_connection()
-        self.worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-copy")
-        self.pending: list[Future] = []
-
-    def send(self, sql: str, types: list[int], rows: list) -> None:
-        self.pending.append(self.worker.submit(self._copy, sql, types, rows))
-
-    def _copy(self, sql: str, types: list[int], rows: list) -> None:
-        # the psycopg connection itself: Django's wrapper of it belongs to the import's thread
-        with (
-            self.db.wrap_database_errors,
-            self.db.connection.cursor() as cursor,
-            cursor.copy(sql) as copy,
-        ):
-            copy.set_types(types)
-            for row in rows:
-                copy.write_row(row)
-
-    def wait(self) -> None:
-        pending, self.pending = self.pending, []
-        for future in pending:
-            future.result()
-
-    def before_query(self, execute, sql, params, many, context):
-        if self.pending:
-            self.wait()
-        return execute(sql, params, many, context)
-
-    def __enter__(self) -> _Copier:
-        return self
-
-    def __exit__(self, *exc_info) -> None:
-        """Nothing left running when the transaction ends (an import that failed: the COPYs
-        not started are dropped, a running one is waited for, its error left to the failed
-        transaction's)."""
-        for future in self.pending:
-            future.cancel()
-        for future in self.pending:
-            if not future.cancelled():
-                future.exception()
-        self.pending = []
-        self.worker.shutdown()
+def _new_rows(model: type[models.Model]) -> _NewRows:
+    if model not in _NEW_ROWS:
+        _NEW_ROWS[model] = _NewRows(model)
+    return _NEW_ROWS[model]
 
 
 # What the publishing rules read of a pair, its sides and their citations (publishing.review):
@@ -1049,9 +985,7 @@ CITATION_REVIEW_FIELDS = ["claim_id", "verification_state", "verification_score"
 class _Writer:
     """The second pass: writes batches of records of one type, in file order."""
 
-    def __init__(self, copier: _Copier):
-        self.copier = copier
-        self.new_rows: dict[type[models.Model], _NewRows] = {}
+    def __init__(self):
         self.report = ImportReport()
         self.pks: dict[str, dict[str, int]] = {name: {} for name in RECORD_TYPES}
         self.texts = _TextCache()
@@ -1067,11 +1001,6 @@ class _Writer:
         self.sources_changed_after_claims: set[int] = set()
         self.published_claims = array("q")
         self.published_claim_lines = array("q")
-
-    def _new_rows(self, model: type[models.Model]) -> _NewRows:
-        if model not in self.new_rows:
-            self.new_rows[model] = _NewRows(model, self.copier)
-        return self.new_rows[model]
 
     # -- references
 
@@ -1164,7 +1093,7 @@ class _Writer:
                     states.append("unchanged")
             objs.append(obj)
 
-        rows = self._new_rows(model)
+        rows = _new_rows(model)
         if created:
             rows.insert(created)
         if updated:
@@ -1243,7 +1172,7 @@ class _Writer:
             if to_clear:
                 through.objects.filter(**{f"{own}__in": to_clear}).delete()
             if to_add:
-                added[name] = self._new_rows(model).insert_links(name, to_add)
+                added[name] = _new_rows(model).insert_links(name, to_add)
                 self.rows_written += len(to_add)
         return changed, added
 
@@ -1301,7 +1230,7 @@ class _Writer:
             self.report.verified += len(to_verify)
         if gone:
             Citation.objects.filter(pk__in=gone).delete()  # history rows by signal
-        citation_rows = self._new_rows(Citation)
+        citation_rows = _new_rows(Citation)
         if new:
             citation_rows.insert(new)
             # as bulk_create_with_history wrote them: no change reason (NULL)

@@ -272,29 +272,3 @@ def test_the_quick_field_checks_find_what_clean_fields_finds():
             parsed = exchange.Parsed(line=1, type=kind, id="x", values=values)
             exchange._check_model_fields(spec, parsed, found)
             assert found == clean_fields(spec, values), (kind, values)
-
-
-@pytest.mark.django_db(transaction=True)
-def test_an_import_that_fails_while_rows_are_being_copied_leaves_nothing(
-    small_batches, monkeypatch
-):
-    """The COPYs run in a thread of their own while the import goes on: one that fails half
-    way (here: a bug while verifying quotes) leaves no row behind, copied or queued, once its
-    transaction is rolled back and the connection is back in autocommit."""
-    verified = []
-
-    def verify_then_fail(**kwargs):
-        verified.append(kwargs["citation"])
-        if len(verified) == 30:
-            raise RuntimeError("verification failed")
-        return real_verify(**kwargs)
-
-    real_verify = exchange.verify_citation
-    monkeypatch.setattr(exchange, "verify_citation", verify_then_fail)
-    with pytest.raises(RuntimeError):
-        import_records(synthetic_bytes())
-    assert not Source.objects.exists()
-    assert not Claim.objects.exists() and not Claim.history.exists()
-    assert not Citation.objects.exists() and not Citation.history.exists()
-    import_records(jsonl(GOOD))  # and the connection is fit for the next one
-    assert Claim.objects.count() == 2
