@@ -16,12 +16,18 @@ from array import array
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.core.validators import (
+    MaxLengthValidator,
+    ProhibitNullCharactersValidator,
+    RegexValidator,
+)
 from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history
 from tqdm import tqdm
 
 from claims import publishing, schema
@@ -46,6 +52,7 @@ from claims.services import (
     reanchor_citations,
     verify_citation,
 )
+from claims.signals import public_data_written
 from sources.models import Outlet, Source, SourceKind
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -114,8 +121,10 @@ def _datetime(value: Any) -> dt.datetime | None:
 
 
 def _choice(choices: type[models.TextChoices]) -> Callable[[Any], str]:
+    allowed_values = frozenset(choices.values)
+
     def convert(value: Any) -> str:
-        if value not in choices.values:
+        if not isinstance(value, str) or value not in allowed_values:
             allowed = ", ".join(choices.values)
             raise FieldError(f"{value!r} is not one of: {allowed}")
         return value
@@ -239,10 +248,10 @@ KEEP_WHEN_ABSENT = {"status", "override_reason", "cases"}
 # 1. validate every line (nothing is written): every bad line is reported by number;
 # 2. write, in one transaction, in batches of consecutive lines of one type (a line refers
 #    only to earlier lines, never to a line of its own type): one query per batch finds the
-#    records already in the database, new ones are written with bulk_create, changed ones with
-#    bulk_update, history rows in bulk, citations verified against their sources' texts
-#    (each text read once while it is in the cache), the publishing rules checked by line;
-#    then ANALYZE.
+#    records already in the database, new ones are written with COPY (with their citations,
+#    list references and history rows: see "COPY" below), changed ones with bulk_update,
+#    citations verified against their sources' texts (each text read once while it is in the
+#    cache), the publishing rules checked by line; then ANALYZE.
 
 BATCH = 2000
 TEXT_CACHE_BYTES = 64 * 1024 * 1024
@@ -404,7 +413,8 @@ def _parse_line(number, text, errors, seen, existing, *, trusted=False) -> Parse
     except ValueError as exc:  # a number of more than 4,300 digits
         errors.append(LineError(number, f"bad JSON: {exc}"))
         return None
-    if not trusted and (where := _lone_surrogate(obj)) is not None:
+    maybe_surrogate = not trusted and _MAYBE_SURROGATE.search(text)
+    if maybe_surrogate and (where := _lone_surrogate(obj)) is not None:
         errors.append(LineError(number, f"{where}: {LONE_SURROGATE}"))
         return None
     problems: list[str] = []
@@ -468,6 +478,9 @@ def _parsed_records(source: _Input) -> Iterator[Parsed]:
         raise ImportFailed(errors)
 
 
+# A line decoded from UTF-8 holds a lone surrogate only through an escape, \\ud800 to \\udfff:
+# lines without one are not searched.
+_MAYBE_SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")
 LONE_SURROGATE = "contains a lone surrogate (an escape such as \\ud800 that is half a character)"
 
 
@@ -601,30 +614,72 @@ def _parse_citations(value, problems, seen, existing, trusted=False) -> list[dic
     return result
 
 
-_CLEAN_EXCLUDE: dict[type, dict[frozenset, list[str]]] = {}
-
-
 def _check_model_fields(spec: RecordType, parsed: Parsed, problems: list[str]) -> None:
-    """Run the model's own field validation (lengths, URLs) without touching the database."""
-    plain = {
-        k: v
-        for k, v in parsed.values.items()
-        if not isinstance(spec.fields.get(k), Ref) and k in _concrete_names(spec.model)
-    }
-    instance = spec.model(**plain)
-    key = frozenset(plain)
-    cache = _CLEAN_EXCLUDE.setdefault(spec.model, {})
-    if key not in cache:
-        cache[key] = [
-            f.name
-            for f in spec.model._meta.get_fields()
-            if not getattr(f, "concrete", False) or f.is_relation or f.name not in plain
-        ]
-    try:
-        instance.clean_fields(exclude=cache[key])
-    except ValidationError as exc:
-        for name, messages in exc.message_dict.items():
+    """Run the model's own field validation (lengths, URLs) without touching the database, as
+    ``Model.clean_fields`` would on a record with these values; a value that plainly passes (a
+    string within its length, one of the choices, a date) is not put through ``Field.clean``."""
+    errors: dict[str, list[ValidationError]] = {}
+    values = parsed.values
+    for f, passes in _field_checks(spec.model):
+        if f.name not in values:
+            continue
+        value = values[f.name]
+        if passes(value) or (f.blank and value in f.empty_values):
+            continue
+        try:
+            f.clean(value, None)
+        except ValidationError as exc:
+            errors[f.name] = exc.error_list
+    if errors:
+        for name, messages in ValidationError(errors).message_dict.items():
             problems.extend(f"{name}: {message}" for message in messages)
+
+
+_FIELD_CHECKS: dict[type, list[tuple[models.Field, Callable[[Any], bool]]]] = {}
+
+
+def _never(value: Any) -> bool:
+    return False
+
+
+def _field_checks(model) -> list[tuple[models.Field, Callable[[Any], bool]]]:
+    """The fields ``clean_fields`` checks, in its order, each with a quick test that a value
+    certainly passes ``Field.clean`` (blank, choices, length, NUL characters, a slug's pattern)
+    when the field's validation is that simple, else a test that never says so."""
+    if model not in _FIELD_CHECKS:
+        _FIELD_CHECKS[model] = [
+            (f, _quick_check(f) or _never) for f in model._meta.concrete_fields if not f.is_relation
+        ]
+    return _FIELD_CHECKS[model]
+
+
+def _quick_check(f: models.Field) -> Callable[[Any], bool] | None:
+    patterns = []  # (compiled pattern, whether a match fails), read once from the validators
+    for validator in f.validators:
+        if type(validator) is RegexValidator:
+            regex = validator.regex  # a lazy object: compiled again here, once
+            patterns.append((re.compile(regex.pattern, regex.flags), validator.inverse_match))
+        elif not isinstance(validator, MaxLengthValidator | ProhibitNullCharactersValidator):
+            return None
+    choices = frozenset(str(key) for key, _label in f.flatchoices) if f.choices else None
+    if isinstance(f, models.CharField | models.TextField):
+        blank, max_length = f.blank, f.max_length
+
+        def check(value: Any) -> bool:
+            return (
+                isinstance(value, str)
+                and (blank or value != "")
+                and (max_length is None or len(value) <= max_length)
+                and "\x00" not in value
+                and (choices is None or value in choices or (blank and value == ""))
+                and all(bool(regex.search(value)) != inverse for regex, inverse in patterns)
+            )
+
+        return check
+    if isinstance(f, models.DateField) and not choices and not patterns:  # and DateTimeField
+        kind = dt.datetime if isinstance(f, models.DateTimeField) else dt.date
+        return lambda value: isinstance(value, kind) or (f.null and value is None)
+    return None
 
 
 def _model_default(model, name: str, value: Any) -> Any:
@@ -636,15 +691,6 @@ def _model_default(model, name: str, value: Any) -> Any:
     if model_field.has_default() and not model_field.null:
         return model_field.get_default()
     return value
-
-
-_CONCRETE: dict[type, set[str]] = {}
-
-
-def _concrete_names(model) -> set[str]:
-    if model not in _CONCRETE:
-        _CONCRETE[model] = {f.name for f in model._meta.concrete_fields}
-    return _CONCRETE[model]
 
 
 def import_records(data, *, progress: bool = False) -> ImportReport:
@@ -726,6 +772,214 @@ class _TextCache:
         for pk in wanted - found.keys():  # larger than the cache: read again, not kept
             found[pk] = Source.objects.values_list("text", flat=True).get(pk=pk)
         return found
+
+
+# --- COPY: the rows of new records -----------------------------------------------------------
+#
+# New records, their citations, their list references (topics, cases) and the history rows of
+# all of them are written with COPY rather than INSERT: no SQL compiled per batch, no values
+# prepared one by one by Django nor packed into arrays, and the server reads rows as a stream.
+# Primary keys that other rows refer to are taken ahead from each table's sequence (``nextval``
+# for as many rows as there are), so the rows that refer to a new record (its citations, its
+# topics, its history row's topics) are written in the same pass; the other rows (most history
+# rows) get theirs from the sequence as an INSERT would. Either way the sequences stay where the
+# next INSERT (an editor's new claim) expects them. History rows are tuples with the columns
+# django-simple-history writes (``bulk_history_create``): the tracked fields as they are on the
+# record, then the history id, date, change reason, type ('+' created, '~' changed) and user.
+# The COPY is binary (each value sent as its column's type, which the server need not parse
+# from text: dates and times especially), with the columns' types read once from the catalog.
+# COPY bypasses Django's cursor and so the execute wrapper that moves the public data version
+# on (claims/signals.py): each COPY calls ``public_data_written`` itself.
+
+# Fields whose Python value is what the database stores (psycopg adapts it as it is); any other
+# field's value goes through the field's ``get_db_prep_save`` (a JSONField's list, say).
+_PLAIN_FIELDS = {
+    "AutoField",
+    "BigAutoField",
+    "BigIntegerField",
+    "BooleanField",
+    "CharField",
+    "DateField",
+    "DateTimeField",
+    "FloatField",
+    "ForeignKey",
+    "IntegerField",
+    "PositiveIntegerField",
+    "PositiveSmallIntegerField",
+    "SlugField",
+    "SmallIntegerField",
+    "TextField",
+    "URLField",
+}
+
+# The columns django-simple-history adds to a history table, after the tracked fields.
+HISTORY_COLUMNS = [
+    "history_id",
+    "history_date",
+    "history_change_reason",
+    "history_type",
+    "history_user_id",
+]
+
+
+class _CopyTable:
+    """One table written with COPY: ``columns`` (attribute names) in the order of each row.
+    Without its primary key, the table's sequence gives each row one (as an INSERT would)."""
+
+    def __init__(self, model: type[models.Model], columns: list[str]):
+        meta = model._meta
+        by_attname = {f.attname: f for f in meta.concrete_fields}
+        missing = {f.attname for f in meta.concrete_fields if not f.generated} - set(columns)
+        if isinstance(meta.pk, models.AutoField | models.BigAutoField):
+            missing.discard(meta.pk.attname)
+        if missing:  # a field this import does not know how to fill (a new history field?)
+            raise LookupError(f"{meta.db_table}: no value for {', '.join(sorted(missing))}")
+        fields = [by_attname[name] for name in columns]
+        quote = connection.ops.quote_name
+        self.table = meta.db_table
+        self.pk_column = meta.pk.column
+        names = ", ".join(quote(f.column) for f in fields)
+        self.sql = f"COPY {quote(self.table)} ({names}) FROM STDIN (FORMAT BINARY)"
+        self.columns = [f.column for f in fields]
+        self.types: list[int] | None = None
+        self.prepare = [
+            (index, f)
+            for index, f in enumerate(fields)
+            if f.get_internal_type() not in _PLAIN_FIELDS
+        ]
+
+    def take_ids(self, count: int) -> list[int]:
+        """``count`` new primary keys from the table's sequence."""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [self.table, self.pk_column, count],
+            )
+            return [pk for (pk,) in cursor.fetchall()]
+
+    def _column_types(self, cursor) -> list[int]:
+        """The columns' types (oids), read once: binary COPY sends each value as its type."""
+        if self.types is None:
+            cursor.execute(
+                "SELECT attname, atttypid FROM pg_attribute WHERE attrelid = %s::regclass",
+                [self.table],
+            )
+            oids = dict(cursor.fetchall())
+            self.types = [oids[column] for column in self.columns]
+        return self.types
+
+    def write(self, rows: Iterable[tuple]) -> None:
+        with connection.wrap_database_errors, connection.cursor() as cursor:
+            types = self._column_types(cursor)
+            with cursor.copy(self.sql) as copy:
+                copy.set_types(types)
+                if self.prepare:
+                    for row in rows:
+                        row = list(row)
+                        for index, f in self.prepare:
+                            row[index] = f.get_db_prep_save(row[index], connection)
+                        copy.write_row(row)
+                else:
+                    for row in rows:
+                        copy.write_row(row)
+        public_data_written(connection)
+
+
+class _NewRows:
+    """Writes new records of one model with COPY, with their history rows and list references."""
+
+    def __init__(self, model: type[models.Model]):
+        meta = model._meta
+        self.model = model
+        self.columns = [f.attname for f in meta.concrete_fields if not f.generated]
+        self.values = attrgetter(*self.columns)
+        self.table = _CopyTable(model, self.columns)
+        self.auto_now = [
+            f
+            for f in meta.concrete_fields
+            if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+        ]
+        self.history = getattr(model, "history", None)
+        self.m2m_history = {}
+        if self.history is not None:
+            history = self.history.model
+            for m2m in getattr(history, "_history_m2m_fields", []):
+                own, other = _through_columns(model, m2m.name)
+                columns = ["history_id", "id", own, other]
+                m2m_model = _m2m_history_model(history, m2m.name)
+                self.m2m_history[m2m.name] = _CopyTable(m2m_model, columns)
+            tracked = [f.attname for f in history.tracked_fields]
+            self.tracked = attrgetter(*tracked)
+            # history ids are taken ahead only where history rows of list references need them
+            extra = HISTORY_COLUMNS if self.m2m_history else HISTORY_COLUMNS[1:]
+            self.history_table = _CopyTable(history, [*tracked, *extra])
+        self.through = {}
+        for m2m in meta.many_to_many:
+            own, other = _through_columns(model, m2m.name)
+            self.through[m2m.name] = _CopyTable(m2m.remote_field.through, ["id", own, other])
+
+    def insert(self, objs: list[models.Model]) -> None:
+        """Give each new record its primary key and write them all (as ``bulk_create``)."""
+        for obj, pk in zip(objs, self.table.take_ids(len(objs)), strict=True):
+            obj.pk = pk
+            for f in self.auto_now:
+                f.pre_save(obj, add=True)
+            obj._state.adding = False
+            obj._state.db = connection.alias
+        self.table.write(map(self.values, objs))
+
+    def insert_history(
+        self, objs: list[models.Model], *, when: dt.datetime, change: str, reason: str | None
+    ) -> dict[int, int]:
+        """One history row per record as it now is. Returns the history id of each record's
+        row (pk -> history id) when the model keeps the history of list references."""
+        enabled = getattr(settings, "SIMPLE_HISTORY_ENABLED", True)
+        if self.history is None or not objs or not enabled:
+            return {}
+        user = self.history.model.get_default_history_user(objs[0])
+        user_id = None if user is None else user.pk
+        if not self.m2m_history:
+            self.history_table.write(
+                (*self.tracked(obj), when, reason, change, user_id) for obj in objs
+            )
+            return {}
+        ids = self.history_table.take_ids(len(objs))
+        self.history_table.write(
+            (*self.tracked(obj), history_id, when, reason, change, user_id)
+            for obj, history_id in zip(objs, ids, strict=True)
+        )
+        return {obj.pk: history_id for obj, history_id in zip(objs, ids, strict=True)}
+
+    def insert_links(self, name: str, pairs: list[tuple[int, int]]) -> list[tuple[int, int, int]]:
+        """Rows of the list reference ``name`` (own pk, other pk); returns (id, own, other)."""
+        table = self.through[name]
+        rows = [(pk, *pair) for pk, pair in zip(table.take_ids(len(pairs)), pairs, strict=True)]
+        table.write(rows)
+        return rows
+
+    def insert_link_history(self, name: str, rows: list[tuple[int, int, int]], history_ids) -> None:
+        """The history of list references (``rows``: id, own, other) for the history rows."""
+        self.m2m_history[name].write((history_ids[row[1]], *row) for row in rows)
+
+
+_NEW_ROWS: dict[type[models.Model], _NewRows] = {}
+
+
+def _new_rows(model: type[models.Model]) -> _NewRows:
+    if model not in _NEW_ROWS:
+        _NEW_ROWS[model] = _NewRows(model)
+    return _NEW_ROWS[model]
+
+
+# What the publishing rules read of a pair, its sides and their citations (publishing.review):
+# the import reads no more of them at the end.
+PAIR_REVIEW_FIELDS = [
+    "slug",
+    "explanation",
+    "override_reason",
+    *(f"{side}__{name}" for side in ("claim", "counter") for name in ("slug", "status")),
+]
+CITATION_REVIEW_FIELDS = ["claim_id", "verification_state", "verification_score", "drifted"]
 
 
 class _Writer:
@@ -839,8 +1093,9 @@ class _Writer:
                     states.append("unchanged")
             objs.append(obj)
 
+        rows = _new_rows(model)
         if created:
-            model.objects.bulk_create(created, batch_size=BATCH)
+            rows.insert(created)
         if updated:
             for obj in updated:
                 obj.version += 1
@@ -856,7 +1111,7 @@ class _Writer:
             if self.claims_seen:
                 self.sources_changed_after_claims.add(obj.pk)
 
-        many_changed = self._sync_many(records, objs, spec, states)
+        many_changed, links = self._sync_many(records, objs, spec, states)
         for index, name in enumerate(states):
             if name == "unchanged" and many_changed[index]:
                 states[index] = "updated"
@@ -866,10 +1121,12 @@ class _Writer:
             for index, changed in enumerate(cited):
                 if changed and states[index] == "unchanged":
                     states[index] = "updated"
-        self._history(model, created, objs, states, many_changed, updated)
+        self._history(rows, created, objs, states, many_changed, updated, links)
         if kind == "source":
+            for obj in created:  # cited by the claims to come: no need to read them back
+                self.texts.put(obj.pk, obj.text)
             for obj in objs:
-                obj.text = ""  # keep no texts in memory
+                obj.text = ""  # keep no texts in memory but the cache's
         for name in states:
             setattr(self.report, name, getattr(self.report, name) + 1)
         if created or updated or any(many_changed):
@@ -881,10 +1138,12 @@ class _Writer:
                     self.to_review.append(obj.pk)
                     self.to_review_lines.append(record.line)
 
-    def _sync_many(self, records, objs, spec: RecordType, states) -> list[bool]:
+    def _sync_many(self, records, objs, spec: RecordType, states):
         """Make each record's list references (topics, cases) what the file says; a list the
-        line leaves out is kept (KEEP_WHEN_ABSENT). Per record: did one change?"""
+        line leaves out is kept (KEEP_WHEN_ABSENT). Per record: did one change? And the rows
+        added, by field: (id, own pk, other pk)."""
         changed = [False] * len(records)
+        added: dict[str, list[tuple[int, int, int]]] = {}
         model = spec.model
         for name, ref in spec.fields.items():
             if not (isinstance(ref, Ref) and ref.many):
@@ -909,13 +1168,13 @@ class _Writer:
                     changed[i] = True
                     if obj.pk in current:
                         to_clear.append(obj.pk)
-                    to_add.extend(through(**{own: obj.pk, other: pk}) for pk in wanted)
+                    to_add.extend((obj.pk, pk) for pk in wanted)
             if to_clear:
                 through.objects.filter(**{f"{own}__in": to_clear}).delete()
             if to_add:
-                through.objects.bulk_create(to_add, batch_size=BATCH * 2)
+                added[name] = _new_rows(model).insert_links(name, to_add)
                 self.rows_written += len(to_add)
-        return changed
+        return changed, added
 
     def _sync_citations(self, records, claims, states) -> list[bool]:
         """Make each claim's citations what the file says, verifying new and edited quotes
@@ -971,8 +1230,11 @@ class _Writer:
             self.report.verified += len(to_verify)
         if gone:
             Citation.objects.filter(pk__in=gone).delete()  # history rows by signal
+        citation_rows = _new_rows(Citation)
         if new:
-            bulk_create_with_history(new, Citation, batch_size=BATCH, default_date=self.now)
+            citation_rows.insert(new)
+            # as bulk_create_with_history wrote them: no change reason (NULL)
+            citation_rows.insert_history(new, when=self.now, change="+", reason=None)
             self.rows_written += len(new)
             self.touched.add(Citation)
         if edited:
@@ -981,7 +1243,7 @@ class _Writer:
             Citation.objects.bulk_update(
                 edited, ["quote", "note", "position", "version", *ANCHOR_FIELDS], batch_size=BATCH
             )
-            Citation.history.bulk_history_create(edited, update=True, default_date=self.now)
+            citation_rows.insert_history(edited, when=self.now, change="~", reason="")
             self.touched.add(Citation)
         edited_ids = {id(c) for c in edited} | {id(c) for c in new}
         verified_only = [c for c in to_verify if id(c) not in edited_ids]
@@ -1004,10 +1266,10 @@ class _Writer:
             for problem in problems
         )
 
-    def _history(self, model, created, objs, states, many_changed, updated):
+    def _history(self, rows: _NewRows, created, objs, states, many_changed, updated, links):
         """One history row per record created or changed (with its list references as they
-        now stand), written in bulk."""
-        if getattr(model, "history", None) is None:
+        now stand), written with COPY (``links``: the list reference rows this batch added)."""
+        if rows.history is None:
             return
         saved = {id(obj) for obj in updated}
         changed_many = [  # only its topics or cases changed: a history row, as a save of them
@@ -1015,35 +1277,22 @@ class _Writer:
             for obj, state, many in zip(objs, states, many_changed, strict=True)
             if many and state != "created" and id(obj) not in saved
         ]
-        rows = []
-        if created:
-            rows += model.history.bulk_history_create(
-                created, batch_size=BATCH, default_date=self.now
-            )
-        changed = updated + changed_many
-        if changed:
-            rows += model.history.bulk_history_create(
-                changed, batch_size=BATCH, update=True, default_date=self.now
-            )
-        if not rows:
+        history_ids = rows.insert_history(created, when=self.now, change="+", reason="")
+        new = set(history_ids)
+        changed = rows.insert_history(updated + changed_many, when=self.now, change="~", reason="")
+        history_ids.update(changed)
+        if not history_ids:
             return
-        history_model = model.history.model
-        by_pk = {row.id: row for row in rows}
-        for m2m in getattr(history_model, "_history_m2m_fields", []):
-            through = getattr(model, m2m.name).through
-            own, other = _through_columns(model, m2m.name)
-            m2m_history = _m2m_history_model(history_model, m2m.name)
-            history_rows = [
-                m2m_history(
-                    history_id=by_pk[own_pk].history_id,
-                    id=row_id,
-                    **{own: own_pk, other: other_pk},
+        for name in rows.m2m_history:
+            own, other = _through_columns(rows.model, name)
+            current = [row for row in links.get(name, ()) if row[1] in new]
+            if changed:
+                through = getattr(rows.model, name).through
+                current += through.objects.filter(**{f"{own}__in": list(changed)}).values_list(
+                    "id", own, other
                 )
-                for row_id, own_pk, other_pk in through.objects.filter(
-                    **{f"{own}__in": list(by_pk)}
-                ).values_list("id", own, other)
-            ]
-            m2m_history.objects.bulk_create(history_rows, batch_size=BATCH * 2)
+            if current:
+                rows.insert_link_history(name, current, history_ids)
 
     # -- at the end
 
@@ -1057,12 +1306,16 @@ class _Writer:
             pks = self.to_review[start : start + BATCH]
             lines = dict(zip(pks, self.to_review_lines[start : start + BATCH], strict=True))
             pairs = list(
-                Contradiction.objects.filter(pk__in=list(pks)).select_related("claim", "counter")
+                Contradiction.objects.filter(pk__in=list(pks))
+                .select_related("claim", "counter")
+                .only(*PAIR_REVIEW_FIELDS)
             )
             sides = {p.claim_id for p in pairs} | {p.counter_id for p in pairs}
             citations: dict[int, list[Citation]] = {pk: [] for pk in sides}
-            for citation in Citation.objects.filter(claim_id__in=sides).order_by(
-                "claim_id", "position", "pk"
+            for citation in (
+                Citation.objects.filter(claim_id__in=sides)
+                .only(*CITATION_REVIEW_FIELDS)
+                .order_by("claim_id", "position", "pk")
             ):
                 citations[citation.claim_id].append(citation)
             for pair in sorted(pairs, key=lambda p: lines[p.pk]):

@@ -6,8 +6,8 @@ history rows, raw SQL through Django's cursor. An execute wrapper on each databa
 sees the statement; the version moves at once (so a page rendered afterwards in this process
 is never served from before) and again when the transaction commits (so a page rendered by
 another connection between the write and the commit, from the old data, is not kept). A bulk
-load that bypasses Django's cursor (``COPY`` through psycopg) calls
-``rust_tracker.caching.bump_public_version()`` itself.
+load that bypasses Django's cursor (``COPY`` through psycopg, as ``import_jsonl`` writes new
+records) calls :func:`public_data_written` itself.
 """
 
 from __future__ import annotations
@@ -29,15 +29,20 @@ def _bump_on_commit():
     bump_public_version()
 
 
+def public_data_written(connection) -> None:
+    """The public data changed through ``connection``: a new version now, and another when its
+    transaction commits. Called by the watcher below, and by writes that bypass it (COPY)."""
+    bump_public_version()
+    if connection.in_atomic_block and not any(
+        func is _bump_on_commit for _, func, _ in connection.run_on_commit
+    ):
+        transaction.on_commit(_bump_on_commit, using=connection.alias)
+
+
 def public_write_watcher(execute, sql, params, many, context):
     result = execute(sql, params, many, context)
     if isinstance(sql, str) and PUBLIC_WRITE.match(sql):
-        connection = context["connection"]
-        bump_public_version()
-        if connection.in_atomic_block and not any(
-            func is _bump_on_commit for _, func, _ in connection.run_on_commit
-        ):
-            transaction.on_commit(_bump_on_commit, using=connection.alias)
+        public_data_written(context["connection"])
     return result
 
 
