@@ -4,6 +4,7 @@ SHELL := /bin/bash
 
 VENV := .venv
 PY := $(VENV)/bin/python
+LOCAL_ENV ?= .env
 MANAGE := $(PY) manage.py
 # Python 3.12+: python3.12 on PATH, else pyenv's, else any python3 that is new enough.
 PYTHON312 ?= $(shell for p in python3.12 python3.13 $(wildcard /root/.pyenv/versions/3.12*/bin/python3.12) $(wildcard $(HOME)/.pyenv/versions/3.12*/bin/python3.12) python3; do \
@@ -42,11 +43,16 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install --quiet ".[test]"
 	@touch $@
 
-install: $(VENV)/.installed
+install: $(VENV)/.installed $(LOCAL_ENV)
 
-# Local-only conveniences: debug on, a printed admin password. The first run writes .env (a
-# generated secret, debug on; git-ignored) so manage.py commands work as the README writes them;
-# each run sets its site URL to the address served: `make run PORT=8001`.
+# This laptop's .env (a generated secret, debug on; git-ignored, never on a server), written
+# once by whichever command installs first, so the README's manage.py commands work as written
+# after `make run` or `make test` alike; `make run` also sets its site URL to the address served.
+$(LOCAL_ENV): | $(VENV)/.installed
+	$(PY) -m rust_tracker.localenv --path "$@" --site-url "http://$(HOST):$(PORT)"
+
+# Local-only conveniences: debug on, a printed admin password; each run sets the .env's site URL
+# to the address served: `make run PORT=8001`.
 run: export DJANGO_DEBUG = true
 run: export DJANGO_SITE_URL ?= http://$(HOST):$(PORT)
 # The demo's identity (a newsroom sets its own: README, "Settings").

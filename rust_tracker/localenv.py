@@ -1,13 +1,13 @@
 """A checkout's `.env`: variables for this laptop, read before the settings.
 
-`make run` writes `.env` at the checkout's root (git-ignored) once, with a generated
-``DJANGO_SECRET_KEY`` and ``DJANGO_DEBUG=true``, and keeps its ``DJANGO_SITE_URL`` on the
-address it serves. Every ``manage.py`` command then works as the README writes it. A variable
-already set in the environment wins over the file, so a server's own settings, a Makefile
-target's or a test's are never replaced. ``DJANGO_ENV_FILE`` names another file; set it empty
-to read none (the test settings do).
+`make install` (and so `make run` and `make test`) writes `.env` at the checkout's root
+(git-ignored) once, with a generated ``DJANGO_SECRET_KEY`` and ``DJANGO_DEBUG=true``; `make run`
+keeps its ``DJANGO_SITE_URL`` on the address it serves. Every ``manage.py`` command then works
+as the README writes it. A variable already set in the environment wins over the file, so a
+server's own settings, a Makefile target's or a test's are never replaced. ``DJANGO_ENV_FILE``
+names another file; set it empty to read none (the test settings do).
 
-    python -m rust_tracker.localenv --site-url http://127.0.0.1:8001   # what make run calls
+    python -m rust_tracker.localenv --site-url http://127.0.0.1:8001   # what make calls
 """
 
 import argparse
@@ -65,7 +65,7 @@ def write(path: Path, site_url: str) -> str:
     done = "kept"
     if not lines:
         lines = [
-            "# This laptop's settings, written by `make run` (git-ignored; never on a server).",
+            "# This laptop's settings, written by make (git-ignored; never on a server).",
             f"DJANGO_SECRET_KEY={secrets.token_urlsafe(50)}",
             "DJANGO_DEBUG=true",
         ]
@@ -85,7 +85,7 @@ def write(path: Path, site_url: str) -> str:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description="Write this checkout's .env for make run.")
+    parser = argparse.ArgumentParser(description="Write this checkout's .env (make).")
     parser.add_argument("--site-url", required=True)
     parser.add_argument("--path", type=Path, default=DEFAULT_PATH)
     args = parser.parse_args(argv)

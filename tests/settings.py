@@ -1,6 +1,6 @@
 """Settings for the test run: the real production ones (debug off), with a throwaway secret, the
 address the tests expect, no HTTPS redirect (the test client speaks plain HTTP) and a fast
-hasher. A checkout's `.env` (written by `make run`) is not read: tests see the same settings on
+hasher. A checkout's `.env` (written by make) is not read: tests see the same settings on
 every machine."""
 
 import os

@@ -1,5 +1,5 @@
 """Settings that fail safe: production (debug off) refuses to start without what it needs and
-turns HTTPS on, `check --deploy` is clean, and a laptop's `.env` (written by `make run`) makes
+turns HTTPS on, `check --deploy` is clean, and a laptop's `.env` (written by make) makes
 every manage.py command work with no variables."""
 
 import os
@@ -205,6 +205,21 @@ def test_with_the_env_file_manage_py_works_with_no_variables(tmp_path):
     assert result.returncode == 0, result.stderr
     result = settings_in_subprocess(env, "s.DEBUG, s.SITE_URL")
     assert result.stdout.strip() == "True http://127.0.0.1:8123"
+
+
+def test_make_install_writes_the_env_file_once(tmp_path):
+    """Whatever installs first (make run, make test, make install) leaves the .env behind, so a
+    newcomer's manage.py works as the README writes it; a second install keeps it."""
+    path = tmp_path / ".env"
+    make = ["make", "--no-print-directory", "-s", "install", f"LOCAL_ENV={path}"]
+    subprocess.run(make, cwd=ROOT, check=True, capture_output=True)
+    written = localenv.parse(path.read_text())
+    assert written["DJANGO_DEBUG"] == "true"
+    assert len(written["DJANGO_SECRET_KEY"]) >= 50
+    subprocess.run(make, cwd=ROOT, check=True, capture_output=True)
+    assert localenv.parse(path.read_text()) == written
+    result = manage({"DJANGO_ENV_FILE": str(path), **DATABASE}, "check")
+    assert result.returncode == 0, result.stderr
 
 
 def test_the_environment_wins_over_the_env_file(tmp_path):
