@@ -1,8 +1,11 @@
 FROM python:3.12-slim
 
+# DJANGO_ENV_FILE empty: a laptop's .env (debug on) is never read in the image, even if one
+# slipped into the build context (.dockerignore leaves it out).
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
-    DJANGO_STATIC_MANIFEST=true
+    DJANGO_STATIC_MANIFEST=true \
+    DJANGO_ENV_FILE=""
 
 WORKDIR /app
 COPY pyproject.toml README.md ./

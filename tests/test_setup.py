@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -49,6 +50,14 @@ def test_docker_compose_runs_postgres_and_gunicorn():
     assert "migrate" in web["command"] and "gunicorn" in web["command"]
     dockerfile = (ROOT / "Dockerfile").read_text()
     assert "gunicorn" in dockerfile and "FROM python:3.12" in dockerfile
+
+
+def test_the_image_never_reads_a_laptops_env_file():
+    """make writes a .env with debug on into the checkout: it stays out of the build context,
+    and the image reads no .env file at all."""
+    ignored = (ROOT / ".dockerignore").read_text().split()
+    assert ".env" in ignored
+    assert re.search(r'^\s*DJANGO_ENV_FILE=""', (ROOT / "Dockerfile").read_text(), re.M)
 
 
 CONNECT = (
