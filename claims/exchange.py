@@ -971,17 +971,6 @@ def _new_rows(model: type[models.Model]) -> _NewRows:
     return _NEW_ROWS[model]
 
 
-# What the publishing rules read of a pair, its sides and their citations (publishing.review):
-# the import reads no more of them at the end.
-PAIR_REVIEW_FIELDS = [
-    "slug",
-    "explanation",
-    "override_reason",
-    *(f"{side}__{name}" for side in ("claim", "counter") for name in ("slug", "status")),
-]
-CITATION_REVIEW_FIELDS = ["claim_id", "verification_state", "verification_score", "drifted"]
-
-
 class _Writer:
     """The second pass: writes batches of records of one type, in file order."""
 
@@ -1308,13 +1297,13 @@ class _Writer:
             pairs = list(
                 Contradiction.objects.filter(pk__in=list(pks))
                 .select_related("claim", "counter")
-                .only(*PAIR_REVIEW_FIELDS)
+                .only(*publishing.PAIR_REVIEW_FIELDS)
             )
             sides = {p.claim_id for p in pairs} | {p.counter_id for p in pairs}
             citations: dict[int, list[Citation]] = {pk: [] for pk in sides}
             for citation in (
                 Citation.objects.filter(claim_id__in=sides)
-                .only(*CITATION_REVIEW_FIELDS)
+                .only(*publishing.CITATION_REVIEW_FIELDS)
                 .order_by("claim_id", "position", "pk")
             ):
                 citations[citation.claim_id].append(citation)

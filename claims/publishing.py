@@ -156,6 +156,17 @@ def _sides_review(
     return review
 
 
+# What ``review`` reads of a pair, its sides and the sides' citations: a caller reviewing many
+# pairs (the import) reads only these (``.only()``). Kept here, beside the rules that read them.
+PAIR_REVIEW_FIELDS = [
+    "slug",
+    "explanation",
+    "override_reason",
+    *(f"{side}__{name}" for side in ("claim", "counter") for name in ("slug", "status")),
+]
+CITATION_REVIEW_FIELDS = ["claim_id", "verification_state", "verification_score", "drifted"]
+
+
 def review(item: Item, *, citations_by_claim: dict[int, list[Citation]] | None = None) -> Review:
     """Everything that stands between ``item`` and publication. ``citations_by_claim``: the
     sides' citations in order, when the caller (the import) has read them for many pairs."""

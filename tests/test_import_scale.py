@@ -8,7 +8,8 @@ import sys
 
 import pytest
 from django.core.management import call_command
-from django.db import connection, connections
+from django.db import connection, connections, transaction
+from django.test.utils import CaptureQueriesContext
 
 from claims import exchange, schema, synthetic
 from claims.exchange import dumps, export_records, import_records
@@ -272,3 +273,27 @@ def test_the_quick_field_checks_find_what_clean_fields_finds():
             parsed = exchange.Parsed(line=1, type=kind, id="x", values=values)
             exchange._check_model_fields(spec, parsed, found)
             assert found == clean_fields(spec, values), (kind, values)
+
+
+class _Undo(Exception):
+    pass
+
+
+def _queries_to_import(data: bytes) -> int:
+    """How many queries an import of ``data`` runs into this database, then undone."""
+    try:
+        with transaction.atomic(), CaptureQueriesContext(connection) as captured:
+            import_records(data)
+            raise _Undo
+    except _Undo:
+        pass
+    return len(captured)
+
+
+def test_the_import_runs_as_many_queries_for_three_times_the_records():
+    """Per batch, never per record: the published pairs' closing review reads only what the
+    publishing rules read (a field it left out would be loaded pair by pair)."""
+    small, large = synthetic_bytes(claims=40), synthetic_bytes(claims=120)
+    assert large.count(b'"status": "published"') > 2 * small.count(b'"status": "published"')
+    _queries_to_import(small)  # the COPY column types are read once per process
+    assert _queries_to_import(large) == _queries_to_import(small)
