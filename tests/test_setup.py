@@ -99,3 +99,23 @@ def test_a_killed_process_is_forgotten_by_the_next_one():
     )
     assert result.stdout.strip() == "up", result.stderr
     assert victim.pid not in json.loads(handles.read_text())
+
+
+def test_a_command_piped_into_a_reader_that_stops_ends_quietly(tmp_path):
+    """`manage.py extract_quotes … | head -1`: the reader leaves early; no traceback."""
+    article = tmp_path / "article.txt"
+    article.write_text(
+        "".join(f'"Line {n} of many words," the mayor said.\n\n' for n in range(20_000))
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings"}
+    command = [sys.executable, "manage.py", "extract_quotes", "--no-db", str(article)]
+    with subprocess.Popen(
+        command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    ) as process:
+        first = process.stdout.readline()
+        process.stdout.close()  # what head does after its line
+        errors = process.stderr.read().decode()
+        process.wait(timeout=120)
+    assert b'"quote"' in first
+    assert "Traceback" not in errors, errors
+    assert process.returncode == 141
