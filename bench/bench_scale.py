@@ -47,6 +47,8 @@ VAR = ROOT / "var" / "bench"
 PY = str(ROOT / ".venv" / "bin" / "python")
 MANAGE = [PY, str(ROOT / "manage.py")]
 LUA = ROOT / "bench" / "wrk_summary.lua"
+# Each size's figures, kept in the repository so a re-run of one size keeps the others' sections.
+REPORTS = ROOT / "bench" / "reports"
 FINDINGS = "## Findings"  # BENCHMARKS.md's hand-written part, from this heading to the end
 
 
@@ -395,12 +397,12 @@ def ms(us: float | None) -> str:
 
 
 def write_all(path: Path) -> None:
-    reports = [json.loads(f.read_text()) for f in VAR.glob("report-*.json")]
+    reports = [json.loads(f.read_text()) for f in REPORTS.glob("report-*.json")]
     write_report(path, sorted(reports, key=lambda r: r["claims"]))
 
 
 def write_report(path: Path, reports: list[dict]) -> None:
-    """One section per size measured on this machine (``var/bench/report-<N>.json``)."""
+    """One section per size measured (``bench/reports/report-<N>.json``)."""
     m = reports[-1]["machine"]
     lines = [
         "# Benchmarks: scale",
@@ -638,6 +640,11 @@ def main(argv=None) -> int:
         help="Above --import-max: import_jsonl is measured on this many claims (0: not at all).",
     )
     parser.add_argument("--import-note", help="A note on the import, when it is not measured.")
+    parser.add_argument(
+        "--build-only",
+        action="store_true",
+        help="Build (or migrate) the database of N claims and stop before serving it.",
+    )
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--duration", type=int, default=10)
@@ -646,7 +653,7 @@ def main(argv=None) -> int:
     parser.add_argument("--wrk-threads", type=int, default=2)
     parser.add_argument("--output", default=str(ROOT / "BENCHMARKS.md"))
     parser.add_argument(
-        "--report-only", action="store_true", help="Rewrite the report from var/bench/ only."
+        "--report-only", action="store_true", help="Rewrite the report from bench/reports/ only."
     )
     parser.add_argument(
         "--explain-again",
@@ -656,7 +663,7 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     if args.report_only or args.explain_again:
         if args.explain_again:
-            saved = VAR / f"report-{args.claims}.json"
+            saved = REPORTS / f"report-{args.claims}.json"
             report = json.loads(saved.read_text())
             name = args.database or f"rt_bench_{args.claims}"
             explain_step(report["pages"], db_url(args.server_url, name), args.claims)
@@ -698,12 +705,19 @@ def main(argv=None) -> int:
         import_json.write_text(json.dumps(imports, indent=1))
         if not imports[0]["ok"]:
             raise SystemExit(f"the import failed: see {imports[0]['log']}")
-    elif import_json.exists():
-        saved = json.loads(import_json.read_text())
-        imports = saved if isinstance(saved, list) else [saved]
-        notes.append(
-            f"(The database was built by an earlier run; its figures: `{import_json.name}`.)"
-        )
+    else:
+        # A database kept from an earlier run gets this code's migrations.
+        log(f"{name} holds {args.claims} claims: reused, migrated")
+        subprocess.run([*MANAGE, "migrate", "--noinput", "-v0"], env=app_env(url), check=True)
+        if import_json.exists():
+            saved = json.loads(import_json.read_text())
+            imports = saved if isinstance(saved, list) else [saved]
+            notes.append(
+                f"(The database was built by an earlier run; its figures: `{import_json.name}`.)"
+            )
+    if args.build_only:
+        log(f"{name} is ready (--build-only)")
+        return 0
     if args.import_note:
         notes.append(args.import_note)
     for item in imports:
@@ -792,7 +806,10 @@ def main(argv=None) -> int:
         "warmup": args.warmup,
         "explain_file": str(explain_file.relative_to(ROOT)),
     }
-    (VAR / f"report-{args.claims}.json").write_text(json.dumps(report, indent=1, default=str))
+    REPORTS.mkdir(parents=True, exist_ok=True)
+    (REPORTS / f"report-{args.claims}.json").write_text(
+        json.dumps(report, indent=1, default=str) + "\n"
+    )
     write_all(Path(args.output))
     log(f"wrote {args.output}")
     return 0

@@ -296,7 +296,7 @@ class ContradictionFilter(PublicFilterSet):
         return queryset.matching(value)
 
     def filter_speaker(self, queryset, name, value):
-        return queryset.involving(Claim.objects.filter(speaker=value).values("pk"))
+        return queryset.said_by(value)
 
     def filter_topic(self, queryset, name, value):
         return queryset.involving(Claim.objects.filter(topics=value).values("pk"))

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.functions import Upper
 from django.urls import reverse
+from pgtrigger import After, Before, Condition, Insert, Trigger, Update, UpdateOf
 from simple_history.models import HistoricalRecords
 
 from rust_tracker.versioning import Versioned
@@ -385,6 +386,22 @@ class Claim(Publishable):
                 name="claim_published_speaker_newest",
             ),
         ]
+        triggers = [
+            # A claim given to another speaker moves its pairs to that speaker's page.
+            Trigger(
+                name="claim_speaker_to_pairs",
+                when=After,
+                operation=UpdateOf("speaker_id"),
+                condition=Condition("OLD.speaker_id IS DISTINCT FROM NEW.speaker_id"),
+                func="""
+                    UPDATE claims_contradiction SET claim_speaker_id = NEW.speaker_id
+                     WHERE claim_id = NEW.id;
+                    UPDATE claims_contradiction SET counter_speaker_id = NEW.speaker_id
+                     WHERE counter_id = NEW.id;
+                    RETURN NULL;
+                """,
+            ),
+        ]
 
     def __str__(self):
         return self.summary or self.text[:80]
@@ -489,6 +506,20 @@ class ContradictionQuerySet(models.QuerySet):
         as_counter = Contradiction.objects.filter(in_ids("counter", claims)).values("pk")
         return self.filter(in_ids("pk", as_claim.union(as_counter.order_by()).order_by()))
 
+    def said_by(self, speaker, *, first: int | None = None):
+        """Pairs with ``speaker`` on either side: a UNION of the pairs of each side (the
+        ``*_speaker`` columns and their indexes). With ``first``, only the ``first`` latest
+        of each side are read (two index ranges), enough for the ``first`` latest of all."""
+        sides = [
+            self.filter(**{f"{side}_speaker": speaker}).latest_first().values("pk")
+            for side in ("claim", "counter")
+        ]
+        if first is None:
+            sides = [side.order_by() for side in sides]
+        else:
+            sides = [side[:first] for side in sides]
+        return self.filter(in_ids("pk", sides[0].union(sides[1]).order_by()))
+
     def matching(self, text: str):
         """Pairs whose title contains ``text`` or whose either side's words match it."""
         by_words = Claim.objects.search(text).values("pk")
@@ -518,6 +549,28 @@ class Contradiction(Publishable):
         help_text="What challenges it: a finding, a record, or the speaker's other words.",
     )
     relation = models.CharField(max_length=20, choices=Relation, default=Relation.CONTRADICTS)
+    # The speaker of each side, copied from the claims by the database (the triggers below, so
+    # every writer keeps them: forms, the import's COPY, SQL), for a speaker's page to find its
+    # pairs in two index ranges, latest first, at any size. Derived: not edited, not exported,
+    # not in the history.
+    claim_speaker = models.ForeignKey(
+        Speaker,
+        on_delete=models.DO_NOTHING,
+        null=True,
+        editable=False,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
+    counter_speaker = models.ForeignKey(
+        Speaker,
+        on_delete=models.DO_NOTHING,
+        null=True,
+        editable=False,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
     cases = models.ManyToManyField(
         Case,
         related_name="contradictions",
@@ -538,7 +591,9 @@ class Contradiction(Publishable):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords(m2m_fields=[cases])
+    history = HistoricalRecords(
+        excluded_fields=["claim_speaker", "counter_speaker"], m2m_fields=[cases]
+    )
 
     objects = ContradictionQuerySet.as_manager()
 
@@ -552,6 +607,28 @@ class Contradiction(Publishable):
                 name="contradiction_published_latest",
             ),
             trigram_index("title", "contradiction_title_trgm"),
+            *(
+                published_index(
+                    f"{side}_speaker",
+                    *LATEST_PUBLISHED,
+                    name=f"pair_{side}_speaker_latest",
+                )
+                for side in ("claim", "counter")
+            ),
+        ]
+        triggers = [
+            Trigger(
+                name="contradiction_side_speakers",
+                when=Before,
+                operation=Insert | Update,
+                func="""
+                    NEW.claim_speaker_id := (
+                        SELECT speaker_id FROM claims_claim WHERE id = NEW.claim_id);
+                    NEW.counter_speaker_id := (
+                        SELECT speaker_id FROM claims_claim WHERE id = NEW.counter_id);
+                    RETURN NEW;
+                """,
+            ),
         ]
         constraints = [
             slug_constraint("contradiction"),

@@ -392,7 +392,7 @@ def speaker_detail(request, slug, *, fmt, number):
     for claim in page.items:
         claim.speaker = speaker  # the same row; saves a join per claim
     pairs = paginate(
-        _contradictions().involving(Claim.objects.by_speaker(speaker).values("pk")).latest_first(),
+        _contradictions().said_by(speaker, first=DETAIL_PAIRS + 1).latest_first(),
         size=DETAIL_PAIRS,
     )
     return render(

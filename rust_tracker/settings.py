@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "django_filters",
     "django_htmx",
     "simple_history",
+    "pgtrigger",  # columns the database keeps in step (claims.models: Contradiction)
     "axes",
     "rust_tracker.accounts.AccountsConfig",  # staff sessions end after 8 hours
     "sources",

@@ -9,6 +9,7 @@ import sys
 import pytest
 from django.core.management import call_command
 from django.db import connection, connections, transaction
+from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 
 from claims import exchange, schema, synthetic
@@ -61,6 +62,11 @@ def test_a_file_across_many_batches_imports_verifies_and_reimports_unchanged(sma
     first = Claim.objects.get(slug=claims[0]["id"])
     row = Claim.history.get(slug=first.slug)
     assert sorted(t.topic.slug for t in row.topics.all()) == sorted(claims[0]["topics"])
+    # the pairs written with COPY carry their sides' speakers (for the speaker pages)
+    pairs = Contradiction.objects.all()
+    assert pairs.count() == sum('"type": "contradiction"' in line for line in lines) > 0
+    assert not pairs.exclude(claim_speaker=F("claim__speaker")).exists()
+    assert not pairs.exclude(counter_speaker=F("counter__speaker")).exists()
     before, rows = export_bytes(), history_rows()
 
     again = import_records(data)

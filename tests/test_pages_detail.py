@@ -397,3 +397,53 @@ def test_the_claim_page_says_when_outlets_printed_different_wordings(client):
     claim.save()
     page = text_of(client.get(claim.get_absolute_url()))
     assert "No source printed exactly the words above" in page
+
+
+def _pair_titles(page: str) -> list[str]:
+    return re.findall(r'<a class="pair-link" href="[^"]+">([^<]+)</a>', page)
+
+
+def test_speaker_page_lists_the_latest_pairs_on_either_side(client):
+    """Pairs where the speaker is challenged and pairs where the speaker challenges, latest
+    published first; 20 of them, then a link to the filtered list."""
+    from claims.views import DETAIL_PAIRS
+
+    speaker = make_speaker()
+    now = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    for i in range(DETAIL_PAIRS + 1):
+        mine = make_claim(speaker=speaker)
+        sides = {"claim": mine} if i % 2 else {"counter": mine}
+        make_contradiction(title=f"Pair {i:02}", published_at=now + dt.timedelta(hours=i), **sides)
+    make_contradiction(title="Someone else's pair", published_at=now + dt.timedelta(days=9))
+    make_contradiction(title="A draft pair", claim=make_claim(speaker=speaker), status="draft")
+
+    page = text_of(client.get(speaker.get_absolute_url()))
+    assert _pair_titles(page) == [f"Pair {i:02}" for i in range(DETAIL_PAIRS, 0, -1)]
+    assert f"?speaker={speaker.slug}" in page  # "All contradictions"
+    listed = text_of(client.get("/contradictions/", {"speaker": speaker.slug}))
+    assert set(_pair_titles(listed)) == {f"Pair {i:02}" for i in range(DETAIL_PAIRS + 1)}
+
+
+def test_a_claim_given_to_another_speaker_takes_its_pairs_along(client):
+    """The pair's speakers are kept by the database: a claim moved to another speaker (a
+    correction of attribution) moves its pairs to that speaker's page, whoever writes it."""
+    wrong, right = make_speaker(), make_speaker()
+    claim = make_claim(speaker=wrong)
+    make_contradiction(title="Attributed pair", claim=claim)
+    make_contradiction(title="Countered pair", counter=claim)
+    assert _pair_titles(text_of(client.get(wrong.get_absolute_url()))) == [
+        "Countered pair",
+        "Attributed pair",
+    ]
+
+    claim.speaker = right
+    claim.save()
+    assert _pair_titles(text_of(client.get(wrong.get_absolute_url()))) == []
+    assert len(_pair_titles(text_of(client.get(right.get_absolute_url())))) == 2
+
+    Claim.objects.filter(pk=claim.pk).update(speaker=wrong)  # SQL, no model code
+    assert len(_pair_titles(text_of(client.get(wrong.get_absolute_url())))) == 2
+    pair = Contradiction.objects.get(title="Attributed pair")
+    pair.claim = make_claim(speaker=right)
+    pair.save()
+    assert _pair_titles(text_of(client.get(right.get_absolute_url()))) == ["Attributed pair"]
