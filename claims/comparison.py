@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import F, Q
 
 from claims.models import Claim, ClaimKind, Contradiction, Topic
 from sources.text.variants import word_diff
@@ -15,8 +15,6 @@ from sources.text.variants import word_diff
 EVENT_KINDS = (ClaimKind.RECORD, ClaimKind.FINDING)
 MAX_EVENTS = 40
 SAME_QUOTE_SIMILARITY = 0.6
-
-ClaimTopic = Claim.topics.through
 
 
 @dataclass(frozen=True)
@@ -26,16 +24,14 @@ class TimelineEntry:
 
 
 def related_events(*claims: Claim):
-    """Published records and findings sharing a topic with any of ``claims``: one query."""
-    pks = [c.pk for c in claims]
-    shared_topic = ClaimTopic.objects.filter(
-        claim_id=OuterRef("pk"),
-        topic_id__in=ClaimTopic.objects.filter(claim_id__in=pks).values("topic_id"),
-    )
+    """Published records and findings sharing a topic with any of ``claims``, oldest first:
+    one query, which walks the events' index checking each row's own topic ids."""
+    topics = {pk for claim in claims for pk in claim.topic_pks}
     return (
         Claim.objects.published()
-        .filter(Exists(shared_topic), kind__in=EVENT_KINDS)
-        .exclude(pk__in=pks)
+        .on_any_topic(sorted(topics))
+        .filter(kind__in=EVENT_KINDS)
+        .exclude(pk__in=[c.pk for c in claims])
         .select_related("speaker")
         .order_by(F("said_on").asc(nulls_last=True), "slug")[:MAX_EVENTS]
     )

@@ -1042,7 +1042,7 @@ class _Writer:
         self._load_refs(records)
         queryset = model.objects.filter(slug__in=[r.id for r in records])
         if kind == "claim":
-            queryset = queryset.defer("search_vector")
+            queryset = queryset.defer("search_vector", "topic_pks")
         elif kind == "source":
             queryset = queryset.defer("text")  # compared by its digest
         elif kind == "speaker":
@@ -1059,6 +1059,9 @@ class _Writer:
                 values["published_at"] = first_published_at(values["status"], previous)
             if obj is None:
                 obj = model(**values)
+                if kind == "claim":  # the ids the database keeps (Claim.topic_pks), as it would
+                    topics = record.many.get("topics", ())
+                    obj.topic_pks = sorted({self.pks["topic"][slug] for slug in topics})
                 created.append(obj)
                 states.append("created")
             else:

@@ -235,9 +235,7 @@ class ClaimFilter(PublicFilterSet):
         return queryset.by_relevance(value)
 
     def filter_topic(self, queryset, name, value):
-        """A semi-join the planner can probe row by row while it walks a date index."""
-        on_topic = Claim.topics.through.objects.filter(claim=OuterRef("pk"), topic=value)
-        return queryset.filter(Exists(on_topic))
+        return queryset.on_topic(value)
 
     def filter_outlet(self, queryset, name, value):
         return queryset.filter(

@@ -414,7 +414,7 @@ def speaker_detail(request, slug, *, fmt, number):
 @with_page_number
 def topic_detail(request, slug, *, fmt, number):
     topic = get_object_or_404(Topic.objects.published(), slug=slug)
-    claims = _claims().filter(topics=topic).oldest_first()
+    claims = _claims().on_topic(topic).oldest_first()
     if fmt:
         return exports.claims(
             fmt, claims, filename=f"{topic.slug}-claims", cap=exports.row_cap(request)
