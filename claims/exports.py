@@ -1,18 +1,24 @@
-"""Data out: every public list as CSV or JSON, streamed row by row from one query.
+"""Data out: every public list as CSV or JSON, streamed in chunks of rows.
 
-Rows are built from ``published()`` querysets the views hand in; nothing here widens them.
+Each chunk is one query for the next CHUNK rows after the last one sent, in the list's order
+(keyset: the index scan starts at that row), with the rows' related data in the same query; so
+memory and the first byte do not depend on the list's length. Rows are built from
+``published()`` querysets the views hand in; nothing here widens them.
 """
 
 from __future__ import annotations
 
 import csv
+import functools
 import json
-from collections.abc import Callable, Iterable, Iterator
-from typing import Any
+import operator
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import OuterRef
+from django.core.exceptions import FieldDoesNotExist
+from django.db.models import F, OrderBy, OuterRef, Q
 from django.db.models.functions import JSONObject
 from django.http import HttpResponse, StreamingHttpResponse
 from django.urls import reverse
@@ -34,6 +40,107 @@ def row_cap(request) -> int | None:
     """None (no cap) for signed-in staff, ANONYMOUS_CAP for everyone else."""
     user = request.user
     return None if (user.is_active and user.is_staff) else ANONYMOUS_CAP
+
+
+class Key(NamedTuple):
+    """One column of a list's order."""
+
+    name: str
+    descending: bool
+    nulls_last: bool
+    nullable: bool
+
+
+def _key(item, opts, annotations) -> Key | None:
+    """``item`` of an ``order_by`` as a Key, or None when it is not a column of the model's own
+    table (an annotation such as a search rank, a related table's field, ``?``)."""
+    if isinstance(item, str):
+        item = OrderBy(F(item.lstrip("-")), descending=item.startswith("-"))
+    elif isinstance(item, F):
+        item = item.asc()
+    if not (isinstance(item, OrderBy) and type(item.expression) is F):
+        return None
+    name = item.expression.name
+    name = opts.pk.name if name == "pk" else name
+    if name in annotations:
+        return None
+    try:
+        field = opts.get_field(name)
+    except FieldDoesNotExist:
+        return None
+    if field.is_relation or not field.concrete:
+        return None
+    # without NULLS FIRST/LAST PostgreSQL sorts NULL as the largest value
+    nulls_last = True if item.nulls_last else False if item.nulls_first else not item.descending
+    return Key(field.attname, item.descending, nulls_last, field.null)
+
+
+def order_keys(queryset) -> list[Key] | None:
+    """The queryset's order (its ``order_by``, else its model's ``Meta.ordering``) as columns,
+    up to the first unique not-null one, which makes it total; None when it cannot be walked by
+    key: a key is not a plain column, or no unique column ends it."""
+    query, opts = queryset.query, queryset.model._meta
+    if query.extra_order_by:
+        return None
+    unique = {c.fields[0] for c in opts.total_unique_constraints if len(c.fields) == 1}
+    keys = []
+    for item in query.order_by or (opts.ordering if query.default_ordering else ()):
+        key = _key(item, opts, query.annotations)
+        if key is None:
+            return None
+        keys.append(key)
+        field = opts.get_field(key.name)
+        if (field.primary_key or field.unique or field.name in unique) and not field.null:
+            return keys
+    return None
+
+
+def after(keys: Sequence[Key], values: Sequence[Any] | None) -> list[Q]:
+    """The rows after the row whose key values are ``values`` (None: from the start), in the
+    order of ``keys``, as parts to read one after the other.
+
+    A part is one index range: a redundant bound on its leading key (``said_on <= v`` for a
+    descending key) lets PostgreSQL start the index scan at the last row instead of walking
+    every earlier row again. No bound reaches NULLs, so the NULLs of a key are a part of their
+    own, after the others (NULLS LAST) or before them (NULLS FIRST), ordered by the keys after it.
+    """
+    if values is None:
+        return [Q()]
+    if not keys:
+        return []  # every key equal: the row itself
+    (key, *rest), (value, *later) = keys, values
+    name = key.name
+    if value is None:
+        nulls = [Q(**{f"{name}__isnull": True}) & part for part in after(rest, later)]
+        return nulls if key.nulls_last else [*nulls, Q(**{f"{name}__isnull": False})]
+    op = "lt" if key.descending else "gt"
+    beyond = Q(**{f"{name}__{op}": value})
+    tied = after(rest, later)
+    if tied:
+        beyond = Q(**{f"{name}__{op}e": value}) & (
+            beyond | Q(**{name: value}) & functools.reduce(operator.or_, tied)
+        )
+    nulls = [Q(**{f"{name}__isnull": True})] if key.nullable and key.nulls_last else []
+    return [beyond, *nulls]
+
+
+def walk(queryset, keys: list[Key], limit: int | None) -> Iterator[Any]:
+    """``queryset``'s rows in its order (at most ``limit``), CHUNK at a time: each chunk is one
+    query for the next rows after the previous chunk's last (two where it steps into a key's
+    NULLs), so neither memory nor the first row waits on the list's length."""
+    last = None
+    while limit is None or limit > 0:
+        size = CHUNK if limit is None else min(CHUNK, limit)
+        rows = []
+        for part in after(keys, last):
+            rows += queryset.filter(part)[: size - len(rows)]
+            if len(rows) == size:
+                break
+        yield from rows
+        if len(rows) < size:
+            return
+        limit = None if limit is None else limit - size
+        last = [getattr(rows[-1], key.name) for key in keys]
 
 
 class Ids(list):
@@ -61,8 +168,25 @@ def chunked(ids: Ids, fetch: Callable[[list[int]], Iterable[Any]]) -> Iterator[A
         yield from (by_id[pk] for pk in chunk if pk in by_id)
 
 
-def mark_capped(response: StreamingHttpResponse, ids: Ids, cap: int | None):
-    if ids.capped:
+def list_rows(queryset, prepare: Callable, cap: int | None) -> tuple[Iterator[Any], bool]:
+    """The list's rows in its order, at most ``cap``, each read through ``prepare`` (which adds
+    its related data to the same query), and whether the cap cut the list short.
+
+    Walked by key when the order is made of the model's columns. Otherwise (relevance, a rank
+    over a bounded candidate set) the ids are read first, in one query, then fetched by chunk.
+    Whether the cap cuts is one query up front: the headers go out before the first row.
+    """
+    keys = order_keys(queryset)
+    if keys is None:
+        ids = list_ids(queryset, cap)
+        fetch = lambda chunk: prepare(queryset.model._default_manager.filter(pk__in=chunk))  # noqa: E731
+        return chunked(ids, fetch), ids.capped
+    capped = cap is not None and queryset[cap : cap + 1].exists()
+    return walk(prepare(queryset), keys, cap), capped
+
+
+def mark_capped(response: StreamingHttpResponse, capped: bool, cap: int | None):
+    if capped:
         response["X-Export-Capped"] = CAPPED_MESSAGE.format(cap=cap)
         response["Link"] = f'<{absolute(reverse("claims:home"))}>; rel="collection"'
     return response
@@ -234,11 +358,11 @@ def _flat_claim(record: dict[str, Any]) -> dict[str, Any]:
 def claims(
     fmt: str, queryset, *, filename: str = "claims", cap: int | None = ANONYMOUS_CAP
 ) -> StreamingHttpResponse:
-    ids = list_ids(queryset, cap)
-    fetch = lambda chunk: _with_related(Claim.objects.filter(pk__in=chunk))  # noqa: E731
-    rows = (claim_record(c) for c in chunked(ids, fetch))
-    response = stream(fmt, rows, columns=CLAIM_COLUMNS, filename=filename, flatten=_flat_claim)
-    return mark_capped(response, ids, cap)
+    rows, capped = list_rows(queryset, _with_related, cap)
+    response = stream(
+        fmt, map(claim_record, rows), columns=CLAIM_COLUMNS, filename=filename, flatten=_flat_claim
+    )
+    return mark_capped(response, capped, cap)
 
 
 # Contradictions --------------------------------------------------------------------------
@@ -286,13 +410,15 @@ def contradiction_record(item: Contradiction) -> dict[str, Any]:
 def contradictions(
     fmt: str, queryset, *, filename="contradictions", cap: int | None = ANONYMOUS_CAP
 ) -> StreamingHttpResponse:
-    ids = list_ids(queryset, cap)
-    fetch = lambda chunk: with_case_ids(  # noqa: E731
-        Contradiction.objects.filter(pk__in=chunk)
-    ).select_related("claim__speaker", "counter__speaker")
-    rows = (contradiction_record(c) for c in chunked(ids, fetch))
-    response = stream(fmt, rows, columns=CONTRADICTION_COLUMNS, filename=filename)
-    return mark_capped(response, ids, cap)
+    rows, capped = list_rows(
+        queryset,
+        lambda qs: with_case_ids(qs).select_related("claim__speaker", "counter__speaker"),
+        cap,
+    )
+    response = stream(
+        fmt, map(contradiction_record, rows), columns=CONTRADICTION_COLUMNS, filename=filename
+    )
+    return mark_capped(response, capped, cap)
 
 
 EVIDENCE_COLUMNS = ["role", *CLAIM_COLUMNS, "relation", "contradiction", "contradiction_url"]
@@ -381,10 +507,8 @@ def correction_record(correction: Correction) -> dict[str, Any]:
 def corrections(
     fmt: str, queryset, *, filename="corrections", cap: int | None = ANONYMOUS_CAP
 ) -> StreamingHttpResponse:
-    ids = list_ids(queryset, cap)
-    fetch = lambda chunk: Correction.objects.filter(pk__in=chunk).select_related(  # noqa: E731
-        "claim", "contradiction"
+    rows, capped = list_rows(queryset, lambda qs: qs.select_related("claim", "contradiction"), cap)
+    response = stream(
+        fmt, map(correction_record, rows), columns=CORRECTION_COLUMNS, filename=filename
     )
-    rows = (correction_record(c) for c in chunked(ids, fetch))
-    response = stream(fmt, rows, columns=CORRECTION_COLUMNS, filename=filename)
-    return mark_capped(response, ids, cap)
+    return mark_capped(response, capped, cap)
