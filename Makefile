@@ -22,7 +22,7 @@ SERVE_SECRET := var/serve-secret
 CLAIMS ?= 100000
 BENCH_ARGS ?=
 
-.PHONY: help install run serve demo test lint format check bench bench-quotes wrk browser-deps scan chaos backup restore clean
+.PHONY: help install run serve demo test lint format check bench bench-quotes wrk browser-deps scan chaos replicas nginx backup restore clean
 
 help:
 	@echo "make run          set up everything and serve the Rust case on http://$(HOST):$(PORT)"
@@ -31,6 +31,7 @@ help:
 	@echo "make lint         ruff, migrations check"
 	@echo "make bench        $(CLAIMS) synthetic claims served by make serve and measured with wrk (CLAIMS=N)"
 	@echo "make bench-quotes quote extraction and location benchmark"
+	@echo "make replicas     the docker-compose topology run locally (primary + read replica, Redis, 3 web, nginx), checked"
 	@echo "make scan         wapiti3 against a local production server (report in var/scan/)"
 	@echo "make chaos        PostgreSQL restarted under load, an import killed half way"
 	@echo "make backup       pg_dump + JSONL export into var/backups/<stamp>/ (BACKUP_DIR=...)"
@@ -141,6 +142,17 @@ scan: install $(SCAN_VENV)/.installed
 # var/chaos/result.json.
 chaos: install
 	$(PY) scripts/chaos.py
+
+# docker-compose.yml's topology on this machine, without containers (no Docker engine needed):
+# PostgreSQL primary + streaming replica, Redis, 3 gunicorn replicas behind nginx, and checks
+# (README, "Past one machine"); figures in var/replicas/result.json.
+replicas: install nginx
+	$(PY) scripts/replicas.py
+
+nginx:
+	@command -v nginx >/dev/null 2>&1 || apt-get install -y --no-install-recommends nginx >/dev/null 2>&1 || \
+		(apt-get update -qq >/dev/null 2>&1 && apt-get install -y --no-install-recommends nginx >/dev/null) || \
+		{ echo "Could not install nginx (apt-get install nginx)."; exit 1; }
 
 # Backups of the database the app uses (DATABASE_URL, or the embedded server): README, "Backups".
 backup: install
