@@ -96,6 +96,13 @@ def _serves(url: str) -> bool:
         return False
 
 
+def _default_signals() -> None:
+    """As a terminal starts a program: a test run under ``nohup`` (SIGHUP ignored) or as a
+    shell's background job (SIGINT ignored) would otherwise pass that on to runserver."""
+    for signum in (signal.SIGHUP, signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, signal.SIG_DFL)
+
+
 def _start(folder: Path, *, reload: bool = False) -> subprocess.Popen:
     """runserver as `make run` starts it (with its autoreloader) or with --noreload, in a
     session of its own so that signals reach only its tree; returns once it serves a page."""
@@ -111,6 +118,7 @@ def _start(folder: Path, *, reload: bool = False) -> subprocess.Popen:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,
+        preexec_fn=_default_signals,
     )
     try:
         _wait_until(
