@@ -50,3 +50,17 @@ def test_imported_claims_carry_their_topic_ids_and_a_reimport_keeps_them():
     report = import_records(synthetic_bytes())
     assert report.created == report.updated == 0
     assert dict(Claim.objects.values_list("pk", "topic_pks")) == before
+
+
+def test_the_pair_speaker_triggers_find_their_ignore_setting_defined():
+    """django-pgtrigger's triggers read ``pgtrigger.ignore`` before anything else; when it is
+    not defined the read raises inside an EXCEPTION block, and rolling that back on every row
+    walks the transaction's pending deferred foreign-key checks (an import's COPY of 200,000
+    pairs at a million claims took hours). Every connection of the app defines it, empty, so
+    no trigger is ignored and none rolls anything back."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT current_setting('pgtrigger.ignore', true), _pgtrigger_should_ignore(%s)",
+            ["contradiction_side_speakers"],
+        )
+        assert cursor.fetchone() == ("{}", False)
