@@ -300,5 +300,16 @@ class ContradictionFilter(PublicFilterSet):
         return queryset.involving(Claim.objects.filter(topics=value).values("pk"))
 
 
+class TopicFilter(PublicFilterSet):
+    q = django_filters.CharFilter(
+        method="filter_name",
+        label="Topic name",
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )
+
+    def filter_name(self, queryset, name, value):
+        return queryset.named(value)
+
+
 class CorrectionFilter(PublicFilterSet):
     kind = django_filters.ChoiceFilter(choices=CorrectionKind.choices, empty_label="Any kind")

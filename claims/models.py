@@ -181,6 +181,10 @@ class TopicQuerySet(models.QuerySet):
     def published(self):
         return self.filter(Exists(Claim.objects.published().filter(topics=OuterRef("pk"))))
 
+    def named(self, text: str):
+        """Topics whose name or id contains ``text`` (any case)."""
+        return self.filter(Q(name__icontains=text) | Q(slug__icontains=text))
+
 
 class Topic(Versioned):
     slug = models.SlugField(max_length=120, help_text="Permanent id, used in URLs and exports.")

@@ -32,6 +32,7 @@ class StaticSitemap(SiteSitemap):
             "claims:contradiction_list",
             "claims:claim_list",
             "claims:correction_list",
+            "claims:topic_list",
         ]
 
     def location(self, item):

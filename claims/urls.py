@@ -14,6 +14,7 @@ urlpatterns = [
     path("contradictions/<slug:slug>/", views.contradiction_detail, name="contradiction_detail"),
     path("compare/", views.compare, name="compare"),
     path("speakers/<slug:slug>/", views.speaker_detail, name="speaker_detail"),
+    path("topics/", views.topic_list, name="topic_list"),
     path("topics/<slug:slug>/", views.topic_detail, name="topic_detail"),
     path("cases/<slug:slug>/", views.case_detail, name="case_detail"),
     path("cases/<slug:slug>/feed/", CaseFeed(), name="case_feed"),

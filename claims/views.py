@@ -19,6 +19,7 @@ from claims.filters import (
     ClaimFilter,
     ContradictionFilter,
     CorrectionFilter,
+    TopicFilter,
     in_published_contradiction,
     prefix_query,
 )
@@ -43,6 +44,8 @@ from claims.seo import claim_review, json_ld
 from sources.models import Outlet
 
 HOME_LIMIT = 20
+HOME_TOPICS = 40  # the rest on /topics/
+TOPIC_PAGE_SIZE = 200  # topics are short: a page of chips
 PAGE_SIZE = 25
 PICKER_LIMIT = 10
 DETAIL_PAGE_SIZE = 100  # statements per page on a speaker's or a topic's page
@@ -101,6 +104,7 @@ def _filtered_list(
     export,
     for_page=lambda qs: qs,
     context: dict | None = None,
+    size: int = PAGE_SIZE,
 ):
     """A filtered, paginated list as a page, its htmx results fragment, CSV or JSON."""
     filterset = filterset_class(request.GET or None, queryset=queryset, request=request)
@@ -111,7 +115,7 @@ def _filtered_list(
             return bad_request(f"Some filters are not valid. {problems}")
         return export(fmt, filterset.qs, cap=exports.row_cap(request))
     page = (
-        paginate(for_page(filterset.qs), number=filterset.form.page_number, size=PAGE_SIZE)
+        paginate(for_page(filterset.qs), number=filterset.form.page_number, size=size)
         if valid
         else None
     )
@@ -153,8 +157,23 @@ def home(request):
         {
             "cases": _cases_with_counts()[:HOME_LIMIT],
             "contradictions": _contradictions().latest_first()[:HOME_LIMIT],
-            "topics": Topic.objects.published().only("slug", "name"),
+            "topics": list(Topic.objects.published().only("slug", "name")[: HOME_TOPICS + 1]),
+            "home_topics": HOME_TOPICS,
         },
+    )
+
+
+@require_safe
+@vary_on_headers("HX-Request")
+def topic_list(request):
+    return _filtered_list(
+        request,
+        fmt=None,
+        filterset_class=TopicFilter,
+        queryset=Topic.objects.published().only("slug", "name").order_by("name", "slug"),
+        template_name="claims/topic_list.html",
+        export=None,
+        size=TOPIC_PAGE_SIZE,
     )
 
 
@@ -511,11 +530,7 @@ def correction_list(request, *, fmt):
 SUGGESTERS = {
     # kind: (published items, matched by name, shown as)
     "speakers": lambda text: Speaker.objects.published().named(text).only("slug", "name"),
-    "topics": lambda text: (
-        Topic.objects.published()
-        .filter(Q(name__icontains=text) | Q(slug__icontains=text))
-        .only("slug", "name")
-    ),
+    "topics": lambda text: Topic.objects.published().named(text).only("slug", "name"),
     "outlets": lambda text: Outlet.objects.filter(
         Exists(published_sources().filter(outlet=OuterRef("pk"))),
         Q(name__icontains=text) | Q(slug__icontains=text),

@@ -102,7 +102,7 @@ def test_sitemap_lists_every_published_page_and_no_draft(client, demo):
     assert f"{site}/speakers/alec-baldwin/" in urls
     assert f"{site}/topics/the-trigger/" in urls
     assert f"{site}/sources/abc-interview-syndicated-report/" in urls
-    assert f"{site}/claims/" in urls and f"{site}/" in urls
+    assert f"{site}/claims/" in urls and f"{site}/" in urls and f"{site}/topics/" in urls
 
 
 def test_sitemap_leaves_out_draft_only_speakers(client):
@@ -219,6 +219,7 @@ PAGES = [
     "/speakers/alec-baldwin/",
     "/sources/abc-interview-syndicated-report/",
     "/topics/the-trigger/",
+    "/topics/",
     "/corrections/",
 ]
 

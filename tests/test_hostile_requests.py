@@ -9,6 +9,7 @@ PAGES = [
     "/claims/",
     "/contradictions/",
     "/corrections/",
+    "/topics/",
     "/compare/",
     "/claims/abc-would-never-point-a-gun/",
     "/contradictions/trigger-vs-fbi-finding/",

@@ -113,6 +113,8 @@ def urls(w) -> list[tuple[str, dict]]:
         ("/claims/?case=rust-shooting&format=csv", {}),
         ("/contradictions/?case=rust-shooting&format=json", {}),
         ("/corrections/", {}),
+        ("/topics/", {}),
+        ("/topics/?q=a", {}),
         ("/corrections/?format=json", {}),
         ("/feeds/contradictions/", {}),
         ("/feeds/corrections/", {}),

@@ -148,6 +148,8 @@ def page_queries(w: World) -> dict[str, tuple[str, dict, dict, int]]:
         # case; the list's ids (capped); one query per chunk of 500 rows
         "case export": (w.case.get_absolute_url(), {"format": "json"}, {}, 3),
         "corrections": ("/corrections/", {}, {}, 1),
+        # the published topics (named as typed)
+        "topic list": ("/topics/", {"q": "o"}, {}, 1),
         "contradiction feed": ("/feeds/contradictions/", {}, {}, 1),
         "corrections feed": ("/feeds/corrections/", {}, {}, 1),
         # a count per model section, the latest change of those with one
@@ -177,6 +179,7 @@ PAGES = [
     "case feed",
     "case export",
     "corrections",
+    "topic list",
     "contradiction feed",
     "corrections feed",
     "sitemap index",

@@ -60,6 +60,7 @@ PUBLIC_PAGES = {
     "topic": f"/topics/{TOPIC}/",
     "case": f"/cases/{CASE}/",
     "corrections": "/corrections/",
+    "topics": "/topics/",
 }
 
 
