@@ -185,6 +185,7 @@ QUERIES = {
         {"aq": "public person"},
     ],
     "claims:correction_list": [{}],
+    "claims:topic_list": [{}, {"q": "topic"}],
     "claims:feed_contradictions": [{}],
     "claims:feed_corrections": [{}],
     "sitemap": [{}],
