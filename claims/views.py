@@ -71,6 +71,11 @@ def _topics():
     return Topic.objects.only("slug", "name")
 
 
+def _browsable_topics():
+    """Published topics by name: the home page's first few, /topics/ all of them."""
+    return _topics().published().order_by("name", "slug")
+
+
 def _with_cases(queryset, related_name: str):
     """``public_cases``: the published cases an item belongs to, as ``{"slug", "title"}`` in
     the item's own row (no query of its own)."""
@@ -157,7 +162,7 @@ def home(request):
         {
             "cases": _cases_with_counts()[:HOME_LIMIT],
             "contradictions": _contradictions().latest_first()[:HOME_LIMIT],
-            "topics": list(Topic.objects.published().only("slug", "name")[: HOME_TOPICS + 1]),
+            "topics": list(_browsable_topics()[: HOME_TOPICS + 1]),
             "home_topics": HOME_TOPICS,
         },
     )
@@ -170,7 +175,7 @@ def topic_list(request):
         request,
         fmt=None,
         filterset_class=TopicFilter,
-        queryset=Topic.objects.published().only("slug", "name").order_by("name", "slug"),
+        queryset=_browsable_topics(),
         template_name="claims/topic_list.html",
         export=None,
         size=TOPIC_PAGE_SIZE,

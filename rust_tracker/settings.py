@@ -143,8 +143,8 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # django-pgtrigger's triggers (the pair's speakers) first ask whether the session ignores them,
 # reading the setting pgtrigger.ignore inside an EXCEPTION block. Undefined, the setting raises,
 # and rolling back that block on every row costs as much as the transaction's pending deferred
-# foreign-key checks: an import's COPY of 200,000 pairs took hours at a million claims. Defined
-# (empty) on every connection, the check is a lookup.
+# foreign-key checks: an import's COPY of 200,000 pairs at a million claims ran at about 70 s per
+# 2,000. Defined (empty) on every connection, the check is a lookup.
 _options = DATABASES["default"].setdefault("OPTIONS", {})
 _options["options"] = f"{_options.get('options', '')} -c pgtrigger.ignore={{}}".strip()
 

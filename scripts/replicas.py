@@ -50,7 +50,7 @@ def fetch(url: str, headers: dict | None = None) -> tuple[int, dict, str]:
             return response.status, dict(response.headers), response.read().decode()
     except urllib.error.HTTPError as error:
         return error.code, dict(error.headers), error.read().decode(errors="replace")
-    except (urllib.error.URLError, OSError) as error:  # not listening (yet), or gone
+    except OSError as error:  # URLError: not listening (yet), or gone
         return 0, {}, str(error)
 
 

@@ -56,8 +56,8 @@ def test_the_pair_speaker_triggers_find_their_ignore_setting_defined():
     """django-pgtrigger's triggers read ``pgtrigger.ignore`` before anything else; when it is
     not defined the read raises inside an EXCEPTION block, and rolling that back on every row
     walks the transaction's pending deferred foreign-key checks (an import's COPY of 200,000
-    pairs at a million claims took hours). Every connection of the app defines it, empty, so
-    no trigger is ignored and none rolls anything back."""
+    pairs at a million claims ran at about 70 s per 2,000). Every connection of the app defines
+    it, empty, so no trigger is ignored and none rolls anything back."""
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT current_setting('pgtrigger.ignore', true), _pgtrigger_should_ignore(%s)",

@@ -71,3 +71,13 @@ def test_a_bad_page_number_is_a_400_that_names_it(client):
     response = client.get("/topics/", {"page": "abc"})
     assert response.status_code == 400
     assert "Page" in response.content.decode()
+
+
+def test_a_claims_topics_are_links_on_its_page_and_in_lists(client):
+    """The same chips wherever a claim's topics are shown (includes/topic_chips.html)."""
+    (topic,) = published_topics("Bridge safety")
+    claim = topic.claims.get()
+    chip = '<a class="chip" href="/topics/bridge-safety/">Bridge safety</a>'
+    assert chip in client.get(claim.get_absolute_url()).content.decode()
+    assert chip in client.get("/claims/").content.decode()
+    assert chip in client.get("/").content.decode()
