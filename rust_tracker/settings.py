@@ -190,6 +190,9 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out login
     "django.contrib.auth.backends.ModelBackend",
 ]
+# Passwords (the admin's forms and add_newsroom_user alike): 12 characters or more, not like the
+# user's name, not common, not all digits, not one unit repeated ("passwordpassword"), not
+# containing or like the site's name or its words (rust_tracker/passwords.py).
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
@@ -198,15 +201,22 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "rust_tracker.passwords.RepeatedUnitValidator"},
+    {"NAME": "rust_tracker.passwords.SiteNameValidator"},
 ]
 # django-axes: 5 failed logins lock out that user name from that address, and any 5 from one
-# address lock out the address (guessing many names), for 15 minutes; the page says so.
+# address lock out the address (guessing many names), for 15 minutes; the page says so. The
+# address is the peer's, or a trusted proxy's word for it (DJANGO_TRUSTED_PROXIES, below).
+# axes' AXES_RESET_ON_SUCCESS would clear every failure from the address (its per-address
+# count too) on any good login, so a guesser with an account of their own could guess forever:
+# it is off, and a good login clears only that user name's failures from that address
+# (rust_tracker/accounts.py); the rest expire with the cool-off.
 AXES_FAILURE_LIMIT = 5
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
 AXES_COOLOFF_TIME = timedelta(minutes=15)
-AXES_RESET_ON_SUCCESS = True
+AXES_RESET_ON_SUCCESS = False
 AXES_LOCKOUT_CALLABLE = "rust_tracker.accounts.locked_out"  # admin/locked_out.html
-AXES_CLIENT_IP_CALLABLE = "rust_tracker.accounts.client_ip"  # the proxy's word only behind it
+AXES_CLIENT_IP_CALLABLE = "rust_tracker.accounts.client_ip"  # a trusted proxy's word only
 AXES_VERBOSE = False
 # Sessions: a staff login lasts 8 hours of the working day, then the admin asks again
 # (rust_tracker/accounts.py); other sessions keep Django's two weeks.
@@ -269,12 +279,18 @@ X_FRAME_OPTIONS = "DENY"
 # The one switch, DJANGO_BEHIND_TLS_PROXY=true, is for a server that speaks plain HTTP behind a
 # proxy that terminates TLS and redirects HTTP itself: the proxy's X-Forwarded-Proto is then
 # trusted (the proxy must set it, overwriting any a client sent) and Django does not redirect.
-# Without the switch no forwarded header is trusted.
+# Without the switch no X-Forwarded-Proto is trusted (X-Forwarded-For: TRUSTED_PROXIES below).
 BEHIND_TLS_PROXY = env_bool("DJANGO_BEHIND_TLS_PROXY")
 if BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SILENCED_SYSTEM_CHECKS = ["security.W008"]  # the redirect is the proxy's
 SECURE_SSL_REDIRECT = not DEBUG and not BEHIND_TLS_PROXY
+# The proxies whose X-Forwarded-For is believed, for counting failed logins by address:
+# comma-separated addresses or networks (e.g. 10.0.0.0/8). Only a request whose peer is one of
+# them is read, and then the right-most entry that is not itself one of them is the client.
+# None by default, whatever DJANGO_BEHIND_TLS_PROXY says: a server that clients can reach
+# directly (`make serve`) counts every login by its peer. A misspelt entry stops the start.
+TRUSTED_PROXIES = env_list("DJANGO_TRUSTED_PROXIES")
 SECURE_HSTS_SECONDS = 0 if DEBUG else int(os.environ.get("DJANGO_SECURE_HSTS_SECONDS", "31536000"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
 SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", default=True)

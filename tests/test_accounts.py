@@ -63,7 +63,9 @@ def test_five_wrong_passwords_lock_the_account_out_from_that_address_for_15_minu
     response = log_in(client, "editor", PASSWORD)
     assert response.status_code == 302 and response["Location"] == "/admin/"
     assert signed_in(client)
-    assert not AccessAttempt.objects.exists()  # a success clears the failures
+    # The failures had expired; a success also clears its own account's from its address
+    # (and no other account's: tests/test_lockout.py).
+    assert not AccessAttempt.objects.exists()
 
 
 def test_five_failures_under_different_names_lock_out_the_address(editor):
