@@ -719,3 +719,55 @@ class Correction(Versioned):
 
     def __str__(self):
         return f"{self.get_kind_display()} of {self.published_on:%d %b %Y}"
+
+
+class RevisionStatus(models.TextChoices):
+    PENDING = "pending", "Awaiting an editor"
+    ACCEPTED = "accepted", "Accepted"
+    REJECTED = "rejected", "Rejected"
+
+
+class Revision(models.Model):
+    """A reporter's change to something the public reads, kept until an editor accepts it
+    (claims/revisions.py): the published item stays as it is until then."""
+
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType", on_delete=models.CASCADE, related_name="+"
+    )
+    object_id = models.PositiveBigIntegerField()
+    item_label = models.CharField(max_length=300, help_text="What it changes, when proposed.")
+    base_version = models.PositiveIntegerField(
+        help_text="The version of the item the change was made to."
+    )
+    changes = models.JSONField(
+        help_text="Each changed field: its label, the old and new values as shown, and the "
+        "new value as stored."
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    proposed_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(max_length=10, choices=RevisionStatus, default=RevisionStatus.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-proposed_at", "-pk"]
+        indexes = [
+            models.Index(
+                fields=["content_type", "object_id"],
+                name="revision_pending_item",
+                condition=Q(status="pending"),
+            )
+        ]
+
+    def __str__(self):
+        return f"Proposed change to {self.item_label}"
+
+    @property
+    def item(self):
+        model = self.content_type.model_class()
+        return model._default_manager.filter(pk=self.object_id).first()

@@ -26,6 +26,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from claims import guard
 from claims.models import (
     Citation,
     Claim,
@@ -39,7 +40,7 @@ from claims.models import (
 from rust_tracker.versioning import lock_version
 from sources.text import same_wording
 
-PUBLISH_PERMISSION = "claims.publish"
+PUBLISH_PERMISSION = guard.PUBLISH_PERMISSION
 
 Item = Claim | Contradiction
 
@@ -74,17 +75,29 @@ class Review:
 # --- the rules ------------------------------------------------------------------------------
 
 
-def can_publish(user) -> bool:
-    return bool(user and user.is_active and user.has_perm(PUBLISH_PERMISSION))
+can_publish = guard.is_editor
 
 
-def can_edit(user, item: Item) -> bool:
-    """Reporters edit drafts and items in review; published and retracted ones are an
-    editor's to change."""
+def can_edit(user, item) -> bool:
+    """Reporters edit what the public does not read (drafts, items in review, a speaker only
+    drafts name...); what it reads is an editor's to change (the rule: claims/guard.py), a
+    reporter proposes a revision instead (claims/revisions.py)."""
     codename = f"{item._meta.app_label}.change_{item._meta.model_name}"
     if not (user and user.is_active and user.has_perm(codename)):
         return False
-    return item.status in (Status.DRAFT, Status.REVIEW) or can_publish(user)
+    return can_publish(user) or not guard.is_public(item)
+
+
+def can_propose(user, item) -> bool:
+    """A reporter's change to what the public reads becomes a proposed revision."""
+    codename = f"{item._meta.app_label}.change_{item._meta.model_name}"
+    return bool(
+        user
+        and user.is_active
+        and user.has_perm(codename)
+        and not can_publish(user)
+        and guard.is_public(item)
+    )
 
 
 def _state_problem(citation: Citation) -> str:

@@ -1,5 +1,6 @@
-"""The newsroom's two roles. Reporters write and edit drafts and send them to review; editors
-also publish, unpublish and retract (``claims.publish``), correct, and delete.
+"""The newsroom's two roles. Reporters write and edit drafts, send them to review and propose
+revisions of what is published; editors also accept those, publish, unpublish and retract
+(``claims.publish``), correct, and delete.
 
 Made by a data migration (0005_roles) and made again after every ``migrate`` or ``flush``
 (a post_migrate handler), so a database emptied by a test run still has them.
@@ -51,6 +52,10 @@ def _pairs(apps) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
         for model in models
         for action in ("add", "change", "delete", "view")
     ] + [("claims", "publish")]
+    # proposed revisions: everyone reads them; editors decide them (claims/revisions.py)
+    if known("claims", "revision"):
+        reporter.append(("claims", "view_revision"))
+        editor.append(("claims", "view_revision"))
     return reporter + history, editor + history
 
 

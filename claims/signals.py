@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import re
 
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.backends.signals import connection_created
 
+from claims import guard
 from rust_tracker.caching import bump_public_version
 
 PUBLIC_WRITE = re.compile(
@@ -40,9 +41,20 @@ def public_data_written(connection) -> None:
 
 
 def public_write_watcher(execute, sql, params, many, context):
-    result = execute(sql, params, many, context)
-    if isinstance(sql, str) and PUBLIC_WRITE.match(sql):
-        public_data_written(context["connection"])
+    """Before a write to what the public reads: tell the connection whom it acts for (the
+    guard trigger refuses a non-editor's write to a public row, claims/guard.py); after it:
+    a new public data version."""
+    if not (isinstance(sql, str) and PUBLIC_WRITE.match(sql)):
+        return execute(sql, params, many, context)
+    guard.before_write(context["connection"])
+    try:
+        result = execute(sql, params, many, context)
+    except DatabaseError as error:
+        locked = guard.refusal(error)
+        if locked is None:
+            raise
+        raise locked from error
+    public_data_written(context["connection"])
     return result
 
 

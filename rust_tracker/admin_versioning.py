@@ -16,7 +16,7 @@ from rust_tracker.versioning import EditConflict, lock_version
 VERSION_FIELD = "_version"
 
 
-def _posted_version(data) -> int | None:
+def posted_version(data) -> int | None:
     raw = (data or {}).get(VERSION_FIELD, "")
     return int(raw) if str(raw).isdigit() else None
 
@@ -26,8 +26,16 @@ class VersionGuardForm:
 
     def clean(self):
         cleaned = super().clean()
-        expected = _posted_version(self.data)
-        if self.instance.pk and expected is not None:
+        expected = posted_version(self.data)
+        if self.instance.pk and expected is None:
+            # a form that does not say which version it shows could overwrite anyone's save
+            raise ValidationError(
+                "This form did not say which version of the record it was opened at, so "
+                "saving it could overwrite someone else's changes. Reload the page and make "
+                "your changes again.",
+                code="edit_conflict",
+            )
+        if self.instance.pk:
             try:
                 lock_version(self.instance, expected)
             except EditConflict as conflict:
@@ -51,7 +59,7 @@ class VersionedAdmin(SimpleHistoryAdmin):
         if obj is not None and obj.pk:
             # after a refusal the posted version is kept: saving again stays refused until
             # the page is reloaded with the other person's changes
-            context["opened_version"] = _posted_version(request.POST) or obj.version
+            context["opened_version"] = posted_version(request.POST) or obj.version
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def count_on(self, obj) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db import models
+from django.db import models, router, transaction
 
 
 class Versioned(models.Model):
@@ -21,10 +21,24 @@ class Versioned(models.Model):
         abstract = True
 
     def save(self, *args, **kwargs):
-        update_fields = kwargs.get("update_fields")
-        if not self._state.adding and update_fields is None:
-            self.version += 1
-        super().save(*args, **kwargs)
+        """A save of the whole record counts on from the stored version, read under a row
+        lock: two saves at once are ordered, none is lost, and no two history rows share a
+        version (whatever version the instance in hand carries: a stale copy, a revert)."""
+        if self._state.adding or kwargs.get("update_fields") is not None:
+            return super().save(*args, **kwargs)
+        using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
+        with transaction.atomic(using=using):
+            stored = (
+                type(self)
+                ._base_manager.using(using)
+                .select_for_update()
+                .filter(pk=self.pk)
+                .values_list("version", flat=True)
+                .first()
+            )
+            if stored is not None:
+                self.version = stored + 1
+            super().save(*args, **kwargs)
 
 
 @dataclass(frozen=True)

@@ -106,8 +106,11 @@ def test_a_changed_text_refuses_the_stale_candidate(reporter, source):
 def test_add_a_quote_as_a_citation_of_an_existing_claim(reporter, source):
     whitlock = make_speaker(name="Dana Whitlock", slug="dana-whitlock")
     other = make_source(text="Whitlock said: “The bridge is perfectly safe for traffic.”")
-    claim = make_claim(
-        speaker=whitlock, text="The bridge is perfectly safe for traffic.", cite=other
+    claim = make_claim(  # a draft: a published claim's citations are an editor's (test_guard)
+        speaker=whitlock,
+        text="The bridge is perfectly safe for traffic.",
+        cite=other,
+        status=Status.DRAFT,
     )
     make_claim(text="Unrelated words about parking fees.")
     page = text(reporter.get(reverse("admin:sources_source_change", args=[source.pk])))

@@ -109,6 +109,7 @@ def test_admin_saving_a_new_text_re_anchors(admin_client):
         "slug": source.slug,
         "kind": source.kind,
         "text": "Prefix added. " + TEXT,
+        "_version": source.version,
     }
     response = admin_client.post(url, form)
     assert response.status_code == 302, response.content.decode()[:2000]

@@ -20,6 +20,7 @@ from django.utils.http import urlencode
 
 from claims import curation, publishing
 from claims.admin.checks import message_recheck
+from claims.admin.revisions import GuardedAdmin
 from claims.models import (
     Citation,
     Claim,
@@ -31,7 +32,6 @@ from claims.models import (
     VerificationState,
 )
 from claims.services import verify_citation
-from rust_tracker.admin_versioning import VersionedAdmin
 from rust_tracker.versioning import EditConflict
 
 VERIFIED = [VerificationState.VERBATIM, VerificationState.NORMALIZED]
@@ -47,7 +47,7 @@ WORKFLOW_FIELDS = [
 
 
 @admin.register(Speaker)
-class SpeakerAdmin(VersionedAdmin):
+class SpeakerAdmin(GuardedAdmin):
     list_display = ["name", "kind", "role", "slug"]
     list_filter = ["kind"]
     search_fields = ["name", "slug", "aliases", "misspellings"]
@@ -55,7 +55,7 @@ class SpeakerAdmin(VersionedAdmin):
 
 
 @admin.register(Topic)
-class TopicAdmin(VersionedAdmin):
+class TopicAdmin(GuardedAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name", "slug", "description"]
     prepopulated_fields = {"slug": ["name"]}
@@ -156,7 +156,7 @@ STEPS = {
 }
 
 
-class WorkflowAdmin(VersionedAdmin):
+class WorkflowAdmin(GuardedAdmin):
     """Claims and contradictions: the workflow steps as actions and change-page buttons."""
 
     change_form_template = "admin/claims/workflow_change_form.html"
@@ -164,10 +164,6 @@ class WorkflowAdmin(VersionedAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return [*super().get_readonly_fields(request, obj), *WORKFLOW_FIELDS]
-
-    def has_change_permission(self, request, obj=None):
-        allowed = super().has_change_permission(request, obj)
-        return allowed and (obj is None or publishing.can_edit(request.user, obj))
 
     def has_publish_permission(self, request):
         return publishing.can_publish(request.user)
@@ -518,7 +514,7 @@ class ClaimAdmin(WorkflowAdmin):
 
 
 @admin.register(Citation)
-class CitationAdmin(VersionedAdmin):
+class CitationAdmin(GuardedAdmin):
     list_display = ["claim", "source", "verification_state", "verification_score", "drifted"]
     list_filter = ["verification_state", "drifted", "source__kind"]
     search_fields = ["quote", "claim__slug", "claim__text", "source__title"]
@@ -607,7 +603,7 @@ class CorrectionAdminForm(forms.ModelForm):
 
 
 @admin.register(Correction)
-class CorrectionAdmin(VersionedAdmin):
+class CorrectionAdmin(GuardedAdmin):
     form = CorrectionAdminForm
     list_display = ["__str__", "kind", "published_on", "claim", "contradiction"]
     list_filter = ["kind", "published_on"]

@@ -5,13 +5,13 @@ everyone else, and a save or a history revert by them keeps the stored status)."
 from django.contrib import admin
 
 from claims import publishing
+from claims.admin.revisions import GuardedAdmin
 from claims.models import Case, Status
 from claims.services import first_published_at
-from rust_tracker.admin_versioning import VersionedAdmin
 
 
 @admin.register(Case)
-class CaseAdmin(VersionedAdmin):
+class CaseAdmin(GuardedAdmin):
     list_display = ["title", "slug", "status", "published_at"]
     list_filter = ["status"]
     search_fields = ["title", "slug", "summary"]

@@ -13,7 +13,7 @@ from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
-from claims import curation
+from claims import curation, publishing
 from claims.models import Claim, ClaimKind, SpeakerKind
 from sources.models import Source
 
@@ -184,6 +184,11 @@ class CandidateQuotesMixin:
             claim = Claim.objects.filter(pk=request.POST.get("claim", "")).first()
             if claim is None:
                 errors.append("Pick one of the claims listed.")
+            elif not publishing.can_edit(request.user, claim):
+                errors.append(
+                    f"'{claim.slug}' is {claim.get_status_display().lower()}: only an editor "
+                    "adds a citation to it."
+                )
             else:
                 try:
                     curation.citation_from_candidate(

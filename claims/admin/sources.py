@@ -7,14 +7,14 @@ from django.db.models import Exists, OuterRef
 from claims.admin.checks import message_recheck
 from claims.admin.intake import SourceIntakeMixin
 from claims.admin.quotes import CandidateQuotesMixin
+from claims.admin.revisions import GuardedAdmin
 from claims.models import Citation
 from claims.services import drift_report, replace_source_text
-from rust_tracker.admin_versioning import VersionedAdmin
 from sources.models import Outlet, Source
 
 
 @admin.register(Outlet)
-class OutletAdmin(VersionedAdmin):
+class OutletAdmin(GuardedAdmin):
     list_display = ["name", "slug", "homepage"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
@@ -36,7 +36,7 @@ class DriftFilter(admin.SimpleListFilter):
 
 
 @admin.register(Source)
-class SourceAdmin(SourceIntakeMixin, CandidateQuotesMixin, VersionedAdmin):
+class SourceAdmin(SourceIntakeMixin, CandidateQuotesMixin, GuardedAdmin):
     list_display = ["title", "outlet", "kind", "published_on", "captured_at", "has_text"]
     list_filter = ["kind", DriftFilter, "outlet", "published_on"]
     actions = ["recheck_quotes"]
@@ -60,6 +60,8 @@ class SourceAdmin(SourceIntakeMixin, CandidateQuotesMixin, VersionedAdmin):
     def save_model(self, request, obj, form, change):
         """A new or replaced archived text re-anchors every citation in it: compared with the
         stored text, so a revert from the history page re-anchors too."""
+        if change and self.proposing(request, obj):
+            return super().save_model(request, obj, form, change)  # a proposed revision
         stored = Source.objects.filter(pk=obj.pk).values_list("text", flat=True).first()
         if not change or stored != obj.text:
             captured_at = obj.captured_at if "captured_at" in form.changed_data else None

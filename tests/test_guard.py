@@ -1,0 +1,310 @@
+"""One chokepoint for who may change what the public reads (claims/guard.py): the database
+refuses a non-editor's write to a public row whatever path it took; a reporter's change
+becomes a proposed revision an editor accepts; history pages are read-only but for editors;
+versions are counted by the database."""
+
+import threading
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection, connections, transaction
+from django.urls import reverse
+
+from claims import guard, publishing, revisions
+from claims.models import Case, Citation, Claim, Contradiction, Revision, Speaker, Status, Topic
+from claims.services import verify_citation
+from sources.models import Outlet, Source
+from tests.factories import (
+    make_case,
+    make_claim,
+    make_contradiction,
+    make_outlet,
+    make_source,
+    make_speaker,
+    make_topic,
+)
+from tests.test_admin_workflow import change_url, form_data, history_url, signed_in, text
+from tests.test_publishing import TEXT, user
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def reporter():
+    return signed_in("Reporter")
+
+
+@pytest.fixture
+def editor():
+    return signed_in("Editor")
+
+
+@pytest.fixture
+def source():
+    return make_source(text=TEXT, outlet=make_outlet())
+
+
+@pytest.fixture
+def published(source):
+    """A published claim citing ``source``, with a topic and a case."""
+    claim = make_claim(text="The plant is safe.", cite=source)
+    claim.topics.add(make_topic())
+    claim.cases.add(make_case())
+    return claim
+
+
+def admin_url(obj, view="change") -> str:
+    opts = obj._meta
+    return reverse(f"admin:{opts.app_label}_{opts.model_name}_{view}", args=[obj.pk])
+
+
+# --- the database refuses, whatever the path -------------------------------------------------
+
+
+def test_a_reporters_write_to_a_published_claim_is_refused_below_the_views(published):
+    reporter = user("Reporter")
+    published.text = "Rewritten."
+    with guard.acting_as(reporter), pytest.raises(guard.Locked), transaction.atomic():
+        published.save()
+    with guard.acting_as(reporter), pytest.raises(guard.Locked), transaction.atomic():
+        Claim.objects.filter(pk=published.pk).update(text="Rewritten by update().")
+    with (
+        guard.acting_as(reporter),
+        pytest.raises(guard.Locked),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute("UPDATE claims_claim SET text = 'raw' WHERE id = %s", [published.pk])
+    published.refresh_from_db()
+    assert published.text == "The plant is safe."
+
+
+def test_what_the_public_reads_through_a_published_item_is_guarded_too(published, source):
+    reporter = user("Reporter")
+    citation = published.citations.get()
+    writes = {
+        "speaker": lambda: Speaker.objects.filter(pk=published.speaker_id).update(name="X"),
+        "topic": lambda: Topic.objects.filter(claims=published).update(name="X"),
+        "case": lambda: Case.objects.filter(claims=published).update(title="X"),
+        "source text": lambda: Source.objects.filter(pk=source.pk).update(text="X"),
+        "outlet": lambda: Outlet.objects.filter(pk=source.outlet_id).update(name="X"),
+        "citation": lambda: Citation.objects.filter(pk=citation.pk).update(quote="X"),
+        "new citation": lambda: Citation.objects.create(
+            claim=published, source=make_source(text="Other."), quote="Other."
+        ),
+        "topic link": lambda: published.topics.add(make_topic()),
+        "case link": lambda: published.cases.clear(),
+    }
+    refused = []
+    for name, write in writes.items():
+        with guard.acting_as(reporter):
+            try:
+                with transaction.atomic():
+                    write()
+            except guard.Locked:
+                refused.append(name)
+    assert refused == list(writes)
+
+
+def test_a_reporter_still_writes_drafts_and_what_only_drafts_use(source):
+    reporter = user("Reporter")
+    speaker = make_speaker()
+    draft = make_claim(speaker=speaker, status=Status.DRAFT, cite=source)
+    with guard.acting_as(reporter):
+        draft.text = "Edited draft."
+        draft.save()
+        speaker.name = "Renamed"
+        speaker.save()
+        draft.topics.add(make_topic())
+        Citation.objects.create(claim=draft, source=make_source(text="Other."), quote="Other.")
+    draft.refresh_from_db()
+    assert draft.text == "Edited draft." and draft.topics.count() == 1
+
+
+def test_quote_checks_on_a_published_claim_are_not_a_change_of_its_words(published):
+    """Re-checking quotes writes only derived columns: anyone may run it."""
+    with guard.acting_as(user("Reporter")):
+        verify_citation(citation=published.citations.get())
+
+
+def test_is_public_agrees_with_the_database_for_every_model_and_state(source):
+    """The admin's question (is_public) and the trigger's refusal give the same answer."""
+    reporter = user("Reporter")
+    objs = []
+    for status in Status.values:
+        claim = make_claim(status=status, cite=make_source(text=TEXT, outlet=make_outlet()))
+        objs += [claim, claim.speaker, claim.citations.get(), claim.citations.get().source]
+        objs.append(claim.citations.get().source.outlet)
+        topic = make_topic()
+        claim.topics.add(topic)
+        objs.append(topic)
+        objs.append(make_contradiction(status=status, claim=claim))
+        objs.append(make_case(status=status))
+    for obj in objs:
+        obj.refresh_from_db()
+        expected = guard.is_public(obj)
+        with guard.acting_as(reporter):
+            try:
+                with transaction.atomic():
+                    type(obj).objects.filter(pk=obj.pk).update(version=obj.version)  # derived
+                    first = next(
+                        f
+                        for f in obj._meta.concrete_fields
+                        if f.get_internal_type() in ("CharField", "TextField")
+                        and f.editable
+                        and f.name not in ("slug", "status", "kind", "said_on_precision")
+                    )
+                    type(obj).objects.filter(pk=obj.pk).update(**{first.name: "changed"})
+                    transaction.set_rollback(True)
+                refused = False
+            except guard.Locked:
+                refused = True
+        assert refused == expected, (type(obj).__name__, getattr(obj, "status", ""))
+
+
+# --- the admin: proposals, read-only history -------------------------------------------------
+
+
+def test_a_reporters_history_post_changes_nothing(reporter, published):
+    record = published.history.order_by("history_date").first()
+    url = history_url(published, record)
+    page = reporter.get(url)
+    assert page.status_code == 200 and "only an editor reverts" in text(page)
+    response = reporter.post(url, {**form_data(page), "text": "Rewritten through history."})
+    assert response.status_code == 403
+    published.refresh_from_db()
+    assert published.text == "The plant is safe."
+
+
+def test_a_reporters_change_becomes_a_revision_an_editor_accepts(reporter, editor, published):
+    page = reporter.get(change_url(published))
+    assert "saving sends them to the editors as a proposed revision" in text(page)
+    response = reporter.post(
+        change_url(published), {**form_data(page), "summary": "A better summary"}, follow=True
+    )
+    assert "proposed revision" in text(response)
+    published.refresh_from_db()
+    assert published.summary == ""
+    revision = Revision.objects.get()
+    assert revision.changes["summary"]["new"] == "A better summary"
+    assert "Revision" in text(editor.get(change_url(published)))
+    review = editor.get(admin_url(revision))
+    assert "A better summary" in text(review) and "Accept" in text(review)
+    decide = reverse("admin:claims_revision_decide", args=[revision.pk, "accept"])
+    assert reporter.post(decide).status_code == 403
+    assert editor.post(decide, {"note": "Good."}).status_code == 302
+    published.refresh_from_db()
+    assert published.summary == "A better summary" and published.status == Status.PUBLISHED
+    revision.refresh_from_db()
+    assert revision.status == "accepted"
+    assert published.history.first().history_user.username == "editor"
+
+
+def test_a_revision_made_to_an_old_version_is_refused_on_acceptance(reporter, editor, published):
+    page = form_data(reporter.get(change_url(published)))
+    reporter.post(change_url(published), {**page, "summary": "Reporter's"})
+    editor.post(change_url(published), {**page, "summary": "Editor's"})
+    revision = Revision.objects.get()
+    response = editor.post(reverse("admin:claims_revision_decide", args=[revision.pk, "accept"]))
+    assert response.status_code == 409 and "Not accepted" in text(response)
+    published.refresh_from_db()
+    assert published.summary == "Editor's"
+
+
+def test_a_speakers_and_a_sources_changes_are_proposed_too(reporter, editor, published, source):
+    speaker = published.speaker
+    page = form_data(reporter.get(admin_url(speaker)))
+    reporter.post(admin_url(speaker), {**page, "name": "Someone Else"})
+    page = form_data(reporter.get(admin_url(source)))
+    reporter.post(admin_url(source), {**page, "text": "The agency declined to comment."})
+    speaker.refresh_from_db()
+    source.refresh_from_db()
+    assert speaker.name != "Someone Else" and source.text == TEXT
+    assert Revision.objects.count() == 2
+    for revision in Revision.objects.order_by("pk"):
+        decide = reverse("admin:claims_revision_decide", args=[revision.pk, "accept"])
+        assert editor.post(decide).status_code == 302
+    speaker.refresh_from_db()
+    source.refresh_from_db()
+    assert speaker.name == "Someone Else" and source.text.startswith("The agency")
+    assert published.citations.get().verification_state == "not_found"  # re-checked
+
+
+def test_a_reporter_cannot_cite_a_source_on_a_published_claim(reporter, published):
+    other = make_source(text='The mayor said: "The plant is safe."')
+    quotes = reverse("admin:sources_source_change", args=[other.pk])
+    assert reporter.get(quotes).status_code == 200
+    start = other.text.index("The plant")
+    url = reverse(
+        "admin:sources_source_quote",
+        args=[other.pk, start, start + len("The plant is safe."), "cite"],
+    )
+    response = reporter.post(url, {"claim": published.pk, "sha256": other.sha256})
+    assert response.status_code in (400, 403)
+    assert published.citations.count() == 1
+
+
+def test_an_editors_revert_keeps_the_workflow_fields(editor, source):
+    case = make_case(status=Status.DRAFT)
+    publishing_editor = user("Editor", "another-editor")
+    case.status = Status.PUBLISHED
+    case._history_user = publishing_editor
+    case.save()
+    first = case.history.order_by("history_date").first()
+    page = editor.get(history_url(case, first))
+    response = editor.post(history_url(case, first), form_data(page))
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.status == Status.PUBLISHED
+
+
+# --- versions: required on a form, counted by the database -----------------------------------
+
+
+def test_a_change_form_without_its_version_is_refused(editor, published):
+    page = form_data(editor.get(change_url(published)))
+    page.pop("_version")
+    response = editor.post(change_url(published), {**page, "summary": "No version"})
+    assert response.status_code == 200 and "did not say which version" in text(response)
+    published.refresh_from_db()
+    assert published.summary == ""
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_saves_each_count_and_history_versions_are_unique():
+    speaker = make_speaker()
+    start = speaker.version
+    errors = []
+
+    def save(n):
+        try:
+            copy = Speaker.objects.get(pk=speaker.pk)
+            copy.role = f"role {n}"
+            copy.save()
+        except Exception as error:  # pragma: no cover - reported below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=save, args=(n,)) for n in range(10)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    speaker.refresh_from_db()
+    assert speaker.version == start + 10
+    versions = list(speaker.history.values_list("version", flat=True))
+    assert len(versions) == len(set(versions)) == 11
+
+
+def test_revisions_are_not_visible_to_the_public(client, reporter, published):
+    page = form_data(reporter.get(change_url(published)))
+    reporter.post(change_url(published), {**page, "summary": "SECRET-PROPOSAL"})
+    assert "SECRET-PROPOSAL" not in client.get(published.get_absolute_url()).content.decode()
+    ct = ContentType.objects.get_for_model(Claim)
+    assert Revision.objects.filter(content_type=ct, object_id=published.pk).exists()
+    assert revisions.pending_for(published).count() == 1
+    assert publishing.can_propose(user("Reporter", "r2"), published)
+    assert not publishing.can_propose(user("Editor", "e2"), published)
+    assert Contradiction.objects.count() == 0
