@@ -145,7 +145,13 @@ class WorkflowForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Shown to readers on the retraction notice and in the corrections.",
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": "The page did not say which version of the item it showed: reload it "
+            "and take the step again."
+        },
+    )
 
 
 STEPS = {
@@ -295,7 +301,9 @@ class WorkflowAdmin(GuardedAdmin):
             raise PermissionDenied
         form = WorkflowForm(request.POST or None, initial={"version": obj.version})
         problems = []
-        if request.method == "POST" and form.is_valid():
+        if request.method == "POST" and not form.is_valid():
+            problems = [error for errors in form.errors.values() for error in errors]
+        elif request.method == "POST":
             try:
                 self._take_step(request, obj, step, form.cleaned_data)
             except publishing.Refused as refusal:
