@@ -163,6 +163,7 @@ def run(folder: Path) -> list[dict]:
             "DATABASE_REPLICA_URL": replica.url,
             "REDIS_URL": redis.url,
             "PUBLIC_CACHE_S_MAXAGE": str(S_MAXAGE),
+            "DJANGO_TRUSTED_PROXIES": "127.0.0.1",  # nginx, as docker-compose.yml trusts it
         }
         manage(env, "migrate", "--noinput")
         manage(env, "import_jsonl", str(DEMO))
