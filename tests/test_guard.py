@@ -308,3 +308,24 @@ def test_revisions_are_not_visible_to_the_public(client, reporter, published):
     assert publishing.can_propose(user("Reporter", "r2"), published)
     assert not publishing.can_propose(user("Editor", "e2"), published)
     assert Contradiction.objects.count() == 0
+
+
+def test_every_table_behind_the_public_pages_is_guarded():
+    """A new model or many-to-many list in claims or sources must be guarded (migration 0011's
+    list) or named here as not read by the public; otherwise this fails."""
+    from django.apps import apps
+
+    not_public = {"claims_revision"}  # proposals: staff only
+    tables = {
+        model._meta.db_table
+        for label in ("claims", "sources")
+        for model in apps.get_app_config(label).get_models(include_auto_created=True)
+        if not model.__name__.startswith("Historical")
+    } - not_public
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+            "WHERE t.tgname = 'rust_tracker_guard'"
+        )
+        guarded_tables = {row[0] for row in cursor.fetchall()}
+    assert tables - guarded_tables == set(), "add these tables to the guard (migration 0011)"
