@@ -40,11 +40,19 @@ def public_data_written(connection) -> None:
         transaction.on_commit(_bump_on_commit, using=connection.alias)
 
 
+# Statements that cannot write a row; anything else (INSERT, UPDATE, DELETE, WITH, COPY, a
+# comment first...) may, and is preceded by telling the connection whom it acts for.
+READ_ONLY = re.compile(
+    r"^\s*(?:SELECT|SAVEPOINT|RELEASE|ROLLBACK|COMMIT|BEGIN|SHOW|EXPLAIN|DECLARE|FETCH|CLOSE)\b",
+    re.IGNORECASE,
+)
+
+
 def public_write_watcher(execute, sql, params, many, context):
-    """Before a write to what the public reads: tell the connection whom it acts for (the
-    guard trigger refuses a non-editor's write to a public row, claims/guard.py); after it:
-    a new public data version."""
-    if not (isinstance(sql, str) and PUBLIC_WRITE.match(sql)):
+    """Before a statement that may write: tell the connection whom it acts for (the guard
+    trigger refuses a non-editor's write to a public row, claims/guard.py); after a write to
+    what the public reads: a new public data version."""
+    if not isinstance(sql, str) or READ_ONLY.match(sql):
         return execute(sql, params, many, context)
     guard.before_write(context["connection"])
     try:
@@ -54,7 +62,8 @@ def public_write_watcher(execute, sql, params, many, context):
         if locked is None:
             raise
         raise locked from error
-    public_data_written(context["connection"])
+    if PUBLIC_WRITE.match(sql):
+        public_data_written(context["connection"])
     return result
 
 

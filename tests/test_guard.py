@@ -75,6 +75,17 @@ def test_a_reporters_write_to_a_published_claim_is_refused_below_the_views(publi
         connection.cursor() as cursor,
     ):
         cursor.execute("UPDATE claims_claim SET text = 'raw' WHERE id = %s", [published.pk])
+    for sql in (
+        "/* a comment first */ UPDATE claims_claim SET text = 'raw' WHERE id = %s",
+        "WITH t AS (UPDATE claims_claim SET text = 'raw' WHERE id = %s RETURNING 1) SELECT 1",
+    ):
+        with (
+            guard.acting_as(reporter),
+            pytest.raises(guard.Locked),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(sql, [published.pk])
     published.refresh_from_db()
     assert published.text == "The plant is safe."
 
