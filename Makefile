@@ -44,13 +44,14 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install --quiet ".[test]"
 	@touch $@
 
-install: $(VENV)/.installed $(LOCAL_ENV)
-
-# This laptop's .env (a generated secret, debug on; git-ignored, never on a server), written
-# once by whichever command installs first, so the README's manage.py commands work as written
-# after `make run` or `make test` alike; `make run` also sets its site URL to the address served.
-$(LOCAL_ENV): | $(VENV)/.installed
-	$(PY) -m rust_tracker.localenv --path "$@" --site-url "http://$(HOST):$(PORT)"
+# This laptop's .env (git-ignored, never on a server): a generated secret, localhost as the
+# allowed hosts and the site URL, what production settings need, so the README's manage.py
+# commands work as written after any make target. Never DJANGO_DEBUG: debug comes from the
+# environment only (`make run` exports it), so a server started in this checkout (cron, systemd)
+# stays in production. Written once, checked at every install (a debug line an earlier version
+# wrote is removed); `make run` sets its site URL to the address served.
+install: $(VENV)/.installed
+	@$(PY) -m rust_tracker.localenv --path "$(LOCAL_ENV)" --default-site-url "http://$(HOST):$(PORT)"
 
 # Local-only conveniences: debug on, a printed admin password; each run sets the .env's site URL
 # to the address served: `make run PORT=8001`.
@@ -60,7 +61,7 @@ run: export DJANGO_SITE_URL ?= http://$(HOST):$(PORT)
 run: export DJANGO_SITE_NAME ?= Rust Tracker
 run: export DJANGO_SITE_SEARCH_HINT ?= e.g. trigger, cold gun, Baldwin
 run: install
-	$(PY) -m rust_tracker.localenv --site-url "$$DJANGO_SITE_URL"
+	$(PY) -m rust_tracker.localenv --site-url "$$DJANGO_SITE_URL" --path "$(LOCAL_ENV)"
 	$(MANAGE) migrate --noinput
 	$(MANAGE) import_jsonl $(DEMO)
 	$(MANAGE) create_local_admin

@@ -12,6 +12,9 @@ A backup is a folder ``<BACKUP_DIR or var/backups>/<UTC stamp>/`` holding
 The dump, the JSONL and the counts read one snapshot (a repeatable-read transaction whose
 snapshot pg_dump shares), so they agree even while the site is writing.
 
+A backup holds every account's password hash and every draft: its folder is made 0700 and its
+files 0600 whatever the umask (a backups folder it has to create, 0700 too).
+
 A restore checks the folder (manifest, sizes, checksums, the archive's table of contents) before
 touching anything, refuses a database that holds records unless forced, and replays the dump in
 one transaction: it either completes or leaves the database as it was.
@@ -40,6 +43,8 @@ FORMAT = "rust-tracker-backup/1"
 DUMP = "database.dump"
 JSONL = "records.jsonl"
 MANIFEST = "manifest.json"
+PRIVATE_DIR = 0o700
+PRIVATE_FILE = 0o600
 # Rows that `migrate` itself creates (content types, permissions, the newsroom roles): a
 # migrated database without records is still empty.
 SCAFFOLDING = {
@@ -156,6 +161,21 @@ def default_root() -> Path:
     return Path(os.environ.get("BACKUP_DIR") or settings.BASE_DIR / "var" / "backups")
 
 
+def _private_opener(path, flags):
+    """For ``open(..., opener=)``: a new file readable and writable by its owner only."""
+    return os.open(path, flags, PRIVATE_FILE)
+
+
+def _private_root(root: Path) -> None:
+    """The backups folder: made 0700 when it does not exist (an existing one is the
+    operator's, left as it is; each backup's own folder is private anyway)."""
+    try:
+        root.mkdir(parents=True, mode=PRIVATE_DIR)
+    except FileExistsError:
+        return
+    root.chmod(PRIVATE_DIR)  # mkdir's mode is cut by the umask
+
+
 # --- backup ---------------------------------------------------------------------------------
 
 
@@ -170,8 +190,10 @@ def backup(root: Path | None = None) -> tuple[Path, dict]:
         stamp = now.strftime("%Y%m%dT%H%M%S.%fZ")
     folder = root / stamp
     partial = root / f".{stamp}.partial"  # renamed when complete: no half backup looks whole
-    partial.mkdir(parents=True, mode=0o700)
+    _private_root(root)
+    partial.mkdir(mode=PRIVATE_DIR)
     try:
+        partial.chmod(PRIVATE_DIR)
         args, env = _libpq_env()
         with transaction.atomic():
             with connection.cursor() as cursor:
@@ -191,10 +213,13 @@ def backup(root: Path | None = None) -> tuple[Path, dict]:
                 env=env,
                 capture_output=True,
                 text=True,
+                umask=0o077,  # its file is made private: 0600
             )
             if dumped.returncode != 0:
                 raise BackupError(f"pg_dump failed: {dumped.stderr.strip()}")
-            with (partial / JSONL).open("w", encoding="utf-8", newline="\n") as out:
+            with open(
+                partial / JSONL, "w", encoding="utf-8", newline="\n", opener=_private_opener
+            ) as out:
                 for record in export_records():
                     out.write(dumps(record) + "\n")
             counts = count_records()
@@ -214,7 +239,10 @@ def backup(root: Path | None = None) -> tuple[Path, dict]:
                 for name in (DUMP, JSONL)
             },
         }
-        (partial / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+        with open(partial / MANIFEST, "w", encoding="utf-8", opener=_private_opener) as out:
+            out.write(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+        for name in (DUMP, JSONL, MANIFEST):
+            (partial / name).chmod(PRIVATE_FILE)  # exactly, whatever the umask took away
         partial.rename(folder)
     except BaseException:
         shutil.rmtree(partial, ignore_errors=True)

@@ -5,17 +5,20 @@ from __future__ import annotations
 
 import functools
 
+import django_filters
+from django import forms
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
 from django.db.models.functions import JSONObject
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
-from django.utils.cache import add_never_cache_headers
+from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from claims import comparison, exports
 from claims.filters import (
+    MAX_QUERY,
     ClaimFilter,
     ContradictionFilter,
     CorrectionFilter,
@@ -126,7 +129,7 @@ def _filtered_list(
     )
     if _is_fragment(request):
         template_name += "#results"
-    return render(
+    response = render(
         request,
         template_name,
         {
@@ -137,6 +140,9 @@ def _filtered_list(
         },
         status=200 if valid else 400,
     )
+    # the fragment or the page, as _is_fragment read the headers: a cache must know it
+    patch_vary_headers(response, ("HX-Request", "HX-History-Restore-Request"))
+    return response
 
 
 def _cases_with_counts():
@@ -168,13 +174,24 @@ def home(request):
     )
 
 
+class TopicIndexFilter(TopicFilter):
+    """/topics/'s name search: at most MAX_QUERY characters, as on every other list."""
+
+    q = django_filters.CharFilter(
+        method="filter_name",
+        label="Topic name",
+        max_length=MAX_QUERY,
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )
+
+
 @require_safe
-@vary_on_headers("HX-Request")
+@vary_on_headers("HX-Request", "HX-History-Restore-Request")
 def topic_list(request):
     return _filtered_list(
         request,
         fmt=None,
-        filterset_class=TopicFilter,
+        filterset_class=TopicIndexFilter,
         queryset=_browsable_topics(),
         template_name="claims/topic_list.html",
         export=None,
@@ -319,7 +336,7 @@ def _picker_options(query: str):
 
 
 @require_safe
-@vary_on_headers("HX-Request")
+@vary_on_headers("HX-Request", "HX-Target")  # a picker's options for htmx aimed at a picker
 def compare(request):
     """Any two published statements side by side: ``?a=<claim id>&b=<claim id>``.
 

@@ -33,3 +33,11 @@ class NewsroomAdminSite(admin.AdminSite):
 
 class NewsroomAdminConfig(AdminConfig):
     default_site = "rust_tracker.admin_site.NewsroomAdminSite"
+
+    def ready(self):
+        super().ready()
+        # Every autocomplete widget drops posted values that are not ids before its query:
+        # a form shown again with "abc" for a speaker is the form with its error, not a 500.
+        from rust_tracker import admin_widgets
+
+        admin_widgets.install()

@@ -15,7 +15,13 @@ newsroom) bypasses the cache and its answer is marked private, so neither the ca
 a CDN ever holds a staff view or a draft. Cached or not, an anonymous answer carries an ETag,
 Last-Modified (the last change of the public data), ``Cache-Control: public`` with a short
 ``max-age`` and a configurable ``s-maxage`` for a CDN, and ``Vary: HX-Request``; a matching
-``If-None-Match`` or ``If-Modified-Since`` answers 304.
+``If-None-Match`` or ``If-Modified-Since`` answers 304, without a Content-Security-Policy (the
+browser keeps the page it has with the policy that came with it).
+
+A page's CSP nonce (htmx's script tag, the JSON-LD) is its render's: a cached copy is stored
+with that nonce and every answer from it gets a new one, put in place of the old in the page
+and in its policy alike, so no two visitors are served the same nonce. The ETag names the
+page, whatever its nonce.
 
 Pages rendered for anonymous visitors read from the read replica when one is configured
 (``rust_tracker/routers.py``).
@@ -35,7 +41,7 @@ from django.conf import settings
 from django.core.cache import caches
 from django.http import HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
-from django.utils.csp import CSP, build_policy
+from django.utils.csp import CSP, build_policy, generate_nonce
 from django.utils.http import http_date
 
 from rust_tracker.routers import public_reads
@@ -140,8 +146,10 @@ def _storable(request, response) -> bool:
 def _entry(request, response, changed_at: float) -> dict:
     headers = {name: response[name] for name in STORED_HEADERS if response.has_header(name)}
     # The page may carry the request's CSP nonce (htmx's script tag): keep the policy that
-    # names it, so a cached copy is served with the nonce its scripts carry.
+    # names it and the nonce itself, which each answer from the cache replaces with its own
+    # (a LazyNonce is false until the page used it: then the page has none).
     nonce = getattr(request, "_csp_nonce", None)
+    nonce = str(nonce) if nonce else None
     for header, attribute, name in (
         (CSP.HEADER_ENFORCE, "_csp_config", "SECURE_CSP"),
         (CSP.HEADER_REPORT_ONLY, "_csp_ro_config", "SECURE_CSP_REPORT_ONLY"),
@@ -154,6 +162,7 @@ def _entry(request, response, changed_at: float) -> dict:
     return {
         "content": response.content,
         "headers": headers,
+        "nonce": nonce,
         "vary": response.get("Vary", ""),
         "etag": f'"{hashlib.sha256(response.content).hexdigest()[:32]}"',
         "modified": int(changed_at),
@@ -172,17 +181,40 @@ def _public_headers(response, *, etag: str, modified: int) -> None:
     )
 
 
+def _fresh_nonce(request) -> str:
+    """This request's CSP nonce (the middleware's, so anything else reading it agrees)."""
+    nonce = getattr(request, "_csp_nonce", None)
+    return str(nonce) if nonce is not None else generate_nonce()
+
+
 def _from_entry(request, entry: dict) -> HttpResponse:
-    response = HttpResponse(entry["content"])
-    for name, value in entry["headers"].items():
+    content, headers = entry["content"], entry["headers"]
+    old = entry.get("nonce")
+    if old:  # a nonce of its own for this answer, in the page and its policy
+        new = _fresh_nonce(request)
+        content = content.replace(old.encode("ascii"), new.encode("ascii"))
+        headers = {name: value.replace(old, new) for name, value in headers.items()}
+    response = HttpResponse(content)
+    for name, value in headers.items():
         response[name] = value
     if entry["vary"]:
         response["Vary"] = entry["vary"]
     response["X-Cache"] = "hit"
     _public_headers(response, etag=entry["etag"], modified=entry["modified"])
-    return get_conditional_response(
-        request, etag=entry["etag"], last_modified=entry["modified"], response=response
+    return _without_policy_if_not_modified(
+        get_conditional_response(
+            request, etag=entry["etag"], last_modified=entry["modified"], response=response
+        )
     )
+
+
+def _without_policy_if_not_modified(response):
+    """A 304 keeps the browser's copy, whose policy names that copy's nonce: the CSP
+    middleware must not send another (it adds none when the response's config is empty)."""
+    if response.status_code == 304:
+        response._csp_config = None
+        response._csp_ro_config = None
+    return response
 
 
 def cache_public(view):
@@ -219,8 +251,10 @@ def cache_public(view):
         cache.set(key, entry, timeout)
         response["X-Cache"] = "miss"
         _public_headers(response, etag=entry["etag"], modified=entry["modified"])
-        return get_conditional_response(
-            request, etag=entry["etag"], last_modified=entry["modified"], response=response
+        return _without_policy_if_not_modified(
+            get_conditional_response(
+                request, etag=entry["etag"], last_modified=entry["modified"], response=response
+            )
         )
 
     wrapper.public_cache = True

@@ -181,3 +181,25 @@ def test_a_missing_folder_is_named_and_the_command_fails(db, tmp_path):
 def test_no_matching_pg_dump_is_said_clearly():
     with pytest.raises(BackupError, match=r"PostgreSQL 99, but no pg_dump 99 was found"):
         find_tool("pg_dump", 99)
+
+
+def _mode(path: Path) -> str:
+    return oct(path.stat().st_mode & 0o777)
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o002], ids=["umask-022", "umask-002"])
+def test_a_backup_is_readable_by_its_owner_only(db, tmp_path, umask):
+    """A backup holds password hashes and drafts: its folder is 0700 and its files 0600, under
+    any umask (the dump is written by pg_dump, the rest by Python); a backups folder it
+    creates is 0700 too."""
+    root = tmp_path / "new" / "backups"
+    old = os.umask(umask)
+    try:
+        folder, _ = backup(root)
+    finally:
+        os.umask(old)
+    assert _mode(root) == "0o700"
+    assert _mode(folder) == "0o700"
+    assert sorted(p.name for p in folder.iterdir()) == sorted([DUMP, JSONL, MANIFEST])
+    for name in (DUMP, JSONL, MANIFEST):
+        assert _mode(folder / name) == "0o600", name

@@ -1,9 +1,12 @@
 """Settings that fail safe: production (debug off) refuses to start without what it needs and
 turns HTTPS on, `check --deploy` is clean, and a laptop's `.env` (written by make) makes
-every manage.py command work with no variables."""
+every manage.py command work with no variables, without ever turning debug on: a server
+started in a checkout where make ran (a cron job, a systemd unit) stays in production."""
 
 import os
+import re
 import secrets
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -173,8 +176,9 @@ def test_make_runs_env_file_is_written_once_and_follows_the_port(tmp_path):
     path = tmp_path / ".env"
     assert localenv.write(path, "http://127.0.0.1:8000/").startswith("wrote")
     first = localenv.parse(path.read_text())
-    assert first["DJANGO_DEBUG"] == "true"
+    assert "DJANGO_DEBUG" not in first  # debug is `make run`'s alone, never the checkout's
     assert len(first["DJANGO_SECRET_KEY"]) >= 50
+    assert first["DJANGO_ALLOWED_HOSTS"] == "localhost,127.0.0.1,[::1]"
     assert first["DJANGO_SITE_URL"] == "http://127.0.0.1:8000"
     assert oct(path.stat().st_mode & 0o777) == "0o600"
     assert localenv.write(path, "http://127.0.0.1:8123").startswith("kept")
@@ -198,13 +202,119 @@ def test_env_file_syntax():
 
 
 def test_with_the_env_file_manage_py_works_with_no_variables(tmp_path):
+    """The .env holds what production settings require on this laptop (a secret, its hosts, the
+    site URL), so manage.py starts without debug."""
     path = tmp_path / ".env"
     localenv.write(path, "http://127.0.0.1:8123")
     env = {"DJANGO_ENV_FILE": str(path), **DATABASE}
     result = manage(env, "check")
     assert result.returncode == 0, result.stderr
     result = settings_in_subprocess(env, "s.DEBUG, s.SITE_URL")
-    assert result.stdout.strip() == "True http://127.0.0.1:8123"
+    assert result.stdout.strip() == "False http://127.0.0.1:8123", result.stderr
+
+
+README_COMMANDS = (
+    "import django; django.setup(); "
+    "from django.conf import settings; "
+    "from django.core.management import get_commands, load_command_class; "
+    "commands = get_commands(); "
+    "[load_command_class(commands[name], name) for name in {names!r}]; "
+    "print(settings.DEBUG)"
+)
+
+
+def test_the_readmes_manage_py_commands_start_with_only_the_env_file(tmp_path):
+    """Every manage.py command the README tells a newcomer to run, as written (no variable
+    set), finds its settings in the .env and starts, in production mode."""
+    readme = (ROOT / "README.md").read_text()
+    names = sorted(set(re.findall(r"^[^`\n]*?manage\.py ([a-z_]+)", readme, re.M)))
+    assert {"import_jsonl", "add_newsroom_user", "verify_quotes", "locate_quote"} <= set(names)
+    assert not re.search(r"DJANGO_DEBUG=\S+ \S*manage\.py", readme), "debug by hand"
+    path = tmp_path / ".env"
+    localenv.write(path, "http://127.0.0.1:8000")
+    result = subprocess.run(
+        [sys.executable, "-c", README_COMMANDS.format(names=names)],
+        cwd=ROOT,
+        env=clean_env(
+            {"DJANGO_ENV_FILE": str(path), "DJANGO_SETTINGS_MODULE": "rust_tracker.settings"}
+        ),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False"
+
+
+OLD_ENV_FILE = (
+    "# This laptop's settings, written by make (git-ignored; never on a server).\n"
+    "DJANGO_SECRET_KEY={secret}\n"
+    "DJANGO_DEBUG=true\n"
+    "DJANGO_SITE_URL=http://127.0.0.1:8001\n"
+)
+
+
+def test_an_env_file_from_an_earlier_version_loses_its_debug_line(tmp_path):
+    path = tmp_path / ".env"
+    secret = secrets.token_urlsafe(50)
+    path.write_text(OLD_ENV_FILE.format(secret=secret))
+    assert localenv.write(path, "http://127.0.0.1:8001", keep_site_url=True).startswith("kept")
+    values = localenv.parse(path.read_text())
+    assert "DJANGO_DEBUG" not in values
+    assert values["DJANGO_SECRET_KEY"] == secret  # sessions survive
+    assert values["DJANGO_SITE_URL"] == "http://127.0.0.1:8001"
+    assert values["DJANGO_ALLOWED_HOSTS"] == "localhost,127.0.0.1,[::1]"
+
+
+def test_debug_is_never_read_from_an_env_file(tmp_path):
+    """A checkout updated (git pull) but where make has not run again still has the old .env:
+    its DJANGO_DEBUG is ignored; only the environment turns debug on."""
+    path = tmp_path / ".env"
+    path.write_text(OLD_ENV_FILE.format(secret=secrets.token_urlsafe(50)))
+    env = {**PRODUCTION, "DJANGO_ENV_FILE": str(path)}
+    assert settings_in_subprocess(env, "s.DEBUG").stdout.strip() == "False"
+    env["DJANGO_DEBUG"] = "true"
+    assert settings_in_subprocess(env, "s.DEBUG").stdout.strip() == "True"
+
+
+def checkout_copy(tmp_path: Path) -> Path:
+    """The code of this checkout in a folder of its own, whose `.env` (the default path) the
+    test writes: as a server would run it from a checkout where make ran."""
+    copy = tmp_path / "checkout"
+    copy.mkdir()
+    shutil.copy2(ROOT / "manage.py", copy / "manage.py")
+    for folder in ("rust_tracker", "claims", "sources", "templates", "static"):
+        shutil.copytree(ROOT / folder, copy / folder, ignore=shutil.ignore_patterns("__pycache__"))
+    return copy
+
+
+@pytest.mark.parametrize(
+    "env_file", ["written by make", "from an earlier version (debug on)", "none"]
+)
+def test_check_deploy_is_clean_in_a_checkout_where_make_ran(tmp_path, env_file):
+    """A cron job or a systemd unit given the three required variables, started in a checkout
+    where `make run`, `make serve` or `make install` wrote the .env: production, and `check
+    --deploy` says so (before: DEBUG on from the .env, five warnings)."""
+    copy = checkout_copy(tmp_path)
+    if env_file == "written by make":
+        localenv.main(["--path", str(copy / ".env"), "--site-url", "http://127.0.0.1:8000"])
+        assert "DJANGO_DEBUG" not in (copy / ".env").read_text()
+    elif env_file.startswith("from an earlier"):
+        (copy / ".env").write_text(OLD_ENV_FILE.format(secret=secrets.token_urlsafe(50)))
+    # the server's own: no DJANGO_ENV_FILE, so the checkout's .env is read
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
+    env.update(PRODUCTION)
+    env.update(DATABASE or {"DJANGO_EMBEDDED_PGDATA": str(ROOT / "var" / "pgdata")})
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=copy,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
 
 
 def test_make_install_writes_the_env_file_once(tmp_path):
@@ -214,12 +324,26 @@ def test_make_install_writes_the_env_file_once(tmp_path):
     make = ["make", "--no-print-directory", "-s", "install", f"LOCAL_ENV={path}"]
     subprocess.run(make, cwd=ROOT, check=True, capture_output=True)
     written = localenv.parse(path.read_text())
-    assert written["DJANGO_DEBUG"] == "true"
+    assert "DJANGO_DEBUG" not in written
     assert len(written["DJANGO_SECRET_KEY"]) >= 50
     subprocess.run(make, cwd=ROOT, check=True, capture_output=True)
     assert localenv.parse(path.read_text()) == written
     result = manage({"DJANGO_ENV_FILE": str(path), **DATABASE}, "check")
     assert result.returncode == 0, result.stderr
+
+
+def test_make_install_rewrites_an_env_file_that_turns_debug_on(tmp_path):
+    """The .env of an earlier version (DJANGO_DEBUG=true) loses that line at the next install,
+    whatever target runs it (make serve, make backup...); its secret and site URL stay."""
+    path = tmp_path / ".env"
+    secret = secrets.token_urlsafe(50)
+    path.write_text(OLD_ENV_FILE.format(secret=secret))
+    make = ["make", "--no-print-directory", "-s", "install", f"LOCAL_ENV={path}"]
+    subprocess.run(make, cwd=ROOT, check=True, capture_output=True)
+    values = localenv.parse(path.read_text())
+    assert "DJANGO_DEBUG" not in values
+    assert values["DJANGO_SECRET_KEY"] == secret
+    assert values["DJANGO_SITE_URL"] == "http://127.0.0.1:8001"  # make run PORT=8001's, kept
 
 
 def test_the_environment_wins_over_the_env_file(tmp_path):

@@ -53,8 +53,8 @@ def test_docker_compose_runs_postgres_and_gunicorn():
 
 
 def test_the_image_never_reads_a_laptops_env_file():
-    """make writes a .env with debug on into the checkout: it stays out of the build context,
-    and the image reads no .env file at all."""
+    """make writes a .env (this laptop's secret, hosts and site URL) into the checkout: it stays
+    out of the build context, and the image reads no .env file at all."""
     ignored = (ROOT / ".dockerignore").read_text().split()
     assert ".env" in ignored
     assert re.search(r'^\s*DJANGO_ENV_FILE=""', (ROOT / "Dockerfile").read_text(), re.M)
