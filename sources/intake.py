@@ -3,8 +3,8 @@ the archived text a source keeps, with the title, date and author found on the w
 
 No database and no Django settings here: the limits are arguments (the admin passes
 ``SOURCE_MAX_BYTES``, ``SOURCE_FETCH_TIMEOUT``, ``SOURCE_FETCH_MAX_REDIRECTS`` and
-``SOURCE_FETCH_ALLOW_PRIVATE``). Every refusal is an ``IntakeError`` whose message is what the
-curator reads.
+``SOURCE_FETCH_ALLOW_PRIVATE``; a PDF's time and memory limits default to ``PDF_SECONDS`` and
+``PDF_MEMORY``). Every refusal is an ``IntakeError`` whose message is what the curator reads.
 
 Text is never silently mangled: bytes are decoded by their byte-order mark, a declared
 charset (the HTTP header, an HTML ``<meta>``, the curator's choice), as UTF-8, or by
@@ -14,17 +14,21 @@ detection when every likely encoding reads the same; otherwise the curator is as
 from __future__ import annotations
 
 import codecs
+import contextlib
 import http.client
 import ipaddress
+import json
 import re
 import socket
 import ssl
+import subprocess
+import sys
+import threading
 import time
 import zlib
 from dataclasses import dataclass, field
 from datetime import date
-from io import BytesIO
-from pathlib import PurePath
+from pathlib import Path, PurePath
 from urllib.parse import urljoin, urlsplit
 
 USER_AGENT = "RustTracker/0.1 (source intake)"
@@ -84,6 +88,16 @@ MAX_CHAOS = 0.1  # charset-normalizer's mess ratio above which bytes are not tak
 SAME_CHAOS = 0.01  # candidates this close to the best one are as likely
 META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 TITLE_TAG = re.compile(r"<title[^>]*>(.*?)</title\s*>", re.I | re.S)
+# A PDF's text is read in a process of its own (sources/pdfworker.py), killed past this many
+# seconds, its address space capped at this many bytes: a few kilobytes of PDF can inflate to
+# megabytes of text operators that take pypdf minutes and gigabytes.
+PDF_SECONDS = 10.0
+PDF_MEMORY = 1_000_000_000
+PDF_WORKER = Path(__file__).with_name("pdfworker.py")
+# A fetched page's status line and each header line, and all of them together, in bytes
+# (http.client alone takes lines of 64 KB, a hundred of them).
+MAX_HEADER_LINE = 16_000
+MAX_HEADER_BYTES = 64_000
 
 
 class IntakeError(Exception):
@@ -334,24 +348,59 @@ def read_html(html: str, *, url: str = "") -> tuple[str, str, date | None, str, 
     return text, title, _parse_date(getattr(found, "date", None)), author, notes
 
 
-def read_pdf(data: bytes) -> tuple[str, str, str]:
-    """The text layer of a PDF (pypdf), its title and author. A scan with no text layer is
-    refused: this app archives text, and OCR is a step for the curator to check."""
-    from pypdf import PdfReader
+def _seconds(seconds: float) -> str:
+    return f"{seconds:g} second" + ("" if seconds == 1 else "s")
 
+
+def read_pdf(
+    data: bytes,
+    *,
+    seconds: float = PDF_SECONDS,
+    memory: int = PDF_MEMORY,
+    max_text: int | None = None,
+) -> tuple[str, str, str]:
+    """The text layer of a PDF (pypdf), its title and author, read in a process of its own
+    (``sources/pdfworker.py``): killed after ``seconds``, its memory capped at ``memory`` bytes,
+    stopped once the text passes ``max_text`` bytes. A scan with no text layer is refused: this
+    app archives text, and OCR is a step for the curator to check."""
+    overwhelm = (
+        "so it was not taken in: it may be built to overwhelm a reader. Paste its text instead."
+    )
+    limit = max_text if max_text is not None else sys.maxsize
     try:
-        reader = PdfReader(BytesIO(data))
-        if reader.is_encrypted and not reader.decrypt(""):
-            raise IntakeError("The PDF is password-protected: save an unprotected copy first.")
-        pages = [page.extract_text() or "" for page in reader.pages]
-        info = reader.metadata or {}
-        title = str(info.get("/Title") or "").strip()
-        author = str(info.get("/Author") or "").strip()
-    except IntakeError:
-        raise
-    except Exception:  # pypdf raises many kinds on damaged files: all mean "unreadable"
-        raise IntakeError("The file is not a readable PDF (it may be damaged).") from None
-    text = "\n\n".join(page.strip() for page in pages if page.strip())
+        done = subprocess.run(
+            [sys.executable, "-I", str(PDF_WORKER), str(limit), str(memory)],
+            input=data,
+            capture_output=True,
+            timeout=seconds,
+            env={},  # the worker needs no secret of the site's
+            check=False,
+        )
+    except subprocess.TimeoutExpired:  # run() has killed it
+        raise IntakeError(
+            f"The PDF took more than {_seconds(seconds)} to read, {overwhelm}"
+        ) from None
+    try:
+        found = json.loads(done.stdout.decode("utf-8", "surrogatepass"))
+    except ValueError:  # no answer: the worker died (a crash in the parser, or out of memory)
+        found = {}
+    if not isinstance(found, dict):
+        found = {}
+    refused = found.get("refused")
+    if refused == "encrypted":
+        raise IntakeError("The PDF is password-protected: save an unprotected copy first.")
+    if refused == "memory":
+        raise IntakeError(
+            f"The PDF needs more than {describe_size(memory)} of memory to read, {overwhelm}"
+        )
+    if refused == "text":
+        raise IntakeError(f"The PDF's text is larger than the limit of {describe_size(limit)}.")
+    if refused or not isinstance(found.get("pages"), list):
+        raise IntakeError("The file is not a readable PDF (it may be damaged).")
+    title, author = found.get("title", "").strip(), found.get("author", "").strip()
+    text = "\n\n".join(page.strip() for page in found["pages"] if page.strip())
+    if len(text.encode("utf-8", "surrogatepass")) > limit:
+        raise IntakeError(f"The PDF's text is larger than the limit of {describe_size(limit)}.")
     if not text:
         raise IntakeError(
             "The PDF has no text layer (it is probably a scan): run it through OCR, or paste "
@@ -368,14 +417,20 @@ def read_bytes(
     declared_by: str = "",
     url: str = "",
     notes: list[str] | None = None,
+    max_text: int | None = None,
+    pdf_seconds: float = PDF_SECONDS,
+    pdf_memory: int = PDF_MEMORY,
 ) -> Document:
-    """A document from its bytes and what kind it is (one of ``ACCEPTED_TYPES``)."""
+    """A document from its bytes and what kind it is (one of ``ACCEPTED_TYPES``); a PDF's
+    text is read within ``pdf_seconds``, ``pdf_memory`` and ``max_text`` (bytes)."""
     notes = notes if notes is not None else []
     title, author, published_on, encoding = "", "", None, ""
     if content_type in PDF_TYPES or data.startswith(b"%PDF-"):
         if not data.startswith(b"%PDF-"):
             raise IntakeError("The file is not a PDF (it does not start with %PDF).")
-        text, title, author = read_pdf(data)
+        text, title, author = read_pdf(
+            data, seconds=pdf_seconds, memory=pdf_memory, max_text=max_text
+        )
         content_type = "application/pdf"
     elif content_type in HTML_TYPES:
         html, encoding = decode(
@@ -401,9 +456,16 @@ def read_bytes(
 
 
 def read_upload(
-    name: str, data: bytes, *, declared_charset: str | None = None, max_bytes: int
+    name: str,
+    data: bytes,
+    *,
+    declared_charset: str | None = None,
+    max_bytes: int,
+    pdf_seconds: float = PDF_SECONDS,
+    pdf_memory: int = PDF_MEMORY,
 ) -> Document:
-    """An uploaded .txt, .html or .pdf file; ``declared_charset`` is the curator's choice."""
+    """An uploaded .txt, .html or .pdf file; ``declared_charset`` is the curator's choice. A
+    PDF's text may not be larger than ``max_bytes`` either."""
     if len(data) > max_bytes:
         raise too_big(len(data), max_bytes)
     suffix = PurePath(name or "").suffix.lower()
@@ -416,7 +478,13 @@ def read_upload(
     if not data:
         raise IntakeError("The file is empty.")
     return read_bytes(
-        data, content_type=content_type, charset=declared_charset or None, declared_by="you"
+        data,
+        content_type=content_type,
+        charset=declared_charset or None,
+        declared_by="you",
+        max_text=max_bytes,
+        pdf_seconds=pdf_seconds,
+        pdf_memory=pdf_memory,
     )
 
 
@@ -500,9 +568,116 @@ def _resolve(target: _Target, *, allow_private: bool) -> list[str]:
     return addresses
 
 
+class _Deadline:
+    """One wall-clock deadline for a whole fetch: every connection (TLS handshake included),
+    redirect, status line, header, chunk and byte of body.
+
+    A socket timeout alone does not make one: it starts again at every byte, so a server that
+    drips a byte a second holds the fetch for as long as it likes. Each connection waits at most
+    what is left, and a watchdog shuts the fetch's sockets down when the deadline passes, which
+    ends any read in progress. It shuts down duplicates of the sockets' descriptors, its own,
+    closed only by ``release``, so it can never touch a descriptor the system has given to
+    something else meanwhile."""
+
+    def __init__(self, timeout: float):
+        self.timeout = timeout
+        self.at = time.monotonic() + timeout
+        self.passed = False
+        self._watched: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._watchdog = threading.Timer(timeout, self._expire)
+        self._watchdog.daemon = True
+        self._watchdog.start()
+
+    def error(self) -> IntakeError:
+        return IntakeError(f"The page did not answer within {self.timeout:g} seconds.")
+
+    def left(self) -> float:
+        """The seconds left; refused when there are none."""
+        left = self.at - time.monotonic()
+        if left <= 0 or self.passed:
+            raise self.error()
+        return left
+
+    def watch(self, sock: socket.socket) -> None:
+        duplicate = socket.fromfd(sock.fileno(), sock.family, sock.type)
+        with self._lock:
+            self._watched.append(duplicate)
+            if self.passed:
+                _shut(duplicate)
+
+    def _expire(self) -> None:
+        with self._lock:
+            self.passed = True
+            for duplicate in self._watched:
+                _shut(duplicate)
+
+    def release(self) -> None:
+        """Closes the duplicates (once the fetch has closed its connection)."""
+        with self._lock:
+            for duplicate in self._watched:
+                duplicate.close()
+            self._watched.clear()
+
+    def stop(self) -> None:
+        self._watchdog.cancel()
+        self.release()
+
+
+def _shut(sock: socket.socket) -> None:
+    with contextlib.suppress(OSError):  # not connected any more
+        sock.shutdown(socket.SHUT_RDWR)
+
+
+class _CappedLines:
+    """A response's stream whose lines are capped: the status line and each header line at
+    ``MAX_HEADER_LINE`` bytes, all of them together at ``MAX_HEADER_BYTES``, and after them
+    each line of a chunked body's framing at ``MAX_HEADER_LINE`` too."""
+
+    def __init__(self, fp):
+        self._fp = fp
+        self.in_headers = True
+        self._header_bytes = 0
+
+    def __getattr__(self, name):
+        return getattr(self._fp, name)
+
+    def readline(self, limit: int | None = -1) -> bytes:
+        most = MAX_HEADER_LINE + 2  # the line and its CRLF
+        line = self._fp.readline(most + 1 if limit is None or limit < 0 else min(limit, most + 1))
+        if len(line) > most:
+            where = "a header line" if self.in_headers else "a chunk's framing line"
+            raise IntakeError(
+                f"The page sent {where} longer than {describe_size(MAX_HEADER_LINE)}: "
+                "it was not fetched."
+            )
+        if self.in_headers:
+            self._header_bytes += len(line)
+            if self._header_bytes > MAX_HEADER_BYTES:
+                raise IntakeError(
+                    f"The page sent more than {describe_size(MAX_HEADER_BYTES)} of headers: "
+                    "it was not fetched."
+                )
+        return line
+
+
+class _Response(http.client.HTTPResponse):
+    """http.client's response, its status line and headers read through ``_CappedLines``."""
+
+    def __init__(self, sock, *args, **kwargs):
+        super().__init__(sock, *args, **kwargs)
+        self.fp = _CappedLines(self.fp)
+
+    def begin(self):
+        super().begin()
+        if self.fp is not None:  # None when a HEAD or a body-less answer closed it
+            self.fp.in_headers = False
+
+
 def _connection(
-    target: _Target, addresses: list[str], timeout: float
+    target: _Target, addresses: list[str], deadline: _Deadline
 ) -> http.client.HTTPConnection:
+    timeout = deadline.left()
     if target.scheme == "https":
         conn = http.client.HTTPSConnection(
             target.host, target.port, timeout=timeout, context=ssl.create_default_context()
@@ -514,12 +689,22 @@ def _connection(
         failure = OSError(f"no address for {target.host}")
         for address in addresses:  # e.g. ::1 then 127.0.0.1, as create_connection does
             try:
-                return socket.create_connection((address, target.port), timeout, source_address)
+                sock = socket.create_connection(
+                    (address, target.port), deadline.left(), source_address
+                )
             except OSError as error:
                 failure = error
+                continue
+            try:
+                deadline.watch(sock)  # before the TLS handshake, which reads from it too
+            except OSError:  # no descriptor left for the duplicate
+                sock.close()
+                raise
+            return sock
         raise failure
 
     conn._create_connection = pinned  # TLS still checks the certificate against the host name
+    conn.response_class = _Response
     return conn
 
 
@@ -537,26 +722,28 @@ def fetch_url(
     max_bytes: int,
     max_redirects: int,
     allow_private: bool,
+    pdf_seconds: float = PDF_SECONDS,
+    pdf_memory: int = PDF_MEMORY,
 ) -> Document:
     """Fetch ``url`` and read it as a document.
 
-    One deadline of ``timeout`` seconds for the whole fetch, redirects included; at most
-    ``max_redirects`` redirects, each hop's address checked; at most ``max_bytes`` read;
-    HTML, XHTML, plain text and PDF only.
+    One deadline of ``timeout`` seconds for the whole fetch (``_Deadline``), redirects
+    included; at most ``max_redirects`` redirects, each hop's address checked; at most
+    ``max_bytes`` read; status line and headers capped (``MAX_HEADER_LINE``,
+    ``MAX_HEADER_BYTES``); HTML, XHTML, plain text and PDF only (a PDF read within
+    ``pdf_seconds`` and ``pdf_memory``, once fetched).
     """
-    deadline = time.monotonic() + timeout
+    deadline = _Deadline(timeout)
     seen = {url.strip()}
     current = url.strip()
-    for _hop in range(max_redirects + 1):
-        target = _target(current)
-        status, reason, headers, body = _get(
-            target,
-            deadline=deadline,
-            timeout=timeout,
-            max_bytes=max_bytes,
-            allow_private=allow_private,
-        )
-        if status in REDIRECTS:
+    try:
+        for _hop in range(max_redirects + 1):
+            target = _target(current)
+            status, reason, headers, body = _get(
+                target, deadline=deadline, max_bytes=max_bytes, allow_private=allow_private
+            )
+            if status not in REDIRECTS:
+                break
             location = headers.get("Location")
             if not location:
                 raise IntakeError(
@@ -567,32 +754,32 @@ def fetch_url(
                 raise IntakeError(f"The page redirects in a loop (back to {following}).")
             seen.add(following)
             current = following
-            continue
-        if headers.get("Content-Type"):
-            content_type = headers.get_content_type().lower()
         else:
-            content_type = _sniff(body)
-        return read_bytes(
-            body,
-            content_type=content_type,
-            charset=headers.get_content_charset(),
-            declared_by="the server",
-            url=current,
-        )
-    raise IntakeError(f"The page redirected more than {max_redirects} times: it was not fetched.")
+            raise IntakeError(
+                f"The page redirected more than {max_redirects} times: it was not fetched."
+            )
+    finally:
+        deadline.stop()
+    if headers.get("Content-Type"):
+        content_type = headers.get_content_type().lower()
+    else:
+        content_type = _sniff(body)
+    return read_bytes(
+        body,
+        content_type=content_type,
+        charset=headers.get_content_charset(),
+        declared_by="the server",
+        url=current,
+        max_text=max_bytes,
+        pdf_seconds=pdf_seconds,
+        pdf_memory=pdf_memory,
+    )
 
 
-def _remaining(deadline: float, timeout: float) -> float:
-    left = deadline - time.monotonic()
-    if left <= 0:
-        raise IntakeError(f"The page did not answer within {timeout:g} seconds.")
-    return left
-
-
-def _get(target: _Target, *, deadline: float, timeout: float, max_bytes: int, allow_private):
+def _get(target: _Target, *, deadline: _Deadline, max_bytes: int, allow_private):
     """One GET: the status, reason, headers and (for a final answer) the body."""
     addresses = _resolve(target, allow_private=allow_private)
-    conn = _connection(target, addresses, _remaining(deadline, timeout))
+    conn = _connection(target, addresses, deadline)
     try:
         conn.connect()
         peer = conn.sock.getpeername()[0]
@@ -606,8 +793,9 @@ def _get(target: _Target, *, deadline: float, timeout: float, max_bytes: int, al
                 "Accept-Encoding": "gzip, identity",
             },
         )
-        conn.sock.settimeout(_remaining(deadline, timeout))  # each read waits at most this
+        conn.sock.settimeout(deadline.left())  # no read waits longer; the watchdog ends drips
         response = conn.getresponse()
+        deadline.left()  # the watchdog's shutdown reads as an early end of the headers
         status, reason, headers = response.status, response.reason, response.headers
         if status in REDIRECTS:
             return status, reason, headers, b""
@@ -617,24 +805,26 @@ def _get(target: _Target, *, deadline: float, timeout: float, max_bytes: int, al
         length = headers.get("Content-Length", "")
         if length.isdigit() and int(length) > max_bytes:
             raise too_big(int(length), max_bytes, "The page")
-        body = _read(response, deadline=deadline, timeout=timeout, max_bytes=max_bytes)
+        body = _read(response, deadline=deadline, max_bytes=max_bytes)
         return status, reason, headers, _decompress(body, headers, max_bytes)
     except IntakeError:
         raise
-    except TimeoutError:
-        raise IntakeError(f"The page did not answer within {timeout:g} seconds.") from None
-    except ssl.SSLError as error:
-        raise IntakeError(
-            f"The secure connection to {target.host} failed ({error.reason or error})."
-        ) from None
-    except ConnectionRefusedError:
-        raise IntakeError(f"{target.host} refused the connection.") from None
     except (OSError, http.client.HTTPException) as error:
+        # past the deadline, whatever the watchdog's shutdown looked like: a timeout
+        if deadline.passed or isinstance(error, TimeoutError):
+            raise deadline.error() from None
+        if isinstance(error, ssl.SSLError):
+            raise IntakeError(
+                f"The secure connection to {target.host} failed ({error.reason or error})."
+            ) from None
+        if isinstance(error, ConnectionRefusedError):
+            raise IntakeError(f"{target.host} refused the connection.") from None
         raise IntakeError(
             f"The page could not be fetched from {target.host} ({type(error).__name__})."
         ) from None
     finally:
         conn.close()
+        deadline.release()
 
 
 def _sniff(body: bytes) -> str:
@@ -657,12 +847,13 @@ def _check_type(headers) -> None:
         )
 
 
-def _read(response, *, deadline: float, timeout: float, max_bytes: int) -> bytes:
+def _read(response, *, deadline: _Deadline, max_bytes: int) -> bytes:
     chunks, size = [], 0
     while True:
-        _remaining(deadline, timeout)
+        deadline.left()
         chunk = response.read1(min(65536, max_bytes + 1 - size))
         if not chunk:
+            deadline.left()  # an end of the body, or the watchdog's shutdown
             return b"".join(chunks)
         chunks.append(chunk)
         size += len(chunk)

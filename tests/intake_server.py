@@ -1,11 +1,14 @@
-"""A local HTTP server for the intake tests (127.0.0.1 only, started and stopped by the test)
-and a hand-built PDF, since pypdf does not write text."""
+"""A local HTTP server for the intake tests (127.0.0.1 only, started and stopped by the test),
+a TCP server that drips bytes (a TLS handshake that never ends), and hand-built PDFs, since
+pypdf does not write text."""
 
 from __future__ import annotations
 
+import socket
 import ssl
 import subprocess
 import threading
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -25,6 +28,8 @@ ARTICLE = """<!doctype html><html><head><meta charset="utf-8">
 """
 LATIN_TEXT = "The sheriff’s office said: “The investigation is ongoing.” — Café"
 BIG = 4000  # bytes in the oversized bodies; the tests' limit is below it
+DRIP_INTERVAL = 0.05  # seconds between two bytes of a dripped answer
+DRIP_BYTES = 60  # so a dripped answer takes 3 seconds: far past the tests' deadlines
 
 
 def pdf_bytes(lines: list[str], *, title: str = "", author: str = "") -> bytes:
@@ -63,6 +68,48 @@ def pdf_bytes(lines: list[str], *, title: str = "", author: str = "") -> bytes:
     return bytes(out)
 
 
+def pdf_pages(streams: list[bytes]) -> bytes:
+    """A PDF with one page per content stream, each stream FlateDecode-compressed, and a
+    correct cross-reference table."""
+    pages = len(streams)
+    font = 3 + 2 * pages
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [%s] /Count %d >>"
+        % (b" ".join(b"%d 0 R" % (3 + 2 * i) for i in range(pages)), pages),
+    ]
+    for i, stream in enumerate(streams):
+        packed = zlib.compress(stream, 9)
+        objects.append(
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents %d 0 R "
+            b"/Resources << /Font << /F1 %d 0 R >> >> >>" % (4 + 2 * i, font)
+        )
+        objects.append(
+            b"<< /Length %d /Filter /FlateDecode >>\nstream\n%s\nendstream" % (len(packed), packed)
+        )
+    objects.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return bytes(out)
+
+
+def text_operators(size: int) -> bytes:
+    """A page's content stream of ``size`` bytes that is nothing but text shown: a few kilobytes
+    once compressed, a long read for a PDF reader."""
+    unit = b"(Lorem ipsum) Tj T* "
+    return b"BT /F1 12 Tf 72 720 Td 14 TL\n" + unit * (size // len(unit)) + b"\nET"
+
+
 REPORT_PDF = pdf_bytes(
     ["Report of the investigation", "The revolver would not fire without the trigger pulled."],
     title="Forensic report",
@@ -75,6 +122,20 @@ class Handler(BaseHTTPRequestHandler):
 
     def log_message(self, format, *args):  # quiet test output
         pass
+
+    def drip(self, head: bytes, drip: bytes, tail: bytes) -> None:
+        """``head`` at once, then ``drip`` a byte at a time (each byte well inside any socket
+        timeout), then ``tail``: an answer that comes, but never in time."""
+        try:
+            self.wfile.write(head)
+            for byte in drip:
+                if self.server.stop.wait(DRIP_INTERVAL):
+                    return
+                self.wfile.write(bytes([byte]))
+            self.wfile.write(tail)
+        except OSError:  # the client gave up: that is the point
+            pass
+        self.close_connection = True
 
     def send(self, status: int, body: bytes, content_type: str, **headers: str) -> None:
         self.send_response(status)
@@ -105,6 +166,33 @@ class Handler(BaseHTTPRequestHandler):
                     break
                 self.wfile.write(b"x")
                 self.wfile.flush()
+        elif path == "/slow-status":  # the status line itself, a byte at a time
+            self.drip(b"", b"HTTP/1.1 200 OK" + b" " * DRIP_BYTES + b"\r\n", DRIPPED_REST)
+        elif path == "/slow-header":  # one header line, a byte at a time
+            self.drip(
+                b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n",
+                b"X-Drip: " + b"a" * DRIP_BYTES + b"\r\n",
+                b"Content-Length: 2\r\n\r\nok",
+            )
+        elif path == "/slow-chunk":  # a chunk-size line, a byte at a time
+            self.drip(
+                b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n"
+                b"Transfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n",
+                b"0" * DRIP_BYTES,
+                b"5\r\nworld\r\n0\r\n\r\n",
+            )
+        elif path == "/to-slow-header":  # the deadline is the whole fetch's, not a hop's
+            self.send(302, b"", "text/plain", Location="/slow-header")
+        elif path == "/long-header":  # one header line of 60 KB (http.client takes 64 KB)
+            self.send(200, b"ok", "text/plain", X_Long="a" * 60_000)
+        elif path == "/many-headers":  # 90 lines of 1 KB each: 90 KB of headers
+            self.send_response(200)
+            self.send_header("Content-Type", "text/plain")
+            self.send_header("Content-Length", "2")
+            for number in range(90):
+                self.send_header(f"X-Many-{number}", "a" * 1000)
+            self.end_headers()
+            self.wfile.write(b"ok")
         elif path == "/image.png":
             self.send(200, b"\x89PNG\r\n\x1a\n" + bytes(100), "image/png")
         elif path == "/big":
@@ -124,6 +212,50 @@ class Handler(BaseHTTPRequestHandler):
             self.send(301, b"", "text/plain", Location="/article")
         else:
             self.send(404, b"no such page", "text/plain")
+
+
+DRIPPED_REST = b"Content-Type: text/plain\r\nContent-Length: 2\r\n\r\nok"
+
+
+@contextmanager
+def dripping(head: bytes, drip: bytes) -> Iterator[str]:
+    """A TCP server on 127.0.0.1 that reads what a client sends, answers ``head`` and then
+    ``drip`` a byte at a time: e.g. the start of a TLS handshake record that never ends.
+    Yields its https URL."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    listener.settimeout(0.1)  # so that the accepting thread sees the stop
+    stop = threading.Event()
+
+    def serve(conn: socket.socket) -> None:
+        with conn:
+            try:
+                conn.recv(65536)
+                conn.sendall(head)
+                for byte in drip:
+                    if stop.wait(DRIP_INTERVAL):
+                        return
+                    conn.sendall(bytes([byte]))
+            except OSError:
+                pass
+
+    def accept() -> None:
+        while not stop.is_set():
+            try:
+                conn, _address = listener.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            threading.Thread(target=serve, args=(conn,), daemon=True).start()
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    try:
+        yield f"https://127.0.0.1:{listener.getsockname()[1]}"
+    finally:
+        stop.set()
+        thread.join(timeout=5)
+        listener.close()
 
 
 def self_signed_certificate(folder: Path) -> tuple[Path, Path]:

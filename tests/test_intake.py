@@ -21,9 +21,12 @@ from tests.intake_server import (
     BIG,
     LATIN_TEXT,
     REPORT_PDF,
+    dripping,
     pdf_bytes,
+    pdf_pages,
     self_signed_certificate,
     serving,
+    text_operators,
 )
 
 LIMITS = {"timeout": 2.0, "max_bytes": 1000, "max_redirects": 3, "allow_private": True}
@@ -91,6 +94,47 @@ def test_the_timeout_is_one_deadline_for_the_whole_fetch(server):
     message = refusal(fetch, f"{server}/trickle", timeout=0.8, max_bytes=100_000)
     assert message == "The page did not answer within 0.8 seconds."
     assert time.monotonic() - started < 2
+
+
+DEADLINE = 0.5  # seconds: the dripping answers take 3 seconds, the code's default is 10
+MARGIN = 0.5  # what a loaded test machine may add to the deadline
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/slow-status", "/slow-header", "/slow-chunk", "/to-slow-header"],
+)
+def test_an_answer_dripped_a_byte_at_a_time_ends_at_the_deadline(server, path):
+    """Each byte comes well inside a socket timeout, in the status line, a header line or a
+    chunk's size line (after a redirect too): the fetch still ends at its one deadline."""
+    started = time.monotonic()
+    message = refusal(fetch, f"{server}{path}", timeout=DEADLINE)
+    took = time.monotonic() - started
+    assert message == f"The page did not answer within {DEADLINE:g} seconds."
+    assert took < DEADLINE + MARGIN, f"held for {took:.2f} s"
+
+
+def test_a_tls_handshake_dripped_a_byte_at_a_time_ends_at_the_deadline():
+    """The connection's set-up is inside the deadline: a server that starts a TLS record of
+    16 KB and sends it a byte at a time."""
+    with dripping(b"\x16\x03\x03\x40\x00", bytes(60)) as base:
+        started = time.monotonic()
+        message = refusal(fetch, f"{base}/article", timeout=DEADLINE)
+        took = time.monotonic() - started
+    assert message == f"The page did not answer within {DEADLINE:g} seconds."
+    assert took < DEADLINE + MARGIN, f"held for {took:.2f} s"
+
+
+def test_a_header_line_over_its_limit_is_refused(server):
+    assert refusal(fetch, f"{server}/long-header") == (
+        "The page sent a header line longer than 16 KB: it was not fetched."
+    )
+
+
+def test_headers_over_their_total_limit_are_refused(server):
+    assert refusal(fetch, f"{server}/many-headers") == (
+        "The page sent more than 64 KB of headers: it was not fetched."
+    )
 
 
 def test_a_missing_page_says_its_status(server):
@@ -329,6 +373,45 @@ def test_a_pdf_upload_and_a_scan_without_text():
         read_upload, "bad.pdf", b"%PDF-1.4 garbage", max_bytes=100_000
     )
     assert "not a PDF" in refusal(read_upload, "fake.pdf", b"hello", max_bytes=100_000)
+
+
+def test_a_pdf_bomb_is_refused_at_the_time_limit():
+    """5 KB that inflate to 2 MB of text operators: pypdf's extraction takes 15 s over them
+    (its time grows faster than the text). The reading runs in a process of its own, killed
+    at the limit."""
+    bomb = pdf_pages([text_operators(2_000_000)])
+    assert len(bomb) < 10_000
+    started = time.monotonic()
+    message = refusal(read_upload, "bomb.pdf", bomb, max_bytes=20_000_000, pdf_seconds=1.0)
+    took = time.monotonic() - started
+    assert message == (
+        "The PDF took more than 1 second to read, so it was not taken in: it may be built to "
+        "overwhelm a reader. Paste its text instead."
+    )
+    assert took < 1.0 + 1.0, f"took {took:.2f} s"  # the limit, and a margin for the kill
+
+
+def test_a_pdf_with_more_text_than_the_limit_is_refused():
+    """A small file whose pages hold more text than the limit."""
+    pdf = pdf_pages([text_operators(20_000)] * 3)
+    assert len(pdf) < 2000
+    message = refusal(read_upload, "long.pdf", pdf, max_bytes=10_000)
+    assert message == "The PDF's text is larger than the limit of 10 KB."
+
+
+def test_a_pdf_over_the_memory_limit_is_refused():
+    """120 KB that inflate to 50 MB: the reading process's address space is capped."""
+    bomb = pdf_pages([text_operators(50_000_000)])
+    message = refusal(read_upload, "bomb.pdf", bomb, max_bytes=20_000_000, pdf_memory=100_000_000)
+    assert message == (
+        "The PDF needs more than 100 MB of memory to read, so it was not taken in: it may be "
+        "built to overwhelm a reader. Paste its text instead."
+    )
+
+
+def test_a_fetched_pdf_is_read_within_the_limits(server):
+    document = fetch(f"{server}/report.pdf", max_bytes=100_000, pdf_seconds=5.0)
+    assert "The revolver would not fire" in document.text
 
 
 # --- text -------------------------------------------------------------------------------------
