@@ -1,6 +1,6 @@
 FROM python:3.12-slim
 
-# DJANGO_ENV_FILE empty: a laptop's .env (debug on) is never read in the image, even if one
+# DJANGO_ENV_FILE empty: a laptop's .env (its secret and host names) is never read in the image, even if one
 # slipped into the build context (.dockerignore leaves it out).
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \

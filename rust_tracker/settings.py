@@ -3,9 +3,9 @@
 Production is the default, and it fails safe: with debug off the site refuses to start without
 ``DJANGO_SECRET_KEY``, ``DJANGO_ALLOWED_HOSTS`` and ``DJANGO_SITE_URL``, and turns on HSTS, the
 HTTPS redirect and secure cookies. A laptop works with no variables: ``make install`` (which
-``make run`` and ``make test`` call) writes a git-ignored ``.env`` (a generated secret,
-``DJANGO_DEBUG=true``, the site URL),
-read here before anything else (``rust_tracker/localenv.py``); the environment wins over it.
+``make run`` and ``make test`` call) writes a git-ignored ``.env`` (a generated secret, the
+laptop's host names, the site URL; never debug, which only ``make run`` turns on), read here
+before anything else (``rust_tracker/localenv.py``); the environment wins over it.
 PostgreSQL only: ``DATABASE_URL`` when set, otherwise an embedded server with its data under
 ``var/``.
 """
@@ -43,8 +43,8 @@ def required_in_production(name: str, what: str) -> None:
     if not os.environ.get(name, "").strip():
         raise ImproperlyConfigured(
             f"{name} is not set. In production (DJANGO_DEBUG off) set it to {what}. "
-            "On a laptop, `make install` (or `make run`, `make test`) writes a .env with "
-            "DJANGO_DEBUG=true (README, Settings)."
+            "On a laptop, `make install` (or `make run`, `make test`) writes a .env that "
+            "sets it (README, Settings)."
         )
 
 

@@ -116,7 +116,7 @@ def production_env(database_url: str) -> dict[str, str]:
     env.pop("REDIS_URL", None)
     env.update(
         DATABASE_URL=database_url,
-        DJANGO_DEBUG="false",  # explicit: a checkout's .env (make run's) says true
+        DJANGO_DEBUG="false",  # explicit, whatever the shell has
         DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
         DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
         DJANGO_SITE_URL="http://127.0.0.1",  # gunicorn's own once its port is known
