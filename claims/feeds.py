@@ -1,4 +1,10 @@
-"""Atom feeds of what we publish: new contradictions, and corrections."""
+"""Atom feeds of what we publish: new contradictions, and corrections.
+
+Every word in them is text, not markup: titles and summaries are Atom text constructs of
+type "text" (RFC 4287 §3.1.1.1), which a reader shows as written. Django's Atom feed sends a
+summary as type "html", so a reader would build live markup from a claim's words
+(``<img onerror=…>``). A pair is named as the public may read it (``pair.public``).
+"""
 
 from __future__ import annotations
 
@@ -26,6 +32,15 @@ def xml_text(value: str) -> str:
     return _NOT_XML.sub(" ", value)
 
 
+class TextAtom1Feed(Atom1Feed):
+    """Atom whose entry summaries are plain text (``type="text"``), never HTML."""
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, {**item, "description": None})
+        if item["description"] is not None:
+            handler.addQuickElement("summary", item["description"], {"type": "text"})
+
+
 class SafeFeed(Feed):
     """A feed answers GET and HEAD only (405 for anything else), as every public page."""
 
@@ -35,7 +50,7 @@ class SafeFeed(Feed):
 
 
 class ContradictionFeed(SafeFeed):
-    feed_type = Atom1Feed
+    feed_type = TextAtom1Feed
     link = reverse_lazy("claims:contradiction_list")
     feed_url = reverse_lazy("claims:feed_contradictions")
 
@@ -56,7 +71,7 @@ class ContradictionFeed(SafeFeed):
         return self.latest()[:FEED_LENGTH]
 
     def item_title(self, item):
-        return xml_text(str(item))
+        return xml_text(item.public.name)
 
     def item_description(self, item):
         claim, counter = item.claim, item.counter
@@ -101,7 +116,7 @@ class CaseFeed(ContradictionFeed):
 
 
 class CorrectionFeed(SafeFeed):
-    feed_type = Atom1Feed
+    feed_type = TextAtom1Feed
     link = reverse_lazy("claims:correction_list")
     feed_url = reverse_lazy("claims:feed_corrections")
 
@@ -117,7 +132,13 @@ class CorrectionFeed(SafeFeed):
         )[:FEED_LENGTH]
 
     def item_title(self, item):
-        subject = item.contradiction or item.claim
+        # a correction is listed only while its item is on the record (Correction.published),
+        # but a retracted pair's side may have left it: the pair is named as the public may
+        # read it
+        if item.contradiction_id:
+            subject = item.contradiction.public.name
+        else:
+            subject = str(item.claim) if item.claim_id else ""
         title = f"{item.get_kind_display()}, {item.published_on.day} {item.published_on:%b %Y}"
         return xml_text(f"{title}: {subject}" if subject else title)
 

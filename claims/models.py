@@ -680,6 +680,16 @@ class Contradiction(Publishable):
     def get_absolute_url(self):
         return reverse("claims:contradiction_detail", kwargs={"slug": self.slug})
 
+    @property
+    def public(self):
+        """What the public may read of this pair (claims/seo.py ``PublicPair``): a side that
+        left the record (moved back to draft or review once the pair was retracted) is named
+        by a placeholder, never by its words. Public pages and feeds name a pair by
+        ``pair.public.name``; ``str(pair)`` is the newsroom's name, for the admin."""
+        from claims.seo import PublicPair
+
+        return PublicPair.of(self)
+
 
 class CorrectionQuerySet(models.QuerySet):
     def published(self):

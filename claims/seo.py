@@ -1,15 +1,82 @@
-"""Structured data for search engines and link previews: schema.org ClaimReview JSON-LD."""
+"""What a pair may say in public, and structured data for search engines and link previews:
+the name and description of a contradiction (``PublicPair``), schema.org ClaimReview JSON-LD."""
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import Truncator, capfirst
 
 from claims.exports import absolute
-from claims.models import Claim, ClaimKind, Contradiction, SpeakerKind
+from claims.models import Claim, ClaimKind, Contradiction, SpeakerKind, Status
+
+# How a public page names a side that has left the record.
+NOT_ON_RECORD = "a statement no longer on the record"
+# Sides whose words the public may read: published, or retracted (its own URL shows them with
+# a notice). A side moved back to draft or to review is neither.
+SIDE_ON_RECORD = (Status.PUBLISHED, Status.RETRACTED)
+
+
+def _words(text: str, count: int) -> str:
+    return Truncator(text).words(count, truncate=" …")
+
+
+@dataclass(frozen=True)
+class PublicPair:
+    """What the public may read of a contradiction: the one place that decides it, for its
+    page (head, body, JSON-LD), the corrections page and feed, the feeds.
+
+    A retracted pair keeps its URL and stays on the corrections page, but its sides go on
+    living: once the pair is not live an editor may unpublish a side and rewrite it as a draft.
+    Only the words of a side on the record are shown; any other side is ``None`` here and is
+    named NOT_ON_RECORD: not its words, its summary or its speaker. A published pair's sides
+    are always published (publishing.py), so for it this is the pair itself. ``preview``
+    (signed-in staff) shows every side.
+    """
+
+    pair: Contradiction
+    claim: Claim | None
+    counter: Claim | None
+
+    @classmethod
+    def of(cls, pair: Contradiction, *, preview: bool = False) -> PublicPair:
+        claim, counter = (
+            side if preview or side.status in SIDE_ON_RECORD else None
+            for side in (pair.claim, pair.counter)
+        )
+        return cls(pair, claim, counter)
+
+    @property
+    def sides_shown(self) -> bool:
+        """Both sides on the record: the whole comparison may be shown."""
+        return self.claim is not None and self.counter is not None
+
+    @property
+    def name(self) -> str:
+        """Its title, else both sides' names and the relation (a side off the record named
+        NOT_ON_RECORD): what ``str(pair)`` says when both sides are on the record."""
+        if self.pair.title:
+            return self.pair.title
+        first = str(self.claim) if self.claim else capfirst(NOT_ON_RECORD)
+        second = str(self.counter) if self.counter else NOT_ON_RECORD
+        return f"{first} — {self.pair.get_relation_display()} — {second}"
+
+    @property
+    def description(self) -> str:
+        """A sentence for link previews: who said what, and what challenges it."""
+        claim, counter = self.claim, self.counter
+        relation = self.pair.get_relation_display()
+        if claim is not None:
+            other = counter.speaker.name if counter else NOT_ON_RECORD
+            return f"{claim.speaker.name}: “{_words(claim.text, 30)}” — {relation} {other}."
+        if counter is not None:
+            said = f"{counter.speaker.name}: “{_words(counter.text, 30)}”"
+            return f"{capfirst(NOT_ON_RECORD)} — {relation} {said}"
+        return f"{capfirst(NOT_ON_RECORD)}, {relation} another."
 
 
 def _counter_noun(contradiction: Contradiction) -> str:
@@ -61,9 +128,13 @@ def _appearance(citation) -> dict[str, Any]:
     return work
 
 
-def claim_review(contradiction: Contradiction) -> dict[str, Any]:
-    """ClaimReview of the contradiction's claim; its sides' citations must be prefetched."""
-    claim = contradiction.claim
+def claim_review(contradiction: Contradiction) -> dict[str, Any] | None:
+    """ClaimReview of a published contradiction's claim, None for any other pair (a retracted
+    one is no longer a fact-check); its sides' citations must be prefetched."""
+    public = PublicPair.of(contradiction)
+    if contradiction.status != Status.PUBLISHED or not public.sides_shown:
+        return None
+    claim = public.claim
     citations = list(claim.citations.all())
     dated = sorted(
         (c for c in citations if c.source.published_on), key=lambda c: c.source.published_on
@@ -81,7 +152,7 @@ def claim_review(contradiction: Contradiction) -> dict[str, Any]:
         "@context": "https://schema.org",
         "@type": "ClaimReview",
         "url": absolute(contradiction.get_absolute_url()),
-        "name": str(contradiction),
+        "name": public.name,
         "claimReviewed": claim.text,
         "datePublished": published.date().isoformat(),
         "author": {"@type": "Organization", "name": settings.SITE_NAME, "url": settings.SITE_URL},

@@ -36,14 +36,13 @@ from claims.models import (
     Contradiction,
     Correction,
     Speaker,
-    Status,
     Topic,
     published_claim,
     published_contradiction,
     published_sources,
 )
 from claims.paging import paginate
-from claims.seo import claim_review, json_ld
+from claims.seo import PublicPair, claim_review, json_ld
 from sources.models import Outlet
 
 HOME_LIMIT = 20
@@ -293,26 +292,31 @@ def contradiction_detail(request, slug, *, fmt, preview: bool = False):
         slug=slug,
     )
     claim, counter = contradiction.claim, contradiction.counter
+    # What may be shown of the sides (claims/seo.py PublicPair): a retracted pair whose side
+    # has since left the record shows the notice alone and names that side by a placeholder,
+    # in its head too.
+    public = PublicPair.of(contradiction, preview=preview)
+    shown = public.sides_shown
     corrections = Correction.objects.published().filter(
         Q(contradiction=contradiction) | Q(claim__in=[claim.pk, counter.pk])
     )
-    on_record = (Status.PUBLISHED, Status.RETRACTED)
+    review = claim_review(contradiction)  # None unless published
     return render(
         request,
         "claims/contradiction_detail.html",
         {
             "preview": preview,
-            # a retracted pair whose side has since left the record shows the notice alone
-            "sides_shown": preview or (claim.status in on_record and counter.status in on_record),
+            "public": public,
+            "sides_shown": shown,
             "contradiction": contradiction,
             "timeline": comparison.timeline(
                 claim, counter, comparison.related_events(claim, counter)
-            ),
-            "diff": comparison.quote_diff(claim, counter),
-            "corrections": corrections.order_by("published_on", "slug"),
-            "json_ld": json_ld(claim_review(contradiction))
-            if contradiction.status == Status.PUBLISHED
-            else "",
+            )
+            if shown
+            else [],
+            "diff": comparison.quote_diff(claim, counter) if shown else None,
+            "corrections": corrections.order_by("published_on", "slug") if shown else [],
+            "json_ld": json_ld(review) if review else "",
         },
     )
 

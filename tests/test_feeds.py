@@ -1,16 +1,19 @@
 """Atom feeds, the sitemap, ClaimReview JSON-LD, OpenGraph and canonical links."""
 
 import datetime as dt
+import html
 import re
 import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
 
 import extruct
 import feedparser
+import nh3
 import pytest
 from django.conf import settings
 
 from claims.models import Claim, Contradiction, Correction, Status
-from tests.factories import make_claim, make_contradiction
+from tests.factories import make_claim, make_contradiction, make_speaker
 
 pytestmark = pytest.mark.django_db
 
@@ -245,3 +248,101 @@ def test_contradiction_page_is_an_article(client, demo):
 def test_canonical_keeps_the_filters_of_a_list(client, demo):
     html = client.get("/claims/", {"speaker": "fbi", "format": "", "utm_x": "1"}).content.decode()
     assert '<link rel="canonical" href="http://127.0.0.1:8000/claims/?speaker=fbi">' in html
+
+
+# Feed text is text ---------------------------------------------------------------------
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+PAYLOADS = [
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    "&lt;b&gt;bold&lt;/b&gt;",
+    '<a href="javascript:alert(1)" onclick="alert(1)">x</a>',
+]
+
+
+class _Markup(HTMLParser):
+    """The elements and attributes a reader would build from some HTML, and its text."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, list[tuple[str, str | None]]]] = []
+        self.text = ""
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, attrs))
+
+    def handle_data(self, data):
+        self.text += data
+
+
+def _read_html(markup: str) -> _Markup:
+    parser = _Markup()
+    parser.feed(markup)
+    parser.close()
+    return parser
+
+
+def _live(markup: str) -> list[str]:
+    """Live markup in ``markup`` and in what nh3 (a reader's sanitiser) keeps of it."""
+    found = []
+    for label, version in (("as sent", markup), ("after nh3", nh3.clean(markup))):
+        for tag, attrs in _read_html(version).tags:
+            if tag in {"script", "img", "iframe", "svg", "object"}:
+                found.append(f"<{tag}> {label}")
+            found += [f"{name}= on <{tag}> {label}" for name, _ in attrs if name.startswith("on")]
+    return found
+
+
+def _as_html(element) -> str:
+    """An Atom text construct as the HTML a reader renders (RFC 4287 §3.1): type="html" is
+    HTML once the XML is read (its escaping undone once), "text" (the default) is plain text,
+    "xhtml" is the markup of its div."""
+    kind = element.get("type", "text")
+    if kind == "html":
+        return element.text or ""
+    if kind == "xhtml":
+        return "".join(ET.tostring(child, encoding="unicode") for child in element)
+    return html.escape(element.text or "")
+
+
+@pytest.fixture
+def hostile(client):
+    speaker = make_speaker(name="Hostile <b>Speaker</b>")
+    claim = make_claim(speaker=speaker, text=" ".join(PAYLOADS), summary=" ".join(PAYLOADS))
+    item = make_contradiction(title="", claim=claim, counter=make_claim(text=PAYLOADS[1]))
+    Correction.objects.create(
+        slug="hostile-fix",
+        contradiction=item,
+        published_on=dt.date(2024, 1, 2),
+        text=" ".join(PAYLOADS),
+    )
+    return item
+
+
+@pytest.mark.parametrize("url", ["/feeds/contradictions/", "/feeds/corrections/"])
+def test_feeds_send_words_as_text_never_as_live_markup(client, hostile, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    root = ET.fromstring(response.content)
+    entries = root.findall(f"{ATOM}entry")
+    assert entries
+    for entry in entries:
+        for name in ("title", "summary", "content"):
+            element = entry.find(f"{ATOM}{name}")
+            if element is None:
+                continue
+            markup = _as_html(element)
+            assert not _live(markup), (url, name, element.get("type"), _live(markup))
+            shown = _read_html(markup).text
+            for payload in PAYLOADS:  # the reader sees the words as they were written
+                assert payload in shown, (url, name, payload, shown)
+
+    # a feed reader's own parse says the same
+    feed = feedparser.parse(response.content)
+    assert not feed.bozo
+    for entry in feed.entries:
+        for detail in (entry.title_detail, entry.summary_detail):
+            markup = detail.value if detail.type == "text/html" else html.escape(detail.value)
+            assert not _live(markup), (url, detail.type, _live(markup))
+            assert all(payload in _read_html(markup).text for payload in PAYLOADS)
