@@ -1,3 +1,5 @@
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.fields import ArrayField
@@ -54,6 +56,38 @@ class VerificationState(models.TextChoices):
     FUZZY = "fuzzy", "Close match"
     NOT_FOUND = "not_found", "Not found in the source"
     NO_TEXT = "no_text", "Source has no archived text"
+
+
+# The states in which a citation's quote counts as verified: the one set the publishing rules,
+# the admin's counts and filters and the public badges read (``Citation.is_verified``).
+VERIFIED_STATES = frozenset({VerificationState.VERBATIM, VerificationState.NORMALIZED})
+
+
+@dataclass(frozen=True)
+class StateWords:
+    """What is said of a verification state besides its label (the choice's, for the admin,
+    the command and the badge's title): ``badge``, the public badge's words; ``problem``, what
+    the publishing rules say of a quote in this state (with ``{score}`` where the score goes);
+    ``scored``, whether the badge shows the score."""
+
+    badge: str
+    problem: str = ""
+    scored: bool = False
+
+
+# The one table of words for the verification states (models, admin, publishing, templates).
+VERIFICATION_WORDS = {
+    VerificationState.UNCHECKED: StateWords("Unchecked", "has not been checked against its source"),
+    VerificationState.VERBATIM: StateWords("✓ Verbatim"),
+    VerificationState.NORMALIZED: StateWords("✓ Matches"),
+    VerificationState.FUZZY: StateWords(
+        "≈ Close match", "only closely matches its source{score}: words differ", scored=True
+    ),
+    VerificationState.NOT_FOUND: StateWords("✗ Not found", "was not found in its source"),
+    VerificationState.NO_TEXT: StateWords(
+        "No archived text", "cites a source with no archived text"
+    ),
+}
 
 
 class CorrectionKind(models.TextChoices):
@@ -495,10 +529,13 @@ class Citation(Versioned):
 
     @property
     def is_verified(self) -> bool:
-        return self.verification_state in {
-            VerificationState.VERBATIM,
-            VerificationState.NORMALIZED,
-        }
+        return self.verification_state in VERIFIED_STATES
+
+    @property
+    def state_words(self) -> StateWords:
+        return VERIFICATION_WORDS.get(
+            self.verification_state, VERIFICATION_WORDS[VerificationState.UNCHECKED]
+        )
 
 
 def published_contradiction(path: str = "") -> Q:

@@ -28,6 +28,7 @@ from django.utils.text import slugify
 
 from claims import guard
 from claims.models import (
+    VERIFICATION_WORDS,
     Citation,
     Claim,
     ClaimKind,
@@ -101,16 +102,12 @@ def can_propose(user, item) -> bool:
 
 
 def _state_problem(citation: Citation) -> str:
-    state = citation.verification_state
-    if state == VerificationState.NOT_FOUND:
-        what = "was not found in its source"
-    elif state == VerificationState.FUZZY:
-        score = f" (score {citation.verification_score:.0f})" if citation.verification_score else ""
-        what = f"only closely matches its source{score}: words differ"
-    elif state == VerificationState.NO_TEXT:
-        what = "cites a source with no archived text"
-    else:
-        what = "has not been checked against its source"
+    words = citation.state_words
+    score = citation.verification_score
+    score = f" (score {score:.0f})" if words.scored and score else ""
+    what = (words.problem or VERIFICATION_WORDS[VerificationState.UNCHECKED].problem).format(
+        score=score
+    )
     if citation.drifted:
         what += " since the source's text was replaced"
     return what

@@ -30,7 +30,9 @@ ANCHOR_FIELDS = [
 
 def _apply_location(citation: Citation, location, *, now: datetime) -> None:
     citation.verification_state = location.state
-    citation.verification_score = location.score if location.state != "no_text" else None
+    citation.verification_score = (
+        location.score if location.state != VerificationState.NO_TEXT else None
+    )
     citation.anchor_exact = location.exact or ""
     citation.anchor_prefix = location.prefix or ""
     citation.anchor_suffix = location.suffix or ""

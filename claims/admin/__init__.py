@@ -22,6 +22,7 @@ from claims import curation, publishing
 from claims.admin.checks import message_recheck
 from claims.admin.revisions import GuardedAdmin
 from claims.models import (
+    VERIFIED_STATES,
     Citation,
     Claim,
     Contradiction,
@@ -29,12 +30,10 @@ from claims.models import (
     Speaker,
     Status,
     Topic,
-    VerificationState,
 )
 from claims.services import verify_citation
 from rust_tracker.versioning import EditConflict
 
-VERIFIED = [VerificationState.VERBATIM, VerificationState.NORMALIZED]
 WORKFLOW_FIELDS = [
     "status",
     "published_at",
@@ -117,7 +116,7 @@ class VerificationFilter(admin.SimpleListFilter):
             sides = Citation.objects.filter(
                 Q(claim=OuterRef("claim")) | Q(claim=OuterRef("counter"))
             )
-        unverified = Exists(sides.exclude(verification_state__in=VERIFIED))
+        unverified = Exists(sides.exclude(verification_state__in=VERIFIED_STATES))
         drifted = Exists(sides.filter(drifted=True))
         if self.value() == "unverified":
             return queryset.filter(unverified)
@@ -480,7 +479,7 @@ class ClaimAdmin(WorkflowAdmin):
                 citation_count=Count("citations", distinct=True),
                 verified_count=Count(
                     "citations",
-                    filter=Q(citations__verification_state__in=VERIFIED),
+                    filter=Q(citations__verification_state__in=VERIFIED_STATES),
                     distinct=True,
                 ),
             )

@@ -4,10 +4,10 @@ import markdown as markdown_lib
 import nh3
 from django import template
 from django.conf import settings
+from django.template.defaultfilters import floatformat
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from claims.exports import absolute as public_url
 from sources.text import same_wording
 from sources.text.variants import word_diff as compute_word_diff
 
@@ -51,9 +51,13 @@ def quoted_title(value):
 
 
 @register.filter
-def absolute(path):
-    """A site path as an absolute URL on the public address (settings.SITE_URL)."""
-    return public_url(str(path))
+def badge_label(citation) -> str:
+    """The public badge's words for a citation's verification state (the one table:
+    claims.models.VERIFICATION_WORDS), with the score where the state shows one."""
+    words = citation.state_words
+    if words.scored and citation.verification_score:
+        return f"{words.badge} ({floatformat(citation.verification_score, 0)}%)"
+    return words.badge
 
 
 @register.simple_tag
