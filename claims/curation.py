@@ -28,7 +28,6 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
-from django.utils.text import slugify
 
 from claims.models import (
     Citation,
@@ -41,6 +40,7 @@ from claims.models import (
     Status,
 )
 from claims.services import known_speakers, verify_citation
+from claims.slugs import free_slug
 from sources.models import Source
 from sources.text import same_wording
 from sources.text.extract import Candidate, extract_quotes
@@ -94,20 +94,11 @@ def find_candidate(source: Source, *, start: int, end: int, sha256: str) -> Cand
     raise StaleText("This quote is no longer among the quotes found in the text: reload.")
 
 
-def unique_slug(model, text: str, *, limit: int = 80) -> str:
-    base = slugify(text)[:limit].strip("-") or model._meta.model_name
-    taken = set(model.objects.filter(slug__startswith=base).values_list("slug", flat=True))
-    slug, n = base, 2
-    while slug in taken:
-        slug, n = f"{base}-{n}", n + 1
-    return slug
-
-
 def slug_for_claim(speaker_name: str, quote: str) -> str:
     """A readable, permanent id from the speaker and the first words of the quote."""
     surname = speaker_name.split()[-1] if speaker_name.split() else ""
     words = " ".join(quote.split()[:8])
-    return unique_slug(Claim, f"{surname} {words}")
+    return free_slug(Claim, f"{surname} {words}", max_length=80)
 
 
 def matched_speaker(candidate: Candidate) -> Speaker | None:
@@ -156,7 +147,7 @@ def claim_from_candidate(
         if new_speaker is None or not new_speaker.name.strip():
             raise ValueError("Pick a speaker on record or name a new one.")
         speaker = Speaker(
-            slug=unique_slug(Speaker, new_speaker.name),
+            slug=free_slug(Speaker, new_speaker.name, max_length=80),
             name=new_speaker.name.strip(),
             kind=new_speaker.kind,
             role=new_speaker.role.strip(),
@@ -287,7 +278,7 @@ def link_as_contradiction(*, claim: Claim, counter: Claim, by=None) -> Contradic
     if existing:
         raise ValueError(f"These two are already paired in '{existing.slug}'.")
     pair = Contradiction(
-        slug=unique_slug(Contradiction, f"{claim.slug[:50]} vs {counter.slug[:50]}", limit=110),
+        slug=free_slug(Contradiction, f"{claim.slug[:50]} vs {counter.slug[:50]}", max_length=110),
         title="",
         claim=claim,
         counter=counter,

@@ -24,7 +24,6 @@ from dataclasses import dataclass, field
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
-from django.utils.text import slugify
 
 from claims import guard
 from claims.models import (
@@ -38,6 +37,7 @@ from claims.models import (
     Status,
     VerificationState,
 )
+from claims.slugs import free_slug
 from rust_tracker.versioning import lock_version
 from sources.text import same_wording
 
@@ -310,7 +310,7 @@ def retract(
     _save(item, by=by, reason="Retracted")
     on = on or timezone.localdate()
     correction = Correction(
-        slug=_free_slug(f"{item.slug}-retraction"),
+        slug=free_slug(Correction, f"{item.slug}-retraction"),
         kind=CorrectionKind.RETRACTION,
         published_on=on,
         text=reason,
@@ -319,15 +319,6 @@ def retract(
     correction._history_user = by
     correction.save()
     return item
-
-
-def _free_slug(base: str) -> str:
-    base = slugify(base)[:110] or "correction"
-    taken = set(Correction.objects.filter(slug__startswith=base).values_list("slug", flat=True))
-    slug, n = base, 2
-    while slug in taken:
-        slug, n = f"{base}-{n}", n + 1
-    return slug
 
 
 def needs_attention(item: Item) -> list[str]:

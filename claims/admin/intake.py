@@ -16,8 +16,8 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.utils.text import slugify
 
+from claims.slugs import free_slug
 from sources.intake import (
     ENCODINGS,
     UPLOAD_KINDS,
@@ -134,7 +134,9 @@ class SourceIntakeForm(forms.ModelForm):
         if "title" in self.fields and not cleaned.get("title") and "title" not in self.errors:
             self.add_error("title", "Give the source a title: none was found in the text.")
         elif "slug" in self.fields and not cleaned.get("slug") and "slug" not in self.errors:
-            cleaned["slug"] = self._free_slug(cleaned["title"])
+            cleaned["slug"] = free_slug(
+                Source.objects.exclude(pk=self.instance.pk), cleaned["title"], max_length=100
+            )
         return cleaned
 
     def _read_file(self, upload, encoding: str | None) -> Document:
@@ -165,18 +167,6 @@ class SourceIntakeForm(forms.ModelForm):
         if filled:
             summary += f" Filled in from it: {', '.join(filled)}. Check them."
         self.notes = [summary, *document.notes, *self.notes]
-
-    def _free_slug(self, title: str) -> str:
-        base = slugify(title)[:100].strip("-") or "source"
-        taken = set(
-            Source.objects.filter(slug__startswith=base)
-            .exclude(pk=self.instance.pk)
-            .values_list("slug", flat=True)
-        )
-        slug, number = base, 2
-        while slug in taken:
-            slug, number = f"{base}-{number}", number + 1
-        return slug
 
 
 class SourceIntakeMixin:
