@@ -9,10 +9,9 @@ and the text's sha256 is checked, so a citation is made only from the text the c
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import dataclass
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramSimilarity
+from django.contrib.postgres.search import TrigramSimilarity
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import (
@@ -29,6 +28,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
+from claims import search as full_text
 from claims.models import (
     Citation,
     Claim,
@@ -47,13 +47,6 @@ from sources.text.extract import Candidate, extract_quotes
 
 CACHE_SECONDS = 7 * 24 * 3600
 SUGGESTIONS = 8
-
-
-def any_of_words(text: str, *, limit: int = 30) -> SearchQuery:
-    """A full-text query matching any of the text's words (stemmed, stop words dropped by
-    PostgreSQL), ranked by how many match: a plain query would demand all of them."""
-    words = list(dict.fromkeys(w.lower() for w in re.findall(r"[^\W\d_]{3,}", text)))[:limit]
-    return SearchQuery(" or ".join(words) or "-", search_type="websearch", config="english")
 
 
 class StaleText(Exception):
@@ -192,7 +185,7 @@ def citation_from_candidate(
 def claims_like(quote: str, *, speaker: Speaker | None = None, exclude_source=None):
     """Claims a quote may be a variant of: same speaker first, then by text similarity."""
     similarity = TrigramSimilarity("text", quote)
-    query = any_of_words(quote)
+    query = full_text.any_of_words(quote)
     mine = Case(
         When(speaker=speaker, then=Value(1)) if speaker else When(pk=None, then=Value(1)),
         default=Value(0),
@@ -200,7 +193,7 @@ def claims_like(quote: str, *, speaker: Speaker | None = None, exclude_source=No
     )
     qs = (
         Claim.objects.select_related("speaker")
-        .annotate(similarity=similarity, rank=SearchRank("search_vector", query), mine=mine)
+        .annotate(similarity=similarity, rank=full_text.rank(query), mine=mine)
         .filter(Q(similarity__gt=0.2) | Q(search_vector=query))
     )
     if exclude_source is not None:
@@ -231,7 +224,7 @@ def suggested_counters(claim: Claim):
     ranked by full-text rank and trigram similarity (PostgreSQL; nothing leaves the
     building). Pairs already made are left out."""
     words = " ".join(claim.text.split()[:40])
-    query = any_of_words(claim.text)
+    query = full_text.any_of_words(claim.text)
     topics = list(claim.topics.values_list("pk", flat=True))
     paired = Contradiction.objects.filter(Q(claim=claim) | Q(counter=claim)).values_list(
         "claim_id", "counter_id"
@@ -255,7 +248,7 @@ def suggested_counters(claim: Claim):
         .filter(Q(search_vector=query) | Q(pk__in=on_topic.values("claim_id")))
         .select_related("speaker")
         .annotate(
-            rank=SearchRank("search_vector", query),
+            rank=full_text.rank(query),
             similarity=TrigramSimilarity("text", words),
             shared_topics=Coalesce(Subquery(shared, output_field=IntegerField()), 0),
             evidence=evidence,

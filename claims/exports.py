@@ -23,6 +23,7 @@ from django.db.models.functions import JSONObject
 from django.http import HttpResponse, StreamingHttpResponse
 from django.urls import reverse
 
+from claims import search as full_text
 from claims.models import Case, Citation, Claim, Contradiction, Correction, Topic
 from claims.schema import public_fields
 
@@ -34,6 +35,12 @@ CAPPED_MESSAGE = (
     "{cap} rows, the first of a longer list: narrow it with filters, sign in as newsroom staff "
     "for the whole list, or export the full data set with `python manage.py export_jsonl`."
 )
+RELEVANCE_CAPPED_MESSAGE = (
+    "{sent} of {matches} matches: best match first ranks only the newest {sent}. Ask for "
+    "sort=newest to get every match, newest first."
+)
+# Headers a script on another site may read (the data is public: Access-Control-Allow-Origin).
+EXPOSED_HEADERS = "X-Export-Matches, X-Export-Capped, Link"
 
 
 def row_cap(request) -> int | None:
@@ -168,26 +175,58 @@ def chunked(ids: Ids, fetch: Callable[[list[int]], Iterable[Any]]) -> Iterator[A
         yield from (by_id[pk] for pk in chunk if pk in by_id)
 
 
-def list_rows(queryset, prepare: Callable, cap: int | None) -> tuple[Iterator[Any], bool]:
-    """The list's rows in its order, at most ``cap``, each read through ``prepare`` (which adds
-    its related data to the same query), and whether the cap cut the list short.
+class Extent(NamedTuple):
+    """How much of what matched an export holds: ``matches``, how many rows matched (None: not
+    counted), and ``capped``, why it holds fewer (None when it holds them all)."""
 
-    Walked by key when the order is made of the model's columns. Otherwise (relevance, a rank
-    over a bounded candidate set) the ids are read first, in one query, then fetched by chunk.
-    Whether the cap cuts is one query up front: the headers go out before the first row.
+    matches: int | None
+    capped: str | None = None
+
+
+def list_rows(
+    queryset, prepare: Callable, cap: int | None, matches=None
+) -> tuple[Iterator[Any], Extent]:
+    """The list's rows in its order, at most ``cap``, each read through ``prepare`` (which adds
+    its related data to the same query), and its Extent: how many matched, and why fewer come
+    out, whichever the cause (the visitors' ``cap``, or relevance ranking a bounded set).
+
+    Walked by key when the order is made of the model's columns: the count of its rows is one
+    query up front (the headers go out before the first row). Otherwise (relevance: a rank over
+    a bounded candidate set) the ids are read first, in one query, then fetched by chunk; when
+    the candidates may not be every match, ``matches`` (every row that matched, in no order) is
+    counted: one more query.
     """
     keys = order_keys(queryset)
     if keys is None:
         ids = list_ids(queryset, cap)
         fetch = lambda chunk: prepare(queryset.model._default_manager.filter(pk__in=chunk))  # noqa: E731
-        return chunked(ids, fetch), ids.capped
-    capped = cap is not None and queryset[cap : cap + 1].exists()
-    return walk(prepare(queryset), keys, cap), capped
+        return chunked(ids, fetch), _ids_extent(ids, cap, matches)
+    total = queryset.count()
+    capped = cap is not None and total > cap
+    return walk(prepare(queryset), keys, cap), Extent(
+        total, CAPPED_MESSAGE.format(cap=cap) if capped else None
+    )
 
 
-def mark_capped(response: StreamingHttpResponse, capped: bool, cap: int | None):
-    if capped:
-        response["X-Export-Capped"] = CAPPED_MESSAGE.format(cap=cap)
+def _ids_extent(ids: Ids, cap: int | None, matches) -> Extent:
+    sent = len(ids)
+    if ids.capped:
+        total = matches.count() if matches is not None else None
+        return Extent(total, CAPPED_MESSAGE.format(cap=cap))
+    if matches is None or sent < full_text.RELEVANCE_CANDIDATES:
+        return Extent(sent)  # no bound reached: these are every match
+    total = matches.count()
+    if total <= sent:
+        return Extent(total)
+    return Extent(total, RELEVANCE_CAPPED_MESSAGE.format(sent=sent, matches=total))
+
+
+def mark_capped(response: StreamingHttpResponse, extent: Extent):
+    """The headers that say how much of what matched the download holds."""
+    if extent.matches is not None:
+        response["X-Export-Matches"] = str(extent.matches)
+    if extent.capped:
+        response["X-Export-Capped"] = extent.capped
         response["Link"] = f'<{absolute(reverse("claims:home"))}>; rel="collection"'
     return response
 
@@ -253,6 +292,7 @@ def stream(
         )
     response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
     response["Access-Control-Allow-Origin"] = "*"  # public data, for newsroom tools
+    response["Access-Control-Expose-Headers"] = EXPOSED_HEADERS
     return response
 
 
@@ -356,13 +396,18 @@ def _flat_claim(record: dict[str, Any]) -> dict[str, Any]:
 
 
 def claims(
-    fmt: str, queryset, *, filename: str = "claims", cap: int | None = ANONYMOUS_CAP
+    fmt: str,
+    queryset,
+    *,
+    filename: str = "claims",
+    cap: int | None = ANONYMOUS_CAP,
+    matches=None,
 ) -> StreamingHttpResponse:
-    rows, capped = list_rows(queryset, _with_related, cap)
+    rows, extent = list_rows(queryset, _with_related, cap, matches)
     response = stream(
         fmt, map(claim_record, rows), columns=CLAIM_COLUMNS, filename=filename, flatten=_flat_claim
     )
-    return mark_capped(response, capped, cap)
+    return mark_capped(response, extent)
 
 
 # Contradictions --------------------------------------------------------------------------
@@ -408,17 +453,18 @@ def contradiction_record(item: Contradiction) -> dict[str, Any]:
 
 
 def contradictions(
-    fmt: str, queryset, *, filename="contradictions", cap: int | None = ANONYMOUS_CAP
+    fmt: str, queryset, *, filename="contradictions", cap: int | None = ANONYMOUS_CAP, matches=None
 ) -> StreamingHttpResponse:
-    rows, capped = list_rows(
+    rows, extent = list_rows(
         queryset,
         lambda qs: with_case_ids(qs).select_related("claim__speaker", "counter__speaker"),
         cap,
+        matches,
     )
     response = stream(
         fmt, map(contradiction_record, rows), columns=CONTRADICTION_COLUMNS, filename=filename
     )
-    return mark_capped(response, capped, cap)
+    return mark_capped(response, extent)
 
 
 EVIDENCE_COLUMNS = ["role", *CLAIM_COLUMNS, "relation", "contradiction", "contradiction_url"]
@@ -505,10 +551,12 @@ def correction_record(correction: Correction) -> dict[str, Any]:
 
 
 def corrections(
-    fmt: str, queryset, *, filename="corrections", cap: int | None = ANONYMOUS_CAP
+    fmt: str, queryset, *, filename="corrections", cap: int | None = ANONYMOUS_CAP, matches=None
 ) -> StreamingHttpResponse:
-    rows, capped = list_rows(queryset, lambda qs: qs.select_related("claim", "contradiction"), cap)
+    rows, extent = list_rows(
+        queryset, lambda qs: qs.select_related("claim", "contradiction"), cap, matches
+    )
     response = stream(
         fmt, map(correction_record, rows), columns=CORRECTION_COLUMNS, filename=filename
     )
-    return mark_capped(response, capped, cap)
+    return mark_capped(response, extent)

@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import re
-
 import django_filters
 from django import forms
-from django.contrib.postgres.search import SearchQuery
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils.html import format_html
 
 from claims.forms import page_field
 from claims.models import (
-    SEARCH_CONFIG,
     Case,
     Citation,
     Claim,
@@ -64,8 +60,22 @@ class PublicFilterForm(forms.Form):
 
 
 class PublicFilterSet(django_filters.FilterSet):
+    # True while ``every_match`` filters: a search keeps every match then, in no order.
+    unbounded = False
+
     class Meta:
         form = PublicFilterForm
+
+    def every_match(self):
+        """What the filters match, without the relevance bound and in no order (``qs`` ranks at
+        most RELEVANCE_CANDIDATES of a search's matches): what a count of the matches reads."""
+        if not (self.is_bound and self.is_valid()):
+            return self.queryset.all().order_by()
+        self.unbounded = True
+        try:
+            return self.filter_queryset(self.queryset.all()).order_by()
+        finally:
+            self.unbounded = False
 
     def filter_queryset(self, queryset):
         """Every filter, then the search (``q``) last: a search ranks what the filters keep."""
@@ -84,16 +94,6 @@ def published_outlets():
 
 def published_cases():
     return Case.objects.published().only("slug", "title")
-
-
-def prefix_query(value: str) -> SearchQuery | None:
-    """A search-as-you-type query: every word, the last one as a prefix (``trig`` finds
-    “trigger”). ``None`` when there is no word to search for."""
-    words = re.findall(r"\w+", value.lower())[:8]
-    if not words:
-        return None
-    terms = [f"{w}:*" for w in words]
-    return SearchQuery(" & ".join(terms), search_type="raw", config=SEARCH_CONFIG)
 
 
 class SuggestInput(forms.TextInput):
@@ -230,6 +230,8 @@ class ClaimFilter(PublicFilterSet):
         value = value.strip()
         if not value:
             return queryset
+        if self.unbounded:
+            return queryset.search(value)
         if self.form.cleaned_data.get("sort") == "newest":
             return queryset.search(value).newest_first()
         return queryset.by_relevance(value)

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex, OpClass
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, SearchVectorField
+from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.functions import Upper
@@ -12,6 +12,7 @@ from django.urls import reverse
 from pgtrigger import After, Before, Condition, Insert, Trigger, Update, UpdateOf
 from simple_history.models import HistoricalRecords
 
+from claims import search as full_text
 from rust_tracker.versioning import Versioned
 from sources.models import Source
 
@@ -97,20 +98,13 @@ class CorrectionKind(models.TextChoices):
     RETRACTION = "retraction", "Retraction"
 
 
-SEARCH_CONFIG = "english"
-# Relevance ranks at most this many matches (the newest ones): its cost does not grow with the
-# number of matches.
-RELEVANCE_CANDIDATES = 1000
+# Relevance ranks every match up to this many, else the newest this many (claims/search.py).
+RELEVANCE_CANDIDATES = full_text.RELEVANCE_CANDIDATES
 
 # Orderings the partial indexes below follow (nulls last, the slug to break ties).
 NEWEST_FIRST = (F("said_on").desc(nulls_last=True), "slug")
 OLDEST_FIRST = (F("said_on").asc(nulls_last=True), "slug")
 LATEST_PUBLISHED = (F("published_at").desc(nulls_last=True), F("created_at").desc(), "slug")
-
-
-def search_query(value: str) -> SearchQuery:
-    """What a reader types, as web search syntax (quotes, OR, -word)."""
-    return SearchQuery(value, search_type="websearch", config=SEARCH_CONFIG)
 
 
 def trigram_index(field: str, name: str) -> GinIndex:
@@ -336,18 +330,17 @@ class ClaimQuerySet(models.QuerySet):
 
     def search(self, text: str):
         """Claims whose words match ``text`` (web search syntax), in no particular order."""
-        return self.filter(search_vector=search_query(text))
+        return full_text.matching(self, text)
 
-    def by_relevance(self, text: str, *, candidates: int = RELEVANCE_CANDIDATES):
-        """Matches of ``text``, best first: only the newest ``candidates`` matches are ranked
-        (picked in index order in a subquery), so the cost stays flat however many match."""
-        query = search_query(text)
+    def by_relevance(self, text: str, *, candidates: int | None = None):
+        """Matches of ``text``, best first. Every match is ranked when there are at most
+        ``candidates`` (default ``full_text.RELEVANCE_CANDIDATES``); past that only the newest
+        ``candidates`` (picked in index order in a subquery), so the cost stays flat however
+        many match. Each row says how many were ranked (``full_text.RANKED``):
+        ``full_text.coverage`` tells a page what it covers."""
+        candidates = candidates or full_text.RELEVANCE_CANDIDATES
         pool = self.search(text).newest_first().values("pk")[:candidates]
-        return (
-            self.filter(in_ids("pk", pool))
-            .annotate(rank=SearchRank(F("search_vector"), query))
-            .order_by("-rank", *NEWEST_FIRST)
-        )
+        return full_text.ranked(self.filter(in_ids("pk", pool)), text, order=NEWEST_FIRST)
 
     def by_speaker(self, speaker):
         return self.filter(speaker=speaker)

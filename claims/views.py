@@ -17,6 +17,7 @@ from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from claims import comparison, exports
+from claims import search as full_text
 from claims.filters import (
     MAX_QUERY,
     ClaimFilter,
@@ -24,7 +25,6 @@ from claims.filters import (
     CorrectionFilter,
     TopicFilter,
     in_published_contradiction,
-    prefix_query,
 )
 from claims.forms import CompareForm, PageForm, SuggestForm
 from claims.highlight import citation_anchors, render_segments, split_by_anchors
@@ -113,19 +113,24 @@ def _filtered_list(
     context: dict | None = None,
     size: int = PAGE_SIZE,
 ):
-    """A filtered, paginated list as a page, its htmx results fragment, CSV or JSON."""
+    """A filtered, paginated list as a page, its htmx results fragment, CSV or JSON. A search
+    by relevance says what its order covers (``relevance``): every match, or the newest
+    RELEVANCE_CANDIDATES of how many; its export says it in headers."""
     filterset = filterset_class(request.GET or None, queryset=queryset, request=request)
     valid = not filterset.is_bound or filterset.is_valid()
     if fmt:
         if not valid:
             problems = "; ".join(f"{label}: {msg}" for label, msg in filterset.form.error_list())
             return bad_request(f"Some filters are not valid. {problems}")
-        return export(fmt, filterset.qs, cap=exports.row_cap(request))
+        return export(
+            fmt, filterset.qs, cap=exports.row_cap(request), matches=filterset.every_match()
+        )
     page = (
         paginate(for_page(filterset.qs), number=filterset.form.page_number, size=size)
         if valid
         else None
     )
+    relevance = full_text.coverage(page.items, filterset.every_match) if page else None
     if _is_fragment(request):
         template_name += "#results"
     response = render(
@@ -135,6 +140,7 @@ def _filtered_list(
             "filter": filterset,
             "page": page,
             "canonical_params": [*filterset.form.fields],
+            "coverage": relevance,
             **(context or {}),
         },
         status=200 if valid else 400,
@@ -328,7 +334,7 @@ def _picker_options(query: str):
         return []
     newest = _claims().newest_first()
     ways = [newest.filter(slug=query), newest.filter(speaker__in=Speaker.objects.named(query))]
-    words = prefix_query(query)
+    words = full_text.prefix_query(query)
     if words is not None:
         ways.append(newest.filter(search_vector=words))
     found = (

@@ -313,3 +313,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
 }
+
+# Full-text search's text search configuration (stemming, stop words), for the queries and the
+# search column alike (claims/search.py). The column is built by a migration: changing this
+# needs a migration that rebuilds it (the system check claims.W001 warns until then).
+SEARCH_CONFIG = os.environ.get("DJANGO_SEARCH_CONFIG", "english")

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.postgres.search import SearchQuery
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Exists, OuterRef, Q
 from django.http import Http404, HttpResponseRedirect
@@ -496,12 +495,7 @@ class ClaimAdmin(WorkflowAdmin):
         results, duplicates = super().get_search_results(request, queryset, search_term)
         words = search_term.strip()[:200]
         if words:
-            results = (
-                results
-                | queryset.filter(
-                    search_vector=SearchQuery(words, search_type="websearch", config="english")
-                )
-            ).order_by(*Claim._meta.ordering)
+            results = (results | queryset.search(words)).order_by(*Claim._meta.ordering)
         return results, duplicates
 
     @admin.display(description="Quotes verified")
