@@ -50,6 +50,19 @@ def first_published_at(status: str, published_at: datetime | None) -> datetime |
     return published_at
 
 
+def drift(citation: Citation, state: str, *, found_before_replacement: bool = False) -> bool:
+    """The one rule for drift, for every caller that (re-)checks a citation: the admin's
+    "Re-check quotes" actions, ``manage.py verify_quotes``, a curator's edit, the import.
+
+    A citation drifts when its words were found in its source before the source's text was
+    replaced (``found_before_replacement``: it had an anchor) and are not found now. The mark
+    lasts while they stay lost, whatever checks them again, so the editors still see why a
+    published quote fails; finding the words again (or a text with nothing to look in) ends it.
+    """
+    was_found = citation.drifted or found_before_replacement
+    return was_found and state == VerificationState.NOT_FOUND
+
+
 def verify_citation(*, citation: Citation, text: str | None = None, save: bool = True) -> Citation:
     """Locate the citation's quote in its source's archived text and keep the result.
 
@@ -59,7 +72,7 @@ def verify_citation(*, citation: Citation, text: str | None = None, save: bool =
         text = citation.source.text
     location = locate_quote(citation.quote, text, hint=citation.anchor_start)
     _apply_location(citation, location, now=timezone.now())
-    citation.drifted = False
+    citation.drifted = drift(citation, location.state)
     if save:
         _save_verification(citation)
     return citation
@@ -118,7 +131,7 @@ def reanchor_citations(*, source: Source) -> list[Citation]:
             # the anchored words are gone (or never were): the printed quote may still be there
             location = locate_quote(citation.quote, source.text)
         _apply_location(citation, location, now=now)
-        citation.drifted = had_anchor and location.state == VerificationState.NOT_FOUND
+        citation.drifted = drift(citation, location.state, found_before_replacement=had_anchor)
         _save_verification(citation)
         if citation.drifted:
             drifted.append(citation)

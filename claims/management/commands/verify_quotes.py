@@ -34,10 +34,8 @@ class Command(BaseCommand):
         # Source by source: each archived text is read once, whatever its number of quotes.
         for item in sources.only("pk", "slug", "text").order_by("pk").iterator(chunk_size=50):
             for citation in item.citations.annotate(claim_slug=F("claim__slug")).order_by("pk"):
-                was_drifted = citation.drifted
-                verify_citation(citation=citation, text=item.text)
-                if was_drifted and citation.verification_state == VerificationState.NOT_FOUND:
-                    Citation.objects.filter(pk=citation.pk).update(drifted=True)
+                verify_citation(citation=citation, text=item.text)  # keeps drift while lost
+                if citation.drifted:
                     drifted.append((citation, item))
                 counts[citation.verification_state] += 1
                 progress.update()
