@@ -1,65 +1,367 @@
-"""The exchange schema's field lists, in one place: the JSON Lines import and export
-(claims/exchange.py) and the public CSV/JSON exports (claims/exports.py) read them from here.
+"""The exchange format, declared once.
 
-Each record type: its fields in the order a line carries them (after ``type`` and ``id``).
-Editorial fields travel in the exchange format between newsrooms but never in a public export.
+Each record type: its fields in the order a line carries them (after ``type`` and ``id``), each
+with its converter in (a JSON value read from a file → the value the model stores) and out (the
+stored value → JSON), whether it is required, whether the public CSV/JSON exports show it, and
+what an import does when a line leaves it out. Everything that reads or writes records reads
+this declaration: the import and the export (claims/exchange/), the public exports
+(claims/exports.py), the synthetic generator (claims/synthetic.py) and the bench loader
+(bench/bulk_load.py). Adding a field is one line here, plus a migration when the model lacks it.
+
+Plain Python: nothing of Django is imported here (claims/synthetic.py runs without it); a record
+type's model, and the choices a field allows, are looked up from the models when first asked.
+
+The editorial fields (status, an override's reason) travel between newsrooms but never in a
+public export. The item's public history (when it was published, retracted and why, last
+updated) travels too, so that a restore shows readers what they read before it.
 """
 
 from __future__ import annotations
 
-FIELDS: dict[str, tuple[str, ...]] = {
-    "outlet": ("name", "homepage"),
-    "source": (
-        "outlet",
-        "title",
-        "kind",
-        "url",
-        "archive_url",
-        "published_on",
-        "author",
-        "text",
-        "captured_at",
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from functools import cached_property
+from typing import Any
+
+
+class FieldError(ValueError):
+    """A value a field cannot take; the message says why (the line and field are added)."""
+
+
+def json_type(value: Any) -> str:
+    return {dict: "an object", list: "a list", str: "a string", bool: "true/false"}.get(
+        type(value), "a number" if isinstance(value, int | float) else "null"
+    )
+
+
+# --- converters in (JSON → stored) and out (stored → JSON) ------------------------------------
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise FieldError(f"must be a string, not {json_type(value)}")
+    if "\x00" in value:
+        raise FieldError("contains a NUL character (\\u0000), which cannot be stored")
+    return value
+
+
+def _optional_text(value: Any) -> str:
+    return "" if value is None else _text(value)
+
+
+def _text_list(value: Any) -> list[str]:
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise FieldError("must be a list of strings")
+    return [_text(v) for v in value]
+
+
+def _date(value: Any) -> dt.date | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise FieldError(f"{value!r} is not a date (YYYY-MM-DD)")
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise FieldError(f"{value!r} is not a valid date ({exc})") from None
+
+
+def _iso_date(value: dt.date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _datetime(value: Any) -> dt.datetime | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise FieldError(f"must be a string, not {json_type(value)}")
+    try:
+        parsed = dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise FieldError(f"{value!r} is not a date-time (2021-12-03T10:00:00Z)") from None
+    if parsed.tzinfo is None:
+        raise FieldError(f"{value!r} needs a time zone (end it with Z)")
+    try:
+        return parsed.astimezone(dt.UTC)
+    except OverflowError:  # 0001-01-01T00:00:00+01:00 is before year 1 in UTC
+        raise FieldError(f"{value!r} is out of range") from None
+
+
+def _iso_datetime(value: dt.datetime | None) -> str | None:
+    if value is None:
+        return None
+    return value.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+@dataclass(frozen=True)
+class Kind:
+    """What a field holds: how a value is read from a line (``load``, raising FieldError) and
+    written to one (``dump``)."""
+
+    name: str
+    load: Callable[[Any], Any]
+    dump: Callable[[Any], Any] = _same
+
+
+TEXT = Kind("text", _text)
+OPTIONAL_TEXT = Kind("optional text", _optional_text)
+TEXT_LIST = Kind("list of text", _text_list)
+DATE = Kind("date", _date, _iso_date)
+DATETIME = Kind("date-time", _datetime, _iso_datetime)
+CHOICE = Kind("one of the model field's choices", _same)  # checked against them by Field.load
+REF = Kind("an id", _same)
+CITATIONS = Kind("citations", _same)  # a list of CITATION objects
+
+# What an import does with a field a line leaves out (or gives as null).
+DEFAULT = "default"  # the model's default (an optional text: "")
+KEEP = "keep"  # an existing record keeps its own; a new one takes the model's default
+# The first value stands: an existing record keeps the date it has; else the line's date, else
+# now when the line's status is ``Field.stamp_on`` (a publication the file does not date).
+FIRST = "first"
+# When the record changed: a new record takes the line's date (else now), a changed one now;
+# never compared, so a line differing only here changes nothing.
+TOUCHED = "touched"
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    kind: Kind
+    required: bool = False
+    public: bool = True  # a column of the public CSV/JSON exports (which list published items)
+    ref: str | None = None  # the record type an id refers to (kind REF)
+    many: bool = False  # a list of ids
+    absent: str = DEFAULT  # see DEFAULT, KEEP, FIRST, TOUCHED
+    stamp_on: str | None = None  # with FIRST: the status that dates it
+    omit_empty: bool = False  # the export leaves it out when empty (rare fields)
+    record_type: str = ""  # set by RecordType
+
+    @property
+    def attname(self) -> str:
+        """The model attribute holding the stored value (a reference's column: ``speaker_id``)."""
+        return f"{self.name}_id" if self.ref and not self.many else self.name
+
+    @cached_property
+    def allowed(self) -> frozenset[str] | None:
+        """A CHOICE field's values, read from the model field's choices."""
+        if self.kind is not CHOICE:
+            return None
+        field = RECORD_TYPES[self.record_type].model._meta.get_field(self.name)
+        return frozenset(str(value) for value, _label in field.flatchoices)
+
+    def load(self, value: Any) -> Any:
+        allowed = self.allowed
+        if allowed is not None and (not isinstance(value, str) or value not in allowed):
+            choices = RECORD_TYPES[self.record_type].model._meta.get_field(self.name).choices
+            raise FieldError(f"{value!r} is not one of: {', '.join(v for v, _ in choices)}")
+        return self.kind.load(value)
+
+    def dump(self, value: Any) -> Any:
+        return self.kind.dump(value)
+
+
+def ref(name: str, record_type: str, **options) -> Field:
+    return Field(name, REF, ref=record_type, **options)
+
+
+@dataclass(frozen=True)
+class RecordType:
+    name: str
+    model_label: str  # "app_label.ModelName"
+    fields: tuple[Field, ...]
+
+    def __post_init__(self):  # each field knows its type (a CHOICE reads its model's choices)
+        bound = tuple(replace(f, record_type=self.name) for f in self.fields)
+        object.__setattr__(self, "fields", bound)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(f.name for f in self.fields)
+
+    @property
+    def required(self) -> tuple[str, ...]:
+        return tuple(f.name for f in self.fields if f.required)
+
+    def field(self, name: str) -> Field:
+        return self._by_name[name]
+
+    @cached_property
+    def _by_name(self) -> dict[str, Field]:
+        return {f.name: f for f in self.fields}
+
+    @cached_property
+    def model(self):
+        from django.apps import apps
+
+        return apps.get_model(self.model_label)
+
+
+# The public history of a published item: the public reads these dates on its page, in feeds,
+# the sitemap and on a retraction's notice (who published it is the newsroom's, not exported).
+PUBLISHED_AT = Field("published_at", DATETIME, absent=FIRST, stamp_on="published", omit_empty=True)
+UPDATED_AT = Field("updated_at", DATETIME, absent=TOUCHED, omit_empty=True)
+RETRACTION = (
+    # read on the item's retraction notice; not columns of the public lists, which hold
+    # published items only
+    Field(
+        "retracted_at", DATETIME, public=False, absent=FIRST, stamp_on="retracted", omit_empty=True
     ),
-    "speaker": ("name", "kind", "role", "aliases", "misspellings"),
-    "topic": ("name", "description"),
-    "case": ("title", "summary", "status"),
-    "claim": (
-        "speaker",
-        "kind",
-        "text",
-        "summary",
-        "said_on",
-        "said_on_precision",
-        "venue",
-        "context",
-        "topics",
-        "status",
-        "cases",
-        "override_reason",
-        "citations",
-    ),
-    "contradiction": (
-        "claim",
-        "counter",
-        "relation",
-        "title",
-        "explanation",
-        "status",
-        "cases",
-        "override_reason",
-    ),
-    "correction": ("kind", "published_on", "text", "claim", "contradiction"),
+    Field("retraction_reason", OPTIONAL_TEXT, public=False, absent=KEEP, omit_empty=True),
+)
+STATUS = Field("status", CHOICE, public=False, absent=KEEP)
+OVERRIDE_REASON = Field(
+    "override_reason", OPTIONAL_TEXT, public=False, absent=KEEP, omit_empty=True
+)
+CASES = ref("cases", "case", many=True, absent=KEEP)
+
+# A claim's citations: each an object of these fields (the quote as that source printed it).
+CITATION: tuple[Field, ...] = (
+    ref("source", "source", required=True),
+    Field("quote", TEXT, required=True),
+    Field("note", OPTIONAL_TEXT),
+)
+
+RECORD_TYPES: dict[str, RecordType] = {
+    t.name: t
+    for t in (
+        RecordType(
+            "outlet",
+            "sources.Outlet",
+            (Field("name", TEXT, required=True), Field("homepage", OPTIONAL_TEXT)),
+        ),
+        RecordType(
+            "source",
+            "sources.Source",
+            (
+                ref("outlet", "outlet"),
+                Field("title", TEXT, required=True),
+                Field("kind", CHOICE, required=True),
+                Field("url", OPTIONAL_TEXT),
+                Field("archive_url", OPTIONAL_TEXT),
+                Field("published_on", DATE),
+                Field("author", OPTIONAL_TEXT),
+                Field("text", OPTIONAL_TEXT),
+                Field("captured_at", DATETIME),
+                UPDATED_AT,
+            ),
+        ),
+        RecordType(
+            "speaker",
+            "claims.Speaker",
+            (
+                Field("name", TEXT, required=True),
+                Field("kind", CHOICE, required=True),
+                Field("role", OPTIONAL_TEXT),
+                Field("aliases", TEXT_LIST),
+                Field("misspellings", TEXT_LIST),
+            ),
+        ),
+        RecordType(
+            "topic",
+            "claims.Topic",
+            (Field("name", TEXT, required=True), Field("description", OPTIONAL_TEXT)),
+        ),
+        RecordType(
+            "case",
+            "claims.Case",
+            (
+                Field("title", TEXT, required=True),
+                Field("summary", OPTIONAL_TEXT),
+                STATUS,
+                PUBLISHED_AT,
+                UPDATED_AT,
+            ),
+        ),
+        RecordType(
+            "claim",
+            "claims.Claim",
+            (
+                ref("speaker", "speaker", required=True),
+                Field("kind", CHOICE, required=True),
+                Field("text", TEXT, required=True),
+                Field("summary", OPTIONAL_TEXT),
+                Field("said_on", DATE),
+                Field("said_on_precision", CHOICE),
+                Field("venue", OPTIONAL_TEXT),
+                Field("context", OPTIONAL_TEXT),
+                ref("topics", "topic", many=True),
+                STATUS,
+                CASES,
+                OVERRIDE_REASON,
+                Field("citations", CITATIONS),
+                PUBLISHED_AT,
+                *RETRACTION,
+                UPDATED_AT,
+            ),
+        ),
+        RecordType(
+            "contradiction",
+            "claims.Contradiction",
+            (
+                ref("claim", "claim", required=True),
+                ref("counter", "claim", required=True),
+                Field("relation", CHOICE, required=True),
+                Field("title", OPTIONAL_TEXT),
+                Field("explanation", TEXT, required=True),
+                STATUS,
+                CASES,
+                OVERRIDE_REASON,
+                PUBLISHED_AT,
+                *RETRACTION,
+                UPDATED_AT,
+            ),
+        ),
+        RecordType(
+            "correction",
+            "claims.Correction",
+            (
+                Field("kind", CHOICE),
+                Field("published_on", DATE, required=True),
+                Field("text", TEXT, required=True),
+                ref("claim", "claim"),
+                ref("contradiction", "contradiction"),
+            ),
+        ),
+    )
 }
 
 # The order of types in a file: each refers only to types before it.
-TYPE_ORDER: tuple[str, ...] = tuple(FIELDS)
+TYPE_ORDER: tuple[str, ...] = tuple(RECORD_TYPES)
 
-# The workflow's fields: in the exchange format, not in public exports.
-EDITORIAL = frozenset({"status", "override_reason"})
+# Each type's field names, in the order a line carries them.
+FIELDS: dict[str, tuple[str, ...]] = {name: t.names for name, t in RECORD_TYPES.items()}
 
-CITATION_FIELDS: tuple[str, ...] = ("source", "quote", "note")
+# The fields never in a public export (the workflow's: status, an override's reason).
+EDITORIAL = frozenset(f.name for t in RECORD_TYPES.values() for f in t.fields if not f.public)
+
+CITATION_FIELDS: tuple[str, ...] = tuple(f.name for f in CITATION)
 
 
-def public_fields(kind: str, *, leave_out: tuple[str, ...] = ()) -> list[str]:
+def public_fields(record_type: str, *, leave_out: tuple[str, ...] = ()) -> list[str]:
     """A type's fields a public export shows, in the exchange order."""
-    return [f for f in FIELDS[kind] if f not in EDITORIAL and f not in leave_out]
+    return [
+        f.name for f in RECORD_TYPES[record_type].fields if f.public and f.name not in leave_out
+    ]
+
+
+def line(record_type: str, record_id: str, **values: Any) -> dict[str, Any]:
+    """A record as a line holds it: ``type``, ``id``, then the given fields in the declared
+    order (a name the type does not declare is a TypeError: a writer of files cannot drift
+    from the format). Values are as a file carries them (ids, ISO dates)."""
+    spec = RECORD_TYPES[record_type]
+    unknown = values.keys() - set(spec.names)
+    if unknown:
+        raise TypeError(f"{record_type} has no field {', '.join(sorted(unknown))}")
+    return {
+        "type": record_type,
+        "id": record_id,
+        **{name: values[name] for name in spec.names if name in values},
+    }

@@ -14,6 +14,9 @@ from django.test.utils import CaptureQueriesContext
 
 from claims import exchange, schema, synthetic
 from claims.exchange import dumps, export_records, import_records
+from claims.exchange import fields as exchange_fields
+from claims.exchange import rows as exchange_rows
+from claims.exchange import write as exchange_write
 from claims.exports import CLAIM_COLUMNS, CORRECTION_COLUMNS
 from claims.models import Citation, Claim, Contradiction, Status
 from sources.models import Source
@@ -25,7 +28,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def small_batches(monkeypatch):
     """Batches of 7 records, so a small file crosses many batch boundaries."""
-    monkeypatch.setattr(exchange, "BATCH", 7)
+    monkeypatch.setattr(exchange_write, "BATCH", 7)
 
 
 def synthetic_bytes(claims=60, seed=5) -> bytes:
@@ -40,8 +43,8 @@ def history_rows() -> int:
     return sum(model.history.count() for model in (Claim, Citation, Contradiction, Source)) + sum(
         m2m.objects.count()
         for m2m in (
-            exchange._m2m_history_model(Claim.history.model, "topics"),
-            exchange._m2m_history_model(Claim.history.model, "cases"),
+            exchange_rows.m2m_history_model(Claim.history.model, "topics"),
+            exchange_rows.m2m_history_model(Claim.history.model, "cases"),
         )
     )
 
@@ -159,7 +162,7 @@ def test_the_command_reads_standard_input_that_cannot_seek(monkeypatch, capsys):
 
 
 def test_a_large_import_analyzes_the_tables_it_wrote(monkeypatch):
-    monkeypatch.setattr(exchange, "ANALYZE_AFTER_ROWS", 1)
+    monkeypatch.setattr(exchange_write, "ANALYZE_AFTER_ROWS", 1)
     import_records(jsonl(GOOD))
     with connection.cursor() as cursor:
         # reltuples is -1 until a table is analyzed; ANALYZE in this transaction sees its rows
@@ -173,17 +176,16 @@ def test_one_schema_for_import_export_and_public_exports():
         keys = [k for k in record if k not in ("type", "id")]
         expected = [k for k in schema.FIELDS[record["type"]] if k in keys]
         assert keys == expected, record["type"]
-        assert set(schema.FIELDS[record["type"]]) - set(keys) <= {"override_reason"}
-    assert {name: tuple(spec.fields) for name, spec in exchange.RECORD_TYPES.items()} == (
-        schema.FIELDS
-    )
+        rare = {f.name for f in schema.RECORD_TYPES[record["type"]].fields if f.omit_empty}
+        assert set(schema.FIELDS[record["type"]]) - set(keys) <= rare
+    assert {name: spec.names for name, spec in exchange.RECORD_TYPES.items()} == schema.FIELDS
     assert not schema.EDITORIAL & set(CLAIM_COLUMNS)
     assert CLAIM_COLUMNS[4:-1] == schema.public_fields("claim", leave_out=("speaker", "citations"))
     assert CORRECTION_COLUMNS[1:-1] == list(schema.FIELDS["correction"])
 
 
 def test_records_written_with_copy_have_their_history_as_bulk_history_create_wrote_it():
-    """New records, citations and list references go in with COPY (claims/exchange.py): their
+    """New records, citations and list references go in with COPY (claims/exchange/rows.py): their
     history rows are those django-simple-history's bulk writers made, one per record, all of
     one import dated alike."""
     import_records(jsonl(GOOD))
@@ -267,17 +269,14 @@ def test_the_quick_field_checks_find_what_clean_fields_finds():
 
     for kind, spec in exchange.RECORD_TYPES.items():
         names = ["slug"] + [
-            name
-            for name, kind_of in spec.fields.items()
-            if not isinstance(kind_of, exchange.Ref) and kind_of != "citations"
+            f.name for f in spec.fields if not f.ref and f.kind is not schema.CITATIONS
         ]
         for _ in range(300):
             values = {
                 name: pick(spec.model._meta.get_field(name)) for name in names if rng.random() < 0.7
             }
             found: list[str] = []
-            parsed = exchange.Parsed(line=1, type=kind, id="x", values=values)
-            exchange._check_model_fields(spec, parsed, found)
+            exchange_fields.check_model_fields(spec, values, found)
             assert found == clean_fields(spec, values), (kind, values)
 
 

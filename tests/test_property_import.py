@@ -86,7 +86,7 @@ TEMPLATES = {
     "correction": {"kind": "update", "published_on": "2022-01-01", "text": "Updated."},
 }
 FIELD_NAMES = sorted(
-    {"type", "id", "x-unknown"} | {n for s in RECORD_TYPES.values() for n in s.fields}
+    {"type", "id", "x-unknown"} | {n for s in RECORD_TYPES.values() for n in s.names}
 )
 
 
