@@ -43,7 +43,8 @@ def public_data_written(connection) -> None:
 # Statements that cannot write a row; anything else (INSERT, UPDATE, DELETE, WITH, COPY, a
 # comment first...) may, and is preceded by telling the connection whom it acts for.
 READ_ONLY = re.compile(
-    r"^\s*(?:SELECT|SAVEPOINT|RELEASE|ROLLBACK|COMMIT|BEGIN|SHOW|EXPLAIN|DECLARE|FETCH|CLOSE)\b",
+    r"^\s*(?:SELECT|SAVEPOINT|RELEASE|ROLLBACK|COMMIT|BEGIN|START|SET|SHOW|EXPLAIN"
+    r"|DECLARE|FETCH|CLOSE)\b",
     re.IGNORECASE,
 )
 
