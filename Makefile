@@ -22,12 +22,13 @@ SERVE_SECRET := var/serve-secret
 CLAIMS ?= 100000
 BENCH_ARGS ?=
 
-.PHONY: help install run serve demo test lint format check bench bench-quotes wrk browser-deps scan chaos replicas nginx backup restore clean
+.PHONY: help install run serve demo test test-plans lint format check bench bench-quotes wrk browser-deps scan chaos replicas nginx backup restore clean
 
 help:
 	@echo "make run          set up everything and serve the Rust case on http://$(HOST):$(PORT)"
 	@echo "make serve        the production stack (gunicorn, whitenoise, debug off) on http://$(HOST):$(PORT)"
 	@echo "make test         install test dependencies and run the whole suite"
+	@echo "make test-plans   the public queries' plans at 30k claims (CI runs them)"
 	@echo "make lint         ruff, migrations check"
 	@echo "make bench        $(CLAIMS) synthetic claims served by make serve and measured with wrk (CLAIMS=N)"
 	@echo "make bench-quotes quote extraction and location benchmark"
@@ -102,6 +103,10 @@ test: install browser-deps
 	$(VENV)/bin/ruff format --check .
 	DJANGO_DEBUG=true $(MANAGE) makemigrations --check --dry-run
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The query plans at 30k claims (tests/test_explain_plans.py), left out of `make test`.
+test-plans: install
+	$(PY) -m pytest -m explain $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .
