@@ -404,7 +404,7 @@ class Claim(Publishable):
     objects = ClaimQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-said_on", "slug"]
+        ordering = [*NEWEST_FIRST]  # as the indexes below: undated claims last
         constraints = [slug_constraint("claim")]
         permissions = [
             ("publish", "Can publish, unpublish and retract claims and contradictions"),
@@ -656,7 +656,7 @@ class Contradiction(Publishable):
     objects = ContradictionQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-published_at", "-created_at", "slug"]
+        ordering = [*LATEST_PUBLISHED]  # as the indexes below: unpublished pairs last
         indexes = [
             published_index(
                 F("published_at").desc(nulls_last=True),

@@ -26,8 +26,13 @@ def test_the_lists_orders_are_read_as_keys_up_to_the_unique_slug():
     ]
     assert order_keys(Contradiction.objects.latest_first()) == [published_at, created_at, SLUG]
     assert order_keys(Correction.objects.published()) == [published_on, SLUG]  # Meta.ordering
+    # Meta.ordering is the indexed order: NULLS LAST, as newest_first()
+    assert order_keys(Claim.objects.all()) == [SAID_ON, SLUG]
     # "-said_on" without NULLS LAST: PostgreSQL puts NULL first when descending
-    assert order_keys(Claim.objects.all()) == [SAID_ON._replace(nulls_last=False), SLUG]
+    assert order_keys(Claim.objects.order_by("-said_on", "slug")) == [
+        SAID_ON._replace(nulls_last=False),
+        SLUG,
+    ]
     assert order_keys(Claim.objects.order_by("said_on", "pk", "slug")) == [
         SAID_ON._replace(descending=False),
         Key("id", descending=False, nulls_last=True, nullable=False),
