@@ -25,7 +25,7 @@ from django.urls import reverse
 
 from claims import search as full_text
 from claims.models import Case, Citation, Claim, Contradiction, Correction, Topic
-from claims.schema import public_fields
+from claims.schema import DATE, RECORD_TYPES, Field, public_fields
 
 CHUNK = 500
 # Rows an anonymous download carries at most: past this the response says it was cut and how
@@ -296,16 +296,68 @@ def stream(
     return response
 
 
+# Records -------------------------------------------------------------------------------
+#
+# A record of a public export is its id, its page, then the exchange format's public fields
+# (claims/schema.py) in the exchange order, converted out as the exchange writes them. After a
+# reference comes what a reader needs of the record it names (``beside``: a speaker's name, a
+# side's words); a list of references is read from the annotation holding its public ids
+# (``<type>_ids``: a draft case's id is never shown); ``instead`` reads a field another way.
+
+Beside = dict[str, dict[str, Callable[[Any], Any]]]
+
+
+@functools.cache
+def _public(record_type: str, leave_out: tuple[str, ...]) -> tuple[Field, ...]:
+    spec = RECORD_TYPES[record_type]
+    return tuple(spec.field(name) for name in public_fields(record_type, leave_out=leave_out))
+
+
+def public_columns(
+    record_type: str, *, beside: Beside | None = None, leave_out: tuple[str, ...] = ()
+) -> list[str]:
+    """The columns of a type's public fields, each with what comes beside it."""
+    beside = beside or {}
+    return [
+        column
+        for f in _public(record_type, leave_out)
+        for column in (f.name, *beside.get(f.name, {}))
+    ]
+
+
+def public_values(
+    record_type: str,
+    obj,
+    *,
+    beside: Beside | None = None,
+    leave_out: tuple[str, ...] = (),
+    instead: dict[str, Callable[[Any], Any]] | None = None,
+) -> dict[str, Any]:
+    """The values of ``obj``'s public fields, in ``public_columns``' order."""
+    beside, instead = beside or {}, instead or {}
+    values: dict[str, Any] = {}
+    for f in _public(record_type, leave_out):
+        if f.name in instead:
+            values[f.name] = instead[f.name](obj)
+        elif f.many:
+            values[f.name] = getattr(obj, f"{f.ref}_ids")
+        elif f.ref:
+            values[f.name] = getattr(obj, f.name).slug if getattr(obj, f.attname) else None
+        else:
+            values[f.name] = f.dump(getattr(obj, f.name))
+        for column, read in beside.get(f.name, {}).items():
+            values[column] = read(obj)
+    return values
+
+
 # Claims --------------------------------------------------------------------------------
 
-# The exchange schema's public claim fields (claims/schema.py), with the speaker's name after
-# its id, and the cited sources' ids for the citations.
+# Beside the speaker's id, its name; the cited sources' ids for the citations (CSV).
+SPEAKER_NAME: Beside = {"speaker": {"speaker_name": lambda claim: claim.speaker.name}}
 CLAIM_COLUMNS = [
     "id",
     "url",
-    "speaker",
-    "speaker_name",
-    *public_fields("claim", leave_out=("speaker", "citations")),
+    *public_columns("claim", beside=SPEAKER_NAME, leave_out=("citations",)),
     "sources",
 ]
 
@@ -360,17 +412,7 @@ def claim_record(claim: Claim) -> dict[str, Any]:
     return {
         "id": claim.slug,
         "url": absolute(claim.get_absolute_url()),
-        "speaker": claim.speaker.slug,
-        "speaker_name": claim.speaker.name,
-        "kind": claim.kind,
-        "text": claim.text,
-        "summary": claim.summary,
-        "said_on": claim.said_on.isoformat() if claim.said_on else None,
-        "said_on_precision": claim.said_on_precision,
-        "venue": claim.venue,
-        "context": claim.context,
-        "topics": claim.topic_ids,
-        "cases": claim.case_ids,
+        **public_values("claim", claim, beside=SPEAKER_NAME, leave_out=("citations",)),
         "citations": [
             {
                 "source": c["source"],
@@ -412,44 +454,32 @@ def claims(
 
 # Contradictions --------------------------------------------------------------------------
 
-CONTRADICTION_COLUMNS = [
-    "id",
-    "url",
-    "title",
-    "relation",
-    "claim",
-    "claim_speaker",
-    "claim_text",
-    "claim_said_on",
-    "counter",
-    "counter_speaker",
-    "counter_text",
-    "counter_said_on",
-    "explanation",
-    "published_at",
-    "cases",
-]
+
+def _side(role: str) -> dict[str, Callable[[Contradiction], Any]]:
+    """Beside a side's id: who said it, its words and when."""
+    return {
+        f"{role}_speaker": lambda item: getattr(item, role).speaker.name,
+        f"{role}_text": lambda item: getattr(item, role).text,
+        f"{role}_said_on": lambda item: DATE.dump(getattr(item, role).said_on),
+    }
+
+
+PAIR_BESIDE: Beside = {
+    "claim": _side("claim"),
+    "counter": _side("counter"),
+    "relation": {"relation_label": lambda item: item.get_relation_display()},
+}
+PAIR_TITLE = {"title": str}  # the pair's name, its title or else its sides and relation
+CONTRADICTION_COLUMNS = ["id", "url", *public_columns("contradiction", beside=PAIR_BESIDE)]
 
 
 def contradiction_record(item: Contradiction) -> dict[str, Any]:
     """One pair as data; needs the ``with_case_ids`` annotation."""
-    record = {
+    return {
         "id": item.slug,
         "url": absolute(item.get_absolute_url()),
-        "title": str(item),
-        "relation": item.relation,
-        "relation_label": item.get_relation_display(),
-        "explanation": item.explanation,
-        "published_at": item.published_at.isoformat() if item.published_at else None,
-        "cases": item.case_ids,
+        **public_values("contradiction", item, beside=PAIR_BESIDE, instead=PAIR_TITLE),
     }
-    for role in ("claim", "counter"):
-        claim = getattr(item, role)
-        record[role] = claim.slug
-        record[f"{role}_speaker"] = claim.speaker.name
-        record[f"{role}_text"] = claim.text
-        record[f"{role}_said_on"] = claim.said_on.isoformat() if claim.said_on else None
-    return record
 
 
 def contradictions(
@@ -487,18 +517,10 @@ def evidence(fmt: str, contradiction: Contradiction) -> HttpResponse:
     statement, counter = sides[contradiction.claim_id], sides[contradiction.counter_id]
     base = contradiction_record(contradiction)
     if fmt == "json":
-        data = {
-            "id": base["id"],
-            "url": base["url"],
-            "title": base["title"],
-            "relation": base["relation"],
-            "relation_label": base["relation_label"],
-            "explanation": base["explanation"],
-            "published_at": base["published_at"],
-            "cases": base["cases"],
-            "claim": statement,
-            "counter": counter,
-        }
+        # the pair's record, each side's id in full: every citation (its words beside it too)
+        full = {"claim": statement, "counter": counter}
+        words = {column for role in full for column in PAIR_BESIDE[role]}
+        data = {key: full.get(key, value) for key, value in base.items() if key not in words}
         response = HttpResponse(
             json.dumps(data, ensure_ascii=False, indent=2) + "\n",
             content_type="application/json; charset=utf-8",
@@ -524,7 +546,7 @@ def evidence(fmt: str, contradiction: Contradiction) -> HttpResponse:
 
 # Corrections ---------------------------------------------------------------------------
 
-CORRECTION_COLUMNS = ["id", *public_fields("correction"), "url"]
+CORRECTION_COLUMNS = ["id", *public_columns("correction"), "url"]
 
 
 def correction_url(correction: Correction) -> str:
@@ -541,11 +563,7 @@ def correction_url(correction: Correction) -> str:
 def correction_record(correction: Correction) -> dict[str, Any]:
     return {
         "id": correction.slug,
-        "kind": correction.kind,
-        "published_on": correction.published_on.isoformat(),
-        "text": correction.text,
-        "claim": correction.claim.slug if correction.claim_id else None,
-        "contradiction": correction.contradiction.slug if correction.contradiction_id else None,
+        **public_values("correction", correction),
         "url": absolute(correction_url(correction)),
     }
 

@@ -48,6 +48,8 @@ def test_claims_as_csv_and_json_hold_every_published_claim(client, demo):
         "context",
         "topics",
         "cases",
+        "published_at",
+        "updated_at",
         "sources",
     ]
     assert {row["cases"] for row in table} == {"rust-shooting"}
