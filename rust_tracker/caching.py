@@ -18,6 +18,14 @@ Last-Modified (the last change of the public data), ``Cache-Control: public`` wi
 ``If-None-Match`` or ``If-Modified-Since`` answers 304, without a Content-Security-Policy (the
 browser keeps the page it has with the policy that came with it).
 
+Downloads (a list's CSV or JSON) stream, so their body is not known before it is sent: their
+ETag names the page key (with the data version) and the code that wrote them, and a matching
+``If-None-Match`` answers 304 before the view runs. They are public like pages (a CDN may keep
+them); one sent whole within ``PUBLIC_CACHE_MAX_BYTES`` is kept in the cache as it goes out and
+later served as a page is. Their rows are read from the replica like a page's (chunk by chunk,
+as they stream). Just after a change, while a replica may still lag, a download gets no
+validators and is not kept. Staff downloads (a session) are private like every staff answer.
+
 A page's CSP nonce (htmx's script tag, the JSON-LD) is its render's: a cached copy is stored
 with that nonce and every answer from it gets a new one, put in place of the old in the page
 and in its policy alike, so no two visitors are served the same nonce. The ETag names the
@@ -36,10 +44,11 @@ from __future__ import annotations
 import functools
 import hashlib
 import time
+from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import caches
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseNotModified
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.csp import CSP, build_policy, generate_nonce
 from django.utils.http import http_date
@@ -57,7 +66,18 @@ KEY_HEADERS = ("HX-Request", "HX-Target", "HX-Trigger", "HX-Boosted", "HX-Histor
 KNOWN_VARY = {header.lower() for header in KEY_HEADERS} | {"cookie", "accept-encoding"}
 # Headers set by the view that are kept with a cached page.
 _UNSET = object()
-STORED_HEADERS = ("Content-Type", "Content-Disposition", "Content-Language", "X-Robots-Tag")
+STORED_HEADERS = (
+    "Content-Type",
+    "Content-Disposition",
+    "Content-Language",
+    "X-Robots-Tag",
+    # a download's (claims/exports.py)
+    "X-Export-Matches",
+    "X-Export-Capped",
+    "Link",
+    "Access-Control-Allow-Origin",
+    "Access-Control-Expose-Headers",
+)
 
 
 def _setting(name: str, default):
@@ -122,7 +142,19 @@ def _page_key(request, version: int) -> str:
 
 
 def _storable(request, response) -> bool:
-    if response.status_code != 200 or response.streaming or response.cookies:
+    if response.streaming:  # kept as it streams, if at all (_public_stream)
+        return False
+    return _public(request, response) and len(response.content) <= _max_bytes()
+
+
+def _max_bytes() -> int:
+    return _setting("PUBLIC_CACHE_MAX_BYTES", 2 * 1024 * 1024)
+
+
+def _public(request, response) -> bool:
+    """Is this what any anonymous visitor gets? A 200 that sets no cookie, is not marked
+    private and varies on nothing outside the key."""
+    if response.status_code != 200 or response.cookies:
         return False
     cache_control = response.get("Cache-Control", "").lower()
     if any(word in cache_control for word in ("private", "no-store", "no-cache")):
@@ -138,12 +170,10 @@ def _storable(request, response) -> bool:
     if session is not None and session.modified:
         return False
     messages = getattr(request, "_messages", None)
-    if messages is not None and getattr(messages, "_queued_messages", None):
-        return False
-    return len(response.content) <= _setting("PUBLIC_CACHE_MAX_BYTES", 2 * 1024 * 1024)
+    return messages is None or not getattr(messages, "_queued_messages", None)
 
 
-def _entry(request, response, changed_at: float) -> dict:
+def _entry(request, response, changed_at: float, *, content=None, etag=None) -> dict:
     headers = {name: response[name] for name in STORED_HEADERS if response.has_header(name)}
     # The page may carry the request's CSP nonce (htmx's script tag): keep the policy that
     # names it and the nonce itself, which each answer from the cache replaces with its own
@@ -159,14 +189,108 @@ def _entry(request, response, changed_at: float) -> dict:
             config = getattr(settings, name, None)
         if config:
             headers[str(header)] = build_policy(config, nonce)
+    content = response.content if content is None else content
     return {
-        "content": response.content,
+        "content": content,
         "headers": headers,
         "nonce": nonce,
         "vary": response.get("Vary", ""),
-        "etag": f'"{hashlib.sha256(response.content).hexdigest()[:32]}"',
+        "etag": etag or f'"{hashlib.sha256(content).hexdigest()[:32]}"',
         "modified": int(changed_at),
     }
+
+
+# --- downloads (streamed) -------------------------------------------------------------------
+
+
+@functools.cache
+def _code_mark() -> str:
+    """The code that writes the answers, as a digest: a deploy that changes how a download is
+    written changes its ETag, though the data did not change."""
+    digest = hashlib.sha256()
+    root = Path(__file__).resolve().parent.parent
+    for package in ("claims", "sources", "rust_tracker"):
+        for path in sorted((root / package).rglob("*.py")):
+            digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _stream_etag(key: str) -> str:
+    """A streamed answer's validator: its page key (which holds the data version) and the code.
+    Weak: the same data, written by the same code, not compared byte by byte."""
+    return f'W/"{hashlib.sha256((key + _code_mark()).encode()).hexdigest()[:32]}"'
+
+
+def _lagging(changed_at: float) -> bool:
+    """Just after a change, when a replica may not have replayed it yet."""
+    return bool(_setting("DATABASE_REPLICA_URL", "")) and time.time() - changed_at < _setting(
+        "REPLICA_LAG_SECONDS", 5
+    )
+
+
+def _read_publicly(chunks):
+    """Each chunk of a streamed answer read as the view's own reads were (the replica): the
+    rows are read as the body goes out, after the view has returned."""
+    chunks = iter(chunks)
+    while True:
+        with public_reads():
+            chunk = next(chunks, None)
+        if chunk is None:
+            return
+        yield chunk
+
+
+def _kept_when_whole(request, response, chunks, *, key: str, etag: str, changed_at: float):
+    """The chunks as they go out; once the last one is sent, the whole body is kept in the
+    cache if it is small enough (a body cut off, by an error or a client gone, never is)."""
+    parts, size, limit = [], 0, _max_bytes()
+    for chunk in chunks:
+        if parts is not None:
+            size += len(chunk)
+            if size <= limit:
+                parts.append(chunk)
+            else:
+                parts = None  # too big to keep: sent, not kept
+        yield chunk
+    if parts is not None:
+        entry = _entry(request, response, changed_at, content=b"".join(parts), etag=etag)
+        _cache().set(key, entry, _setting("PUBLIC_CACHE_SECONDS", 300))
+
+
+def _public_stream(request, response, *, key: str, changed_at: float):
+    """A streamed answer for an anonymous visitor: public, with validators, kept if small."""
+    chunks = _read_publicly(response.streaming_content)
+    if not _public(request, response):
+        response.streaming_content = chunks
+        return response
+    if _lagging(changed_at):
+        response.streaming_content = chunks
+        patch_cache_control(response, no_cache=True)
+        return response
+    etag = _stream_etag(key)
+    response.streaming_content = _kept_when_whole(
+        request, response, chunks, key=key, etag=etag, changed_at=changed_at
+    )
+    response["X-Cache"] = "miss"
+    _public_headers(response, etag=etag, modified=int(changed_at))
+    return _without_policy_if_not_modified(
+        get_conditional_response(
+            request, etag=etag, last_modified=int(changed_at), response=response
+        )
+    )
+
+
+def _not_modified_stream(request, key: str, changed_at: float):
+    """A 304 for a download the visitor holds (its ETag names this key and code), without
+    running the view; None otherwise."""
+    if "If-None-Match" not in request.headers or _lagging(changed_at):
+        return None
+    etag = _stream_etag(key)
+    if etag not in {tag.strip() for tag in request.headers["If-None-Match"].split(",")}:
+        return None
+    response = HttpResponseNotModified()
+    _public_headers(response, etag=etag, modified=int(changed_at))
+    return _without_policy_if_not_modified(response)
 
 
 def _public_headers(response, *, etag: str, modified: int) -> None:
@@ -234,10 +358,15 @@ def cache_public(view):
         entry = cache.get(key)
         if entry is not None:
             return _from_entry(request, entry)
+        not_modified = _not_modified_stream(request, key, changed_at)
+        if not_modified is not None:
+            return not_modified
         with public_reads():
             response = view(request, *args, **kwargs)
             if getattr(response, "is_rendered", True) is False:
                 response.render()  # a TemplateResponse: its queries run now, on the replica
+        if response.streaming:
+            return _public_stream(request, response, key=key, changed_at=changed_at)
         if not _storable(request, response):
             return response
         entry = _entry(request, response, changed_at)

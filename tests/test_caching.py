@@ -221,3 +221,106 @@ def test_the_redis_path(client, pair, redis_cache, django_assert_num_queries):
     pair.title = "Edited while cached in Redis"
     pair.save()
     assert b"Edited while cached in Redis" in client.get(url).content
+
+
+# Downloads -------------------------------------------------------------------------------
+
+EXPORTS = [
+    "/claims/?format=csv",
+    "/claims/?format=json&q=bridge",
+    "/contradictions/?format=json",
+    "/speakers/" + "{speaker}" + "/?format=csv",
+    "/corrections/?format=csv",
+    "/contradictions/bridge-pair/?format=json",  # the evidence: not streamed
+]
+
+
+def body(response) -> bytes:
+    return b"".join(response.streaming_content) if response.streaming else response.content
+
+
+@pytest.mark.parametrize("url", EXPORTS)
+def test_a_download_is_public_and_revalidates_with_304(
+    client, pair, url, django_assert_num_queries
+):
+    url = url.format(speaker=pair.claim.speaker.slug)
+    first = client.get(url)
+    assert first.status_code == 200
+    data = body(first)
+    assert data and first["X-Cache"] == "miss"
+    assert "public" in first["Cache-Control"] and "s-maxage=" in first["Cache-Control"]
+    assert first["ETag"] and first["Last-Modified"]
+    for validator in (
+        {"If-None-Match": first["ETag"]},
+        {"If-Modified-Since": first["Last-Modified"]},
+    ):
+        again = client.get(url, headers=validator)
+        assert again.status_code == 304, validator
+        assert again["ETag"] == first["ETag"] and "public" in again["Cache-Control"]
+    with django_assert_num_queries(0):  # kept whole in the cache as it went out
+        kept = client.get(url)
+    assert kept["X-Cache"] == "hit" and kept.content == data
+    for header in ("Content-Type", "Content-Disposition", "Access-Control-Allow-Origin"):
+        assert kept[header] == first[header]
+    if "X-Export-Matches" in first:
+        assert kept["X-Export-Matches"] == first["X-Export-Matches"]
+    with django_assert_num_queries(0):
+        assert client.get(url, headers={"If-None-Match": first["ETag"]}).status_code == 304
+
+
+def test_a_download_the_visitor_holds_answers_304_before_the_view_runs(
+    client, pair, django_assert_num_queries, settings
+):
+    settings.PUBLIC_CACHE_MAX_BYTES = 10  # too big to keep: every answer streams again
+    first = client.get("/claims/?format=json")
+    data = body(first)
+    assert data and first["ETag"].startswith('W/"')
+    second = client.get("/claims/?format=json")
+    assert second["X-Cache"] == "miss" and body(second) == data
+    assert second["ETag"] == first["ETag"]  # the same data by the same code: the same tag
+    with django_assert_num_queries(0):
+        again = client.get("/claims/?format=json", headers={"If-None-Match": first["ETag"]})
+    assert again.status_code == 304 and "Content-Security-Policy" not in again
+    # another list's tag is not this one's
+    other = client.get("/claims/?format=csv")
+    body(other)
+    assert other["ETag"] != first["ETag"]
+    stale = client.get("/claims/?format=csv", headers={"If-None-Match": first["ETag"]})
+    assert stale.status_code == 200 and body(stale)
+
+
+def test_a_change_gives_a_download_a_new_tag_and_new_rows(client, pair):
+    url = "/claims/?format=csv"
+    first = client.get(url)
+    assert b"bridge-sound" in body(first)
+    Claim.objects.filter(slug="bridge-sound").update(text="The bridge was sound.")
+    again = client.get(url, headers={"If-None-Match": first["ETag"]})
+    assert again.status_code == 200 and again["X-Cache"] == "miss"
+    assert again["ETag"] != first["ETag"]
+    assert b"The bridge was sound." in body(again)
+
+
+def test_a_staff_download_is_private_and_never_kept(client, pair, editor):
+    staff = Client()
+    staff.force_login(editor)
+    seen = staff.get("/claims/?format=json")
+    assert body(seen)
+    assert "private" in seen["Cache-Control"] and "public" not in seen["Cache-Control"]
+    assert "X-Cache" not in seen and "ETag" not in seen
+    anonymous = client.get("/claims/?format=json")
+    assert anonymous["X-Cache"] == "miss" and "public" in anonymous["Cache-Control"]
+    body(anonymous)
+    assert "X-Cache" not in staff.get("/claims/?format=json")  # nor served from the cache
+
+
+def test_just_after_a_change_a_download_is_neither_validated_nor_kept(client, pair, settings):
+    """While a read replica may still lag, a download may hold rows from before the change:
+    no validator could later vouch for it, and the cache does not keep it."""
+    settings.DATABASE_REPLICA_URL = "postgresql://replica.invalid/x"  # only the lag is read
+    settings.REPLICA_LAG_SECONDS = 3600
+    bump_public_version()
+    first = client.get("/claims/?format=csv")
+    assert body(first)
+    assert "ETag" not in first and "Last-Modified" not in first
+    assert "no-cache" in first["Cache-Control"]
+    assert "X-Cache" not in client.get("/claims/?format=csv")
