@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from claims import exports
-from claims.models import Claim, Contradiction, Correction
+from claims.models import Claim, Contradiction, Correction, Status
 from tests.factories import (
     make_claim,
     make_contradiction,
@@ -229,3 +229,41 @@ def test_a_later_chunk_reads_from_its_bound_not_from_the_start(monkeypatch):
                 if node.get("Relation Name") == "claims_claim"
             )
             assert read <= total - sent + 10, query["sql"]  # a few ties on a date, re-read
+
+
+def test_a_relevance_export_past_the_bound_says_so_with_the_count(client, monkeypatch):
+    """Relevance ranks at most RELEVANCE_CANDIDATES matches (3 here): the download holds those,
+    says it was cut and by what, and how many matched; newest first holds every match."""
+    from claims import search
+
+    monkeypatch.setattr(search, "RELEVANCE_CANDIDATES", 3)
+    for day in range(1, 6):
+        make_claim(text="Ferry " * (6 - day) + "crossing.", said_on=dt.date(2024, 1, day))
+    make_claim(text="A ferry in a drawer.", status=Status.DRAFT)
+    for fmt in ("csv", "json"):
+        response, body = download(client, "/claims/", {"format": fmt, "q": "ferry"})
+        assert len(ids((response, body))) == 3
+        assert response["X-Export-Matches"] == "5"
+        assert response["X-Export-Capped"].startswith("3 of 5 matches: best match first ranks")
+        assert "sort=newest" in response["X-Export-Capped"]
+        assert "X-Export-Capped" in response["Access-Control-Expose-Headers"]
+    response, body = download(
+        client, "/claims/", {"format": "json", "q": "ferry", "sort": "newest"}
+    )
+    assert len(json.loads(body)) == 5 and "X-Export-Capped" not in response
+    assert response["X-Export-Matches"] == "5"
+    # within the bound: every match, counted without a query of its own
+    response, body = download(client, "/claims/", {"format": "json", "q": "ferry crossing -ferry"})
+    assert json.loads(body) == [] and response["X-Export-Matches"] == "0"
+
+
+def test_every_list_export_says_how_many_matched(client, seven, monkeypatch):
+    monkeypatch.setattr(exports, "ANONYMOUS_CAP", 5)
+    response, _ = download(client, "/claims/", {"format": "csv"})
+    assert response["X-Export-Matches"] == "7" and response["X-Export-Capped"]
+    response, _ = download(client, "/claims/", {"format": "csv", "q": "row"})
+    assert response["X-Export-Matches"] == "7" and response["X-Export-Capped"].startswith("5 rows")
+    response, _ = download(client, "/contradictions/", {"format": "json"})
+    assert response["X-Export-Matches"] == "0" and "X-Export-Capped" not in response
+    response, _ = download(client, "/speakers/seven/", {"format": "json"})
+    assert response["X-Export-Matches"] == "7"

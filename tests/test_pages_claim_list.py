@@ -283,3 +283,88 @@ def test_download_links_carry_the_filters(client, demo):
     page = client.get(URL, {"speaker": "fbi", "page": "1"}).content.decode()
     assert 'href="/claims/?speaker=fbi&amp;format=csv"' in page
     assert 'href="/claims/?speaker=fbi&amp;format=json"' in page
+
+
+# What a relevance order covers -----------------------------------------------------------
+
+
+@pytest.fixture
+def bound_of_three(monkeypatch):
+    """Relevance ranks at most 3 matches (1,000 on the site), counts up to 5 (10,000)."""
+    from claims import search
+
+    monkeypatch.setattr(search, "RELEVANCE_CANDIDATES", 3)
+    monkeypatch.setattr(search, "COUNT_LIMIT", 5)
+
+
+def coverage_line(response) -> str:
+    found = re.search(
+        r'<p class="coverage" id="relevance-coverage">(.*?)</p>', response.content.decode(), re.S
+    )
+    return found.group(1) if found else ""
+
+
+def test_a_search_with_more_matches_than_the_bound_says_so_and_links_to_all_of_them(
+    client, bound_of_three
+):
+    """The oldest claim matches best (the word three times) but is not among the newest three:
+    the page says that relevance ranked only the newest three of the four matches, and links to
+    the same search newest first, where all four are."""
+    best = make_claim(text="Ferry ferry ferry crossing.", said_on=dt.date(2020, 1, 1))
+    newer = [
+        make_claim(text=f"A ferry crossing, day {day}.", said_on=dt.date(2024, 1, day))
+        for day in (1, 2, 3)
+    ]
+    make_claim(text="A ferry in a drawer.", status=Status.DRAFT)
+    response = client.get(URL, {"q": "ferry", "kind": "quote"})
+    assert best.slug not in slugs_in(response)
+    assert set(slugs_in(response)) == {c.slug for c in newer}
+    line = coverage_line(response)
+    assert line.startswith("4 claims match: best match first ranks only the newest 3 of them.")
+    link = re.search(r'<a href="([^"]+)" hx-get="([^"]+)"[^>]*>All 4, newest first</a>', line)
+    assert (
+        link and link.group(1) == link.group(2) == "/claims/?q=ferry&amp;kind=quote&amp;sort=newest"
+    )
+    by_date = client.get(URL, {"q": "ferry", "kind": "quote", "sort": "newest"})
+    assert slugs_in(by_date) == [c.slug for c in reversed(newer)] + [best.slug]
+    assert coverage_line(by_date) == ""  # newest first: no bound, nothing to say
+    # the htmx fragment says it too
+    fragment = client.get(URL, {"q": "ferry"}, HTTP_HX_REQUEST="true")
+    assert "ranks only the newest 3" in coverage_line(fragment)
+
+
+def test_past_the_count_limit_the_page_says_more_than(client, bound_of_three):
+    for day in range(1, 8):
+        make_claim(text=f"Harbour news {day}.", said_on=dt.date(2024, 1, day))
+    line = coverage_line(client.get(URL, {"q": "harbour"}))
+    assert line.startswith("More than 5 claims match: best match first ranks only the newest 3")
+    assert ">All of them, newest first</a>" in line
+
+
+def test_every_match_ranked_is_said_with_the_count(client, bound_of_three):
+    make_claim(text="One lighthouse.")
+    assert coverage_line(client.get(URL, {"q": "lighthouse"})) == (
+        "1 claim matches, all in best-match order."
+    )
+    make_claim(text="Two lighthouses.")
+    make_claim(text="Three lighthouses.")  # exactly the bound: counted, all of them ranked
+    with CaptureQueriesContext(connection) as queries:
+        line = coverage_line(client.get(URL, {"q": "lighthouse"}))
+    assert line == "3 claims match, all in best-match order."
+    counts = [q for q in queries.captured_queries if q["sql"].startswith("SELECT COUNT(")]
+    assert len(counts) == 1  # the pool was full: every match counted once, up to the limit
+    make_claim(text="Four lighthouses.", status=Status.DRAFT)  # drafts are not counted
+    assert coverage_line(client.get(URL, {"q": "lighthouse"})).startswith("3 claims match")
+    assert coverage_line(client.get(URL, {"q": "nothing-like-it"})) == ""
+    assert coverage_line(client.get(URL)) == ""  # no search, no relevance order
+
+
+def test_below_the_bound_the_coverage_costs_no_query(client):
+    for n in range(3):
+        make_claim(text=f"Quarry report {n}.")
+    with CaptureQueriesContext(connection) as plain:
+        client.get(URL, {"q": "quarry", "sort": "newest"})
+    with CaptureQueriesContext(connection) as ranked:
+        response = client.get(URL, {"q": "quarry"})
+    assert len(ranked) == len(plain)  # the count rides on the ranking query (a window)
+    assert coverage_line(response) == "3 claims match, all in best-match order."
