@@ -15,6 +15,7 @@ from simple_history.models import HistoricalRecords
 from claims import search as full_text
 from rust_tracker.versioning import Versioned
 from sources.models import Source
+from sources.text import same_wording
 
 
 class Status(models.TextChoices):
@@ -273,6 +274,11 @@ class Case(Versioned):
     def get_absolute_url(self):
         return reverse("claims:case_detail", kwargs={"slug": self.slug})
 
+    @property
+    def is_published(self) -> bool:
+        """``Case.objects.published()`` on this row."""
+        return self.status == Status.PUBLISHED
+
 
 class Publishable(Versioned):
     """What the publishing workflow keeps on a claim or a contradiction (claims/publishing.py
@@ -304,15 +310,21 @@ class Publishable(Versioned):
         return self.status == Status.RETRACTED
 
 
+# Published or retracted: a claim's permanent URL answers (a retraction with a notice).
+ON_RECORD = (Status.PUBLISHED, Status.RETRACTED)
+
+
 def published_claim(path: str = "") -> Q:
-    """The one rule for a claim's visibility, usable across a relation: ``path="claim__"``."""
+    """The one rule for a claim's visibility, usable across a relation: ``path="claim__"``.
+    On a row: ``Claim.is_published``."""
     return Q(**{f"{path}status": Status.PUBLISHED})
 
 
 def on_record_claim(path: str = "") -> Q:
     """Published or retracted: the claims whose permanent URL answers (a retraction with a
-    notice). Lists, search, exports and live feeds use ``published_claim`` only."""
-    return Q(**{f"{path}status__in": [Status.PUBLISHED, Status.RETRACTED]})
+    notice). Lists, search, exports and live feeds use ``published_claim`` only. On a row:
+    ``Claim.is_on_record``."""
+    return Q(**{f"{path}status__in": ON_RECORD})
 
 
 class ClaimQuerySet(models.QuerySet):
@@ -321,6 +333,33 @@ class ClaimQuerySet(models.QuerySet):
 
     def on_record(self):
         return self.filter(on_record_claim())
+
+    def needing_attention(self):
+        """Published claims that no longer meet the quote rules (a source's text replaced, a
+        citation edited), unless an editor published them over the rules: what
+        ``publishing.needs_attention`` says row by row (tests/test_rules_agree.py). Only a quoted
+        statement has quote rules: it needs a verified citation printing its own words.
+
+        The words are compared by ``same_wording`` (Python) for the few claims whose verified
+        quotes all differ from their text character by character: one query, when called."""
+        quotes = self.filter(published_claim(), kind=ClaimKind.QUOTE, override_reason="")
+        verified = Citation.objects.filter(
+            claim=OuterRef("pk"), verification_state__in=VERIFIED_STATES
+        )
+        verbatim = Q(Exists(verified.filter(quote=OuterRef("text"))), text__regex=r"[[:alnum:]]")
+        unsure = (
+            quotes.filter(Exists(verified))
+            .exclude(verbatim)
+            .annotate(printed=ArraySubquery(verified.values("quote")))
+            .order_by()
+            .values_list("pk", "text", "printed")
+        )
+        reworded = [
+            pk
+            for pk, text, printed in unsure
+            if not any(same_wording(text, quote) for quote in printed)
+        ]
+        return quotes.filter(~Exists(verified) | Q(pk__in=reworded))
 
     def newest_first(self):
         return self.order_by(*NEWEST_FIRST)
@@ -465,6 +504,16 @@ class Claim(Publishable):
         return reverse("claims:claim_detail", kwargs={"slug": self.slug})
 
     @property
+    def is_published(self) -> bool:
+        """``published_claim()`` on this row."""
+        return self.status == Status.PUBLISHED
+
+    @property
+    def is_on_record(self) -> bool:
+        """``on_record_claim()`` on this row: its permanent URL answers."""
+        return self.status in ON_RECORD
+
+    @property
     def is_verbatim(self) -> bool:
         return self.kind == ClaimKind.QUOTE
 
@@ -587,8 +636,24 @@ class ContradictionQuerySet(models.QuerySet):
         return self.filter(pk__in=as_claim.union(as_counter, titled))
 
     def on_record(self):
-        """Published, or retracted: a retracted pair keeps its URL with a notice."""
+        """Published, or retracted: a retracted pair keeps its URL with a notice. On a row:
+        ``Contradiction.is_on_record``."""
         return self.filter(published_contradiction() | Q(status=Status.RETRACTED))
+
+    def between(self, a, b):
+        """The pair of claims ``a`` and ``b``, either way round (one at most: the curation and
+        the admin refuse a second)."""
+        return self.filter(Q(claim=a, counter=b) | Q(claim=b, counter=a))
+
+    def needing_attention(self):
+        """Published pairs a citation of whose sides is not verified (every citation on both
+        sides, whatever the side's kind), unless published over the rules: what
+        ``publishing.needs_attention`` says row by row (tests/test_rules_agree.py)."""
+        unverified = Citation.objects.exclude(verification_state__in=VERIFIED_STATES)
+        return self.filter(status=Status.PUBLISHED, override_reason="").filter(
+            Exists(unverified.filter(claim=OuterRef("claim")))
+            | Exists(unverified.filter(claim=OuterRef("counter")))
+        )
 
 
 class Contradiction(Publishable):
@@ -709,6 +774,20 @@ class Contradiction(Publishable):
 
     def get_absolute_url(self):
         return reverse("claims:contradiction_detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_published(self) -> bool:
+        """``published_contradiction()`` on this row: it and both of its sides (read)."""
+        return (
+            self.status == Status.PUBLISHED
+            and self.claim.is_published
+            and self.counter.is_published
+        )
+
+    @property
+    def is_on_record(self) -> bool:
+        """``Contradiction.objects.on_record()`` on this row: its permanent URL answers."""
+        return self.status == Status.RETRACTED or self.is_published
 
     @property
     def public(self):
