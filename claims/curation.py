@@ -226,9 +226,8 @@ def suggested_counters(claim: Claim):
     words = " ".join(claim.text.split()[:40])
     query = full_text.any_of_words(claim.text)
     topics = list(claim.topics.values_list("pk", flat=True))
-    paired = Contradiction.objects.filter(Q(claim=claim) | Q(counter=claim)).values_list(
-        "claim_id", "counter_id"
-    )
+    paired = Contradiction.objects.involving(Claim.objects.filter(pk=claim.pk).values("pk"))
+    paired = paired.values_list("claim_id", "counter_id")
     exclude = {pk for pair in paired for pk in pair} | {claim.pk}
     on_topic = Claim.topics.through.objects.filter(topic_id__in=topics)
     shared = (
@@ -265,9 +264,7 @@ def link_as_contradiction(*, claim: Claim, counter: Claim, by=None) -> Contradic
     to write; it is published through the workflow like any other."""
     if claim.pk == counter.pk:
         raise ValueError("A statement cannot contradict itself.")
-    existing = Contradiction.objects.filter(
-        Q(claim=claim, counter=counter) | Q(claim=counter, counter=claim)
-    ).first()
+    existing = Contradiction.objects.between(claim, counter).first()
     if existing:
         raise ValueError(f"These two are already paired in '{existing.slug}'.")
     pair = Contradiction(
