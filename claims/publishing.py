@@ -9,7 +9,13 @@ Nothing unverified is published, and publishing is an editor's act:
   words some source printed;
 * a contradiction is published only when both of its sides are published and every quoted
   citation on both sides is verified;
-* an editor may publish over a quote rule (never over a draft side) with a recorded reason.
+* an editor may publish over a quote rule (never over a draft side) with a recorded reason;
+* a case is published and unpublished by an editor too (``publish_case``, ``unpublish_case``);
+  it has no quote rules.
+
+Which steps a user may take on an item as it stands is ``allowed_steps`` (the admin's buttons
+and actions), each taken by ``take_step``; the first publication date is stamped by
+``first_published_at`` alone (the import too).
 
 Each step is one transaction, keyword-only, and refuses with every reason in words
 (``Refused.problems``). A caller that knows which version of the record it showed passes
@@ -28,6 +34,7 @@ from django.utils import timezone
 from claims import guard
 from claims.models import (
     VERIFICATION_WORDS,
+    Case,
     Citation,
     Claim,
     ClaimKind,
@@ -149,7 +156,7 @@ def _sides_review(
             "do not square"
         )
     for label, side in (("claim", contradiction.claim), ("counter-claim", contradiction.counter)):
-        if side.status != Status.PUBLISHED:
+        if not side.is_published:
             article = "a " if side.status == Status.DRAFT else ""
             review.blockers.append(
                 f"the {label} '{side.slug}' is {article}{side.get_status_display().lower()}"
@@ -177,21 +184,68 @@ PAIR_REVIEW_FIELDS = [
 CITATION_REVIEW_FIELDS = ["claim_id", "verification_state", "verification_score", "drifted"]
 
 
-def review(item: Item, *, citations_by_claim: dict[int, list[Citation]] | None = None) -> Review:
+def review(
+    item: Item | Case, *, citations_by_claim: dict[int, list[Citation]] | None = None
+) -> Review:
     """Everything that stands between ``item`` and publication. ``citations_by_claim``: the
     sides' citations in order, when the caller (the import) has read them for many pairs."""
+    if isinstance(item, Case):
+        return Review()  # a case has no quote rules
     if isinstance(item, Contradiction):
         return _sides_review(item, citations_by_claim)
     return review_claim(item)
 
 
 def _live_pairs(claim: Claim) -> list[str]:
-    pairs = Contradiction.objects.published().filter(
-        pk__in=Contradiction.objects.filter(claim=claim)
-        .values("pk")
-        .union(Contradiction.objects.filter(counter=claim).values("pk"))
+    pairs = Contradiction.objects.published().involving(
+        Claim.objects.filter(pk=claim.pk).values("pk")
     )
     return list(pairs.order_by("slug").values_list("slug", flat=True))
+
+
+def first_published_at(status: str, published_at: dt.datetime | None) -> dt.datetime | None:
+    """The one stamp of a publication date (claims, contradictions, cases; the services below
+    and the import): now for a first publication; a later change of status keeps the first
+    date (feeds, JSON-LD and the lists' order read it)."""
+    if published_at is None and status == Status.PUBLISHED:
+        return timezone.now()
+    return published_at
+
+
+# --- which steps may be taken ---------------------------------------------------------------
+
+# The workflow steps of a claim or a contradiction, in the order the admin offers them, and
+# the statuses each is taken from (the services refuse any other, in words).
+STEPS_FROM = {
+    "review": (Status.DRAFT,),
+    "publish": (Status.DRAFT, Status.REVIEW),
+    "unpublish": (Status.REVIEW, Status.PUBLISHED),
+    "retract": (Status.PUBLISHED,),
+}
+# A case is only published and unpublished: it has no quote rules and no retraction.
+CASE_STEPS_FROM = {step: STEPS_FROM[step] for step in ("publish", "unpublish")}
+
+
+def steps_of(item) -> dict[str, tuple[str, ...]]:
+    return CASE_STEPS_FROM if isinstance(item, Case) else STEPS_FROM
+
+
+def may_take(user, item, step: str) -> bool:
+    """Whether ``user``'s role lets them take ``step`` on ``item`` (whatever its status): a
+    reporter sends what they may edit to review; every other step is an editor's."""
+    if step not in steps_of(item):
+        return False
+    return can_edit(user, item) if step == "review" else can_publish(user)
+
+
+def allowed_steps(user, item) -> list[str]:
+    """The steps ``user`` may take on ``item`` as it stands: the admin's buttons and actions.
+    The services still check the rules (a quote not verified, a side of a live pair)."""
+    return [
+        step
+        for step, statuses in steps_of(item).items()
+        if item.status in statuses and may_take(user, item, step)
+    ]
 
 
 # --- the steps ------------------------------------------------------------------------------
@@ -202,12 +256,11 @@ def _require(user, permission: bool, what: str) -> None:
         raise PermissionDenied(f"Only an editor can {what}.")
 
 
-def _label(item: Item) -> str:
-    kind = "contradiction" if isinstance(item, Contradiction) else "claim"
-    return f"{kind} '{item.slug}'"
+def _label(item: Item | Case) -> str:
+    return f"{item._meta.verbose_name} '{item.slug}'"
 
 
-def _save(item: Item, *, by, reason: str) -> Item:
+def _save(item: Item | Case, *, by, reason: str) -> Item | Case:
     item._history_user = by
     item._change_reason = reason
     item.save()
@@ -220,7 +273,7 @@ def submit_for_review(*, item: Item, by, expected_version: int | None = None) ->
     if not can_edit(by, item):
         raise PermissionDenied("You cannot edit this item.")
     item = lock_version(item, expected_version)
-    if item.status != Status.DRAFT:
+    if item.status not in STEPS_FROM["review"]:
         raise Refused([f"the {_label(item)} is {item.get_status_display().lower()}, not a draft"])
     item.status = Status.REVIEW
     return _save(item, by=by, reason="Sent to review")
@@ -233,12 +286,7 @@ def publish(
     """Publish ``item`` if every rule holds, or over the quote rules with a recorded reason."""
     _require(by, can_publish(by), "publish")
     item = lock_version(item, expected_version)
-    if item.status == Status.PUBLISHED:
-        raise Refused([f"the {_label(item)} is already published"])
-    if item.status == Status.RETRACTED:
-        raise Refused(
-            [f"the {_label(item)} was retracted: a retraction stands; publish a new item instead"]
-        )
+    _refuse_unless_publishable(item)
     found = review(item)
     override_reason = override_reason.strip()
     if found.blockers or (found.unverified and not override_reason):
@@ -248,12 +296,29 @@ def publish(
         raise Refused(problems)
     item.status = Status.PUBLISHED
     item.published_by = by
-    item.published_at = item.published_at or timezone.now()
+    item.published_at = first_published_at(item.status, item.published_at)
     item.override_reason = override_reason if found.unverified else ""
     reason = "Published"
     if item.override_reason:
         reason = f"Published over: {'; '.join(found.unverified)}. Reason: {override_reason}"
     return _save(item, by=by, reason=reason[:100])
+
+
+def _refuse_unless_publishable(item: Item | Case) -> None:
+    if item.status in steps_of(item)["publish"]:
+        return
+    if item.status == Status.PUBLISHED:
+        raise Refused([f"the {_label(item)} is already published"])
+    if item.status == Status.RETRACTED and not isinstance(item, Case):
+        raise Refused(
+            [f"the {_label(item)} was retracted: a retraction stands; publish a new item instead"]
+        )
+    raise Refused([f"the {_label(item)} is {item.get_status_display().lower()}"])
+
+
+def _refuse_unless_unpublishable(item: Item | Case) -> None:
+    if item.status not in steps_of(item)["unpublish"]:
+        raise Refused([f"the {_label(item)} is {item.get_status_display().lower()}"])
 
 
 def _refuse_if_in_live_pairs(item: Item, what: str) -> None:
@@ -275,8 +340,7 @@ def unpublish(*, item: Item, by, expected_version: int | None = None) -> Item:
     its reporter."""
     _require(by, can_publish(by), "unpublish")
     item = lock_version(item, expected_version)
-    if item.status not in (Status.PUBLISHED, Status.REVIEW):
-        raise Refused([f"the {_label(item)} is {item.get_status_display().lower()}"])
+    _refuse_unless_unpublishable(item)
     if item.status == Status.PUBLISHED:
         _refuse_if_in_live_pairs(item, "unpublish or retract")
     reason = "Unpublished" if item.status == Status.PUBLISHED else "Sent back to draft"
@@ -295,7 +359,7 @@ def retract(
     if not reason:
         raise Refused(["say why it is retracted: the reason is shown to readers"])
     item = lock_version(item, expected_version)
-    if item.status != Status.PUBLISHED:
+    if item.status not in STEPS_FROM["retract"]:
         raise Refused(
             [
                 f"only a published item can be retracted; the {_label(item)} is "
@@ -321,9 +385,61 @@ def retract(
     return item
 
 
-def needs_attention(item: Item) -> list[str]:
+@transaction.atomic
+def publish_case(*, case: Case, by, expected_version: int | None = None) -> Case:
+    """A case goes public (its page, feed and links; its page lists only its published
+    items). An editor's act, like every publication; a case has no quote rules."""
+    _require(by, can_publish(by), "publish")
+    case = lock_version(case, expected_version)
+    _refuse_unless_publishable(case)
+    case.status = Status.PUBLISHED
+    case.published_at = first_published_at(case.status, case.published_at)
+    return _save(case, by=by, reason="Published")
+
+
+@transaction.atomic
+def unpublish_case(*, case: Case, by, expected_version: int | None = None) -> Case:
+    """Back to draft: the case's page and feed leave the site (404); its items stay as they
+    are. Its first publication date is kept."""
+    _require(by, can_publish(by), "unpublish")
+    case = lock_version(case, expected_version)
+    _refuse_unless_unpublishable(case)
+    reason = "Unpublished" if case.status == Status.PUBLISHED else "Sent back to draft"
+    case.status = Status.DRAFT
+    return _save(case, by=by, reason=reason)
+
+
+def take_step(
+    step: str,
+    *,
+    item: Item | Case,
+    by,
+    expected_version: int | None = None,
+    override_reason: str = "",
+    reason: str = "",
+) -> Item | Case:
+    """Take the workflow ``step`` (a key of ``steps_of(item)``) on a claim, a contradiction or
+    a case, by its service: the admin's buttons and actions call this."""
+    common = {"by": by, "expected_version": expected_version}
+    if step not in steps_of(item):
+        raise Refused([f"a {item._meta.verbose_name} has no step '{step}'"])
+    if isinstance(item, Case):
+        service = publish_case if step == "publish" else unpublish_case
+        return service(case=item, **common)
+    if step == "review":
+        return submit_for_review(item=item, **common)
+    if step == "publish":
+        return publish(item=item, override_reason=override_reason, **common)
+    if step == "unpublish":
+        return unpublish(item=item, **common)
+    return retract(item=item, reason=reason, **common)
+
+
+def needs_attention(item: Item | Case) -> list[str]:
     """For a published item: the quote rules it no longer meets (a source's text replaced, a
-    citation edited), unless an editor published it over them."""
-    if item.status != Status.PUBLISHED or item.override_reason:
+    citation edited), unless an editor published it over them. For many rows at once:
+    ``Claim.objects.needing_attention()``, ``Contradiction.objects.needing_attention()``
+    (the same answer: tests/test_rules_agree.py)."""
+    if isinstance(item, Case) or item.status != Status.PUBLISHED or item.override_reason:
         return []
     return review(item).unverified

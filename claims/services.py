@@ -6,10 +6,10 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from django.db import DatabaseError, transaction
-from django.db.models import Q
 from django.utils import timezone
 
-from claims.models import Citation, Contradiction, Speaker, Status, VerificationState
+from claims.models import Citation, Claim, Contradiction, Speaker, VerificationState
+from claims.publishing import first_published_at  # noqa: F401  (the name the import reads)
 from sources.models import Source
 from sources.text.locate import locate_quote, reanchor
 from sources.text.speakers import KnownSpeaker
@@ -40,14 +40,6 @@ def _apply_location(citation: Citation, location, *, now: datetime) -> None:
     citation.anchor_end = location.end
     citation.anchor_parts = [part.as_dict() for part in location.parts]
     citation.verified_at = now
-
-
-def first_published_at(status: str, published_at: datetime | None) -> datetime | None:
-    """When a claim or contradiction was first published (feeds, JSON-LD, ordering): now for
-    a first publication; a later change of status keeps the first date."""
-    if published_at is None and status == Status.PUBLISHED:
-        return timezone.now()
-    return published_at
 
 
 def drift(citation: Citation, state: str, *, found_before_replacement: bool = False) -> bool:
@@ -147,12 +139,12 @@ def drift_report(drifted: list[Citation]) -> str:
         {
             f"claim '{c.claim.slug}'"
             for c in drifted
-            if c.claim.status == Status.PUBLISHED and not c.claim.override_reason
+            if c.claim.is_published and not c.claim.override_reason
         }
         | {
             f"contradiction '{slug}'"
             for slug in Contradiction.objects.published()
-            .filter(Q(claim__in=claims) | Q(counter__in=claims))
+            .involving(Claim.objects.filter(pk__in=claims).values("pk"))
             .values_list("slug", flat=True)
         }
     )

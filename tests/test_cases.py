@@ -325,6 +325,8 @@ def test_the_demo_carries_its_case(demo):
 
 
 def test_only_an_editor_changes_a_cases_status(demo):
+    """The status is read-only in the form for everyone: a case is published by the publishing
+    service (publishing.publish_case), from the button on its page, an editor's act."""
     reporter, editor = Client(), Client()
     reporter.force_login(user("Reporter"))
     editor.force_login(user("Editor", "ed"))
@@ -339,7 +341,13 @@ def test_only_an_editor_changes_a_cases_status(demo):
     reporter.post(change, {**data, "title": "New story, renamed", "_version": case.version})
     case.refresh_from_db()
     assert (case.title, case.status) == ("New story, renamed", Status.DRAFT)
+    publish = reverse("admin:claims_case_workflow", args=[case.pk, "publish"])
+    assert reporter.post(publish, {"version": case.version}).status_code == 403
+    assert "status" not in editor.get(change).context["adminform"].form.fields  # and an editor
     editor.post(change, {**data, "_version": case.version})
+    case.refresh_from_db()
+    assert case.status == Status.DRAFT  # a form post does not publish
+    assert editor.post(publish, {"version": case.version}).status_code == 302
     case.refresh_from_db()
     assert case.status == Status.PUBLISHED and case.published_at is not None
 

@@ -19,6 +19,7 @@ from django.utils.http import urlencode
 
 from claims import curation, publishing
 from claims.admin.checks import message_recheck
+from claims.admin.revisions import WORKFLOW_FIELDS as SERVICE_FIELDS
 from claims.admin.revisions import GuardedAdmin
 from claims.models import (
     VERIFIED_STATES,
@@ -27,21 +28,13 @@ from claims.models import (
     Contradiction,
     Correction,
     Speaker,
-    Status,
     Topic,
 )
 from claims.services import verify_citation
 from rust_tracker.versioning import EditConflict
 
-WORKFLOW_FIELDS = [
-    "status",
-    "published_at",
-    "published_by",
-    "override_reason",
-    "retracted_at",
-    "retraction_reason",
-    "version",
-]
+# Read-only in every form: what the publishing services alone write, and the version.
+WORKFLOW_FIELDS = [*SERVICE_FIELDS, "version"]
 
 
 @admin.register(Speaker)
@@ -109,22 +102,18 @@ class VerificationFilter(admin.SimpleListFilter):
         ]
 
     def queryset(self, request, queryset):
+        if self.value() == "attention":  # the publishing rule (publishing.needs_attention)
+            return queryset.needing_attention()
         if queryset.model is Claim:
             sides = Citation.objects.filter(claim=OuterRef("pk"))
         else:  # contradictions: either side
             sides = Citation.objects.filter(
                 Q(claim=OuterRef("claim")) | Q(claim=OuterRef("counter"))
             )
-        unverified = Exists(sides.exclude(verification_state__in=VERIFIED_STATES))
-        drifted = Exists(sides.filter(drifted=True))
         if self.value() == "unverified":
-            return queryset.filter(unverified)
+            return queryset.filter(Exists(sides.exclude(verification_state__in=VERIFIED_STATES)))
         if self.value() == "drifted":
-            return queryset.filter(drifted)
-        if self.value() == "attention":
-            return queryset.filter(
-                Q(unverified) | Q(drifted), status=Status.PUBLISHED, override_reason=""
-            )
+            return queryset.filter(Exists(sides.filter(drifted=True)))
         return queryset
 
 
@@ -160,69 +149,37 @@ STEPS = {
 }
 
 
-class WorkflowAdmin(GuardedAdmin):
-    """Claims and contradictions: the workflow steps as actions and change-page buttons."""
+class StepsAdmin(GuardedAdmin):
+    """The workflow steps as change-page buttons, a confirmation page per step and actions on
+    the list. Which steps a user may take is ``publishing.allowed_steps``; each is taken by its
+    service (``publishing.take_step``). The status and what goes with it are read-only in
+    every form. Claims and contradictions (``WorkflowAdmin``), cases (``claims.admin.cases``).
+    """
 
     change_form_template = "admin/claims/workflow_change_form.html"
-    actions = ["send_to_review", "publish_selected", "unpublish_selected", "recheck_quotes"]
+    actions = ["publish_selected", "unpublish_selected"]
+
+    def _workflow_fields(self) -> list[str]:
+        names = {f.name for f in self.model._meta.get_fields()}
+        return [name for name in WORKFLOW_FIELDS if name in names]
 
     def get_readonly_fields(self, request, obj=None):
-        return [*super().get_readonly_fields(request, obj), *WORKFLOW_FIELDS]
+        return [*super().get_readonly_fields(request, obj), *self._workflow_fields()]
 
     def has_publish_permission(self, request):
         return publishing.can_publish(request.user)
 
-    def autocomplete_label(self, obj) -> str:
-        """What an autocomplete choice says: enough to tell a draft from a published item."""
-        return f"{obj} · {obj.get_status_display().lower()}"
-
-    def view_on_site(self, obj):
-        if obj.status in (Status.PUBLISHED, Status.RETRACTED):
-            return obj.get_absolute_url()
-        return reverse(f"claims:preview_{obj._meta.model_name}", kwargs={"slug": obj.slug})
+    def on_record(self, obj) -> bool:
+        """Does its permanent public URL answer?"""
+        return obj.is_on_record
 
     def save_model(self, request, obj, form, change):
         if change:  # the status and what goes with it are the services' (a revert keeps them)
             current = type(obj).objects.get(pk=obj.pk)
-            for name in WORKFLOW_FIELDS:
+            for name in self._workflow_fields():
                 if name != "version":
                     setattr(obj, name, getattr(current, name))
         super().save_model(request, obj, form, change)
-
-    def response_change(self, request, obj):
-        if "_send_to_review" in request.POST:
-            return self._send_after_save(request, obj)
-        self._warn_if_attention(request, obj)
-        return super().response_change(request, obj)
-
-    def _send_after_save(self, request, obj):
-        """ "Save and send to review": the edit is saved (above), then the step is taken."""
-        change_url = reverse(
-            f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk]
-        )
-        try:
-            publishing.submit_for_review(item=obj, by=request.user)
-        except (publishing.Refused, PermissionDenied) as refusal:
-            reasons = getattr(refusal, "problems", None) or [str(refusal)]
-            self.message_user(
-                request, "Saved, not sent to review: " + "; ".join(reasons), messages.WARNING
-            )
-        else:
-            self.message_user(
-                request, f"The {obj._meta.verbose_name} '{obj.slug}' was saved and sent to review."
-            )
-        return HttpResponseRedirect(change_url)
-
-    def _warn_if_attention(self, request, obj):
-        problems = publishing.needs_attention(obj)
-        if problems:
-            self.message_user(
-                request,
-                f"This published {obj._meta.verbose_name} no longer meets the publishing rules: "
-                + "; ".join(problems)
-                + ". Fix the quote, or unpublish it.",
-                level=messages.WARNING,
-            )
 
     # --- the change page ------------------------------------------------------------------
 
@@ -237,19 +194,6 @@ class WorkflowAdmin(GuardedAdmin):
             *super().get_urls(),
         ]
 
-    def _steps(self, request, obj) -> list[str]:
-        steps = []
-        if obj.status == Status.DRAFT and publishing.can_edit(request.user, obj):
-            steps.append("review")
-        if publishing.can_publish(request.user):
-            if obj.status in (Status.DRAFT, Status.REVIEW):
-                steps.append("publish")
-            if obj.status in (Status.REVIEW, Status.PUBLISHED):
-                steps.append("unpublish")
-            if obj.status == Status.PUBLISHED:
-                steps.append("retract")
-        return steps
-
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None and obj.pk:
             opts = self.model._meta
@@ -261,41 +205,20 @@ class WorkflowAdmin(GuardedAdmin):
                     ),
                     STEPS[step][0],
                 )
-                for step in self._steps(request, obj)
+                for step in publishing.allowed_steps(request.user, obj)
             ]
-            context["publishing_review"] = (
-                publishing.review(obj).problems if obj.status != Status.PUBLISHED else []
-            )
+            context["on_record"] = on_record = self.on_record(obj)
+            context["publishing_review"] = [] if on_record else publishing.review(obj).problems
             context["attention"] = publishing.needs_attention(obj)
-            context["can_send_to_review"] = "review" in self._steps(request, obj)
-            if obj.status in (Status.PUBLISHED, Status.RETRACTED) and request.user.has_perm(
-                "claims.add_correction"
-            ):
-                field = "contradiction" if isinstance(obj, Contradiction) else "claim"
-                today = timezone.localdate()
-                context["add_correction_url"] = (
-                    reverse("admin:claims_correction_add")
-                    + "?"
-                    + urlencode(
-                        {
-                            field: obj.pk,
-                            "published_on": today.isoformat(),
-                            "slug": f"{obj.slug}-correction-{today:%Y%m%d}"[:120],
-                        }
-                    )
-                )
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def workflow_view(self, request, object_id, step):
-        if step not in STEPS:
-            raise Http404("No such step.")
         obj = self.get_object(request, object_id)
         if obj is None:
             raise Http404("No such item.")
-        if step == "review":
-            if not publishing.can_edit(request.user, obj):
-                raise PermissionDenied
-        elif not publishing.can_publish(request.user):
+        if step not in publishing.steps_of(obj):
+            raise Http404("No such step.")
+        if not publishing.may_take(request.user, obj, step):
             raise PermissionDenied
         form = WorkflowForm(request.POST or None, initial={"version": obj.version})
         problems = []
@@ -339,15 +262,14 @@ class WorkflowAdmin(GuardedAdmin):
         )
 
     def _take_step(self, request, obj, step: str, data: dict) -> None:
-        common = {"item": obj, "by": request.user, "expected_version": data.get("version")}
-        if step == "review":
-            publishing.submit_for_review(**common)
-        elif step == "publish":
-            publishing.publish(**common, override_reason=data.get("override_reason") or "")
-        elif step == "unpublish":
-            publishing.unpublish(**common)
-        else:
-            publishing.retract(**common, reason=data.get("reason") or "")
+        publishing.take_step(
+            step,
+            item=obj,
+            by=request.user,
+            expected_version=data.get("version"),
+            override_reason=data.get("override_reason") or "",
+            reason=data.get("reason") or "",
+        )
 
     # --- actions on the list --------------------------------------------------------------
 
@@ -366,10 +288,6 @@ class WorkflowAdmin(GuardedAdmin):
         for line in refused:
             self.message_user(request, f"{STEPS[step][0]} refused for {line}", messages.ERROR)
 
-    @admin.action(description="Send selected to review", permissions=["change"])
-    def send_to_review(self, request, queryset):
-        self._bulk(request, queryset, "review")
-
     @admin.action(description="Publish selected (every rule must hold)", permissions=["publish"])
     def publish_selected(self, request, queryset):
         self._bulk(request, queryset, "publish")
@@ -377,6 +295,81 @@ class WorkflowAdmin(GuardedAdmin):
     @admin.action(description="Unpublish selected (back to draft)", permissions=["publish"])
     def unpublish_selected(self, request, queryset):
         self._bulk(request, queryset, "unpublish")
+
+
+class WorkflowAdmin(StepsAdmin):
+    """Claims and contradictions: besides the steps, "Save and send to review", the quote
+    rules on the change page, a correction one click away, the quotes re-checked from the
+    list."""
+
+    actions = ["send_to_review", "publish_selected", "unpublish_selected", "recheck_quotes"]
+
+    def autocomplete_label(self, obj) -> str:
+        """What an autocomplete choice says: enough to tell a draft from a published item."""
+        return f"{obj} · {obj.get_status_display().lower()}"
+
+    def view_on_site(self, obj):
+        if obj.is_on_record:
+            return obj.get_absolute_url()
+        return reverse(f"claims:preview_{obj._meta.model_name}", kwargs={"slug": obj.slug})
+
+    def response_change(self, request, obj):
+        if "_send_to_review" in request.POST:
+            return self._send_after_save(request, obj)
+        self._warn_if_attention(request, obj)
+        return super().response_change(request, obj)
+
+    def _send_after_save(self, request, obj):
+        """ "Save and send to review": the edit is saved (above), then the step is taken."""
+        change_url = reverse(
+            f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk]
+        )
+        try:
+            publishing.submit_for_review(item=obj, by=request.user)
+        except (publishing.Refused, PermissionDenied) as refusal:
+            reasons = getattr(refusal, "problems", None) or [str(refusal)]
+            self.message_user(
+                request, "Saved, not sent to review: " + "; ".join(reasons), messages.WARNING
+            )
+        else:
+            self.message_user(
+                request, f"The {obj._meta.verbose_name} '{obj.slug}' was saved and sent to review."
+            )
+        return HttpResponseRedirect(change_url)
+
+    def _warn_if_attention(self, request, obj):
+        problems = publishing.needs_attention(obj)
+        if problems:
+            self.message_user(
+                request,
+                f"This published {obj._meta.verbose_name} no longer meets the publishing rules: "
+                + "; ".join(problems)
+                + ". Fix the quote, or unpublish it.",
+                level=messages.WARNING,
+            )
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and obj.pk:
+            context["can_send_to_review"] = "review" in publishing.allowed_steps(request.user, obj)
+            if self.on_record(obj) and request.user.has_perm("claims.add_correction"):
+                field = "contradiction" if isinstance(obj, Contradiction) else "claim"
+                today = timezone.localdate()
+                context["add_correction_url"] = (
+                    reverse("admin:claims_correction_add")
+                    + "?"
+                    + urlencode(
+                        {
+                            field: obj.pk,
+                            "published_on": today.isoformat(),
+                            "slug": f"{obj.slug}-correction-{today:%Y%m%d}"[:120],
+                        }
+                    )
+                )
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    @admin.action(description="Send selected to review", permissions=["change"])
+    def send_to_review(self, request, queryset):
+        self._bulk(request, queryset, "review")
 
     @admin.action(description="Re-check quotes against the archived sources", permissions=["view"])
     def recheck_quotes(self, request, queryset):
@@ -562,13 +555,11 @@ class ContradictionAdminForm(forms.ModelForm):
         cleaned = super().clean()
         claim, counter = cleaned.get("claim"), cleaned.get("counter")
         if claim and counter and claim != counter:
-            reverse_pair = Contradiction.objects.filter(claim=counter, counter=claim)
-            if self.instance.pk:
-                reverse_pair = reverse_pair.exclude(pk=self.instance.pk)
-            if reverse_pair.exists():
-                raise ValidationError(
-                    "These two claims are already paired the other way round in "
-                    f"'{reverse_pair.first().slug}'."
+            paired = Contradiction.objects.between(claim, counter).exclude(pk=self.instance.pk)
+            existing = paired.first()
+            if existing is not None and existing.claim_id == counter.pk:  # the same way round:
+                raise ValidationError(  # the unique constraint says so
+                    f"These two claims are already paired the other way round in '{existing.slug}'."
                 )
         return cleaned
 
@@ -594,7 +585,7 @@ class CorrectionAdminForm(forms.ModelForm):
         cleaned = super().clean()
         for name in ("claim", "contradiction"):
             item = cleaned.get(name)
-            if item is not None and item.status not in (Status.PUBLISHED, Status.RETRACTED):
+            if item is not None and not item.is_on_record:
                 self.add_error(
                     name,
                     f"Corrections are for published items: '{item.slug}' is "
