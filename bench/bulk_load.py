@@ -4,8 +4,9 @@
 rules and writes history, and since issue 10 it streams and writes in batches, so
 ``bench_scale.py`` builds its databases with it at every size up to 1M (``--import-max``).
 This loader is kept for comparison and for sizes above that: the same records, written with
-``bulk_create`` in batches, each citation located in its source with the same function the
-import uses (``locate_quote``), in constant memory. What it leaves out: validation beyond the
+``bulk_create`` in batches, each line's fields read as the exchange format declares them
+(claims/schema.py), each citation located in its source with the same function the import uses
+(``locate_quote``), in constant memory. What it leaves out: validation beyond the
 generator's own guarantees, the publishing review, and history rows. Never use it on
 real data.
 
@@ -32,30 +33,21 @@ django.setup()
 from django.db import transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from claims.models import Citation, Claim, Contradiction, Speaker, Topic  # noqa: E402
+from claims.models import Citation, Claim  # noqa: E402
+from claims.schema import CITATIONS, RECORD_TYPES, RecordType  # noqa: E402
 from claims.services import _apply_location  # noqa: E402
-from sources.models import Outlet, Source  # noqa: E402
+from sources.models import Source  # noqa: E402
 from sources.text import locate_quote  # noqa: E402
 
 BATCH = 2000
-DATES = ("published_on", "said_on")
-
-
-def _date(value):
-    import datetime as dt
-
-    return dt.date.fromisoformat(value) if value else None
 
 
 class Loader:
+    """Records of one type at a time, each line's fields read as the exchange format declares
+    them (claims/schema.py): converted in, references as the primary keys loaded before."""
+
     def __init__(self):
-        self.ids: dict[str, dict[str, int]] = {
-            "outlet": {},
-            "source": {},
-            "speaker": {},
-            "topic": {},
-            "claim": {},
-        }
+        self.ids: dict[str, dict[str, int]] = {name: {} for name in RECORD_TYPES}
         self.pending: list[dict] = []
         self.pending_type = None
         self.now = timezone.now()
@@ -70,96 +62,59 @@ class Loader:
     def flush(self) -> None:
         if not self.pending:
             return
-        getattr(self, f"_write_{self.pending_type}")(self.pending)
+        self._write(RECORD_TYPES[self.pending_type], self.pending)
         self.counts[self.pending_type] = self.counts.get(self.pending_type, 0) + len(self.pending)
         self.pending = []
 
-    def _remember(self, kind: str, objects) -> None:
-        for obj in objects:
-            self.ids[kind][obj.slug] = obj.pk
+    def _values(self, spec: RecordType, record: dict) -> dict:
+        values = {"slug": record["id"]}
+        for f in spec.fields:
+            value = record.get(f.name)
+            if value is None or f.many or f.kind is CITATIONS:
+                continue
+            values[f.attname] = self.ids[f.ref][value] if f.ref else f.load(value)
+        if spec.name == "source":
+            values["sha256"] = Source.digest(values.get("text", ""))
+        if values.get("status") == "published" and "published_at" in spec.names:
+            values.setdefault("published_at", self.now)
+        return values
 
-    def _write_outlet(self, records):
-        objects = [Outlet(slug=r["id"], name=r["name"], homepage=r["homepage"]) for r in records]
-        self._remember("outlet", Outlet.objects.bulk_create(objects))
-
-    def _write_source(self, records):
-        objects = [
-            Source(
-                slug=r["id"],
-                outlet_id=self.ids["outlet"].get(r["outlet"]),
-                title=r["title"],
-                kind=r["kind"],
-                url=r["url"],
-                archive_url=r["archive_url"],
-                published_on=_date(r["published_on"]),
-                author=r["author"],
-                text=r["text"],
-                sha256=Source.digest(r["text"]),
-                captured_at=r["captured_at"],
-            )
-            for r in records
-        ]
-        created = Source.objects.bulk_create(objects)
+    def _write(self, spec: RecordType, records: list[dict]) -> None:
+        model = spec.model
+        created = model.objects.bulk_create(model(**self._values(spec, r)) for r in records)
         for obj in created:
-            obj.text = ""  # keep no texts in memory
-        self._remember("source", created)
+            self.ids[spec.name][obj.slug] = obj.pk
+        for f in spec.fields:
+            if f.many:
+                m2m = model._meta.get_field(f.name)
+                own, other = m2m.m2m_field_name(), m2m.m2m_reverse_field_name()
+                m2m.remote_field.through.objects.bulk_create(
+                    m2m.remote_field.through(
+                        **{f"{own}_id": obj.pk, f"{other}_id": self.ids[f.ref][slug]}
+                    )
+                    for obj, r in zip(created, records, strict=True)
+                    for slug in r.get(f.name) or ()
+                )
+            elif f.kind is CITATIONS:
+                self._write_citations(created, records)
+        if spec.name == "source":
+            for obj in created:
+                obj.text = ""  # keep no texts in memory
 
-    def _write_speaker(self, records):
-        objects = [
-            Speaker(
-                slug=r["id"],
-                name=r["name"],
-                kind=r["kind"],
-                role=r["role"],
-                aliases=r["aliases"],
-                misspellings=r["misspellings"],
-            )
-            for r in records
-        ]
-        self._remember("speaker", Speaker.objects.bulk_create(objects))
-
-    def _write_topic(self, records):
-        objects = [
-            Topic(slug=r["id"], name=r["name"], description=r["description"]) for r in records
-        ]
-        self._remember("topic", Topic.objects.bulk_create(objects))
-
-    def _write_claim(self, records):
-        objects = [
-            Claim(
-                slug=r["id"],
-                speaker_id=self.ids["speaker"][r["speaker"]],
-                kind=r["kind"],
-                text=r["text"],
-                summary=r["summary"],
-                said_on=_date(r["said_on"]),
-                said_on_precision=r["said_on_precision"],
-                venue=r["venue"],
-                context=r["context"],
-                status=r["status"],
-                published_at=self.now if r["status"] == "published" else None,
-            )
-            for r in records
-        ]
-        created = Claim.objects.bulk_create(objects)
-        self._remember("claim", created)
-        through = Claim.topics.through
-        Claim.topics.through.objects.bulk_create(
-            through(claim_id=obj.pk, topic_id=self.ids["topic"][slug])
-            for obj, r in zip(created, records, strict=True)
-            for slug in r["topics"]
-        )
-        source_ids = {self.ids["source"][c["source"]] for r in records for c in r["citations"]}
+    def _write_citations(self, claims: list[Claim], records: list[dict]) -> None:
+        source_ids = {
+            self.ids["source"][c["source"]] for r in records for c in r.get("citations") or ()
+        }
         texts = dict(Source.objects.filter(pk__in=source_ids).values_list("pk", "text"))
         citations = []
-        for obj, r in zip(created, records, strict=True):
-            for position, item in enumerate(r["citations"]):
+        for obj, r in zip(claims, records, strict=True):
+            for position, item in enumerate(r.get("citations") or ()):
                 source_id = self.ids["source"][item["source"]]
                 citation = Citation(
                     claim_id=obj.pk,
                     source_id=source_id,
                     quote=item["quote"],
-                    note=item["note"],
+                    note=item.get("note") or "",
                     position=position,
                 )
                 _apply_location(
@@ -167,22 +122,6 @@ class Loader:
                 )
                 citations.append(citation)
         Citation.objects.bulk_create(citations)
-
-    def _write_contradiction(self, records):
-        objects = [
-            Contradiction(
-                slug=r["id"],
-                claim_id=self.ids["claim"][r["claim"]],
-                counter_id=self.ids["claim"][r["counter"]],
-                relation=r["relation"],
-                title=r["title"],
-                explanation=r["explanation"],
-                status=r["status"],
-                published_at=self.now if r["status"] == "published" else None,
-            )
-            for r in records
-        ]
-        Contradiction.objects.bulk_create(objects)
 
 
 def main(argv=None) -> int:

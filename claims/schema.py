@@ -182,11 +182,11 @@ class RecordType:
         bound = tuple(replace(f, record_type=self.name) for f in self.fields)
         object.__setattr__(self, "fields", bound)
 
-    @property
+    @cached_property
     def names(self) -> tuple[str, ...]:
         return tuple(f.name for f in self.fields)
 
-    @property
+    @cached_property
     def required(self) -> tuple[str, ...]:
         return tuple(f.name for f in self.fields if f.required)
 
@@ -357,7 +357,7 @@ def line(record_type: str, record_id: str, **values: Any) -> dict[str, Any]:
     order (a name the type does not declare is a TypeError: a writer of files cannot drift
     from the format). Values are as a file carries them (ids, ISO dates)."""
     spec = RECORD_TYPES[record_type]
-    unknown = values.keys() - set(spec.names)
+    unknown = values.keys() - spec._by_name.keys()
     if unknown:
         raise TypeError(f"{record_type} has no field {', '.join(sorted(unknown))}")
     return {

@@ -3,7 +3,8 @@
 Plain Python (no Django): every record is a pure function of ``(seed, claims, index)``, so the
 output is the same bytes for the same arguments, and lines are produced one at a time in
 constant memory (a source's text is built from the few claims that cite it, recomputed on
-demand, never from a list of all claims).
+demand, never from a list of all claims). Each line is made by ``schema.line``: its fields in
+the exchange format's declared order (claims/schema.py), and only fields the format declares.
 
 Proportions for ``N`` claims (all fictional: places, people, outlets and bodies are made up):
 
@@ -30,6 +31,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+
+from claims.schema import line
 
 SPREAD = 8  # a further citation lands at most this many sources after the first one
 CLAIMS_PER_SOURCE = 3
@@ -508,24 +511,19 @@ def outlet(plan: Plan, index: int) -> dict:
     if rank >= len(names):
         name += f" {rank // len(names) + 1}"
     slug = _slug(name)
-    return {
-        "type": "outlet",
-        "id": slug,
-        "name": name,
-        "homepage": f"https://www.{slug}.example",
-    }
+    return line("outlet", slug, name=name, homepage=f"https://www.{slug}.example")
 
 
 def topic(plan: Plan, index: int) -> dict:
     subject = SUBJECTS[index % len(SUBJECTS)]
     aspect = ASPECTS[(index // len(SUBJECTS)) % len(ASPECTS)]
     name = f"{subject[1]} {aspect}"
-    return {
-        "type": "topic",
-        "id": _slug(name),
-        "name": name,
-        "description": f"What was said about {subject[0]} and its {aspect}.",
-    }
+    return line(
+        "topic",
+        _slug(name),
+        name=name,
+        description=f"What was said about {subject[0]} and its {aspect}.",
+    )
 
 
 def _topic_subject(index: int) -> str:
@@ -562,15 +560,15 @@ def speaker(plan: Plan, index: int) -> dict:
     name, short = _speaker_name(index)
     rng = _rng(plan, "speaker", index)
     organization = is_organization(index)
-    record = {
-        "type": "speaker",
-        "id": _slug(name),
-        "name": name,
-        "kind": "organization" if organization else "person",
-        "role": "" if organization else rng.choice(ROLES),
-        "aliases": [short] if not organization else [],
-        "misspellings": [],
-    }
+    record = line(
+        "speaker",
+        _slug(name),
+        name=name,
+        kind="organization" if organization else "person",
+        role="" if organization else rng.choice(ROLES),
+        aliases=[short] if not organization else [],
+        misspellings=[],
+    )
     if not organization and rng.random() < 0.05:
         record["misspellings"] = [name[:-1] + name[-1] * 2]
     return record
@@ -713,28 +711,28 @@ def claim(plan: Plan, index: int) -> dict:
     name = _speaker_name(data.speaker)[0]
     venue = rng.choice(VENUES).format(outlet=outlet(plan, data.venue_outlet)["name"])
     topic_names = [topic(plan, t)["name"] for t in data.topics]
-    return {
-        "type": "claim",
-        "id": claim_slug(plan, index),
-        "speaker": speaker(plan, data.speaker)["id"],
-        "kind": data.kind,
-        "text": data.text,
-        "summary": f"{name} on {topic_names[0].lower()}" if rng.random() < 0.5 else "",
-        "said_on": data.said_on.isoformat(),
-        "said_on_precision": data.precision,
-        "venue": venue[0].upper() + venue[1:],
-        "context": (
+    return line(
+        "claim",
+        claim_slug(plan, index),
+        speaker=speaker(plan, data.speaker)["id"],
+        kind=data.kind,
+        text=data.text,
+        summary=f"{name} on {topic_names[0].lower()}" if rng.random() < 0.5 else "",
+        said_on=data.said_on.isoformat(),
+        said_on_precision=data.precision,
+        venue=venue[0].upper() + venue[1:],
+        context=(
             f"Asked whether {_topic_subject(data.topics[0])} {rng.choice(PROBLEMS)}."
             if rng.random() < 0.3
             else ""
         ),
-        "topics": [topic(plan, t)["id"] for t in data.topics],
-        "status": data.status,
-        "citations": [
+        topics=[topic(plan, t)["id"] for t in data.topics],
+        status=data.status,
+        citations=[
             {"source": source_slug(plan, s), "quote": q, "note": ""}
             for s, q in zip(data.sources, data.quotes, strict=True)
         ],
-    }
+    )
 
 
 def source_slug(plan: Plan, index: int) -> str:
@@ -820,22 +818,19 @@ def source(plan: Plan, index: int) -> dict:
         )
     )
     slug = source_slug(plan, index)
-    return {
-        "type": "source",
-        "id": slug,
-        "outlet": the_outlet["id"],
-        "title": title,
-        "kind": kind,
-        "url": f"{the_outlet['homepage']}/{published.year}/{published.month:02d}/{slug}",
-        "archive_url": "",
-        "published_on": published.isoformat(),
-        "author": f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
-        if kind == "article"
-        else "",
-        "text": "\n\n".join(paragraphs),
-        "captured_at": f"{(published + dt.timedelta(days=rng.randint(0, 30))).isoformat()}"
-        "T12:00:00Z",
-    }
+    return line(
+        "source",
+        slug,
+        outlet=the_outlet["id"],
+        title=title,
+        kind=kind,
+        url=f"{the_outlet['homepage']}/{published.year}/{published.month:02d}/{slug}",
+        archive_url="",
+        published_on=published.isoformat(),
+        author=f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}" if kind == "article" else "",
+        text="\n\n".join(paragraphs),
+        captured_at=f"{(published + dt.timedelta(days=rng.randint(0, 30))).isoformat()}T12:00:00Z",
+    )
 
 
 def contradiction(plan: Plan, index: int) -> dict:
@@ -864,16 +859,16 @@ def contradiction(plan: Plan, index: int) -> dict:
     )
     both = a.status == "published" and b.status == "published"
     status = "published" if both and rng.random() >= 0.03 else "draft"
-    return {
-        "type": "contradiction",
-        "id": f"{claim_slug(plan, first)}-vs-{counter}",
-        "claim": claim_slug(plan, first),
-        "counter": claim_slug(plan, counter),
-        "relation": relation,
-        "title": f"{name_a} and {name_b} on {subject}",
-        "explanation": explanation,
-        "status": status,
-    }
+    return line(
+        "contradiction",
+        f"{claim_slug(plan, first)}-vs-{counter}",
+        claim=claim_slug(plan, first),
+        counter=claim_slug(plan, counter),
+        relation=relation,
+        title=f"{name_a} and {name_b} on {subject}",
+        explanation=explanation,
+        status=status,
+    )
 
 
 # --- the stream -----------------------------------------------------------------------------
