@@ -132,21 +132,17 @@ def reanchor_citations(*, source: Source) -> list[Citation]:
 
 def drift_report(drifted: list[Citation]) -> str:
     """Names the citations that no longer match a replaced text, and the published items
-    that now stand on them, for the editor."""
+    that now stand on them (those that need attention: the publishing rule), for the editor."""
     names = "; ".join(f"'{c.claim.slug}' (“{c.quote[:60]}”)" for c in drifted)
-    claims = {c.claim_id for c in drifted}
+    claims = Claim.objects.filter(pk__in={c.claim_id for c in drifted})
     published = sorted(
-        {
-            f"claim '{c.claim.slug}'"
-            for c in drifted
-            if c.claim.is_published and not c.claim.override_reason
-        }
-        | {
+        [f"claim '{slug}'" for slug in claims.needing_attention().values_list("slug", flat=True)]
+        + [
             f"contradiction '{slug}'"
-            for slug in Contradiction.objects.published()
-            .involving(Claim.objects.filter(pk__in=claims).values("pk"))
+            for slug in Contradiction.objects.involving(claims.values("pk"))
+            .needing_attention()
             .values_list("slug", flat=True)
-        }
+        ]
     )
     message = (
         f"{len(drifted)} citation(s) no longer match the new text and are marked drifted: {names}."

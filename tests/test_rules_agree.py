@@ -264,6 +264,38 @@ def test_a_second_new_text_without_the_words_keeps_the_drift():
     assert (citation.verification_state, citation.drifted) == ("not_found", True)
 
 
+def test_the_drift_report_names_the_items_that_need_attention():
+    """The message after a new text names the published items standing on the drifted
+    citations by the same rule as the admin's filter."""
+    from claims.services import drift_report, verify_citation
+
+    source = make_source(text=TEXT)
+    quote = make_claim(slug="quote", text="The plant is safe.", cite=source)
+    reported = make_claim(slug="reported", kind=ClaimKind.PARAPHRASE, text="The plant is safe.")
+    verify_citation(
+        citation=Citation.objects.create(claim=reported, source=source, quote="The plant is safe.")
+    )
+    twice = make_claim(slug="twice", text="The plant is safe.", cite=source)
+    twice.citations.create(source=make_source(text=TEXT), quote="The plant is safe.", position=1)
+    Citation.objects.filter(claim=twice, position=1).update(verification_state="verbatim")
+    pairs = [
+        make_contradiction(slug="on-quote", claim=quote, counter=make_claim()),
+        make_contradiction(slug="on-reported", claim=reported, counter=make_claim()),
+        make_contradiction(
+            slug="over-a-rule", claim=reported, counter=make_claim(), override_reason="Tape."
+        ),
+    ]
+    report = drift_report(replace_source_text(source=source, text="Nothing left."))
+    items = [quote, reported, twice, *pairs]
+    expected = sorted(
+        f"{item._meta.verbose_name} '{item.slug}'"
+        for item in items
+        if publishing.needs_attention(type(item).objects.get(pk=item.pk))
+    )
+    assert expected == ["claim 'quote'", "contradiction 'on-quote'", "contradiction 'on-reported'"]
+    assert f"Published items affected: {', '.join(expected)}." in report
+
+
 # --- the workflow steps ----------------------------------------------------------------------
 
 
