@@ -36,8 +36,8 @@ CAPPED_MESSAGE = (
     "for the whole list, or export the full data set with `python manage.py export_jsonl`."
 )
 RELEVANCE_CAPPED_MESSAGE = (
-    "{sent} of {matches} matches: best match first ranks only the newest {sent}. Ask for "
-    "sort=newest to get every match, newest first."
+    "{sent} rows: more than {sent} match and best match first ranks only the newest {sent}; "
+    "add sort=newest for every match, newest first."
 )
 # Headers a script on another site may read (the data is public: Access-Control-Allow-Origin).
 EXPOSED_HEADERS = "X-Export-Matches, X-Export-Capped, Link"
@@ -152,17 +152,26 @@ def walk(queryset, keys: list[Key], limit: int | None) -> Iterator[Any]:
 
 class Ids(list):
     """A list's ids in its order, read in one query (at most ``cap`` of them); ``capped`` when
-    the list has more."""
+    the list has more; ``more`` when it is a relevance search that matched more than it ranks."""
 
     capped = False
+    more = False
 
 
 def list_ids(queryset, cap: int | None) -> Ids:
-    values = queryset.values_list("pk", flat=True)
-    ids = Ids(values[: cap + 1] if cap is not None else values)
+    pooled = full_text.POOLED in queryset.query.annotations  # a relevance search
+    values = (
+        queryset.values_list("pk", full_text.POOLED)
+        if pooled
+        else queryset.values_list("pk", flat=True)
+    )
+    rows = list(values[: cap + 1] if cap is not None else values)
+    ids = Ids(pk for pk, _ in rows) if pooled else Ids(rows)
     if cap is not None and len(ids) > cap:
         del ids[cap:]
         ids.capped = True
+    # a relevance search's candidates: one more than it ranks when more matched
+    ids.more = pooled and bool(rows) and rows[0][1] > full_text.RELEVANCE_CANDIDATES
     return ids
 
 
@@ -176,55 +185,55 @@ def chunked(ids: Ids, fetch: Callable[[list[int]], Iterable[Any]]) -> Iterator[A
 
 
 class Extent(NamedTuple):
-    """How much of what matched an export holds: ``matches``, how many rows matched (None: not
-    counted), and ``capped``, why it holds fewer (None when it holds them all)."""
+    """How much of what matched a download holds: ``matches`` rows matched (``more``: more than
+    that), and ``capped``, why it holds fewer (None when it holds them all)."""
 
-    matches: int | None
+    matches: int
+    more: bool = False
     capped: str | None = None
 
 
-def list_rows(
-    queryset, prepare: Callable, cap: int | None, matches=None
-) -> tuple[Iterator[Any], Extent]:
+def list_rows(queryset, prepare: Callable, cap: int | None) -> tuple[Iterator[Any], Extent]:
     """The list's rows in its order, at most ``cap``, each read through ``prepare`` (which adds
     its related data to the same query), and its Extent: how many matched, and why fewer come
     out, whichever the cause (the visitors' ``cap``, or relevance ranking a bounded set).
 
-    Walked by key when the order is made of the model's columns: the count of its rows is one
-    query up front (the headers go out before the first row). Otherwise (relevance: a rank over
-    a bounded candidate set) the ids are read first, in one query, then fetched by chunk; when
-    the candidates may not be every match, ``matches`` (every row that matched, in no order) is
-    counted: one more query.
+    Walked by key when the order is made of the model's columns; its rows are counted up to one
+    past the cap first, in one query (the headers go out before the first row). Otherwise
+    (relevance: a rank over a bounded candidate set) the ids are read first, in one query, with
+    how many candidates there were, then fetched by chunk. Neither counts past its bound: that
+    would read every match (a third of the table for a common word).
     """
     keys = order_keys(queryset)
     if keys is None:
         ids = list_ids(queryset, cap)
         fetch = lambda chunk: prepare(queryset.model._default_manager.filter(pk__in=chunk))  # noqa: E731
-        return chunked(ids, fetch), _ids_extent(ids, cap, matches)
-    total = queryset.count()
-    capped = cap is not None and total > cap
-    return walk(prepare(queryset), keys, cap), Extent(
-        total, CAPPED_MESSAGE.format(cap=cap) if capped else None
-    )
+        return chunked(ids, fetch), _ids_extent(ids, cap)
+    if cap is None:
+        extent = Extent(queryset.count())
+    else:
+        found = queryset.values("pk")[: cap + 1].count()
+        extent = (
+            Extent(cap, more=True, capped=CAPPED_MESSAGE.format(cap=cap))
+            if found > cap
+            else Extent(found)
+        )
+    return walk(prepare(queryset), keys, cap), extent
 
 
-def _ids_extent(ids: Ids, cap: int | None, matches) -> Extent:
-    sent = len(ids)
+def _ids_extent(ids: Ids, cap: int | None) -> Extent:
     if ids.capped:
-        total = matches.count() if matches is not None else None
-        return Extent(total, CAPPED_MESSAGE.format(cap=cap))
-    if matches is None or sent < full_text.RELEVANCE_CANDIDATES:
-        return Extent(sent)  # no bound reached: these are every match
-    total = matches.count()
-    if total <= sent:
-        return Extent(total)
-    return Extent(total, RELEVANCE_CAPPED_MESSAGE.format(sent=sent, matches=total))
+        return Extent(cap, more=True, capped=CAPPED_MESSAGE.format(cap=cap))
+    if ids.more:
+        sent = len(ids)
+        return Extent(sent, more=True, capped=RELEVANCE_CAPPED_MESSAGE.format(sent=sent))
+    return Extent(len(ids))
 
 
 def mark_capped(response: StreamingHttpResponse, extent: Extent):
-    """The headers that say how much of what matched the download holds."""
-    if extent.matches is not None:
-        response["X-Export-Matches"] = str(extent.matches)
+    """The headers that say how much of what matched the download holds: X-Export-Matches, a
+    count (``>N`` for more than N), and X-Export-Capped when it holds fewer, saying why."""
+    response["X-Export-Matches"] = f">{extent.matches}" if extent.more else str(extent.matches)
     if extent.capped:
         response["X-Export-Capped"] = extent.capped
         response["Link"] = f'<{absolute(reverse("claims:home"))}>; rel="collection"'
@@ -443,9 +452,8 @@ def claims(
     *,
     filename: str = "claims",
     cap: int | None = ANONYMOUS_CAP,
-    matches=None,
 ) -> StreamingHttpResponse:
-    rows, extent = list_rows(queryset, _with_related, cap, matches)
+    rows, extent = list_rows(queryset, _with_related, cap)
     response = stream(
         fmt, map(claim_record, rows), columns=CLAIM_COLUMNS, filename=filename, flatten=_flat_claim
     )
@@ -483,13 +491,12 @@ def contradiction_record(item: Contradiction) -> dict[str, Any]:
 
 
 def contradictions(
-    fmt: str, queryset, *, filename="contradictions", cap: int | None = ANONYMOUS_CAP, matches=None
+    fmt: str, queryset, *, filename="contradictions", cap: int | None = ANONYMOUS_CAP
 ) -> StreamingHttpResponse:
     rows, extent = list_rows(
         queryset,
         lambda qs: with_case_ids(qs).select_related("claim__speaker", "counter__speaker"),
         cap,
-        matches,
     )
     response = stream(
         fmt, map(contradiction_record, rows), columns=CONTRADICTION_COLUMNS, filename=filename
@@ -569,11 +576,9 @@ def correction_record(correction: Correction) -> dict[str, Any]:
 
 
 def corrections(
-    fmt: str, queryset, *, filename="corrections", cap: int | None = ANONYMOUS_CAP, matches=None
+    fmt: str, queryset, *, filename="corrections", cap: int | None = ANONYMOUS_CAP
 ) -> StreamingHttpResponse:
-    rows, extent = list_rows(
-        queryset, lambda qs: qs.select_related("claim", "contradiction"), cap, matches
-    )
+    rows, extent = list_rows(queryset, lambda qs: qs.select_related("claim", "contradiction"), cap)
     response = stream(
         fmt, map(correction_record, rows), columns=CORRECTION_COLUMNS, filename=filename
     )

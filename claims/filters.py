@@ -60,22 +60,8 @@ class PublicFilterForm(forms.Form):
 
 
 class PublicFilterSet(django_filters.FilterSet):
-    # True while ``every_match`` filters: a search keeps every match then, in no order.
-    unbounded = False
-
     class Meta:
         form = PublicFilterForm
-
-    def every_match(self):
-        """What the filters match, without the relevance bound and in no order (``qs`` ranks at
-        most RELEVANCE_CANDIDATES of a search's matches): what a count of the matches reads."""
-        if not (self.is_bound and self.is_valid()):
-            return self.queryset.all().order_by()
-        self.unbounded = True
-        try:
-            return self.filter_queryset(self.queryset.all()).order_by()
-        finally:
-            self.unbounded = False
 
     def filter_queryset(self, queryset):
         """Every filter, then the search (``q``) last: a search ranks what the filters keep."""
@@ -230,8 +216,6 @@ class ClaimFilter(PublicFilterSet):
         value = value.strip()
         if not value:
             return queryset
-        if self.unbounded:
-            return queryset.search(value)
         if self.form.cleaned_data.get("sort") == "newest":
             return queryset.search(value).newest_first()
         return queryset.by_relevance(value)

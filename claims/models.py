@@ -375,11 +375,8 @@ class ClaimQuerySet(models.QuerySet):
         """Matches of ``text``, best first. Every match is ranked when there are at most
         ``candidates`` (default ``full_text.RELEVANCE_CANDIDATES``); past that only the newest
         ``candidates`` (picked in index order in a subquery), so the cost stays flat however
-        many match. Each row says how many were ranked (``full_text.RANKED``):
-        ``full_text.coverage`` tells a page what it covers."""
-        candidates = candidates or full_text.RELEVANCE_CANDIDATES
-        pool = self.search(text).newest_first().values("pk")[:candidates]
-        return full_text.ranked(self.filter(in_ids("pk", pool)), text, order=NEWEST_FIRST)
+        many match; ``full_text.coverage`` reads from the rows which it was."""
+        return full_text.by_relevance(self, text, order=NEWEST_FIRST, bound=candidates)
 
     def by_speaker(self, speaker):
         return self.filter(speaker=speaker)

@@ -10,11 +10,13 @@ one way in the column and another in the query, and a search misses; the system 
 ``claims.W001`` says so at every start.
 
 Ranking: ``ts_rank`` needs each row's vector, and the GIN index gives no order (it holds which
-rows contain a word, not where or how often), so ranking every match costs a read of every
-match. Relevance ranks at most RELEVANCE_CANDIDATES: every match when there are no more (the
-usual case), else the newest RELEVANCE_CANDIDATES of them, and the list says so
-(:class:`Coverage`): how many matched and a link to the same search newest first, which
-reaches all of them. BENCHMARKS.md ("Relevance over every match?") has the figures.
+rows contain a word, not where or how often), so ranking every match, or counting them, costs a
+read of every match: a third of the table for a common word. Relevance ranks at most
+RELEVANCE_CANDIDATES: every match when there are no more, else the newest
+RELEVANCE_CANDIDATES, and the list says which (:class:`Coverage`): "12 claims match, all in
+best-match order", or "more than 1,000 match: best match ranks only the newest 1,000", with a
+link to the same search newest first, which reaches all of them; a download says it in its
+headers. BENCHMARKS.md ("Relevance over every match?") has the figures.
 """
 
 from __future__ import annotations
@@ -26,15 +28,15 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.core import checks
 from django.db.models import Count, F, Window
+from django.db.models.functions import RowNumber
 
 # Matches ranked at most by one relevance search: all of them up to this, else the newest this
-# many. A sort never reads more (tests/test_explain_plans.py).
+# many. A sort never reads more, give or take one (tests/test_explain_plans.py).
 RELEVANCE_CANDIDATES = 1000
-# How far a list counts its matches when relevance could not rank them all: past this it says
-# "more than" (a count reads every match; this one stops here).
-COUNT_LIMIT = 10_000
-# The annotation a relevance search puts on every row: how many matches it ranked.
-RANKED = "relevance_ranked"
+# The annotations a relevance search puts on every row: how many candidates it read (one more
+# than it ranks when more matched), and a row's place among them in the tie order.
+POOLED = "relevance_pool"
+_PLACE = "relevance_place"
 
 
 def config() -> str:
@@ -101,13 +103,31 @@ def matching(queryset, text: str):
     return queryset.filter(search_vector=words_query(text))
 
 
-def ranked(candidates, text: str, *, order):
-    """``candidates`` (rows that match ``text``) best first, ties in ``order``. Each row carries
-    RANKED, how many were ranked (``count(*) OVER ()``, from the same sort): a page knows whether
-    the ranking covered every match without a query of its own."""
-    return candidates.annotate(
-        **{"rank": rank(words_query(text)), RANKED: Window(Count("*"))}
-    ).order_by("-rank", *order)
+def by_relevance(queryset, text: str, *, order, bound: int | None = None):
+    """``queryset``'s matches of ``text``, best first, ties in ``order`` (an indexed order).
+
+    The candidates are the first ``bound + 1`` matches in ``order`` (a subquery that walks the
+    order's index and stops there, or reads the few matches of a rarer word), so the cost does
+    not grow with the number of matches. The newest ``bound`` of them are ranked: every match
+    when there are no more. Each row carries POOLED, how many candidates there were
+    (``count(*) OVER ()``, in the same query): ``bound + 1`` says more matched than were ranked.
+    """
+    from claims.models import in_ids  # claims.models imports this module
+
+    bound = bound or RELEVANCE_CANDIDATES
+    pool = matching(queryset, text).order_by(*order).values("pk")[: bound + 1]
+    return (
+        queryset.filter(in_ids("pk", pool))
+        .annotate(
+            rank=rank(words_query(text)),
+            **{
+                POOLED: Window(Count("*")),
+                _PLACE: Window(RowNumber(), order_by=list(order)),
+            },
+        )
+        .filter(**{f"{_PLACE}__lte": bound})  # the extra candidate only says there is more
+        .order_by("-rank", *order)
+    )
 
 
 # --- what a ranked list covers --------------------------------------------------------------
@@ -115,37 +135,25 @@ def ranked(candidates, text: str, *, order):
 
 @dataclass(frozen=True)
 class Coverage:
-    """What a relevance search ranked of what matched.
-
-    ``matches``: how many matched, ``None`` for more than ``count_limit``; ``ranked``: how many
-    the order covers (every match, or the newest ``bound``)."""
+    """What a relevance search ranked: every match (``complete``; ``matches`` of them), or the
+    first ``bound`` of more than ``bound`` matches."""
 
     matches: int | None
-    ranked: int
     bound: int
-    count_limit: int = COUNT_LIMIT
 
     @property
     def complete(self) -> bool:
-        return self.matches is not None and self.ranked >= self.matches
+        return self.matches is not None
 
 
-def coverage(rows, every_match, *, bound: int | None = None) -> Coverage | None:
-    """What a relevance page covers, from its rows (``ranked`` put RANKED on each) and, only
-    when the ranking stopped at ``bound``, a count of ``every_match()`` (a queryset of every
-    match: one query, stopping past COUNT_LIMIT). None when no row says (not a relevance
-    search, or a page past the end)."""
-    ranked = getattr(rows[0], RANKED, None) if rows else None
-    if ranked is None:
+def coverage(rows, *, bound: int | None = None) -> Coverage | None:
+    """What a relevance page covers, read from its rows (``by_relevance`` puts POOLED on each):
+    no query of its own. None when no row says (not a relevance search, or past the end)."""
+    pooled = getattr(rows[0], POOLED, None) if rows else None
+    if pooled is None:
         return None
     bound = bound or RELEVANCE_CANDIDATES
-    if ranked < bound:
-        return Coverage(matches=ranked, ranked=ranked, bound=bound)
-    limit = COUNT_LIMIT
-    found = every_match().order_by().values("pk")[: limit + 1].count()
-    return Coverage(
-        matches=found if found <= limit else None, ranked=ranked, bound=bound, count_limit=limit
-    )
+    return Coverage(matches=pooled if pooled <= bound else None, bound=bound)
 
 
 # --- the check ------------------------------------------------------------------------------

@@ -114,23 +114,21 @@ def _filtered_list(
     size: int = PAGE_SIZE,
 ):
     """A filtered, paginated list as a page, its htmx results fragment, CSV or JSON. A search
-    by relevance says what its order covers (``relevance``): every match, or the newest
-    RELEVANCE_CANDIDATES of how many; its export says it in headers."""
+    by relevance says what its order covers (``coverage``): every match, or the newest
+    RELEVANCE_CANDIDATES of more; its download says it in headers."""
     filterset = filterset_class(request.GET or None, queryset=queryset, request=request)
     valid = not filterset.is_bound or filterset.is_valid()
     if fmt:
         if not valid:
             problems = "; ".join(f"{label}: {msg}" for label, msg in filterset.form.error_list())
             return bad_request(f"Some filters are not valid. {problems}")
-        return export(
-            fmt, filterset.qs, cap=exports.row_cap(request), matches=filterset.every_match()
-        )
+        return export(fmt, filterset.qs, cap=exports.row_cap(request))
     page = (
         paginate(for_page(filterset.qs), number=filterset.form.page_number, size=size)
         if valid
         else None
     )
-    relevance = full_text.coverage(page.items, filterset.every_match) if page else None
+    relevance = full_text.coverage(page.items) if page else None
     if _is_fragment(request):
         template_name += "#results"
     response = render(

@@ -290,11 +290,10 @@ def test_download_links_carry_the_filters(client, demo):
 
 @pytest.fixture
 def bound_of_three(monkeypatch):
-    """Relevance ranks at most 3 matches (1,000 on the site), counts up to 5 (10,000)."""
+    """Relevance ranks at most 3 matches (1,000 on the site)."""
     from claims import search
 
     monkeypatch.setattr(search, "RELEVANCE_CANDIDATES", 3)
-    monkeypatch.setattr(search, "COUNT_LIMIT", 5)
 
 
 def coverage_line(response) -> str:
@@ -308,8 +307,8 @@ def test_a_search_with_more_matches_than_the_bound_says_so_and_links_to_all_of_t
     client, bound_of_three
 ):
     """The oldest claim matches best (the word three times) but is not among the newest three:
-    the page says that relevance ranked only the newest three of the four matches, and links to
-    the same search newest first, where all four are."""
+    the page says that more matched than best match ranks, that it ranks only the newest three,
+    and links to the same search newest first, where all four are."""
     best = make_claim(text="Ferry ferry ferry crossing.", said_on=dt.date(2020, 1, 1))
     newer = [
         make_claim(text=f"A ferry crossing, day {day}.", said_on=dt.date(2024, 1, day))
@@ -317,28 +316,20 @@ def test_a_search_with_more_matches_than_the_bound_says_so_and_links_to_all_of_t
     ]
     make_claim(text="A ferry in a drawer.", status=Status.DRAFT)
     response = client.get(URL, {"q": "ferry", "kind": "quote"})
-    assert best.slug not in slugs_in(response)
     assert set(slugs_in(response)) == {c.slug for c in newer}
     line = coverage_line(response)
-    assert line.startswith("4 claims match: best match first ranks only the newest 3 of them.")
-    link = re.search(r'<a href="([^"]+)" hx-get="([^"]+)"[^>]*>All 4, newest first</a>', line)
-    assert (
-        link and link.group(1) == link.group(2) == "/claims/?q=ferry&amp;kind=quote&amp;sort=newest"
-    )
+    assert line.startswith("More than 3 claims match: best match first ranks only the newest 3")
+    link = re.search(r'<a href="([^"]+)" hx-get="([^"]+)"[^>]*>All of them, newest first</a>', line)
+    assert link and link.group(1) == link.group(2)
+    assert link.group(1) == "/claims/?q=ferry&amp;kind=quote&amp;sort=newest"
     by_date = client.get(URL, {"q": "ferry", "kind": "quote", "sort": "newest"})
     assert slugs_in(by_date) == [c.slug for c in reversed(newer)] + [best.slug]
     assert coverage_line(by_date) == ""  # newest first: no bound, nothing to say
-    # the htmx fragment says it too
     fragment = client.get(URL, {"q": "ferry"}, HTTP_HX_REQUEST="true")
     assert "ranks only the newest 3" in coverage_line(fragment)
-
-
-def test_past_the_count_limit_the_page_says_more_than(client, bound_of_three):
-    for day in range(1, 8):
-        make_claim(text=f"Harbour news {day}.", said_on=dt.date(2024, 1, day))
-    line = coverage_line(client.get(URL, {"q": "harbour"}))
-    assert line.startswith("More than 5 claims match: best match first ranks only the newest 3")
-    assert ">All of them, newest first</a>" in line
+    # on every page of the results
+    page_2 = client.get(URL, {"q": "ferry", "page": "2"})
+    assert slugs_in(page_2) == [] and coverage_line(page_2) == ""  # past the end: nothing
 
 
 def test_every_match_ranked_is_said_with_the_count(client, bound_of_three):
@@ -346,25 +337,28 @@ def test_every_match_ranked_is_said_with_the_count(client, bound_of_three):
     assert coverage_line(client.get(URL, {"q": "lighthouse"})) == (
         "1 claim matches, all in best-match order."
     )
-    make_claim(text="Two lighthouses.")
-    make_claim(text="Three lighthouses.")  # exactly the bound: counted, all of them ranked
-    with CaptureQueriesContext(connection) as queries:
-        line = coverage_line(client.get(URL, {"q": "lighthouse"}))
-    assert line == "3 claims match, all in best-match order."
-    counts = [q for q in queries.captured_queries if q["sql"].startswith("SELECT COUNT(")]
-    assert len(counts) == 1  # the pool was full: every match counted once, up to the limit
+    make_claim(text="Two lighthouses.", said_on=dt.date(2020, 1, 1))
+    make_claim(text="Three lighthouses.", said_on=dt.date(2021, 1, 1))
+    # exactly the bound: every match ranked, the best first
+    response = client.get(URL, {"q": "lighthouse"})
+    assert coverage_line(response) == "3 claims match, all in best-match order."
     make_claim(text="Four lighthouses.", status=Status.DRAFT)  # drafts are not counted
     assert coverage_line(client.get(URL, {"q": "lighthouse"})).startswith("3 claims match")
+    make_claim(text="Five lighthouses.")
+    assert coverage_line(client.get(URL, {"q": "lighthouse"})).startswith("More than 3 claims")
     assert coverage_line(client.get(URL, {"q": "nothing-like-it"})) == ""
     assert coverage_line(client.get(URL)) == ""  # no search, no relevance order
 
 
-def test_below_the_bound_the_coverage_costs_no_query(client):
-    for n in range(3):
+def test_the_coverage_costs_no_query_of_its_own(client, bound_of_three):
+    """How many candidates there were rides on the ranking query (a window), within the bound
+    or past it: the same queries as the search newest first."""
+    for n in range(5):
         make_claim(text=f"Quarry report {n}.")
-    with CaptureQueriesContext(connection) as plain:
-        client.get(URL, {"q": "quarry", "sort": "newest"})
-    with CaptureQueriesContext(connection) as ranked:
-        response = client.get(URL, {"q": "quarry"})
-    assert len(ranked) == len(plain)  # the count rides on the ranking query (a window)
-    assert coverage_line(response) == "3 claims match, all in best-match order."
+    for words in ("quarry", "quarry report 1"):
+        with CaptureQueriesContext(connection) as by_date:
+            client.get(URL, {"q": words, "sort": "newest"})
+        with CaptureQueriesContext(connection) as ranked:
+            assert coverage_line(client.get(URL, {"q": words}))
+        assert len(ranked) == len(by_date)
+        assert not any(q["sql"].startswith("SELECT COUNT(") for q in ranked.captured_queries)
