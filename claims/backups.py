@@ -5,7 +5,8 @@ A backup is a folder ``<BACKUP_DIR or var/backups>/<UTC stamp>/`` holding
 - ``database.dump``: ``pg_dump --format=custom`` of the whole database (every table: records,
   history, accounts, sessions), made by a pg_dump of the server's own major version;
 - ``records.jsonl``: the exchange-format export (the portable fallback: any version of the
-  app or of PostgreSQL imports it with ``manage.py import_jsonl``);
+  app or of PostgreSQL restores it into an empty database with ``manage.py restore --jsonl``,
+  which is ``manage.py import_jsonl --restore`` once the folder is checked);
 - ``manifest.json``: when, from which server, the row count of every model and the size and
   sha256 of both files.
 
@@ -303,8 +304,8 @@ def restore(folder: Path, *, force: bool = False) -> dict:
     if isinstance(dumped_by, int) and dumped_by > major:
         raise BackupError(
             f"The backup comes from PostgreSQL {dumped_by} and this server is PostgreSQL "
-            f"{major}: its dump cannot be restored here. Import {JSONL} instead "
-            f"(manage.py migrate, then manage.py import_jsonl {Path(folder) / JSONL})."
+            f"{major}: its dump cannot be restored here. Restore {JSONL} instead "
+            f"(manage.py migrate, then manage.py restore --jsonl {folder})."
         )
     pg_restore = find_tool("pg_restore", major)
     psql = find_tool("psql", major)

@@ -1,6 +1,7 @@
 """Backups (claims/backups.py): a backup restored into an empty database holds every record of
 every model, row by row; bad folders are refused with a clear message and change nothing."""
 
+import io
 import json
 import os
 import subprocess
@@ -17,7 +18,8 @@ from psycopg import sql
 
 from claims.backups import DUMP, JSONL, MANIFEST, BackupError, all_models, backup, find_tool
 from claims.exchange import dumps, export_records
-from claims.models import Claim, Correction
+from claims.models import Case, Citation, Claim, Contradiction, Correction, Speaker, Topic
+from sources.models import Outlet, Source
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.django_db(transaction=True)  # pg_dump reads committed rows
@@ -203,3 +205,20 @@ def test_a_backup_is_readable_by_its_owner_only(db, tmp_path, umask):
     assert sorted(p.name for p in folder.iterdir()) == sorted([DUMP, JSONL, MANIFEST])
     for name in (DUMP, JSONL, MANIFEST):
         assert _mode(folder / name) == "0o600", name
+
+
+def test_a_backups_records_restore_into_emptied_tables_as_they_were(newsroom, tmp_path):
+    """The portable fallback: ``restore --jsonl`` checks the folder, then imports its
+    records.jsonl as a restore (into an empty database, items as they were)."""
+    folder, _ = backup(tmp_path)
+    for model in (Correction, Contradiction, Citation, Claim, Speaker, Topic, Case, Source, Outlet):
+        model.objects.all().delete()
+    out = io.StringIO()
+    call_command("restore", str(folder), "--jsonl", stdout=out)
+    assert out.getvalue().startswith("Restored ")
+    exported = "".join(dumps(record) + "\n" for record in export_records())
+    assert exported == (folder / JSONL).read_text(encoding="utf-8")
+    with pytest.raises(CommandError, match="A restore loads into an empty database"):
+        call_command("restore", str(folder), "--jsonl", stdout=io.StringIO())
+    with pytest.raises(CommandError, match="--jsonl restores into an empty database only"):
+        call_command("restore", str(folder), "--jsonl", "--force")

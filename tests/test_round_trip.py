@@ -20,14 +20,18 @@ publication came out in another order.
 from __future__ import annotations
 
 import difflib
+import io
 import re
 
 import pytest
 from django.contrib.auth.models import User
 from django.core.cache import cache
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.urls import reverse
 
 from claims import publishing
-from claims.exchange import dumps, export_records, import_records
+from claims.exchange import ImportFailed, NotEmpty, dumps, export_records, import_records
 from claims.models import (
     Case,
     Citation,
@@ -39,8 +43,10 @@ from claims.models import (
     Status,
     Topic,
 )
+from claims.services import replace_source_text
 from sources.models import Outlet, Source
-from tests.factories import make_claim
+from tests.conftest import DEMO
+from tests.factories import make_claim, make_contradiction, make_source
 from tests.test_no_leaks import body, requests, world  # noqa: F401 (the world fixture)
 
 pytestmark = pytest.mark.django_db
@@ -129,3 +135,126 @@ def test_an_items_public_history_travels_in_the_format():
         assert getattr(restored, name) == getattr(claim, name), name
     assert restored.published_by is None
     assert export_bytes() == first
+
+
+# --- What the app exported, the app imports ---------------------------------------------------
+
+
+@pytest.fixture
+def editor():
+    return User.objects.create_superuser("restore-editor", password="pw")
+
+
+@pytest.fixture
+def rules_broken_since(editor):
+    """Published items today's rules refuse, each reached as a newsroom reaches it: a quote
+    published, then its source's text replaced by one that no longer prints it; a quote whose
+    words an editor changed after publishing it; a published pair with the first on a side."""
+    replaced = make_source(slug="replaced", text="She said: “The bridge is safe.” Then left.")
+    printed = make_source(slug="printed", text="He said: “The tunnel is sound.” Then left.")
+    drifted = make_claim(
+        slug="bridge-safe", status=Status.DRAFT, text="The bridge is safe.", cite=replaced
+    )
+    reworded = make_claim(
+        slug="tunnel-sound", status=Status.DRAFT, text="The tunnel is sound.", cite=printed
+    )
+    finding = make_claim(
+        slug="bridge-failed", status=Status.DRAFT, kind=ClaimKind.RECORD, text="It failed."
+    )
+    for claim in (drifted, reworded, finding):
+        publishing.publish(item=claim, by=editor)
+    pair = make_contradiction(
+        slug="bridge-pair", claim=drifted, counter=finding, status=Status.DRAFT
+    )
+    publishing.publish(item=pair, by=editor)
+    replace_source_text(source=replaced, text="She declined to comment.")
+    reworded.refresh_from_db()
+    reworded.text = "The tunnel is perfectly sound."
+    reworded.save()
+    return {"claims": {"bridge-safe", "tunnel-sound"}, "contradictions": {"bridge-pair"}}
+
+
+def listed_for_attention(client, model: str) -> set[str]:
+    """The admin's "Published, needs attention" filter, as an editor sees it."""
+    response = client.get(
+        reverse(f"admin:claims_{model}_changelist"), {"verification": "attention"}
+    )
+    assert response.status_code == 200
+    return {item.slug for item in response.context["cl"].result_list}
+
+
+def test_a_restore_records_published_items_the_rules_refuse_and_flags_them(
+    client, editor, rules_broken_since
+):
+    data = export_bytes()
+    empty_the_exchanged_tables()
+    report = import_records(data, restore=True)
+
+    assert export_bytes() == data  # as they were: published
+    flagged = {
+        "claims": Claim.objects.filter(slug__in=rules_broken_since["claims"]),
+        "contradictions": Contradiction.objects.filter(
+            slug__in=rules_broken_since["contradictions"]
+        ),
+    }
+    reported = " ".join(str(problem) for problem in report.attention)
+    for items in flagged.values():
+        for item in items:
+            assert item.status == Status.PUBLISHED
+            problems = publishing.needs_attention(item)
+            assert problems, item.slug
+            for problem in problems:
+                assert f"{item.slug!r} is restored as published, but {problem}" in reported
+    client.force_login(editor)
+    assert listed_for_attention(client, "claim") == rules_broken_since["claims"]
+    assert listed_for_attention(client, "contradiction") == rules_broken_since["contradictions"]
+    assert not publishing.needs_attention(Claim.objects.get(slug="bridge-failed"))
+
+
+def test_the_same_file_as_new_records_is_refused_with_the_rules_messages(rules_broken_since):
+    data = export_bytes()
+    empty_the_exchanged_tables()
+    import_records(data, restore=True)
+    expected = {
+        f"cannot publish {kind} {item.slug!r}: {problem}"
+        for kind, model in (("claim", Claim), ("contradiction", Contradiction))
+        for item in model.objects.all()
+        for problem in publishing.needs_attention(item)
+    }
+    assert len(expected) >= 3
+
+    # without the restore switch, into an empty database: the rules hold, as before
+    empty_the_exchanged_tables()
+    with pytest.raises(ImportFailed) as failure:
+        import_records(data)
+    assert {e.reason for e in failure.value.errors} == expected
+    assert not Claim.objects.exists()
+
+    # new records into a database that holds some: refused, with or without the switch
+    import_records(DEMO.read_bytes())
+    with pytest.raises(ImportFailed) as failure:
+        import_records(data)
+    assert {e.reason for e in failure.value.errors} == expected
+    with pytest.raises(NotEmpty, match="A restore loads into an empty database"):
+        import_records(data, restore=True)
+    assert not Claim.objects.filter(slug__in=rules_broken_since["claims"]).exists()
+
+
+def test_the_import_command_restores_with_its_switch_and_says_what_needs_attention(
+    tmp_path, rules_broken_since
+):
+    path = tmp_path / "records.jsonl"
+    path.write_bytes(export_bytes())
+    empty_the_exchanged_tables()
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="bad line"):
+        call_command("import_jsonl", str(path), stderr=err)
+    assert "cannot publish claim 'bridge-safe'" in err.getvalue()
+
+    out = io.StringIO()
+    call_command("import_jsonl", str(path), "--restore", stdout=out)
+    said = out.getvalue()
+    assert said.startswith("Restored ") and "Published, needs attention" in said
+    assert "'bridge-safe' is restored as published, but" in said
+    with pytest.raises(CommandError, match=r"Nothing was restored\. A restore loads into an empty"):
+        call_command("import_jsonl", str(path), "--restore", stdout=io.StringIO())

@@ -35,5 +35,5 @@ class Command(BaseCommand):
         )
         self.stdout.write(f"Restore: make restore FROM={folder}")
         self.stdout.write(
-            f"Portable fallback: manage.py migrate && manage.py import_jsonl {folder / JSONL}"
+            f"Portable fallback ({JSONL}): manage.py migrate && manage.py restore --jsonl {folder}"
         )
