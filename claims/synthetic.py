@@ -478,8 +478,9 @@ def _clamp(value: int, low: int, high: int) -> int:
     return max(low, min(high, value))
 
 
-def _rng(plan: Plan, kind: str, index: int) -> random.Random:
-    return random.Random(f"{plan.seed}:{kind}:{index}")
+def _rng(plan: Plan, stream: str, index: int) -> random.Random:
+    """The random numbers of one record (or one aspect of it: ``stream``), from the seed alone."""
+    return random.Random(f"{plan.seed}:{stream}:{index}")
 
 
 def _skewed(rng: random.Random, size: int, power: float = 2.5) -> int:

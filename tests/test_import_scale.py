@@ -267,7 +267,7 @@ def test_the_quick_field_checks_find_what_clean_fields_finds():
             return rng.choice([[], ["a"], ["x" * 201], ["", "b"]])
         return rng.choice(texts)
 
-    for kind, spec in exchange.RECORD_TYPES.items():
+    for record_type, spec in exchange.RECORD_TYPES.items():
         names = ["slug"] + [
             f.name for f in spec.fields if not f.ref and f.kind is not schema.CITATIONS
         ]
@@ -277,7 +277,7 @@ def test_the_quick_field_checks_find_what_clean_fields_finds():
             }
             found: list[str] = []
             exchange_fields.check_model_fields(spec, values, found)
-            assert found == clean_fields(spec, values), (kind, values)
+            assert found == clean_fields(spec, values), (record_type, values)
 
 
 class _Undo(Exception):

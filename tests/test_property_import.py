@@ -110,8 +110,8 @@ EDGE_VALUES = [
 
 @st.composite
 def hostile_record(draw, index: int):
-    kind = draw(st.sampled_from(sorted(TEMPLATES)))
-    record = {"type": kind, "id": f"hostile-{index}", **TEMPLATES[kind]}
+    record_type = draw(st.sampled_from(sorted(TEMPLATES)))
+    record = {"type": record_type, "id": f"hostile-{index}", **TEMPLATES[record_type]}
     for name in draw(st.lists(st.sampled_from(FIELD_NAMES), max_size=3)):
         if draw(st.booleans()) and name in record:
             del record[name]

@@ -81,8 +81,8 @@ def _quick_check(f: models.Field) -> Callable[[Any], bool] | None:
 
         return check
     if isinstance(f, models.DateField) and not choices and not patterns:  # and DateTimeField
-        kind = dt.datetime if isinstance(f, models.DateTimeField) else dt.date
-        return lambda value: isinstance(value, kind) or (f.null and value is None)
+        expected = dt.datetime if isinstance(f, models.DateTimeField) else dt.date
+        return lambda value: isinstance(value, expected) or (f.null and value is None)
     return None
 
 
