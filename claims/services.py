@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import datetime
 
 from django.db import DatabaseError, transaction
@@ -78,12 +77,6 @@ def _save_verification(citation: Citation) -> None:
         citation.save(update_fields=ANCHOR_FIELDS)
     finally:
         del citation.skip_history_when_saving
-
-
-def verify_citations(citations: Iterable[Citation]) -> None:
-    """Verify many citations, one UPDATE each; the caller selects ``source`` with them."""
-    for citation in citations:
-        verify_citation(citation=citation, text=citation.source.text)
 
 
 @transaction.atomic
