@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import F, Q
+from django.db.models import F
 
 from claims.models import Claim, ClaimKind, Contradiction, Topic
 from sources.text.variants import word_diff
@@ -53,7 +53,7 @@ def existing_contradiction(a: Claim, b: Claim):
     """The published contradiction pairing ``a`` and ``b`` either way round, if any."""
     return (
         Contradiction.objects.published()
-        .filter(Q(claim=a, counter=b) | Q(claim=b, counter=a))
+        .between(a, b)
         .select_related("claim", "counter")  # an untitled pair is named after both
         .first()
     )

@@ -16,9 +16,6 @@ from claims.models import Claim, ClaimKind, Contradiction, SpeakerKind, Status
 
 # How a public page names a side that has left the record.
 NOT_ON_RECORD = "a statement no longer on the record"
-# Sides whose words the public may read: published, or retracted (its own URL shows them with
-# a notice). A side moved back to draft or to review is neither.
-SIDE_ON_RECORD = (Status.PUBLISHED, Status.RETRACTED)
 
 
 def _words(text: str, count: int) -> str:
@@ -45,7 +42,9 @@ class PublicPair:
     @classmethod
     def of(cls, pair: Contradiction, *, preview: bool = False) -> PublicPair:
         claim, counter = (
-            side if preview or side.status in SIDE_ON_RECORD else None
+            # published, or retracted (its own URL shows its words with a notice); a side moved
+            # back to draft or to review is neither
+            side if preview or side.is_on_record else None
             for side in (pair.claim, pair.counter)
         )
         return cls(pair, claim, counter)
