@@ -47,6 +47,7 @@ from claims.services import replace_source_text
 from sources.models import Outlet, Source
 from tests.conftest import DEMO
 from tests.factories import make_claim, make_contradiction, make_source
+from tests.test_exchange import GOOD, jsonl
 from tests.test_no_leaks import body, requests, world  # noqa: F401 (the world fixture)
 
 pytestmark = pytest.mark.django_db
@@ -134,6 +135,22 @@ def test_an_items_public_history_travels_in_the_format():
     for name in ("published_at", "retracted_at", "retraction_reason", "updated_at"):
         assert getattr(restored, name) == getattr(claim, name), name
     assert restored.published_by is None
+    assert export_bytes() == first
+
+
+def test_a_file_from_before_the_history_is_dated_at_the_import_a_null_date_stays_null():
+    """A line without ``published_at`` (an older backup, a hand-written file) is dated when it
+    is published by the import, restore or not; ``null``, which the export writes for a
+    published item that has no date, stays no date."""
+    import_records(jsonl(GOOD), restore=True)
+    assert Claim.objects.get(slug="never-did-it").published_at is not None
+    Claim.objects.filter(slug="never-did-it").update(published_at=None)
+    (line,) = [r for r in export_records() if r["id"] == "never-did-it"]
+    assert line["status"] == "published" and line["published_at"] is None
+    first = export_bytes()
+    empty_the_exchanged_tables()
+    import_records(first, restore=True)
+    assert Claim.objects.get(slug="never-did-it").published_at is None
     assert export_bytes() == first
 
 

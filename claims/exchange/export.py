@@ -22,12 +22,17 @@ def export_records() -> Iterator[dict[str, Any]]:
     """Every record, types in dependency order, each type ordered by id."""
     for record_type in TYPE_ORDER:
         spec = RECORD_TYPES[record_type]
-        fields = [(f.name, f.omit_empty, _getter(f)) for f in spec.fields]
+        fields = [(f.name, f.omit_empty, f.stamp_on, _getter(f)) for f in spec.fields]
         for obj in _queryset(spec).iterator(chunk_size=CHUNK_SIZE.get(record_type, 2000)):
             line = {"type": record_type, "id": obj.slug}
-            for name, omit_empty, get in fields:
+            for name, omit_empty, stamp_on, get in fields:
                 value = get(obj)
-                if not (omit_empty and value in (None, "")):
+                # a date an item of its status lacks is said (null): an import would date it
+                if (
+                    not omit_empty
+                    or value not in (None, "")
+                    or (stamp_on is not None and line.get("status") == stamp_on)
+                ):
                     line[name] = value
             yield line
 

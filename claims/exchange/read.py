@@ -22,7 +22,7 @@ from typing import Any
 from tqdm import tqdm
 
 from claims.exchange.fields import check_model_fields, model_default
-from claims.schema import CITATIONS, DEFAULT, KEEP, RECORD_TYPES, FieldError, json_type
+from claims.schema import CITATIONS, DEFAULT, FIRST, KEEP, RECORD_TYPES, FieldError, json_type
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_LINE_BYTES = 10 * 1024 * 1024
@@ -325,7 +325,7 @@ def parse_record(obj, problems, seen, existing, *, trusted=False) -> Parsed | No
         elif f.kind is CITATIONS:
             parsed.citations = _parse_citations(value, problems, seen, existing, trusted)
         else:
-            if value is None and f.absent != DEFAULT:
+            if value is None and f.absent != DEFAULT and not (f.absent == FIRST and name in obj):
                 continue  # a new record takes the model's default; an existing one keeps its own
             if value is None:
                 value = model_default(spec.model, name, value)

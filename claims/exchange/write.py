@@ -329,9 +329,9 @@ class Writer:
 
     def _values(self, record: Parsed, spec: RecordType, obj) -> dict[str, Any]:
         """The model's values for the line: references as primary keys, the public history's
-        dates as the declaration says (``FIRST``: the first stands, a publication the line does
-        not date is dated now but in a restore; ``TOUCHED``: only for a new record, a changed
-        one is dated now)."""
+        dates as the declaration says (``FIRST``: the first stands; a line without the field, as
+        in a file from before the format carried it, is dated now if its status calls for it;
+        null is no date. ``TOUCHED``: only for a new record, a changed one is dated now)."""
         values = {}
         for name, value in record.values.items():
             f = spec.field(name) if name != "slug" else None
@@ -349,8 +349,8 @@ class Writer:
             stored = getattr(obj, f.name) if obj is not None else None
             if stored is not None:
                 values.pop(f.name, None)  # the first date stands
-            elif values.get(f.name) is None and status is not None and not self.restore:
-                values[f.name] = _first_stamp(f, status)  # a restore dates nothing anew
+            elif f.name not in values and status is not None:
+                values[f.name] = _first_stamp(f, status)
         return values
 
     # -- one batch
