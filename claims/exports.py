@@ -159,19 +159,18 @@ class Ids(list):
 
 
 def list_ids(queryset, cap: int | None) -> Ids:
-    pooled = full_text.POOLED in queryset.query.annotations  # a relevance search
+    ranked = full_text.BEYOND in queryset.query.annotations  # a relevance search
     values = (
-        queryset.values_list("pk", full_text.POOLED)
-        if pooled
+        queryset.values_list("pk", full_text.BEYOND)
+        if ranked
         else queryset.values_list("pk", flat=True)
     )
     rows = list(values[: cap + 1] if cap is not None else values)
-    ids = Ids(pk for pk, _ in rows) if pooled else Ids(rows)
+    ids = Ids(pk for pk, _ in rows) if ranked else Ids(rows)
     if cap is not None and len(ids) > cap:
         del ids[cap:]
         ids.capped = True
-    # a relevance search's candidates: one more than it ranks when more matched
-    ids.more = pooled and bool(rows) and rows[0][1] > full_text.RELEVANCE_CANDIDATES
+    ids.more = ranked and bool(rows) and rows[0][1] is not None  # a match past those ranked
     return ids
 
 

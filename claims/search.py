@@ -27,16 +27,16 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.core import checks
-from django.db.models import Count, F, Window
-from django.db.models.functions import RowNumber
+from django.db.models import BigIntegerField, Case, Count, F, Subquery, Value, When, Window
+from django.db.models.lookups import GreaterThanOrEqual
 
 # Matches ranked at most by one relevance search: all of them up to this, else the newest this
 # many. A sort never reads more, give or take one (tests/test_explain_plans.py).
 RELEVANCE_CANDIDATES = 1000
-# The annotations a relevance search puts on every row: how many candidates it read (one more
-# than it ranks when more matched), and a row's place among them in the tie order.
+# The annotations a relevance search puts on every row: how many matches it ranked, and the
+# first match past them (its id, or None when it ranked every match).
 POOLED = "relevance_pool"
-_PLACE = "relevance_place"
+BEYOND = "relevance_beyond"
 
 
 def config() -> str:
@@ -106,26 +106,31 @@ def matching(queryset, text: str):
 def by_relevance(queryset, text: str, *, order, bound: int | None = None):
     """``queryset``'s matches of ``text``, best first, ties in ``order`` (an indexed order).
 
-    The candidates are the first ``bound + 1`` matches in ``order`` (a subquery that walks the
+    The candidates are the first ``bound`` matches in ``order`` (a subquery that walks the
     order's index and stops there, or reads the few matches of a rarer word), so the cost does
-    not grow with the number of matches. The newest ``bound`` of them are ranked: every match
-    when there are no more. Each row carries POOLED, how many candidates there were
-    (``count(*) OVER ()``, in the same query): ``bound + 1`` says more matched than were ranked.
+    not grow with the number of matches: every match when there are no more. Each row carries
+    how many candidates there were (POOLED, ``count(*) OVER ()``) and, only when there were
+    ``bound``, the first match past them (BEYOND, the same walk one step further; NULL when
+    there is none): what a page or a download says of its order, without a query of its own.
     """
     from claims.models import in_ids  # claims.models imports this module
 
     bound = bound or RELEVANCE_CANDIDATES
-    pool = matching(queryset, text).order_by(*order).values("pk")[: bound + 1]
+    matches = matching(queryset, text).order_by(*order).values("pk")
+    full = GreaterThanOrEqual(Window(Count("*")), bound)
     return (
-        queryset.filter(in_ids("pk", pool))
+        queryset.filter(in_ids("pk", matches[:bound]))
         .annotate(
             rank=rank(words_query(text)),
             **{
                 POOLED: Window(Count("*")),
-                _PLACE: Window(RowNumber(), order_by=list(order)),
+                BEYOND: Case(
+                    When(full, then=Subquery(matches[bound : bound + 1])),
+                    default=Value(None),
+                    output_field=BigIntegerField(),
+                ),
             },
         )
-        .filter(**{f"{_PLACE}__lte": bound})  # the extra candidate only says there is more
         .order_by("-rank", *order)
     )
 
@@ -147,13 +152,14 @@ class Coverage:
 
 
 def coverage(rows, *, bound: int | None = None) -> Coverage | None:
-    """What a relevance page covers, read from its rows (``by_relevance`` puts POOLED on each):
-    no query of its own. None when no row says (not a relevance search, or past the end)."""
+    """What a relevance page covers, read from its rows (``by_relevance`` puts POOLED and
+    BEYOND on each): no query of its own. None when no row says (not a relevance search, or a
+    page past the end)."""
     pooled = getattr(rows[0], POOLED, None) if rows else None
     if pooled is None:
         return None
-    bound = bound or RELEVANCE_CANDIDATES
-    return Coverage(matches=pooled if pooled <= bound else None, bound=bound)
+    more = getattr(rows[0], BEYOND) is not None
+    return Coverage(matches=None if more else pooled, bound=bound or RELEVANCE_CANDIDATES)
 
 
 # --- the check ------------------------------------------------------------------------------
