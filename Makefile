@@ -36,7 +36,8 @@ help:
 	@echo "make scan         wapiti3 against a local production server (report in var/scan/)"
 	@echo "make chaos        PostgreSQL restarted under load, an import killed half way"
 	@echo "make backup       pg_dump + JSONL export into var/backups/<stamp>/ (BACKUP_DIR=...)"
-	@echo "make restore      FROM=var/backups/<stamp> into the configured database (FORCE=1 to replace)"
+	@echo "make restore      FROM=var/backups/<stamp> into the configured database (FORCE=1 to replace;"
+	@echo "                  JSONL=1: its records.jsonl, into another version of the app)"
 
 $(VENV)/.installed: pyproject.toml
 	@test -n "$(PYTHON312)" || { echo "Python 3.12 or newer is needed (python3.12 not found)."; exit 1; }
@@ -165,8 +166,8 @@ backup: install
 	$(MANAGE) backup $(if $(BACKUP_DIR),--dir "$(BACKUP_DIR)")
 
 restore: install
-	@test -n "$(FROM)" || { echo "Usage: make restore FROM=var/backups/<stamp> [FORCE=1]"; exit 2; }
-	$(MANAGE) restore "$(FROM)" $(if $(filter 1 true yes,$(FORCE)),--force)
+	@test -n "$(FROM)" || { echo "Usage: make restore FROM=var/backups/<stamp> [FORCE=1] [JSONL=1]"; exit 2; }
+	$(MANAGE) restore "$(FROM)" $(if $(filter 1 true yes,$(FORCE)),--force) $(if $(filter 1 true yes,$(JSONL)),--jsonl)
 
 clean:
 	rm -rf $(VENV) $(SCAN_VENV) var node_modules .pytest_cache .ruff_cache .hypothesis test-artifacts
