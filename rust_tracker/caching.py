@@ -268,8 +268,10 @@ def _public_stream(request, response, *, key: str, changed_at: float):
         patch_cache_control(response, no_cache=True)
         return response
     etag = _stream_etag(key)
-    response.streaming_content = _kept_when_whole(
-        request, response, chunks, key=key, etag=etag, changed_at=changed_at
+    response.streaming_content = (
+        _kept_when_whole(request, response, chunks, key=key, etag=etag, changed_at=changed_at)
+        if _setting("PUBLIC_CACHE_SECONDS", 300) > 0
+        else chunks
     )
     response["X-Cache"] = "miss"
     _public_headers(response, etag=etag, modified=int(changed_at))
