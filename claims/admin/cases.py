@@ -6,7 +6,7 @@ history revert keeps the stored status."""
 
 from django.contrib import admin
 
-from claims.admin import StepsAdmin
+from claims.admin.workflow import StepsAdmin
 from claims.models import Case
 
 

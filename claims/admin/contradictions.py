@@ -1,0 +1,42 @@
+"""Contradictions in the admin: two claims that do not square, under the same workflow as
+claims."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+
+from claims.admin.claims import VerificationFilter
+from claims.admin.workflow import WorkflowAdmin
+from claims.models import Contradiction
+
+
+class ContradictionAdminForm(forms.ModelForm):
+    class Meta:
+        model = Contradiction
+        fields = "__all__"  # noqa: DJ007 (the admin chooses the fields it shows)
+
+    def clean(self):
+        cleaned = super().clean()
+        claim, counter = cleaned.get("claim"), cleaned.get("counter")
+        if claim and counter and claim != counter:
+            paired = Contradiction.objects.between(claim, counter).exclude(pk=self.instance.pk)
+            existing = paired.first()
+            if existing is not None and existing.claim_id == counter.pk:  # the same way round:
+                raise ValidationError(  # the unique constraint says so
+                    f"These two claims are already paired the other way round in '{existing.slug}'."
+                )
+        return cleaned
+
+
+@admin.register(Contradiction)
+class ContradictionAdmin(WorkflowAdmin):
+    form = ContradictionAdminForm
+    list_display = ["title", "claim", "relation", "counter", "status"]
+    list_filter = ["status", VerificationFilter, "relation", "cases"]
+    search_fields = ["slug", "title", "explanation", "claim__text", "counter__text"]
+    autocomplete_fields = ["claim", "counter", "cases"]
+    prepopulated_fields = {"slug": ["title"]}
+    readonly_fields = ["created_at", "updated_at"]
+    list_select_related = ["claim", "counter"]
