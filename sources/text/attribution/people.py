@@ -1,0 +1,398 @@
+"""People found in the prose: the names a text mentions, what each one is, and what it tells
+of them.
+
+`People(text, paragraphs, spans, speakers)` reads the reporting prose once: the names in it
+(known speakers first, with their aliases and misspellings; then names guessed from the text
+itself, so that a speaker on record never hides one who is not), what each name is (person,
+organisation, or a place, which never speaks), the roles the text ties to them ("Mayor Jane
+Roe", "Roe, the city's engineer,", a known speaker's role) and their gender where the text
+tells it ("Ms Roe", "Roe said she ..."); who was mentioned when (``refs``), and whom a role
+word stands for at a point of the text (`_by_role`). Also where its sentences start.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right, insort
+from dataclasses import dataclass, field
+
+from ..lexicon import ABBREVIATIONS, AUX_ADV, MALE_HONORIFICS, SPEECH_VERBS
+from ..marks import QuoteSpan
+from ..speakers import NameMention, SpeakerIndex, guess_mentions, name_key
+from .cues import (
+    APPOSITIVE,
+    DETERMINERS,
+    NEXT_WORD,
+    NOT_ROLE,
+    THE,
+    THREE_WORDS,
+    VERB_ALT,
+    WORD,
+    is_title_word,
+)
+
+__all__ = ["ORGANIZATION", "PERSON", "PLACE", "Entity", "People"]
+
+WINDOW = 400  # how far back a cue or a sentence start is looked for
+_LEARN_FROM = 25  # roles and gender are learned from an entity's first mentions only
+PERSON = "person"
+ORGANIZATION = "organization"
+PLACE = "place"
+
+_AGE_AFTER_NAME = re.compile(r",\s+(\d{1,3}),")
+_GENDERED_HONORIFIC = re.compile(r"\b(Mr|Mrs|Ms|Miss|Sir|Dame|Lady|Lord)\.?\s+$")
+# a sentence end; group 1 is the short word before a full stop (to spot "Mr." and "J.")
+_SENT_END = re.compile(
+    r"(?:(?<![\w.])([\w.]{1,5}))?([.!?…]+)[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9À-Þ])"
+)
+_LEAD_TO_SUBJECT = re.compile(
+    r"[\s\"'“‘(—–-]*(?:(?:[Tt]he|[A-Z][\w.’'-]*|[a-z][\w’'-]*)[ \u00a0]+){0,3}", re.S
+)
+_PREPOSITION_BEFORE = re.compile(
+    r"\b(?:of|by|for|to|from|in|at|with|on|about|against|over|under)[ \u00a0]+(?:the[ \u00a0]+)?$",
+    re.I,
+)
+
+
+def _sentence_starts(text: str) -> list[int]:
+    """Offsets where a sentence starts after a full stop, question or exclamation mark."""
+    out = []
+    for m in _SENT_END.finditer(text):
+        word = m.group(1)
+        if word and m.group(2) == ".":
+            w = word.lower()
+            if w in ABBREVIATIONS or (len(w) == 1 and w.isalpha()):
+                continue  # "Mr. Smith", "J. Smith"
+        out.append(m.end())
+    return out
+
+
+_TITLE_BEFORE = re.compile(
+    r"(?:^|(?<=[\s(]))((?:[A-Za-z][\w’'-]*[ \u00a0]){1,3})$"  # up to three words before a name
+)
+_ROLE_AFTER = re.compile(
+    r",[ \u00a0]+(?:the|a|an|its|his|her|their)?[ \u00a0]*((?:[\w’'-]+[ \u00a0]+){0,3}?)"
+    r"([a-z][\w-]+)(?=,|\.|;| of\b| for\b| at\b| in\b| with\b| who\b| since\b)"
+)
+_ROLE_BEFORE_COMMA = re.compile(
+    r"\b(?:the|a|an|its|his|her|their|[\w’'-]+['’]s)[ \u00a0]+((?:[\w’'-]+[ \u00a0]+){0,2}?)"
+    r"((?-i:[a-z])[\w-]+),[ \u00a0]+$",
+    re.I,
+)
+_GENDER_CUE = re.compile(
+    rf"\b(?:{VERB_ALT}|thinks|thought|believes|believed|hopes|hoped|knew|knows|felt|feels)"
+    r"(?:[ \u00a0]+that)?[ \u00a0]+(he|she)\b",
+    re.I,
+)
+
+
+@dataclass
+class Entity:
+    """A person, organisation or place the text names."""
+
+    key: str
+    name: str
+    speaker_id: str | None
+    kind: str  # PERSON, ORGANIZATION or PLACE
+    gender: str | None = None  # "m", "f" or unknown
+    roles: set[str] = field(default_factory=set)  # "mayor", "transit director", "department"
+    words: frozenset[str] = frozenset()  # the words of its name, lower case
+
+
+def _role_words(role: str) -> set[str]:
+    """The role phrases a description gives: "Chief executive of Acme; founder" ->
+    {"chief executive", "executive", "founder"}."""
+    out: set[str] = set()
+    for part in re.split(r"[;,()]| and ", role):
+        part = re.split(r"\b(?:of|for|at|in|on|who|whose|with)\b", part.strip().lower())[0]
+        words = [w for w in re.findall(r"[a-z][\w’'-]*", part) if w not in NOT_ROLE]
+        if words:
+            out.add(words[-1])
+            if len(words) > 1:
+                out.add(" ".join(words[-2:]))
+    return out
+
+
+class People:
+    """The people and organisations one text names, their roles and genders, and recency."""
+
+    def __init__(
+        self,
+        text: str,
+        paras: list[tuple[int, int]],
+        spans: list[QuoteSpan],
+        index: SpeakerIndex | None,
+        scanned: int | None = None,
+        speech: list[tuple[int, int]] = (),  # other stretches of quoted speech (transcripts)
+    ) -> None:
+        self.text = text
+        self.index = index
+        read = text if scanned is None or scanned >= len(text) else text[:scanned]
+        mentions = _merge_mentions(index, read)
+        self.mentions = mentions
+        self.by_start = {m.start: m for m in mentions}
+        self.by_end = {m.end: m for m in mentions}
+        self.para_starts = [p[0] for p in paras]
+        self.sent_starts = _sentence_starts(read)
+        # mentions in the reporting prose (not inside quotations)
+        quoted = sorted([(s.start, s.end) for s in spans] + list(speech))
+        starts = [s for s, _ in quoted]
+        self.prose: list[NameMention] = []
+        for m in mentions:
+            k = bisect_right(starts, m.start) - 1
+            if k >= 0 and quoted[k][0] <= m.start < quoted[k][1]:
+                continue
+            self.prose.append(m)
+        self.prose_starts = [m.start for m in self.prose]
+        self.entities: dict[str, Entity] = {}
+        self._role_index = None
+        self.refs: list[tuple[int, str]] = []  # (offset, entity key): who was mentioned when
+        self.subjects: set[int] = set()  # offsets of refs that are a sentence's subject
+        for m in self.prose:
+            entity = self.entity_for(m)
+            if entity.kind != PLACE:
+                self.refs.append((m.start, entity.key))
+                if self._is_subject(m.start, m.end):
+                    self.subjects.add(m.start)
+        self._role_index: dict[str, set[str]] | None = None  # role word -> entity keys
+        self._learn_roles()
+        self._role_index = None
+        self._learn_gender()
+        self._add_role_refs()
+        self.last_speaker: str | None = None
+
+    # -- entities ---------------------------------------------------------------------------
+
+    @staticmethod
+    def key(m: NameMention) -> str:
+        return m.speaker_id or m.name
+
+    def entity_for(self, m: NameMention) -> Entity:
+        """The entity a mention names (made on first sight)."""
+        key = self.key(m)
+        entity = self.entities.get(key)
+        if entity is not None:
+            return entity
+        kind = PLACE if m.is_place else PERSON if m.is_person else ORGANIZATION
+        roles: set[str] = set()
+        if m.speaker_id and self.index is not None:
+            known = self.index.by_id(m.speaker_id)
+            if known is not None:
+                roles |= _role_words(getattr(known, "role", "") or "")
+                for alias in known.aliases:
+                    if alias[:1].islower() or alias.lower().startswith("the "):
+                        roles.add(name_key(alias).removeprefix("the "))
+        entity = Entity(
+            key, m.name, m.speaker_id, kind, roles=roles, words=frozenset(name_key(m.name).split())
+        )
+        self.entities[key] = entity
+        self._role_index = None
+        return entity
+
+    def _is_subject(self, start: int, end: int) -> bool:
+        """Does the mention open its sentence (titles aside) or come right before a verb of
+        speech ("Lee, 63, said")?"""
+        text = self.text
+        k = bisect_right(self.sent_starts, start) - 1
+        p = bisect_right(self.para_starts, start) - 1
+        floor = max(self.sent_starts[k] if k >= 0 else 0, self.para_starts[p] if p >= 0 else 0)
+        lead = text[floor:start]
+        if len(lead) <= 50 and _LEAD_TO_SUBJECT.fullmatch(lead):
+            return True
+        if _PREPOSITION_BEFORE.search(lead):
+            return False  # "an audit of the Tamsin Housing Authority found": not its subject
+        after = text[end : end + 120]
+        am = APPOSITIVE.match(after)
+        q = am.end() - 1 if am else 0
+        for wm in NEXT_WORD.finditer(after, q):
+            word = wm.group(1).lower()
+            if word in SPEECH_VERBS:
+                return True
+            if word not in AUX_ADV or wm.start() != q:
+                return False
+            q = wm.end()
+        return False
+
+    def _learn_roles(self) -> None:
+        """Roles the text ties to a name: "City engineer Ann Lee", "Lee, the city's engineer,",
+        "The company's spokeswoman, Ann Lee,", "Lee, 63,"."""
+        text = self.text
+        seen: dict[str, int] = {}
+        for m in self.prose:
+            entity = self.entities[self.key(m)]
+            if entity.kind == PLACE or seen.get(entity.key, 0) >= _LEARN_FROM:
+                continue
+            seen[entity.key] = seen.get(entity.key, 0) + 1
+            before = text[max(0, m.start - 60) : m.start]
+            tm = _TITLE_BEFORE.search(before)
+            if tm:
+                words = [w for w in tm.group(1).split() if w.lower() not in NOT_ROLE]
+                # the words right before the name, up to a word that is not a title
+                kept: list[str] = []
+                for w in reversed(words):
+                    if not is_title_word(w):
+                        break
+                    kept.insert(0, w.lower().rstrip("."))
+                if kept:
+                    entity.roles.add(kept[-1])
+                    if len(kept) > 1:
+                        entity.roles.add(" ".join(kept[-2:]))
+            bm = _ROLE_BEFORE_COMMA.search(before)
+            if bm:
+                self._add_role(entity, bm.group(1), bm.group(2))
+            after = text[m.end : m.end + 80]
+            am = _ROLE_AFTER.match(after)
+            if am:
+                self._add_role(entity, am.group(1), am.group(2))
+            age = _AGE_AFTER_NAME.match(after)
+            if age:
+                entity.roles.add(f"{age.group(1)}-year-old")
+
+    @staticmethod
+    def _add_role(entity: Entity, modifiers: str, head: str) -> None:
+        head = head.lower()
+        if head in NOT_ROLE or len(head) < 3 or head.isdigit():
+            return
+        entity.roles.add(head)
+        words = modifiers.split()
+        if words and words[-1].isalpha() and words[-1].lower() not in NOT_ROLE:
+            entity.roles.add(f"{words[-1].lower()} {head}")
+
+    def _learn_gender(self) -> None:
+        """Gender from honorifics ("Ms Roe") and "Roe said she ..." (the first pronoun after
+        a name that opens a sentence, before any other person is named)."""
+        text = self.text
+        seen: dict[str, int] = {}
+        for n, m in enumerate(self.prose):
+            entity = self.entities[self.key(m)]
+            if entity.kind != PERSON or entity.gender or seen.get(entity.key, 0) >= _LEARN_FROM:
+                continue
+            seen[entity.key] = seen.get(entity.key, 0) + 1
+            hm = _GENDERED_HONORIFIC.search(text[max(0, m.start - 8) : m.start])
+            if hm:
+                word = hm.group(1).lower()
+                entity.gender = entity.gender or ("m" if word in MALE_HONORIFICS else "f")
+                continue
+            if entity.gender:
+                continue
+            limit = self._sentence_end(m.end)
+            if n + 1 < len(self.prose):
+                limit = min(limit, self.prose[n + 1].start)
+            gm = _GENDER_CUE.search(text, m.end, limit)
+            if gm and gm.start() - m.end < 60:
+                entity.gender = "m" if gm.group(1).lower() == "he" else "f"
+
+    def _add_role_refs(self) -> None:
+        """ "the mayor" in the prose is a mention of whoever the text made mayor."""
+        heads = {r.rsplit(" ", 1)[-1] for e in self.entities.values() for r in e.roles}
+        if not heads:
+            return
+        text = self.text
+        found = []
+        for dm in THE.finditer(text):
+            words = THREE_WORDS.match(text, dm.end())
+            if not words:
+                continue
+            # "the mayor", "the city's transit director": the first word that is a role
+            for wm in WORD.finditer(words.group(0)):
+                if wm.group(0).lower() not in heads:
+                    continue
+                end = dm.end() + wm.end()
+                key = self._by_role(text[dm.start() : end], dm.start())
+                if key is not None:
+                    found.append((dm.start(), key))
+                    if self._is_subject(dm.start(), end):
+                        self.subjects.add(dm.start())
+                break
+        for item in found:
+            insort(self.refs, item)
+
+    # -- sentences --------------------------------------------------------------------------
+
+    def sentence_start(self, pos: int, floor: int) -> int:
+        """Where the sentence holding ``pos`` starts (not before ``floor``, nor far back)."""
+        k = bisect_right(self.sent_starts, pos) - 1
+        start = max(floor, self.sent_starts[k] if k >= 0 else floor)
+        if pos - start > WINDOW:
+            # a very long sentence: start at a word boundary within the window
+            space = self.text.find(" ", pos - WINDOW, pos)
+            start = space + 1 if space != -1 else pos - WINDOW
+        return start
+
+    def _sentence_end(self, pos: int) -> int:
+        k = bisect_right(self.sent_starts, pos)
+        return self.sent_starts[k] if k < len(self.sent_starts) else len(self.text)
+
+    def _roles(self) -> dict[str, set[str]]:
+        """Role words and organisations' name words -> the entities they may stand for."""
+        if self._role_index is None:
+            index: dict[str, set[str]] = {}
+            for key, entity in self.entities.items():
+                if entity.kind == PLACE:
+                    continue
+                for role in entity.roles:
+                    index.setdefault(role, set()).add(key)
+                if entity.kind == ORGANIZATION:
+                    for word in entity.words:
+                        index.setdefault(word, set()).add(key)
+            self._role_index = index
+        return self._role_index
+
+    def _by_role(self, phrase: str, pos: int) -> str | None:
+        """Whom "the transit director" / "the department" stands for at ``pos``: the most
+        recently mentioned entity with that role, or whose name holds that word."""
+        words = [w for w in re.findall(r"[\w’'-]+", phrase.lower()) if w not in DETERMINERS]
+        if not words:
+            return None
+        index = self._roles()
+        by_pair = index.get(" ".join(words[-2:]), set()) if len(words) > 1 else set()
+        by_head = index.get(words[-1], set())
+        for candidates in (by_pair, by_head):
+            if not candidates:
+                continue
+            k = bisect_left(self.refs, (pos, "")) - 1
+            for n in range(k, max(-1, k - 2000), -1):
+                if self.refs[n][1] in candidates:
+                    return self.refs[n][1]
+        return None
+
+
+def _merge_mentions(index: SpeakerIndex | None, text: str) -> list[NameMention]:
+    """Known speakers' mentions, and the names guessed from the text that none of them covers
+    (a guessed name that matches a known speaker becomes that speaker)."""
+    guessed = guess_mentions(text)
+    if not index:
+        return guessed
+    known = index.mentions(text)
+    if not known:
+        out = []
+        for g in guessed:
+            out.append(_as_known(index, g) or g)
+        return out
+    out = list(known)
+    known_starts = [m.start for m in known]
+    for g in guessed:
+        k = bisect_right(known_starts, g.end - 1) - 1  # the last known one starting before
+        if k >= 0 and known[k].end > g.start:
+            continue  # overlaps a known mention: the known one wins
+        out.append(_as_known(index, g) or g)
+    out.sort(key=lambda m: m.start)
+    return out
+
+
+def _as_known(index: SpeakerIndex, g: NameMention) -> NameMention | None:
+    found = index.match(g.name)
+    if found is None or found.misspelled:
+        return None
+    sp = index.by_id(found.speaker_id)
+    return NameMention(
+        g.start,
+        g.end,
+        g.text,
+        found.speaker_id,
+        found.name,
+        found.score,
+        False,
+        sp.is_person if sp else g.is_person,
+        False,
+    )

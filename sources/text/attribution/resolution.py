@@ -1,0 +1,129 @@
+"""Resolution: choosing the speaker a cue's subject stands for.
+
+* a name is its speaker (the known one it matches, or the name as written);
+* "he", "she", "it", "they" are the most recently mentioned compatible speaker, the subject
+  of a sentence before anyone named in passing: a person of that gender (or of unknown
+  gender) for he/she, an organisation for "it";
+* "the mayor", "the transit director", "the department" are the most recently mentioned
+  speaker the text (or the record) gave that role or whose name holds that word; a role
+  nobody was given is the story's main person ("the actor"), or the most recent
+  organisation ("the agency");
+* "the statement said", "a council statement said": the organisation named last (or the
+  council), else the last speaker;
+* "a spokeswoman", "one witness": unnamed, reported as written.
+
+`Resolver` is mixed into `Attributor` with `People`, whose entities and mentions it reads.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, insort
+
+from ..lexicon import ORG_NOUNS
+from .cues import DETERMINERS, Subject
+from .people import ORGANIZATION, PERSON, PLACE
+
+__all__ = ["Resolver"]
+
+
+class Resolver:
+    """Who a cue's subject is, at a point of the text (see the module's docstring)."""
+
+    def resolve(
+        self, subj: Subject, pos: int
+    ) -> tuple[str | None, str | None, str | None, str | None]:
+        """(display name, speaker id, flag, entity key) for a cue's subject at ``pos``."""
+        if subj.kind == "name":
+            m = subj.mention
+            if m is not None:
+                entity = self.entity_for(m)
+                if entity.kind == PLACE:
+                    return None, None, None, None  # a town does not speak
+                flag = "misspelling" if m.misspelled else None
+                return m.name, m.speaker_id, flag, entity.key
+            if self.index:
+                found = self.index.match(subj.text)
+                if found is not None:
+                    flag = "misspelling" if found.misspelled else None
+                    return found.name, found.speaker_id, flag, found.speaker_id
+            return subj.text, None, None, subj.text
+        if subj.kind == "someone":
+            return subj.text, None, None, None  # "one witness", "a spokeswoman": unnamed
+        key = self._anaphor(subj, pos)
+        if key is None:
+            return None, None, None, None
+        entity = self.entities[key]
+        if subj.kind == "pronoun" and entity.gender is None:
+            word = subj.text.lower()
+            if word in ("he", "she"):
+                entity.gender = "m" if word == "he" else "f"  # the text just told us
+        return entity.name, entity.speaker_id, None, key
+
+    def note(self, key: str, pos: int) -> None:
+        """``key`` was just attributed a quotation at ``pos``: the most recent speaker."""
+        if key in self.entities:
+            insort(self.refs, (pos, key))
+            self.subjects.add(pos)
+        self.last_speaker = key
+
+    def _recent(self, pos: int, kind: str | None, gender: str | None = None) -> str | None:
+        """The most recently mentioned entity before ``pos`` of that kind (and gender):
+        the subject of a sentence first ("Ford talked about the set, where Ann Lee was
+        working. He said" is Ford), anyone mentioned otherwise."""
+        k = bisect_left(self.refs, (pos, "")) - 1
+        fallback = None
+        for seen in range(200):
+            if k - seen < 0:
+                break
+            at, key = self.refs[k - seen]
+            entity = self.entities[key]
+            kind_fits = (kind is None and entity.kind != PLACE) or entity.kind == kind
+            if not kind_fits or (gender is not None and entity.gender not in (None, gender)):
+                continue
+            if at in self.subjects:
+                return key
+            fallback = fallback or key
+        return fallback
+
+    def main_person(self, pos: int) -> str | None:
+        """The person the text has been about before ``pos`` (see `_salient`)."""
+        return self._salient(pos)
+
+    def _salient(self, pos: int) -> str | None:
+        """The person the text has been about so far: mentioned most often before ``pos``
+        (as a subject counting double), the most recent of equals. "The actor", "the
+        63-year-old" with no one given that role are the story's main character."""
+        weight: dict[str, float] = {}
+        last: dict[str, int] = {}
+        for at, key in self.refs[: bisect_left(self.refs, (pos, ""))]:
+            if self.entities[key].kind != PERSON:
+                continue
+            weight[key] = weight.get(key, 0.0) + (2.0 if at in self.subjects else 1.0)
+            last[key] = at
+        if not weight:
+            return None
+        return max(weight, key=lambda key: (weight[key], last[key]))
+
+    def _anaphor(self, subj: Subject, pos: int) -> str | None:
+        word = subj.text.lower()
+        if subj.kind == "statement":
+            # "a council statement said": the council's; "the statement said": the last
+            # organisation named, or the last speaker; "a recent FBI analysis": the FBI's
+            pos = max(pos, subj.end)
+            modifiers = [w for w in word.split() if w not in DETERMINERS][:-1]
+            if modifiers and (key := self._by_role(modifiers[-1], pos)) is not None:
+                return key
+            return self._recent(pos, ORGANIZATION) or self.last_speaker
+        if subj.kind == "role":
+            key = self._by_role(word, pos)
+            if key is not None:
+                return key
+            head = word.rsplit(" ", 1)[-1]
+            if head in ORG_NOUNS:
+                return self._recent(pos, ORGANIZATION)
+            return self._salient(pos)
+        if word == "it":
+            return self._recent(pos, ORGANIZATION)
+        if word == "they":
+            return self._recent(pos, None)
+        return self._recent(pos, PERSON, "m" if word == "he" else "f")
