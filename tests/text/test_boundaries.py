@@ -11,7 +11,7 @@ TEXT = Path(__file__).resolve().parents[2] / "sources" / "text"
 
 
 def test_no_module_of_sources_text_imports_django():
-    for path in TEXT.glob("*.py"):
+    for path in TEXT.rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text("utf-8"))):
             names = []
             if isinstance(node, ast.Import):
