@@ -6,8 +6,8 @@ class ClaimsConfig(AppConfig):
     name = "claims"
 
     def ready(self):
-        from claims import signals
+        from claims import write_watch
         from claims.roles import ensure_roles_after_migrate
 
         post_migrate.connect(ensure_roles_after_migrate, sender=self)
-        signals.connect()
+        write_watch.connect()

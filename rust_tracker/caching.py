@@ -2,7 +2,7 @@
 
 One number, the *public data version*, lives in the cache (Redis when ``REDIS_URL`` is set,
 so every worker and machine shares it; per-process memory otherwise). Any write to a table
-of the ``claims`` or ``sources`` apps moves it on (``claims/signals.py``: at the write, and
+of the ``claims`` or ``sources`` apps moves it on (``claims/write_watch.py``: at the write, and
 again when the transaction commits), and it is part of every cached page's key, so a page
 cached before a publish, an edit, a retraction, a correction, an import or a new source text
 is never served after it. Old entries are not deleted: they expire.

@@ -223,7 +223,7 @@ def test_after_an_import_the_sequences_give_new_rows_free_ids():
 def test_rows_written_with_copy_move_the_public_data_version_on(monkeypatch):
     """COPY bypasses Django's cursor, and so the execute wrapper that sees every other write:
     the import moves the public page cache's version on itself."""
-    from claims.signals import public_write_watcher
+    from claims.write_watch import public_write_watcher
     from rust_tracker.caching import data_version
 
     default = connections["default"]

@@ -13,7 +13,7 @@ record, then the history id, date, change reason, type ('+' created, '~' changed
 The COPY is binary (each value sent as its column's type, which the server need not parse
 from text: dates and times especially), with the columns' types read once from the catalog.
 COPY bypasses Django's cursor and so the execute wrapper that moves the public data version
-on (claims/signals.py): each COPY calls ``public_data_written`` itself.
+on (claims/write_watch.py): each COPY calls ``public_data_written`` itself.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from operator import attrgetter
 from django.conf import settings
 from django.db import connection, models
 
-from claims.signals import public_data_written
+from claims.write_watch import public_data_written
 
 # Fields whose Python value is what the database stores (psycopg adapts it as it is); any other
 # field's value goes through the field's ``get_db_prep_save`` (a JSONField's list, say).

@@ -1,13 +1,17 @@
-"""The public data version moves on whenever the data behind the public pages is written.
+"""Every SQL statement that may write goes through one execute wrapper on each database
+connection (:func:`public_write_watcher`): before it, the connection is told whom it acts for,
+so the guard trigger can refuse a non-editor's write to a public row (claims/guard.py); after a
+write to what the public reads, the public data version moves on.
 
-Every SQL write to a table of the ``claims`` or ``sources`` apps counts, whichever way it is
-made: ``save()``, ``delete()``, many-to-many changes, ``QuerySet.update()``, ``bulk_create``,
-history rows, raw SQL through Django's cursor. An execute wrapper on each database connection
-sees the statement; the version moves at once (so a page rendered afterwards in this process
-is never served from before) and again when the transaction commits (so a page rendered by
-another connection between the write and the commit, from the old data, is not kept). A bulk
-load that bypasses Django's cursor (``COPY`` through psycopg, as ``import_jsonl`` writes new
-records) calls :func:`public_data_written` itself.
+The public data version moves on whenever the data behind the public pages is written: every
+SQL write to a table of the ``claims`` or ``sources`` apps counts, whichever way it is made:
+``save()``, ``delete()``, many-to-many changes, ``QuerySet.update()``, ``bulk_create``, history
+rows, raw SQL through Django's cursor. The wrapper sees the statement; the version moves at
+once (so a page rendered afterwards in this process is never served from before) and again when
+the transaction commits (so a page rendered by another connection between the write and the
+commit, from the old data, is not kept). A bulk load that bypasses Django's cursor (``COPY``
+through psycopg, as ``import_jsonl`` writes new records) calls :func:`public_data_written`
+itself.
 """
 
 from __future__ import annotations
