@@ -35,7 +35,7 @@ from django.utils import timezone  # noqa: E402
 
 from claims.models import Citation, Claim  # noqa: E402
 from claims.schema import CITATIONS, RECORD_TYPES, RecordType  # noqa: E402
-from claims.services import _apply_location  # noqa: E402
+from claims.verification import _apply_location  # noqa: E402
 from sources.models import Source  # noqa: E402
 from sources.text import locate_quote  # noqa: E402
 

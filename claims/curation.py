@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from django.contrib.postgres.search import TrigramSimilarity
 from django.core.cache import cache
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import (
     Case,
     Count,
@@ -39,11 +39,12 @@ from claims.models import (
     SpeakerKind,
     Status,
 )
-from claims.services import known_speakers, verify_citation
 from claims.slugs import free_slug
+from claims.verification import verify_citation
 from sources.models import Source
 from sources.text import same_wording
 from sources.text.extract import Candidate, extract_quotes
+from sources.text.speakers import KnownSpeaker
 
 CACHE_SECONDS = 7 * 24 * 3600
 SUGGESTIONS = 8
@@ -54,6 +55,24 @@ class StaleText(Exception):
 
 
 # --- candidates -----------------------------------------------------------------------------
+
+
+def known_speakers() -> list[KnownSpeaker]:
+    """Speakers on record, with aliases and known misspellings; none if the database is absent."""
+    try:
+        return [
+            KnownSpeaker(
+                id=s.slug,
+                name=s.name,
+                aliases=s.aliases,
+                misspellings=s.misspellings,
+                kind=s.kind,
+                role=s.role,
+            )
+            for s in Speaker.objects.only("slug", "name", "aliases", "misspellings", "kind", "role")
+        ]
+    except DatabaseError:
+        return []
 
 
 def _speakers_key(speakers) -> str:

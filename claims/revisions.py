@@ -17,7 +17,7 @@ from django.utils import timezone
 from claims import guard
 from claims.models import Revision, RevisionStatus
 from claims.publishing import Refused
-from claims.services import replace_source_text
+from claims.verification import replace_source_text
 from rust_tracker.versioning import lock_version
 from sources.models import Source
 

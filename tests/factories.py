@@ -12,7 +12,7 @@ from claims.models import (
     Status,
     Topic,
 )
-from claims.services import replace_source_text, verify_citation
+from claims.verification import replace_source_text, verify_citation
 from sources.models import Outlet, Source
 
 _seq = itertools.count(1)

@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from claims.models import Citation, Claim, Contradiction, Status
-from claims.services import verify_citation
+from claims.verification import verify_citation
 from tests.factories import make_claim, make_contradiction, make_source
 from tests.test_publishing import TEXT, user
 

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from claims import guard, publishing, revisions
 from claims.models import Case, Citation, Claim, Contradiction, Revision, Speaker, Status, Topic
-from claims.services import verify_citation
+from claims.verification import verify_citation
 from sources.models import Outlet, Source
 from tests.factories import (
     make_case,

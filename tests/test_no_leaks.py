@@ -52,7 +52,7 @@ from claims.models import (
     Status,
     Topic,
 )
-from claims.services import verify_citation
+from claims.verification import verify_citation
 from sources.models import Outlet, Source
 from tests.factories import (
     make_case,

@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 from claims.models import Case, Citation, Claim, ClaimKind, Contradiction, Correction, Status
-from claims.services import verify_citation
+from claims.verification import verify_citation
 from tests.factories import (
     make_case,
     make_claim,

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 import pytest
 
 from claims.models import Citation, ClaimKind, Correction, Status
-from claims.services import verify_citation
+from claims.verification import verify_citation
 from tests.factories import (
     make_case,
     make_claim,

@@ -44,8 +44,8 @@ from django.utils import timezone
 
 from claims import publishing
 from claims.models import Citation, Contradiction, Correction, CorrectionKind, Status
-from claims.services import replace_source_text, verify_citation
 from claims.sitemaps import SITEMAPS
+from claims.verification import replace_source_text, verify_citation
 from claims.views import SUGGESTERS
 from tests.factories import (
     make_case,

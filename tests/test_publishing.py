@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from claims import publishing
 from claims.exchange import ImportFailed, import_records
 from claims.models import Citation, ClaimKind, Contradiction, Correction, Status
-from claims.services import replace_source_text, verify_citation
+from claims.verification import replace_source_text, verify_citation
 from rust_tracker.versioning import EditConflict
 from tests.factories import make_claim, make_contradiction, make_source
 

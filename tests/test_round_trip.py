@@ -43,7 +43,7 @@ from claims.models import (
     Status,
     Topic,
 )
-from claims.services import replace_source_text
+from claims.verification import replace_source_text
 from sources.models import Outlet, Source
 from tests.conftest import DEMO
 from tests.factories import make_claim, make_contradiction, make_source

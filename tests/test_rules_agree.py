@@ -40,7 +40,7 @@ from claims.models import (
     Status,
     VerificationState,
 )
-from claims.services import replace_source_text
+from claims.verification import replace_source_text
 from tests.factories import make_case, make_claim, make_contradiction, make_source, make_speaker
 from tests.test_publishing import TEXT, user
 
@@ -210,7 +210,7 @@ def _recheck(way: str, citation: Citation, editor: Client) -> tuple:
             "verify_quotes", "--no-progress", "--source", citation.source.slug, stdout=io.StringIO()
         )
     else:  # the service the import calls on a citation it re-verifies
-        from claims.services import verify_citation
+        from claims.verification import verify_citation
 
         verify_citation(citation=Citation.objects.get(pk=citation.pk))
     citation.refresh_from_db()
@@ -267,7 +267,7 @@ def test_a_second_new_text_without_the_words_keeps_the_drift():
 def test_the_drift_report_names_the_items_that_need_attention():
     """The message after a new text names the published items standing on the drifted
     citations by the same rule as the admin's filter."""
-    from claims.services import drift_report, verify_citation
+    from claims.verification import drift_report, verify_citation
 
     source = make_source(text=TEXT)
     quote = make_claim(slug="quote", text="The plant is safe.", cite=source)
@@ -509,9 +509,9 @@ def test_one_set_of_verified_states_and_one_label_for_each(state):
 
 
 def test_one_function_stamps_the_first_publication_date():
-    from claims import services
+    from claims.exchange import write
 
-    assert services.first_published_at is publishing.first_published_at  # the import's name
+    assert write.first_published_at is publishing.first_published_at  # the import's stamp
     editor = user("Editor")
     claim = make_claim(text="The plant is safe.", cite=make_source(text=TEXT), status="draft")
     case = make_case(status=Status.DRAFT)

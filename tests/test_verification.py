@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from claims.models import Citation
-from claims.services import replace_source_text, verify_citation
+from claims.verification import replace_source_text, verify_citation
 from tests.conftest import ROOT
 from tests.factories import make_claim, make_source
 

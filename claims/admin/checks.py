@@ -3,7 +3,7 @@
 from django.contrib import messages
 
 from claims import publishing
-from claims.services import verify_citation
+from claims.verification import verify_citation
 
 
 def message_recheck(model_admin, request, citations) -> None:

@@ -16,7 +16,7 @@ from claims.admin.checks import message_recheck
 from claims.admin.revisions import GuardedAdmin
 from claims.admin.workflow import WorkflowAdmin
 from claims.models import VERIFIED_STATES, Citation, Claim
-from claims.services import verify_citation
+from claims.verification import verify_citation
 
 
 def verification_text(citation: Citation) -> str:

@@ -3,7 +3,7 @@
 
 What a file or page offers (title, date, author, address) fills the fields the curator left
 empty; the text itself is stored by ``SourceAdmin.save_model`` through
-``claims.services.replace_source_text`` (sha256, capture time, citations re-anchored). A file
+``claims.verification.replace_source_text`` (sha256, capture time, citations re-anchored). A file
 or page that cannot be read is an error on the form, in words, and nothing is saved.
 """
 

@@ -9,7 +9,7 @@ from claims.admin.intake import SourceIntakeMixin
 from claims.admin.quotes import CandidateQuotesMixin
 from claims.admin.revisions import GuardedAdmin
 from claims.models import Citation
-from claims.services import drift_report, replace_source_text
+from claims.verification import drift_report, replace_source_text
 from sources.models import Outlet, Source
 
 

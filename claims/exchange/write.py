@@ -38,13 +38,9 @@ from claims.exchange.read import (
 )
 from claims.exchange.rows import NewRows, new_rows, through_columns
 from claims.models import Citation, Claim, Contradiction, Status
+from claims.publishing import first_published_at
 from claims.schema import FIRST, RECORD_TYPES, TOUCHED, Field, RecordType
-from claims.services import (
-    ANCHOR_FIELDS,
-    first_published_at,
-    reanchor_citations,
-    verify_citation,
-)
+from claims.verification import ANCHOR_FIELDS, reanchor_citations, verify_citation
 from sources.models import Source
 
 BATCH = 2000

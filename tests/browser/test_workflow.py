@@ -46,7 +46,7 @@ def newsroom(site, django_db_blocker):
     from django.contrib.auth.models import User
 
     from claims.models import Citation, Claim, Contradiction, Correction, Status
-    from claims.services import replace_source_text
+    from claims.verification import replace_source_text
     from tests.factories import make_claim, make_contradiction, make_source, make_speaker
 
     with django_db_blocker.unblock():

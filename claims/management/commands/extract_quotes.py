@@ -2,7 +2,7 @@ import json
 
 from django.core.management.base import BaseCommand
 
-from claims.services import known_speakers
+from claims.curation import known_speakers
 from sources.management.commands._text_input import read_text
 from sources.text.extract import extract_quotes
 

@@ -5,7 +5,7 @@ from django.db.models import Exists, F, OuterRef
 from tqdm import tqdm
 
 from claims.models import Citation, VerificationState
-from claims.services import verify_citation
+from claims.verification import verify_citation
 from sources.models import Source
 
 

@@ -1,17 +1,17 @@
-"""Writes that touch several models or carry rules: verification, source snapshots."""
+"""Citations verified against their sources' archived text: a quote located and the result kept
+(``verify_citation``), a source's new text stored and its citations re-anchored
+(``replace_source_text``), the one rule for drift, and the editor's report of what drifted."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from django.db import DatabaseError, transaction
+from django.db import transaction
 from django.utils import timezone
 
-from claims.models import Citation, Claim, Contradiction, Speaker, VerificationState
-from claims.publishing import first_published_at  # noqa: F401  (the name the import reads)
+from claims.models import Citation, Claim, Contradiction, VerificationState
 from sources.models import Source
 from sources.text.locate import locate_quote, reanchor
-from sources.text.speakers import KnownSpeaker
 
 ANCHOR_FIELDS = [
     "anchor_exact",
@@ -143,21 +143,3 @@ def drift_report(drifted: list[Citation]) -> str:
     if published:
         message += f" Published items affected: {', '.join(published)}."
     return message + " Restore the text, fix the quotes, or unpublish what depends on them."
-
-
-def known_speakers() -> list[KnownSpeaker]:
-    """Speakers on record, with aliases and known misspellings; none if the database is absent."""
-    try:
-        return [
-            KnownSpeaker(
-                id=s.slug,
-                name=s.name,
-                aliases=s.aliases,
-                misspellings=s.misspellings,
-                kind=s.kind,
-                role=s.role,
-            )
-            for s in Speaker.objects.only("slug", "name", "aliases", "misspellings", "kind", "role")
-        ]
-    except DatabaseError:
-        return []
