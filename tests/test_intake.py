@@ -189,7 +189,7 @@ def test_loopback_is_refused_unless_the_setting_allows_it(server):
 
 def test_a_redirect_to_a_private_address_is_refused_at_that_hop(server, monkeypatch):
     """Every hop's address is checked: a public page may not redirect into the newsroom."""
-    import sources.intake as intake
+    import sources.intake.fetch as intake
 
     checked = []
 

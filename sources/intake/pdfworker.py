@@ -1,8 +1,8 @@
 """A PDF's text layer, read in a process of its own.
 
-``sources.intake.read_pdf`` runs this file with the PDF on standard input::
+``sources.intake.documents.read_pdf`` runs this file with the PDF on standard input::
 
-    python -I sources/pdfworker.py MAX_TEXT MAX_MEMORY < file.pdf
+    python -I sources/intake/pdfworker.py MAX_TEXT MAX_MEMORY < file.pdf
 
 and kills it at its time limit: a few kilobytes of PDF can hold megabytes of compressed text
 operators that pypdf takes minutes over. Here the process's address space is capped at
