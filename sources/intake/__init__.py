@@ -10,12 +10,12 @@ Text is never silently mangled: bytes are decoded by their byte-order mark, a de
 charset (the HTTP header, an HTML ``<meta>``, the curator's choice), as UTF-8, or by
 detection when every likely encoding reads the same; otherwise the curator is asked to choose.
 
-Modules: `errors` (``IntakeError``, sizes in words), `decode` (bytes to text), `documents`
+Modules: `errors` (``IntakeError``, sizes in words), `decoding` (bytes to text), `documents`
 (pasted text, uploads, HTML and PDF read into a ``Document``; ``pdfworker.py`` reads a PDF in a
 process of its own), `fetch` (a URL fetched within its limits).
 """
 
-from .decode import ENCODINGS, canonical_encoding, decode
+from .decoding import ENCODINGS, canonical_encoding, decode
 from .documents import (
     ACCEPTED_TYPES,
     PDF_MEMORY,

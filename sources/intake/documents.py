@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path, PurePath
 
-from .decode import decode
+from .decoding import decode
 from .errors import IntakeError, describe_size, too_big
 
 __all__ = [
