@@ -12,7 +12,7 @@ from django.template.loader import render_to_string
 from django.urls import path, reverse
 
 from claims import curation, publishing
-from claims.admin.checks import message_recheck
+from claims.admin.recheck import message_recheck
 from claims.admin.revisions import GuardedAdmin
 from claims.admin.workflow import WorkflowAdmin
 from claims.models import VERIFIED_STATES, Citation, Claim

@@ -4,9 +4,9 @@ it to claims: its citations re-anchored when its text changes, the quotes found 
 from django.contrib import admin, messages
 from django.db.models import Exists, OuterRef
 
-from claims.admin.checks import message_recheck
 from claims.admin.intake import SourceIntakeMixin
 from claims.admin.quotes import CandidateQuotesMixin
+from claims.admin.recheck import message_recheck
 from claims.admin.revisions import GuardedAdmin
 from claims.models import Citation
 from claims.verification import drift_report, replace_source_text

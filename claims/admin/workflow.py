@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 
 from claims import publishing
-from claims.admin.checks import message_recheck
+from claims.admin.recheck import message_recheck
 from claims.admin.revisions import WORKFLOW_FIELDS as SERVICE_FIELDS
 from claims.admin.revisions import GuardedAdmin
 from claims.models import Citation, Claim, Contradiction
