@@ -36,6 +36,18 @@ STYLES = {
     "court",
     "hard-wrapped",
     "quotes-of-quotes",
+    "tv-transcript",
+    "radio-transcript",
+    "minutes",
+    "deposition",
+    "transcript-excerpt",
+    "press-conference",
+    "wire",
+    "social-media",
+    "feature",
+    "statements",
+    "op-ed",
+    "captions",
 }
 
 
