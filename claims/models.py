@@ -9,7 +9,6 @@ from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.functions import Upper
 from django.urls import reverse
-from pgtrigger import After, Before, Condition, Insert, Trigger, Update, UpdateOf
 from simple_history.models import HistoricalRecords
 
 from claims import search as full_text
@@ -414,10 +413,10 @@ class Claim(Publishable):
     )
     context = models.TextField(blank=True, help_text="The question or situation it answered.")
     topics = models.ManyToManyField(Topic, related_name="claims", blank=True)
-    # The ids of ``topics``, in order, kept by the database (triggers on the list's table, in
-    # migration 0010, so every writer keeps them): a topic filter joins nothing (a GIN index
-    # beside the search vector's) and a row tells its topics without a query. Derived: not
-    # edited, not exported, not in the history.
+    # The ids of ``topics``, in order, kept by the database (statement triggers on the list's
+    # table, migrations 0010 and 0014, so every writer keeps them: forms, the import's COPY,
+    # SQL): a topic filter joins nothing (a GIN index beside the search vector's) and a row
+    # tells its topics without a query. Derived: not edited, not exported, not in the history.
     topic_pks = ArrayField(models.BigIntegerField(), default=list, editable=False)
     cases = models.ManyToManyField(
         Case, related_name="claims", blank=True, help_text="The stories this statement belongs to."
@@ -476,22 +475,6 @@ class Claim(Publishable):
                 F("said_on").desc(nulls_last=True),
                 "slug",
                 name="claim_published_speaker_newest",
-            ),
-        ]
-        triggers = [
-            # A claim given to another speaker moves its pairs to that speaker's page.
-            Trigger(
-                name="claim_speaker_to_pairs",
-                when=After,
-                operation=UpdateOf("speaker_id"),
-                condition=Condition("OLD.speaker_id IS DISTINCT FROM NEW.speaker_id"),
-                func="""
-                    UPDATE claims_contradiction SET claim_speaker_id = NEW.speaker_id
-                     WHERE claim_id = NEW.id;
-                    UPDATE claims_contradiction SET counter_speaker_id = NEW.speaker_id
-                     WHERE counter_id = NEW.id;
-                    RETURN NULL;
-                """,
             ),
         ]
 
@@ -670,10 +653,10 @@ class Contradiction(Publishable):
         help_text="What challenges it: a finding, a record, or the speaker's other words.",
     )
     relation = models.CharField(max_length=20, choices=Relation, default=Relation.CONTRADICTS)
-    # The speaker of each side, copied from the claims by the database (the triggers below, so
-    # every writer keeps them: forms, the import's COPY, SQL), for a speaker's page to find its
-    # pairs in two index ranges, latest first, at any size. Derived: not edited, not exported,
-    # not in the history.
+    # The speaker of each side, copied from the claims by the database (plain triggers on the
+    # pairs' and the claims' tables, migration 0014, so every writer keeps them: forms, the
+    # import's COPY, SQL), for a speaker's page to find its pairs in two index ranges, latest
+    # first, at any size. Derived: not edited, not exported, not in the history.
     claim_speaker = models.ForeignKey(
         Speaker,
         on_delete=models.DO_NOTHING,
@@ -735,20 +718,6 @@ class Contradiction(Publishable):
                     name=f"pair_{side}_speaker_latest",
                 )
                 for side in ("claim", "counter")
-            ),
-        ]
-        triggers = [
-            Trigger(
-                name="contradiction_side_speakers",
-                when=Before,
-                operation=Insert | Update,
-                func="""
-                    NEW.claim_speaker_id := (
-                        SELECT speaker_id FROM claims_claim WHERE id = NEW.claim_id);
-                    NEW.counter_speaker_id := (
-                        SELECT speaker_id FROM claims_claim WHERE id = NEW.counter_id);
-                    RETURN NEW;
-                """,
             ),
         ]
         constraints = [

@@ -78,7 +78,7 @@ INSTALLED_APPS = [
     "django_filters",
     "django_htmx",
     "simple_history",
-    "pgtrigger",  # columns the database keeps in step (claims.models: Contradiction)
+    "pgtrigger",  # only for claims' migrations 0009 and 0014 (its triggers, since removed)
     "axes",
     "rust_tracker.accounts.AccountsConfig",  # staff sessions end after 8 hours
     "sources",
@@ -143,13 +143,6 @@ else:
         }
     }
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-# django-pgtrigger's triggers (the pair's speakers) first ask whether the session ignores them,
-# reading the setting pgtrigger.ignore inside an EXCEPTION block. Undefined, the setting raises,
-# and rolling back that block on every row costs as much as the transaction's pending deferred
-# foreign-key checks: an import's COPY of 200,000 pairs at a million claims ran at about 70 s per
-# 2,000. Defined (empty) on every connection, the check is a lookup.
-_options = DATABASES["default"].setdefault("OPTIONS", {})
-_options["options"] = f"{_options.get('options', '')} -c pgtrigger.ignore={{}}".strip()
 
 # A streaming read replica: pages rendered for anonymous visitors read from it, everything
 # else from the primary (rust_tracker/routers.py). Tests treat it as a mirror of default.

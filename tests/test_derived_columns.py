@@ -1,16 +1,22 @@
 """Columns the database keeps in step with the rows they come from (triggers), so every
 writer keeps them: forms, services, the import's COPY, plain SQL. ``Claim.topic_pks`` follows
-the claim's topic list; the pair's side speakers are in tests/test_pages_detail.py."""
+the claim's topic list; the pair's side speakers follow its sides (as the speaker pages read
+them: tests/test_pages_detail.py); the triggers fire only when what they read changes."""
+
+import re
 
 import pytest
-from django.db import connection
+from django.db import DatabaseError, connection, transaction
 
 from claims.exchange import import_records
-from claims.models import Claim
-from tests.factories import make_claim, make_topic
+from claims.models import Claim, Contradiction, Status
+from tests.factories import make_claim, make_contradiction, make_speaker, make_topic
 from tests.test_import_scale import synthetic_bytes
 
 pytestmark = pytest.mark.django_db
+
+
+EXCEPTION_BLOCK = re.compile(r"\bEXCEPTION\s+WHEN\b", re.IGNORECASE)  # not RAISE EXCEPTION
 
 
 def topic_pks(claim: Claim) -> list[int]:
@@ -29,6 +35,14 @@ def test_a_claims_topic_ids_follow_its_topic_list_however_it_is_written(client):
     assert topic_pks(claim) == sorted([a.pk, c.pk])
     with connection.cursor() as cursor:  # SQL, no model code
         cursor.execute("DELETE FROM claims_claim_topics WHERE topic_id = %s", [c.pk])
+        assert topic_pks(claim) == [a.pk]
+        other = make_claim()
+        cursor.execute(  # a row moved to another claim and another topic
+            "UPDATE claims_claim_topics SET claim_id = %s, topic_id = %s WHERE claim_id = %s",
+            [other.pk, b.pk, claim.pk],
+        )
+    assert (topic_pks(claim), topic_pks(other)) == ([], [b.pk])
+    claim.topics.add(a)
     assert topic_pks(claim) == [a.pk]
     claim.topics.clear()
     assert topic_pks(claim) == []
@@ -38,6 +52,10 @@ def test_a_claims_topic_ids_follow_its_topic_list_however_it_is_written(client):
     assert claim.slug in client.get("/claims/", {"topic": b.slug}).content.decode()
     assert claim.slug not in client.get("/claims/", {"topic": a.slug}).content.decode()
     assert claim.get_absolute_url() in client.get(b.get_absolute_url()).content.decode()
+
+
+def speakers(pair: Contradiction) -> tuple[int, int]:
+    return Contradiction.objects.values_list("claim_speaker", "counter_speaker").get(pk=pair.pk)
 
 
 def test_imported_claims_carry_their_topic_ids_and_a_reimport_keeps_them():
@@ -52,15 +70,99 @@ def test_imported_claims_carry_their_topic_ids_and_a_reimport_keeps_them():
     assert dict(Claim.objects.values_list("pk", "topic_pks")) == before
 
 
-def test_the_pair_speaker_triggers_find_their_ignore_setting_defined():
-    """django-pgtrigger's triggers read ``pgtrigger.ignore`` before anything else; when it is
-    not defined the read raises inside an EXCEPTION block, and rolling that back on every row
-    walks the transaction's pending deferred foreign-key checks (an import's COPY of 200,000
-    pairs at a million claims ran at about 70 s per 2,000). Every connection of the app defines
-    it, empty, so no trigger is ignored and none rolls anything back."""
+def test_a_pair_saved_from_a_stale_copy_keeps_its_sides_speakers():
+    """The ORM saves every column, the speakers too: a pair saved from a copy made before the
+    database filled them in (or before a side changed speaker) gets them again from its sides."""
+    pair = make_contradiction()  # in memory: no speakers, the database wrote them
+    pair.title = "Retitled"
+    pair.save()
+    assert speakers(pair) == (pair.claim.speaker_id, pair.counter.speaker_id)
+
+    stale = Contradiction.objects.get(pk=pair.pk)
+    claim = pair.claim
+    claim.speaker = make_speaker()
+    claim.save()
+    assert speakers(pair) == (claim.speaker_id, pair.counter.speaker_id)
+    stale.title = "Retitled again"
+    stale.save()
+    assert speakers(pair) == (claim.speaker_id, pair.counter.speaker_id)
+
+
+@pytest.fixture
+def trigger_calls(db):
+    """Calls of each trigger function in the test's transaction (PostgreSQL counts them when
+    ``track_functions`` is on: a superuser's setting)."""
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET LOCAL track_functions = 'pl'")  # kept: the savepoint is released
+    except DatabaseError:
+        pytest.skip("setting track_functions needs a superuser")
+
+    def calls() -> dict[str, int]:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT funcname, calls FROM pg_stat_xact_user_functions")
+            return dict(cursor.fetchall())
+
+    return calls
+
+
+def test_the_pair_speaker_triggers_fire_only_when_the_columns_they_read_change(trigger_calls):
+    pair = make_contradiction()
+    pair.refresh_from_db()
+    sides = "claims_contradiction_side_speakers"
+    moves = "claims_claim_speaker_to_pairs"
+    assert trigger_calls().get(sides) == 1  # the insert
+    pair.title, pair.explanation = "Retitled", "Other words."
+    pair.save()  # every column written, the sides and their speakers unchanged
+    Contradiction.objects.filter(pk=pair.pk).update(status=Status.DRAFT)
+    claim = pair.claim
+    claim.text = "Other words, same speaker."
+    claim.save()
+    assert (trigger_calls().get(sides), trigger_calls().get(moves, 0)) == (1, 0)
+
+    claim.speaker = make_speaker()
+    claim.save()  # moves its pair: one claim, one pair
+    assert (trigger_calls()[sides], trigger_calls()[moves]) == (2, 1)
+    pair.counter = make_claim()
+    pair.save()
+    assert trigger_calls()[sides] == 3
+    assert speakers(pair) == (claim.speaker_id, pair.counter.speaker_id)
+
+
+def test_the_derived_columns_have_one_trigger_mechanism_without_exception_blocks():
+    """Plain triggers written in the migrations (claims/migrations/0010, 0014), none of
+    django-pgtrigger's. Its triggers read a setting inside an EXCEPTION block first; undefined,
+    the read raised and the block's subtransaction was rolled back on every row, which walks
+    the transaction's pending deferred foreign-key checks (an import's COPY of 200,000 pairs at
+    a million claims ran at about 70 s per 2,000). No function of the schema catches
+    exceptions, so no trigger costs a subtransaction and none needs a setting."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT current_setting('pgtrigger.ignore', true), _pgtrigger_should_ignore(%s)",
-            ["contradiction_side_speakers"],
+            "SELECT tgrelid::regclass::text, tgname, tgfoid::regproc::text FROM pg_trigger"
+            " WHERE NOT tgisinternal AND tgname <> 'rust_tracker_guard' ORDER BY 1, 2"
         )
-        assert cursor.fetchone() == ("{}", False)
+        derived = cursor.fetchall()
+        cursor.execute(
+            "SELECT proname, prosrc FROM pg_proc WHERE pronamespace = 'public'::regnamespace"
+            " AND prolang = (SELECT oid FROM pg_language WHERE lanname = 'plpgsql')"
+        )
+        functions = dict(cursor.fetchall())
+    assert derived == [
+        ("claims_claim", "claim_speaker_to_pairs", "claims_claim_speaker_to_pairs"),
+        *(
+            ("claims_claim_topics", name, "claims_claim_topic_pks_sync")
+            for name in (
+                "claim_topics_added",
+                "claim_topics_moved_from",
+                "claim_topics_moved_to",
+                "claim_topics_removed",
+            )
+        ),
+        *(
+            ("claims_contradiction", name, "claims_contradiction_side_speakers")
+            for name in ("contradiction_side_speakers_added", "contradiction_side_speakers_changed")
+        ),
+    ]
+    assert not [name for name in functions if "pgtrigger" in name]
+    catching = [name for name, source in functions.items() if EXCEPTION_BLOCK.search(source)]
+    assert catching == []
