@@ -156,9 +156,9 @@ class CueReader:
             end -= 1
         if end <= floor:
             return None
-        m = self.by_end.get(end)
-        if m is not None and m.start >= floor:
-            return Subject("name", m.start, m.end, m.text, m)
+        mention = self.by_end.get(end)
+        if mention is not None and mention.start >= floor:
+            return Subject("name", mention.start, mention.end, mention.text, mention)
         window = text[max(floor, end - 80) : end]
         base = end - len(window)
         sm = _STATEMENT_BEFORE.search(window)
@@ -206,17 +206,17 @@ class CueReader:
     def _titled_mention(self, pos: int, limit: int) -> NameMention | None:
         """A person's name after one to three title or role words starting at ``pos``
         ("County Executive Ann Lee", "harbourmaster Ann Lee")."""
-        q = pos
+        at = pos
         for _ in range(3):
-            wm = _WORD_AT.match(self.text, q, min(limit, q + 40))
+            wm = _WORD_AT.match(self.text, at, min(limit, at + 40))
             if not wm:
                 return None
             if not is_title_word(wm.group(1)):
                 return None
-            q = wm.end()
-            m = self.by_start.get(q)
-            if m is not None:
-                return m if m.is_person and not m.is_place else None
+            at = wm.end()
+            mention = self.by_start.get(at)
+            if mention is not None:
+                return mention if mention.is_person and not mention.is_place else None
         return None
 
     def subject_at(self, pos: int, limit: int) -> Subject | None:
@@ -227,14 +227,16 @@ class CueReader:
             inner = self.subject_at(hm.end(), limit)
             if inner is not None and inner.kind == "name":
                 return Subject("name", pos, inner.end, text[pos : inner.end], inner.mention)
-        m = self.by_start.get(pos)
-        if m is None and text.startswith(("the ", "The "), pos):
-            m = self.by_start.get(pos + 4)  # "the FBI said"
+        mention = self.by_start.get(pos)
+        if mention is None and text.startswith(("the ", "The "), pos):
+            mention = self.by_start.get(pos + 4)  # "the FBI said"
         titled = self._titled_mention(pos, limit)  # "County Executive Ann Lee", "engineer Lee"
-        if titled is not None and (m is None or (not m.is_person and m.end <= titled.start)):
-            m = titled  # "Police Chief Ann Lee", not the police
-        if m is not None and m.end <= limit:
-            return Subject("name", pos, m.end, text[pos : m.end], m)
+        if titled is not None and (
+            mention is None or (not mention.is_person and mention.end <= titled.start)
+        ):
+            mention = titled  # "Police Chief Ann Lee", not the police
+        if mention is not None and mention.end <= limit:
+            return Subject("name", pos, mention.end, text[pos : mention.end], mention)
         sm = _STATEMENT_AT.match(text, pos, limit)
         if sm:
             return Subject("statement", pos, sm.end(), sm.group(0))
@@ -278,23 +280,23 @@ class CueReader:
         verbs = list(_VERB_RE.finditer(text, start, end))
         for vm in reversed(verbs):
             # walk back over auxiliaries and adverbs
-            j = vm.start()
+            subject_end = vm.start()
             aux_words = []
             while True:
-                wm = _LAST_WORD.search(text[max(start, j - 30) : j])
+                wm = _LAST_WORD.search(text[max(start, subject_end - 30) : subject_end])
                 if not wm:
                     break
-                w = wm.group(1).lower()
-                if w in AUX_ADV or w in PASSIVE_AUX or w.endswith(("’d", "'d")):
-                    aux_words.append(w)
-                    j = j - len(wm.group(0))
+                word = wm.group(1).lower()
+                if word in AUX_ADV or word in PASSIVE_AUX or word.endswith(("’d", "'d")):
+                    aux_words.append(word)
+                    subject_end = subject_end - len(wm.group(0))
                     continue
                 break
             verb = vm.group(1).lower()
-            if verb in PASSIVE_VERBS and any(w in PASSIVE_AUX for w in aux_words[:1]):
+            if verb in PASSIVE_VERBS and any(word in PASSIVE_AUX for word in aux_words[:1]):
                 passive = True
                 continue
-            subj = self.subject_before(j, start)
+            subj = self.subject_before(subject_end, start)
             if subj is None:
                 continue
             cue_end = vm.end()
@@ -315,59 +317,59 @@ class CueReader:
         text = self.text
         if anywhere:
             # a fragment: ", Smith said," later in its sentence
-            for m in _COMMA_SPACE.finditer(text[pos:limit]):
-                cue = self._cue_at(pos + m.end(), limit)
+            for comma in _COMMA_SPACE.finditer(text[pos:limit]):
+                cue = self._cue_at(pos + comma.end(), limit)
                 if cue is not None:
                     tail = text[cue.end : cue.end + 1]
                     if tail in (",", ".", ";", "") or tail.isspace():
                         return cue
             return None
         lead = _CUE_LEAD.match(text[pos:limit])
-        p = pos + (lead.end() if lead else 0)
-        return self._cue_at(p, limit)
+        at = pos + (lead.end() if lead else 0)
+        return self._cue_at(at, limit)
 
-    def _cue_at(self, p: int, limit: int) -> Cue | None:
+    def _cue_at(self, start: int, limit: int) -> Cue | None:
         text = self.text
-        am = _ACCORDING_TO.match(text, p, limit)
+        am = _ACCORDING_TO.match(text, start, limit)
         if am:
             subj = self.subject_at(am.end(), limit)
             if subj is not None:
-                return Cue(subj, p, subj.end, text[p : subj.end])
+                return Cue(subj, start, subj.end, text[start : subj.end])
             return None
-        vm = _VERB_RE.match(text, p, limit)
+        vm = _VERB_RE.match(text, start, limit)
         if vm:
             # "said Smith", "added the actor"
-            q = vm.end()
-            while q < limit and text[q].isspace():
-                q += 1  # "said\nImogen Tsai": a line break in hard-wrapped text
-            subj = self.subject_at(q, limit)
+            at = vm.end()
+            while at < limit and text[at].isspace():
+                at += 1  # "said\nImogen Tsai": a line break in hard-wrapped text
+            subj = self.subject_at(at, limit)
             if subj is not None:
-                return Cue(subj, p, subj.end, text[p : subj.end])
+                return Cue(subj, start, subj.end, text[start : subj.end])
             return None
-        subj = self.subject_at(p, limit)
+        subj = self.subject_at(start, limit)
         if subj is None:
             return None
-        q = subj.end
-        am = APPOSITIVE.match(text, q, limit)
+        at = subj.end
+        am = APPOSITIVE.match(text, at, limit)
         if am:
-            q = am.end() - 1  # "one witness, who asked not to be named, told"
+            at = am.end() - 1  # "one witness, who asked not to be named, told"
         while True:
-            wm = NEXT_WORD.match(text[q : min(limit, q + 30)])
+            wm = NEXT_WORD.match(text[at : min(limit, at + 30)])
             if not wm:
                 return None
-            w = wm.group(1)
-            if w.lower() in SPEECH_VERBS:
-                end = q + wm.end()
+            word = wm.group(1)
+            if word.lower() in SPEECH_VERBS:
+                end = at + wm.end()
                 obj = NEXT_WORD.match(text[end : min(limit, end + 30)])
                 if (
-                    w.lower() in ("told", "tells", "asked", "asks")
+                    word.lower() in ("told", "tells", "asked", "asks")
                     and obj
                     and (obj.group(1)[0].isupper() or obj.group(1).lower() in TOLD_OBJECTS)
                 ):
                     end += obj.end()
-                return Cue(subj, p, end, text[p:end])
-            if w.lower() in AUX_ADV:
-                q += wm.end()
+                return Cue(subj, start, end, text[start:end])
+            if word.lower() in AUX_ADV:
+                at += wm.end()
                 continue
             return None
 
@@ -385,11 +387,11 @@ class CueReader:
         am = _ACCORDING_TO.match(self.text, start, end)
         if am and (subject := self.subject_at(am.end(), end)) is not None:
             return subject
-        k = bisect_left(self.prose_starts, start)
+        first = bisect_left(self.prose_starts, start)
         first_name = None
-        if k < len(self.prose) and self.prose[k].start < end:
-            m = self.prose[k]
-            first_name = Subject("name", m.start, m.end, m.text, m)
+        if first < len(self.prose) and self.prose[first].start < end:
+            mention = self.prose[first]
+            first_name = Subject("name", mention.start, mention.end, mention.text, mention)
         rm = _ROLE_IN_SENTENCE.search(self.text, start, end)
         first_ana = None
         if rm:

@@ -57,13 +57,13 @@ _PREPOSITION_BEFORE = re.compile(
 def _sentence_starts(text: str) -> list[int]:
     """Offsets where a sentence starts after a full stop, question or exclamation mark."""
     out = []
-    for m in _SENT_END.finditer(text):
-        word = m.group(1)
-        if word and m.group(2) == ".":
-            w = word.lower()
-            if w in ABBREVIATIONS or (len(w) == 1 and w.isalpha()):
+    for stop in _SENT_END.finditer(text):
+        word = stop.group(1)
+        if word and stop.group(2) == ".":
+            lower = word.lower()
+            if lower in ABBREVIATIONS or (len(lower) == 1 and lower.isalpha()):
                 continue  # "Mr. Smith", "J. Smith"
-        out.append(m.end())
+        out.append(stop.end())
     return out
 
 
@@ -105,7 +105,7 @@ def _role_words(role: str) -> set[str]:
     out: set[str] = set()
     for part in re.split(r"[;,()]| and ", role):
         part = re.split(r"\b(?:of|for|at|in|on|who|whose|with)\b", part.strip().lower())[0]
-        words = [w for w in re.findall(r"[a-z][\w’'-]*", part) if w not in NOT_ROLE]
+        words = [word for word in re.findall(r"[a-z][\w’'-]*", part) if word not in NOT_ROLE]
         if words:
             out.add(words[-1])
             if len(words) > 1:
@@ -130,30 +130,30 @@ class People:
         read = text if scanned is None or scanned >= len(text) else text[:scanned]
         mentions = _merge_mentions(index, read)
         self.mentions = mentions
-        self.by_start = {m.start: m for m in mentions}
-        self.by_end = {m.end: m for m in mentions}
-        self.para_starts = [p[0] for p in paras]
+        self.by_start = {mention.start: mention for mention in mentions}
+        self.by_end = {mention.end: mention for mention in mentions}
+        self.para_starts = [para[0] for para in paras]
         self.sent_starts = _sentence_starts(read)
         # mentions in the reporting prose (not inside quotations)
-        quoted = sorted([(s.start, s.end) for s in spans] + list(speech))
-        starts = [s for s, _ in quoted]
+        quoted = sorted([(span.start, span.end) for span in spans] + list(speech))
+        starts = [start for start, _ in quoted]
         self.prose: list[NameMention] = []
-        for m in mentions:
-            k = bisect_right(starts, m.start) - 1
-            if k >= 0 and quoted[k][0] <= m.start < quoted[k][1]:
+        for mention in mentions:
+            stretch = bisect_right(starts, mention.start) - 1
+            if stretch >= 0 and quoted[stretch][0] <= mention.start < quoted[stretch][1]:
                 continue
-            self.prose.append(m)
-        self.prose_starts = [m.start for m in self.prose]
+            self.prose.append(mention)
+        self.prose_starts = [mention.start for mention in self.prose]
         self.entities: dict[str, Entity] = {}
         self._role_index = None
         self.refs: list[tuple[int, str]] = []  # (offset, entity key): who was mentioned when
         self.subjects: set[int] = set()  # offsets of refs that are a sentence's subject
-        for m in self.prose:
-            entity = self.entity_for(m)
+        for mention in self.prose:
+            entity = self.entity_for(mention)
             if entity.kind != PLACE:
-                self.refs.append((m.start, entity.key))
-                if self._is_subject(m.start, m.end):
-                    self.subjects.add(m.start)
+                self.refs.append((mention.start, entity.key))
+                if self._is_subject(mention.start, mention.end):
+                    self.subjects.add(mention.start)
         self._role_index: dict[str, set[str]] | None = None  # role word -> entity keys
         self._learn_roles()
         self._role_index = None
@@ -164,26 +164,31 @@ class People:
     # -- entities ---------------------------------------------------------------------------
 
     @staticmethod
-    def key(m: NameMention) -> str:
-        return m.speaker_id or m.name
+    def key(mention: NameMention) -> str:
+        return mention.speaker_id or mention.name
 
-    def entity_for(self, m: NameMention) -> Entity:
+    def entity_for(self, mention: NameMention) -> Entity:
         """The entity a mention names (made on first sight)."""
-        key = self.key(m)
+        key = self.key(mention)
         entity = self.entities.get(key)
         if entity is not None:
             return entity
-        kind = PLACE if m.is_place else PERSON if m.is_person else ORGANIZATION
+        kind = PLACE if mention.is_place else PERSON if mention.is_person else ORGANIZATION
         roles: set[str] = set()
-        if m.speaker_id and self.index is not None:
-            known = self.index.by_id(m.speaker_id)
+        if mention.speaker_id and self.index is not None:
+            known = self.index.by_id(mention.speaker_id)
             if known is not None:
                 roles |= _role_words(getattr(known, "role", "") or "")
                 for alias in known.aliases:
                     if alias[:1].islower() or alias.lower().startswith("the "):
                         roles.add(name_key(alias).removeprefix("the "))
         entity = Entity(
-            key, m.name, m.speaker_id, kind, roles=roles, words=frozenset(name_key(m.name).split())
+            key,
+            mention.name,
+            mention.speaker_id,
+            kind,
+            roles=roles,
+            words=frozenset(name_key(mention.name).split()),
         )
         self.entities[key] = entity
         self._role_index = None
@@ -193,9 +198,12 @@ class People:
         """Does the mention open its sentence (titles aside) or come right before a verb of
         speech ("Lee, 63, said")?"""
         text = self.text
-        k = bisect_right(self.sent_starts, start) - 1
-        p = bisect_right(self.para_starts, start) - 1
-        floor = max(self.sent_starts[k] if k >= 0 else 0, self.para_starts[p] if p >= 0 else 0)
+        sentence = bisect_right(self.sent_starts, start) - 1
+        paragraph = bisect_right(self.para_starts, start) - 1
+        floor = max(
+            self.sent_starts[sentence] if sentence >= 0 else 0,
+            self.para_starts[paragraph] if paragraph >= 0 else 0,
+        )
         lead = text[floor:start]
         if len(lead) <= 50 and _LEAD_TO_SUBJECT.fullmatch(lead):
             return True
@@ -203,14 +211,14 @@ class People:
             return False  # "an audit of the Tamsin Housing Authority found": not its subject
         after = text[end : end + 120]
         am = APPOSITIVE.match(after)
-        q = am.end() - 1 if am else 0
-        for wm in NEXT_WORD.finditer(after, q):
+        at = am.end() - 1 if am else 0
+        for wm in NEXT_WORD.finditer(after, at):
             word = wm.group(1).lower()
             if word in SPEECH_VERBS:
                 return True
-            if word not in AUX_ADV or wm.start() != q:
+            if word not in AUX_ADV or wm.start() != at:
                 return False
-            q = wm.end()
+            at = wm.end()
         return False
 
     def _learn_roles(self) -> None:
@@ -218,21 +226,21 @@ class People:
         "The company's spokeswoman, Ann Lee,", "Lee, 63,"."""
         text = self.text
         seen: dict[str, int] = {}
-        for m in self.prose:
-            entity = self.entities[self.key(m)]
+        for mention in self.prose:
+            entity = self.entities[self.key(mention)]
             if entity.kind == PLACE or seen.get(entity.key, 0) >= _LEARN_FROM:
                 continue
             seen[entity.key] = seen.get(entity.key, 0) + 1
-            before = text[max(0, m.start - 60) : m.start]
+            before = text[max(0, mention.start - 60) : mention.start]
             tm = _TITLE_BEFORE.search(before)
             if tm:
-                words = [w for w in tm.group(1).split() if w.lower() not in NOT_ROLE]
+                words = [word for word in tm.group(1).split() if word.lower() not in NOT_ROLE]
                 # the words right before the name, up to a word that is not a title
                 kept: list[str] = []
-                for w in reversed(words):
-                    if not is_title_word(w):
+                for word in reversed(words):
+                    if not is_title_word(word):
                         break
-                    kept.insert(0, w.lower().rstrip("."))
+                    kept.insert(0, word.lower().rstrip("."))
                 if kept:
                     entity.roles.add(kept[-1])
                     if len(kept) > 1:
@@ -240,7 +248,7 @@ class People:
             bm = _ROLE_BEFORE_COMMA.search(before)
             if bm:
                 self._add_role(entity, bm.group(1), bm.group(2))
-            after = text[m.end : m.end + 80]
+            after = text[mention.end : mention.end + 80]
             am = _ROLE_AFTER.match(after)
             if am:
                 self._add_role(entity, am.group(1), am.group(2))
@@ -263,28 +271,30 @@ class People:
         a name that opens a sentence, before any other person is named)."""
         text = self.text
         seen: dict[str, int] = {}
-        for n, m in enumerate(self.prose):
-            entity = self.entities[self.key(m)]
+        for index, mention in enumerate(self.prose):
+            entity = self.entities[self.key(mention)]
             if entity.kind != PERSON or entity.gender or seen.get(entity.key, 0) >= _LEARN_FROM:
                 continue
             seen[entity.key] = seen.get(entity.key, 0) + 1
-            hm = _GENDERED_HONORIFIC.search(text[max(0, m.start - 8) : m.start])
+            hm = _GENDERED_HONORIFIC.search(text[max(0, mention.start - 8) : mention.start])
             if hm:
                 word = hm.group(1).lower()
                 entity.gender = entity.gender or ("m" if word in MALE_HONORIFICS else "f")
                 continue
             if entity.gender:
                 continue
-            limit = self._sentence_end(m.end)
-            if n + 1 < len(self.prose):
-                limit = min(limit, self.prose[n + 1].start)
-            gm = _GENDER_CUE.search(text, m.end, limit)
-            if gm and gm.start() - m.end < 60:
+            limit = self._sentence_end(mention.end)
+            if index + 1 < len(self.prose):
+                limit = min(limit, self.prose[index + 1].start)
+            gm = _GENDER_CUE.search(text, mention.end, limit)
+            if gm and gm.start() - mention.end < 60:
                 entity.gender = "m" if gm.group(1).lower() == "he" else "f"
 
     def _add_role_refs(self) -> None:
         """ "the mayor" in the prose is a mention of whoever the text made mayor."""
-        heads = {r.rsplit(" ", 1)[-1] for e in self.entities.values() for r in e.roles}
+        heads = {
+            role.rsplit(" ", 1)[-1] for entity in self.entities.values() for role in entity.roles
+        }
         if not heads:
             return
         text = self.text
@@ -311,8 +321,8 @@ class People:
 
     def sentence_start(self, pos: int, floor: int) -> int:
         """Where the sentence holding ``pos`` starts (not before ``floor``, nor far back)."""
-        k = bisect_right(self.sent_starts, pos) - 1
-        start = max(floor, self.sent_starts[k] if k >= 0 else floor)
+        sentence = bisect_right(self.sent_starts, pos) - 1
+        start = max(floor, self.sent_starts[sentence] if sentence >= 0 else floor)
         if pos - start > WINDOW:
             # a very long sentence: start at a word boundary within the window
             space = self.text.find(" ", pos - WINDOW, pos)
@@ -320,8 +330,8 @@ class People:
         return start
 
     def _sentence_end(self, pos: int) -> int:
-        k = bisect_right(self.sent_starts, pos)
-        return self.sent_starts[k] if k < len(self.sent_starts) else len(self.text)
+        following = bisect_right(self.sent_starts, pos)
+        return self.sent_starts[following] if following < len(self.sent_starts) else len(self.text)
 
     def _roles(self) -> dict[str, set[str]]:
         """Role words and organisations' name words -> the entities they may stand for."""
@@ -341,7 +351,9 @@ class People:
     def _by_role(self, phrase: str, pos: int) -> str | None:
         """Whom "the transit director" / "the department" stands for at ``pos``: the most
         recently mentioned entity with that role, or whose name holds that word."""
-        words = [w for w in re.findall(r"[\w’'-]+", phrase.lower()) if w not in DETERMINERS]
+        words = [
+            word for word in re.findall(r"[\w’'-]+", phrase.lower()) if word not in DETERMINERS
+        ]
         if not words:
             return None
         index = self._roles()
@@ -350,10 +362,10 @@ class People:
         for candidates in (by_pair, by_head):
             if not candidates:
                 continue
-            k = bisect_left(self.refs, (pos, "")) - 1
-            for n in range(k, max(-1, k - 2000), -1):
-                if self.refs[n][1] in candidates:
-                    return self.refs[n][1]
+            last = bisect_left(self.refs, (pos, "")) - 1
+            for at in range(last, max(-1, last - 2000), -1):
+                if self.refs[at][1] in candidates:
+                    return self.refs[at][1]
         return None
 
 
@@ -366,33 +378,34 @@ def _merge_mentions(index: SpeakerIndex | None, text: str) -> list[NameMention]:
     known = index.mentions(text)
     if not known:
         out = []
-        for g in guessed:
-            out.append(_as_known(index, g) or g)
+        for guess in guessed:
+            out.append(_as_known(index, guess) or guess)
         return out
     out = list(known)
-    known_starts = [m.start for m in known]
-    for g in guessed:
-        k = bisect_right(known_starts, g.end - 1) - 1  # the last known one starting before
-        if k >= 0 and known[k].end > g.start:
+    known_starts = [mention.start for mention in known]
+    for guess in guessed:
+        # the last known one starting before
+        last_known = bisect_right(known_starts, guess.end - 1) - 1
+        if last_known >= 0 and known[last_known].end > guess.start:
             continue  # overlaps a known mention: the known one wins
-        out.append(_as_known(index, g) or g)
-    out.sort(key=lambda m: m.start)
+        out.append(_as_known(index, guess) or guess)
+    out.sort(key=lambda mention: mention.start)
     return out
 
 
-def _as_known(index: SpeakerIndex, g: NameMention) -> NameMention | None:
-    found = index.match(g.name)
+def _as_known(index: SpeakerIndex, guess: NameMention) -> NameMention | None:
+    found = index.match(guess.name)
     if found is None or found.misspelled:
         return None
     sp = index.by_id(found.speaker_id)
     return NameMention(
-        g.start,
-        g.end,
-        g.text,
+        guess.start,
+        guess.end,
+        guess.text,
         found.speaker_id,
         found.name,
         found.score,
         False,
-        sp.is_person if sp else g.is_person,
+        sp.is_person if sp else guess.is_person,
         False,
     )

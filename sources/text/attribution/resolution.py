@@ -34,13 +34,13 @@ class Resolver:
     ) -> tuple[str | None, str | None, str | None, str | None]:
         """(display name, speaker id, flag, entity key) for a cue's subject at ``pos``."""
         if subj.kind == "name":
-            m = subj.mention
-            if m is not None:
-                entity = self.entity_for(m)
+            mention = subj.mention
+            if mention is not None:
+                entity = self.entity_for(mention)
                 if entity.kind == PLACE:
                     return None, None, None, None  # a town does not speak
-                flag = "misspelling" if m.misspelled else None
-                return m.name, m.speaker_id, flag, entity.key
+                flag = "misspelling" if mention.misspelled else None
+                return mention.name, mention.speaker_id, flag, entity.key
             if self.index:
                 found = self.index.match(subj.text)
                 if found is not None:
@@ -70,12 +70,12 @@ class Resolver:
         """The most recently mentioned entity before ``pos`` of that kind (and gender):
         the subject of a sentence first ("Ford talked about the set, where Ann Lee was
         working. He said" is Ford), anyone mentioned otherwise."""
-        k = bisect_left(self.refs, (pos, "")) - 1
+        last = bisect_left(self.refs, (pos, "")) - 1
         fallback = None
         for seen in range(200):
-            if k - seen < 0:
+            if last - seen < 0:
                 break
-            at, key = self.refs[k - seen]
+            at, key = self.refs[last - seen]
             entity = self.entities[key]
             kind_fits = (kind is None and entity.kind != PLACE) or entity.kind == kind
             if not kind_fits or (gender is not None and entity.gender not in (None, gender)):
@@ -110,7 +110,7 @@ class Resolver:
             # "a council statement said": the council's; "the statement said": the last
             # organisation named, or the last speaker; "a recent FBI analysis": the FBI's
             pos = max(pos, subj.end)
-            modifiers = [w for w in word.split() if w not in DETERMINERS][:-1]
+            modifiers = [term for term in word.split() if term not in DETERMINERS][:-1]
             if modifiers and (key := self._by_role(modifiers[-1], pos)) is not None:
                 return key
             return self._recent(pos, ORGANIZATION) or self.last_speaker
