@@ -340,3 +340,20 @@ def test_every_table_behind_the_public_pages_is_guarded():
         )
         guarded_tables = {row[0] for row in cursor.fetchall()}
     assert tables - guarded_tables == set(), "add these tables to the guard (migration 0011)"
+
+
+@pytest.mark.parametrize("status", [Status.PUBLISHED, Status.RETRACTED])
+def test_nothing_on_the_record_is_deleted_by_any_role(status, source):
+    """Retract instead: an editor's delete of a published or retracted item, by its page or the
+    list's action, is refused; a draft may be deleted."""
+    editor = signed_in("Editor", "deleting-editor")
+    claim = make_claim(text="The plant is safe.", cite=source, status=status)
+    draft = make_claim(status=Status.DRAFT)
+    assert editor.post(admin_url(claim, "delete"), {"post": "yes"}).status_code == 403
+    editor.post(
+        reverse("admin:claims_claim_changelist"),
+        {"action": "delete_selected", "_selected_action": [claim.pk], "post": "yes"},
+    )
+    assert Claim.objects.filter(pk=claim.pk).exists()
+    response = editor.post(admin_url(draft, "delete"), {"post": "yes"})
+    assert response.status_code == 302 and not Claim.objects.filter(pk=draft.pk).exists()

@@ -5,6 +5,7 @@ import json
 import pytest
 from django.contrib.auth.models import Group, User
 from django.core.exceptions import PermissionDenied
+from django.core.management import CommandError
 
 from claims import publishing
 from claims.exchange import ImportFailed, import_records
@@ -281,7 +282,18 @@ def test_add_newsroom_user_gives_one_role(capsys):
     from django.core.management import call_command
 
     call_command("add_newsroom_user", "ana", "--role", "reporter", "--password", "first-password-1")
-    call_command("add_newsroom_user", "ana", "--role", "editor", "--password", "second-password-2")
+    with pytest.raises(CommandError, match="already exists: nothing changed"):
+        call_command("add_newsroom_user", "ana", "--role", "editor", "--password", "other-pass-3")
+    assert User.objects.get(username="ana").check_password("first-password-1")
+    call_command(
+        "add_newsroom_user",
+        "ana",
+        "--role",
+        "editor",
+        "--password",
+        "second-password-2",
+        "--reset-password",
+    )
     ana = User.objects.get(username="ana")
     assert [g.name for g in ana.groups.all()] == ["Editor"]
     assert (

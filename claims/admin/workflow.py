@@ -72,6 +72,13 @@ class StepsAdmin(GuardedAdmin):
     change_form_template = "admin/claims/workflow_change_form.html"
     actions = ["publish_selected", "unpublish_selected"]
 
+    def has_delete_permission(self, request, obj=None):
+        """Nothing published disappears: an item on the record (published, or retracted with its
+        notice) is retracted, never deleted, whoever asks; drafts may be deleted."""
+        if obj is not None and getattr(obj, "is_on_record", getattr(obj, "is_published", False)):
+            return False
+        return super().has_delete_permission(request, obj)
+
     def _workflow_fields(self) -> list[str]:
         names = {f.name for f in self.model._meta.get_fields()}
         return [name for name in WORKFLOW_FIELDS if name in names]
