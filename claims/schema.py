@@ -5,10 +5,10 @@ with its converter in (a JSON value read from a file → the value the model sto
 stored value → JSON), whether it is required, whether the public CSV/JSON exports show it, and
 what an import does when a line leaves it out. Everything that reads or writes records reads
 this declaration: the import and the export (claims/exchange/), the public exports
-(claims/exports.py), the synthetic generator (claims/synthetic.py) and the bench loader
+(claims/exports.py), the synthetic generator (tooling/synthetic.py) and the bench loader
 (bench/bulk_load.py). Adding a field is one line here, plus a migration when the model lacks it.
 
-Plain Python: nothing of Django is imported here (claims/synthetic.py runs without it); a record
+Plain Python: nothing of Django is imported here (tooling/synthetic.py runs without it); a record
 type's model, and the choices a field allows, are looked up from the models when first asked.
 
 The editorial fields (status, an override's reason) travel between newsrooms but never in a

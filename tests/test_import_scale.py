@@ -12,7 +12,7 @@ from django.db import connection, connections, transaction
 from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 
-from claims import exchange, schema, synthetic
+from claims import exchange, schema
 from claims.exchange import dumps, export_records, import_records
 from claims.exchange import fields as exchange_fields
 from claims.exchange import rows as exchange_rows
@@ -21,6 +21,7 @@ from claims.exports import CLAIM_COLUMNS, CORRECTION_COLUMNS
 from claims.models import Citation, Claim, Contradiction, Status
 from sources.models import Source
 from tests.test_exchange import GOOD, jsonl
+from tooling import synthetic
 
 pytestmark = pytest.mark.django_db
 

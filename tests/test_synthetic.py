@@ -5,14 +5,17 @@ import collections
 import hashlib
 import inspect
 import json
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 
-from claims import synthetic
 from claims.exchange import import_records
 from claims.models import Citation, Claim, Contradiction, Speaker, Status, VerificationState
 from sources.models import Source
+from tooling import synthetic
 
 
 def digest(claims: int, seed: int) -> str:
@@ -29,6 +32,16 @@ def parsed(claims: int, seed: int = 0) -> list[dict]:
 def test_same_seed_same_bytes_other_seed_other_bytes():
     assert digest(200, 7) == digest(200, 7)
     assert digest(200, 7) != digest(200, 8)
+
+
+def test_the_generator_runs_without_django():
+    """tooling/ is plain Python: the generator and the format it reads import nothing of Django."""
+    script = "import sys, tooling.synthetic as s; next(s.lines(5)); print('django' in sys.modules)"
+    root = Path(__file__).resolve().parent.parent
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=root, capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip() == "False"
 
 
 def test_lines_are_streamed_not_built_as_a_list():

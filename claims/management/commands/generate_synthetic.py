@@ -2,7 +2,7 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from claims.synthetic import Plan, lines
+from tooling.synthetic import Plan, lines
 
 
 class Command(BaseCommand):
