@@ -45,15 +45,17 @@ PIECES_SCORE = 95.0
 _EDGE_MARKS = EDGE_MARKS
 
 
-def _is_word_char(c: str) -> bool:
-    return c.isalnum()
+def _is_word_char(char: str) -> bool:
+    return char.isalnum()
 
 
-def _at_word_bounds(haystack: str, s: int, e: int) -> bool:
+def _at_word_bounds(haystack: str, start: int, end: int) -> bool:
     """True when the span does not cut a word in two at either end."""
-    left_ok = s == 0 or not (_is_word_char(haystack[s - 1]) and _is_word_char(haystack[s]))
-    right_ok = e >= len(haystack) or not (
-        _is_word_char(haystack[e - 1]) and _is_word_char(haystack[e])
+    left_ok = start == 0 or not (
+        _is_word_char(haystack[start - 1]) and _is_word_char(haystack[start])
+    )
+    right_ok = end >= len(haystack) or not (
+        _is_word_char(haystack[end - 1]) and _is_word_char(haystack[end])
     )
     return left_ok and right_ok
 
@@ -68,33 +70,33 @@ def _pick(spans: list[tuple[int, int]], hint: int | None) -> tuple[int, int]:
 def _quote_variants(quote: str) -> list[str]:
     """The ways to read a quote, best first: without marks that surround it (or a lone one
     at an end), as given, and each without the punctuation its closing mark kept."""
-    q = quote.strip()
-    if not any(c.isalnum() for c in q):
+    given = quote.strip()
+    if not any(char.isalnum() for char in given):
         return []  # nothing to look for: no letters or digits
-    marks = sum(1 for c in q if c in _EDGE_MARKS)
-    stripped = q
-    if len(q) > 1 and q[0] in _EDGE_MARKS and q[-1] in _EDGE_MARKS:
-        stripped = q[1:-1].strip()
-    elif marks % 2 == 1 and q[0] in _EDGE_MARKS:
-        stripped = q[1:].lstrip()
-    elif marks % 2 == 1 and q[-1] in _EDGE_MARKS:
-        stripped = q[:-1].rstrip()
+    marks = sum(1 for char in given if char in _EDGE_MARKS)
+    stripped = given
+    if len(given) > 1 and given[0] in _EDGE_MARKS and given[-1] in _EDGE_MARKS:
+        stripped = given[1:-1].strip()
+    elif marks % 2 == 1 and given[0] in _EDGE_MARKS:
+        stripped = given[1:].lstrip()
+    elif marks % 2 == 1 and given[-1] in _EDGE_MARKS:
+        stripped = given[:-1].rstrip()
     # "“It was cold”" is the words inside; "“cold” and “wet”" is the words with their marks
-    order = [stripped, q] if marks <= 2 or marks % 2 == 1 else [q, stripped]
+    order = [stripped, given] if marks <= 2 or marks % 2 == 1 else [given, stripped]
     out: list[str] = []
-    for v in order:
-        if not v:
+    for variant in order:
+        if not variant:
             continue
-        for w in (v, _trim_trailing(v)):
-            if w and w not in out:
-                out.append(w)
+        for candidate in (variant, _trim_trailing(variant)):
+            if candidate and candidate not in out:
+                out.append(candidate)
     return out
 
 
-def _trim_trailing(q: str) -> str:
-    if q.endswith(("...", "…")):
-        return q  # an ellipsis at the end marks omitted words, not punctuation
-    return q.rstrip(TRAILING + " ")
+def _trim_trailing(quote: str) -> str:
+    if quote.endswith(("...", "…")):
+        return quote  # an ellipsis at the end marks omitted words, not punctuation
+    return quote.rstrip(TRAILING + " ")
 
 
 def _find_plain(
@@ -102,11 +104,11 @@ def _find_plain(
 ) -> tuple[int, int] | None:
     """Occurrences of ``needle`` in whole words; the chosen one as an original span."""
     spans: list[tuple[int, int]] = []
-    for i in occurrences_of(haystack, needle):
-        s, e = i, i + len(needle)
-        if not _at_word_bounds(haystack, s, e):
+    for at in occurrences_of(haystack, needle):
+        start, end = at, at + len(needle)
+        if not _at_word_bounds(haystack, start, end):
             continue  # "tim" is not in "time": a cut word is a different word
-        spans.append(to_hay.span_to_original(s, e) if to_hay is not None else (s, e))
+        spans.append(to_hay.span_to_original(start, end) if to_hay is not None else (start, end))
         if hint is None:
             break
     if not spans:
@@ -129,30 +131,30 @@ class _Piece:
 
 def _pieces(norm_quote: str) -> list[_Piece] | None:
     """Split a normalised quote at its ellipses and bracketed insertions, or None."""
-    q = _BRACKET_ELLIPSIS.sub("...", norm_quote)
-    if "..." not in q and "[" not in q:
+    quote = _BRACKET_ELLIPSIS.sub("...", norm_quote)
+    if "..." not in quote and "[" not in quote:
         return None
     tokens: list[tuple[str, str]] = []  # ("text", s) / ("ellipsis", "") / ("bracket", content)
     pos = 0
-    for m in re.finditer(r"\.\.\.|\[([^\[\]]{0,120})\]", q):
-        if m.start() > pos:
-            tokens.append(("text", q[pos : m.start()]))
-        if m.group() == "...":
+    for omission in re.finditer(r"\.\.\.|\[([^\[\]]{0,120})\]", quote):
+        if omission.start() > pos:
+            tokens.append(("text", quote[pos : omission.start()]))
+        if omission.group() == "...":
             tokens.append(("ellipsis", ""))
         else:
-            tokens.append(("bracket", m.group(1) or ""))
-        pos = m.end()
-    if pos < len(q):
-        tokens.append(("text", q[pos:]))
+            tokens.append(("bracket", omission.group(1) or ""))
+        pos = omission.end()
+    if pos < len(quote):
+        tokens.append(("text", quote[pos:]))
     pieces: list[_Piece] = []
     gap = 0
     lead_words = 0
     for kind, value in tokens:
         if kind == "text":
-            t = value.strip()
-            if not t:
+            piece_text = value.strip()
+            if not piece_text:
                 continue
-            pieces.append(_Piece(t, gap if pieces else 0, lead_words if not pieces else 0))
+            pieces.append(_Piece(piece_text, gap if pieces else 0, lead_words if not pieces else 0))
             gap = 0
         elif kind == "ellipsis":
             gap += ELLIPSIS_GAP
@@ -180,30 +182,30 @@ _WORD_FORWARD = re.compile(r"^\s*([^\s.!?;:,\"()]+)")
 
 def _find_word(haystack: str, needle: str, lo: int, hi: int) -> int:
     """First occurrence of ``needle`` in ``haystack[lo:hi]`` that does not cut a word."""
-    j = haystack.find(needle, lo, hi)
-    while j != -1 and not _at_word_bounds(haystack, j, j + len(needle)):
-        j = haystack.find(needle, j + 1, hi)
-    return j
+    at = haystack.find(needle, lo, hi)
+    while at != -1 and not _at_word_bounds(haystack, at, at + len(needle)):
+        at = haystack.find(needle, at + 1, hi)
+    return at
 
 
-def _extend_back(norm: str, s: int, words: int) -> int:
-    """Move ``s`` back over up to ``words`` words of the same clause."""
+def _extend_back(norm: str, start: int, words: int) -> int:
+    """Move ``start`` back over up to ``words`` words of the same clause."""
     for _ in range(words):
-        m = _WORD_BACK.search(norm, max(0, s - 60), s)
-        if m is None or m.group(1).lower() in _CLAUSE_WORDS:
+        previous = _WORD_BACK.search(norm, max(0, start - 60), start)
+        if previous is None or previous.group(1).lower() in _CLAUSE_WORDS:
             break
-        s = m.start(1)
-    return s
+        start = previous.start(1)
+    return start
 
 
-def _extend_forward(norm: str, e: int, words: int) -> int:
-    """Move ``e`` forward over up to ``words`` words of the same clause."""
+def _extend_forward(norm: str, end: int, words: int) -> int:
+    """Move ``end`` forward over up to ``words`` words of the same clause."""
     for _ in range(words):
-        m = _WORD_FORWARD.match(norm[e : e + 60])
-        if m is None or m.group(1).lower() in _CLAUSE_WORDS:
+        following = _WORD_FORWARD.match(norm[end : end + 60])
+        if following is None or following.group(1).lower() in _CLAUSE_WORDS:
             break
-        e += m.end(1)
-    return e
+        end += following.end(1)
+    return end
 
 
 def _match_pieces(norm: str, pieces: list[_Piece], hint_norm: int | None) -> tuple[int, int] | None:
@@ -217,17 +219,17 @@ def _match_pieces(norm: str, pieces: list[_Piece], hint_norm: int | None) -> tup
         if not _at_word_bounds(norm, s0, end):
             continue
         ok = True
-        for p in body[1:]:
-            j = _find_word(norm, p.text, end, end + p.gap_before + len(p.text) + 1)
-            if j == -1:
+        for piece in body[1:]:
+            at = _find_word(norm, piece.text, end, end + piece.gap_before + len(piece.text) + 1)
+            if at == -1:
                 ok = False
                 break
-            end = j + len(p.text)
+            end = at + len(piece.text)
         if not ok:
             continue
-        s = _extend_back(norm, s0, first.gap_words_before)
+        start = _extend_back(norm, s0, first.gap_words_before)
         end = _extend_forward(norm, end, trail_words)
-        found.append((s, end))
+        found.append((start, end))
         if hint_norm is None:
             break
     if not found:
@@ -238,49 +240,49 @@ def _match_pieces(norm: str, pieces: list[_Piece], hint_norm: int | None) -> tup
 # --- fuzzy ---------------------------------------------------------------------------------
 
 
-def _snap(norm: str, s: int, e: int) -> tuple[int, int]:
+def _snap(norm: str, start: int, end: int) -> tuple[int, int]:
     """Widen a span to whole words and trim the spaces at its ends."""
-    while s > 0 and s < len(norm) and norm[s - 1].isalnum() and norm[s].isalnum():
-        s -= 1
-    while e < len(norm) and e > 0 and norm[e - 1].isalnum() and norm[e].isalnum():
-        e += 1
-    while s < e and norm[s] == " ":
-        s += 1
-    while e > s and norm[e - 1] == " ":
-        e -= 1
-    return s, e
+    while start > 0 and start < len(norm) and norm[start - 1].isalnum() and norm[start].isalnum():
+        start -= 1
+    while end < len(norm) and end > 0 and norm[end - 1].isalnum() and norm[end].isalnum():
+        end += 1
+    while start < end and norm[start] == " ":
+        start += 1
+    while end > start and norm[end - 1] == " ":
+        end -= 1
+    return start, end
 
 
 def _fuzzy(
     norm_quote: str, norm: str, hint_norm: int | None, threshold: float
 ) -> tuple[float, int, int] | None:
-    q = norm_quote
-    if not q or not norm:
+    quote = norm_quote
+    if not quote or not norm:
         return None
-    if len(q) > len(norm):
-        score = fuzz.ratio(q, norm)
+    if len(quote) > len(norm):
+        score = fuzz.ratio(quote, norm)
         return (score, 0, len(norm)) if score >= threshold else None
-    best = fuzz.partial_ratio_alignment(q, norm, score_cutoff=threshold)
+    best = fuzz.partial_ratio_alignment(quote, norm, score_cutoff=threshold)
     if best is None:
         return None
     result = (best.score, best.dest_start, best.dest_end)
-    if hint_norm is not None and abs(best.dest_start - hint_norm) > len(q):
+    if hint_norm is not None and abs(best.dest_start - hint_norm) > len(quote):
         # another passage near the old position may do as well: prefer it
-        lo = max(0, hint_norm - len(q) - 200)
-        hi = min(len(norm), hint_norm + 2 * len(q) + 200)
-        near = fuzz.partial_ratio_alignment(q, norm[lo:hi], score_cutoff=threshold)
+        lo = max(0, hint_norm - len(quote) - 200)
+        hi = min(len(norm), hint_norm + 2 * len(quote) + 200)
+        near = fuzz.partial_ratio_alignment(quote, norm[lo:hi], score_cutoff=threshold)
         if near is not None and near.score >= best.score - 0.5:
             result = (near.score, lo + near.dest_start, lo + near.dest_end)
-    score, s, e = result
-    s, e = _snap(norm, s, e)
-    return score, s, e
+    score, start, end = result
+    start, end = _snap(norm, start, end)
+    return score, start, end
 
 
 def _fuzzy_text(norm_quote: str) -> str:
     """The quote as fuzzy matching sees it: ellipses and bracketed words taken out."""
-    q = _BRACKET.sub(" ", _BRACKET_ELLIPSIS.sub(" ", norm_quote))
-    q = q.replace("...", " ")
-    return re.sub(r" {2,}", " ", q).strip()
+    text = _BRACKET.sub(" ", _BRACKET_ELLIPSIS.sub(" ", norm_quote))
+    text = text.replace("...", " ")
+    return re.sub(r" {2,}", " ", text).strip()
 
 
 # --- public API ----------------------------------------------------------------------------
@@ -301,13 +303,13 @@ def locate_quote(
     if not variants:
         return Location(NOT_FOUND)
     # 1. verbatim
-    for v in variants:
-        span = _find_plain(text, v, hint, None)
+    for variant in variants:
+        span = _find_plain(text, variant, hint, None)
         if span is not None:
             return whole_location(VERBATIM, 100.0, text, span[0], span[1], context)
     norm_variants: list[str] = []
-    for v in variants:
-        nq = normalize(v).text.strip()
+    for variant in variants:
+        nq = normalize(variant).text.strip()
         if nq and nq not in norm_variants:
             norm_variants.append(nq)
     if not norm_variants:
@@ -352,8 +354,8 @@ def locate_quote(
             continue
         found = _match_pieces(norm, pieces, hint_norm)
         if found is not None:
-            s, e = nt.span_to_original(*found)
-            return whole_location(FUZZY, PIECES_SCORE, text, s, e, context)
+            start, end = nt.span_to_original(*found)
+            return whole_location(FUZZY, PIECES_SCORE, text, start, end, context)
     # 4. fuzzy
     return _fuzzy_location(norm_variants[0], text, hint, threshold, context)
 
@@ -372,11 +374,11 @@ def _find_in_windows(text: str, nq: str, hint: int | None) -> tuple[tuple[int, i
     spans: list[tuple[int, int]] = []
     for lo, hi in windows:
         nw = normalize(text[lo:hi])
-        for j in occurrences_of(nw.text, nq):
-            s, e = nw.span_to_original(j, j + len(nq))
-            s, e = s + lo, e + lo
-            if _at_word_bounds(text, s, e):
-                spans.append((s, e))
+        for at in occurrences_of(nw.text, nq):
+            start, end = nw.span_to_original(at, at + len(nq))
+            start, end = start + lo, end + lo
+            if _at_word_bounds(text, start, end):
+                spans.append((start, end))
                 if hint is None:
                     return spans[0], True
     if not spans:
@@ -403,9 +405,9 @@ def _fuzzy_location(
     fine = _fuzzy(fq, nw.text, None, threshold)
     if fine is None:
         return Location(NOT_FOUND)
-    score, s, e = fine
-    if e <= s:
+    score, start, end = fine
+    if end <= start:
         return Location(NOT_FOUND)
-    os_, oe = nw.span_to_original(s, e)
+    os_, oe = nw.span_to_original(start, end)
     # a fuzzy match is never as good as an exact one, whatever the rounding
     return whole_location(FUZZY, min(score, 99.9), text, os_ + lo, oe + lo, context)

@@ -124,17 +124,17 @@ def split_location(
         exact=whole.exact,
         prefix=whole.prefix,
         suffix=whole.suffix,
-        parts=tuple(Part.of(text, s, e, context) for s, e in spans),
+        parts=tuple(Part.of(text, part_start, part_end, context) for part_start, part_end in spans),
     )
 
 
 def occurrences_of(haystack: str, needle: str, limit: int = MAX_OCCURRENCES) -> Iterator[int]:
-    i = haystack.find(needle)
-    n = 0
-    while i != -1 and n < limit:
-        yield i
-        n += 1
-        i = haystack.find(needle, i + 1)
+    at = haystack.find(needle)
+    count = 0
+    while at != -1 and count < limit:
+        yield at
+        count += 1
+        at = haystack.find(needle, at + 1)
 
 
 _ANCHOR_WORD = re.compile(r"[^\W_]+")
@@ -154,8 +154,8 @@ def windows_around(text: str, nq: str, margin: int) -> list[tuple[int, int]] | N
     if len(occurrences) > MAX_WINDOWS:
         return None
     windows: list[list[int]] = []
-    for i in occurrences:
-        lo, hi = max(0, i - offset_in_quote - margin), min(len(text), i + margin)
+    for at in occurrences:
+        lo, hi = max(0, at - offset_in_quote - margin), min(len(text), at + margin)
         if windows and lo <= windows[-1][1]:
             windows[-1][1] = hi
         else:
@@ -170,10 +170,10 @@ def to_norm(nt: Normalized, pos: int | None) -> int | None:
     # orig_starts is sorted: find the segment holding pos
     from bisect import bisect_right
 
-    k = bisect_right(nt.orig_starts, pos) - 1
-    if k < 0:
+    segment = bisect_right(nt.orig_starts, pos) - 1
+    if segment < 0:
         return 0
-    base = nt.norm_starts[k]
-    if nt.identity[k]:
-        return base + (pos - nt.orig_starts[k])
+    base = nt.norm_starts[segment]
+    if nt.identity[segment]:
+        return base + (pos - nt.orig_starts[segment])
     return base

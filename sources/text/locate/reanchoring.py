@@ -24,22 +24,22 @@ from .split import attributed_after, interruption
 __all__ = ["reanchor"]
 
 
-def _common_suffix(a: str, b: str) -> int:
-    n = 0
-    for x, y in zip(reversed(a), reversed(b), strict=False):
-        if x != y:
+def _common_suffix(left: str, right: str) -> int:
+    count = 0
+    for left_char, right_char in zip(reversed(left), reversed(right), strict=False):
+        if left_char != right_char:
             break
-        n += 1
-    return n
+        count += 1
+    return count
 
 
-def _common_prefix(a: str, b: str) -> int:
-    n = 0
-    for x, y in zip(a, b, strict=False):
-        if x != y:
+def _common_prefix(left: str, right: str) -> int:
+    count = 0
+    for left_char, right_char in zip(left, right, strict=False):
+        if left_char != right_char:
             break
-        n += 1
-    return n
+        count += 1
+    return count
 
 
 def reanchor(
@@ -66,14 +66,18 @@ def reanchor(
     if new_text is None or not new_text.strip():
         return Location(NO_TEXT)
     if parts is not None and len(parts) > 1:
-        return _reanchor_parts([_as_part(p) for p in parts], start, new_text, context, threshold)
+        return _reanchor_parts(
+            [_as_part(part) for part in parts], start, new_text, context, threshold
+        )
     if not exact or not exact.strip():
         return Location(NOT_FOUND)
     prefix = prefix or ""
     suffix = suffix or ""
     occ = list(occurrences_of(new_text, exact))
     if occ:
-        best = _best_by_context(occ, lambda i: (i, i + len(exact)), new_text, prefix, suffix, start)
+        best = _best_by_context(
+            occ, lambda at: (at, at + len(exact)), new_text, prefix, suffix, start
+        )
         return whole_location(VERBATIM, 100.0, new_text, best[0], best[1], context)
     nt = normalize_cached(new_text) if len(new_text) > 2000 else normalize(new_text)
     nq = normalize(exact).text.strip()
@@ -82,7 +86,7 @@ def reanchor(
         if nocc:
             best = _best_by_context(
                 nocc,
-                lambda i: nt.span_to_original(i, i + len(nq)),
+                lambda at: nt.span_to_original(at, at + len(nq)),
                 new_text,
                 prefix,
                 suffix,
@@ -135,7 +139,7 @@ def _reanchor_parts(
         if spans:
             gap = interruption(new_text[spans[-1][1] : loc.start])
             if loc.start < spans[-1][1] or gap is None or after_sentence:
-                break  # (the rules of `_match_parts`)
+                break  # (the rules of `split._match_parts`)
             after_sentence = gap.group("clause").rstrip().endswith((".", "!", "?"))
         all_verbatim = all_verbatim and loc.state == VERBATIM
         spans.append((loc.start, loc.end))
@@ -145,7 +149,7 @@ def _reanchor_parts(
             state = VERBATIM if all_verbatim else NORMALIZED
             return split_location(state, new_text, spans, context)
     # a part changed or moved away from the others: look for the words afresh
-    words_ = " ".join(p.exact.strip() for p in parts)
+    words_ = " ".join(piece.exact.strip() for piece in parts)
     loc = locate_quote(words_, new_text, context=context, hint=start, threshold=threshold)
     return loc if loc.found else Location(NOT_FOUND)
 
@@ -161,18 +165,18 @@ def _best_by_context(
     np_ = normalize(prefix).text
     ns_ = normalize(suffix).text
     best: tuple[tuple[int, int], tuple[int, int]] | None = None
-    for i in occ:
-        s, e = to_span(i)
-        before = normalize(text[max(0, s - len(prefix) - 8) : s]).text
-        after = normalize(text[e : e + len(suffix) + 8]).text
+    for at in occ:
+        span_start, span_end = to_span(at)
+        before = normalize(text[max(0, span_start - len(prefix) - 8) : span_start]).text
+        after = normalize(text[span_end : span_end + len(suffix) + 8]).text
         agreement = 0
         if np_:
             agreement += _common_suffix(np_, before)
         if ns_:
             agreement += _common_prefix(ns_, after)
-        distance = abs(s - start) if start is not None else 0
+        distance = abs(span_start - start) if start is not None else 0
         key = (-agreement, distance)
         if best is None or key < best[0]:
-            best = (key, (s, e))
+            best = (key, (span_start, span_end))
     assert best is not None
     return best[1]

@@ -52,15 +52,15 @@ def _is_attribution(match: re.Match[str]) -> bool:
     if (match.group("close") in _DOUBLE_SET) != (match.group("open") in _DOUBLE_SET):
         return False
     clause = match.group("clause").strip().rstrip(",;:.—–- ")
-    found = [w.rstrip(".").lower() for w in _CLAUSE_WORD.findall(clause)]
+    found = [token.rstrip(".").lower() for token in _CLAUSE_WORD.findall(clause)]
     if not found or len(found) > MAX_ATTRIBUTION_WORDS:
         return False
-    if sum(1 for w in found if w in SPEECH_VERBS) != 1:
+    if sum(1 for token in found if token in SPEECH_VERBS) != 1:
         return False
-    if any(w in _OTHER_VOICE for w in found):
+    if any(token in _OTHER_VOICE for token in found):
         return False
-    for m in _SENTENCE_BREAK.finditer(clause):
-        word = m.group(1).strip("'’").lower()
+    for sentence_break in _SENTENCE_BREAK.finditer(clause):
+        word = sentence_break.group(1).strip("'’").lower()
         if word not in ABBREVIATIONS and not (len(word) == 1 and word.isalpha()):
             return False  # a second sentence: someone else may speak in the next part
     return True
@@ -76,15 +76,17 @@ _CLAUSE_END = re.compile(r"[.!?;:](?:\s|$)")
 def attributed_after(hay: str, end: int) -> bool:
     """Does the part ending at ``end`` carry an attribution of its own after its closing mark
     (“B,” the mayor replied) rather than end a sentence (“B.” The mayor left.)?"""
-    m = _THEN_ATTRIBUTION.match(hay, end)
-    if m is None:
+    following = _THEN_ATTRIBUTION.match(hay, end)
+    if following is None:
         return False
-    punct = m.group("punct") or (hay[end - 1] if end > 0 and hay[end - 1] in ",.;:!?" else "")
+    punct = following.group("punct") or (
+        hay[end - 1] if end > 0 and hay[end - 1] in ",.;:!?" else ""
+    )
     if punct == ".":
         return False
-    clause = _CLAUSE_END.split(m.group("clause"), maxsplit=1)[0]
-    found = [w.rstrip(".").lower() for w in _CLAUSE_WORD.findall(clause)]
-    return any(w in SPEECH_VERBS for w in found[:MAX_ATTRIBUTION_WORDS])
+    clause = _CLAUSE_END.split(following.group("clause"), maxsplit=1)[0]
+    found = [token.rstrip(".").lower() for token in _CLAUSE_WORD.findall(clause)]
+    return any(token in SPEECH_VERBS for token in found[:MAX_ATTRIBUTION_WORDS])
 
 
 def _common_prefix_len(hay: str, at: int, quote: str, qi: int) -> int:
@@ -117,15 +119,15 @@ def _match_parts(hay: str, quote: str, at: int) -> tuple[list[tuple[int, int]], 
     after_sentence = False  # the last interruption was a sentence: “A,” he said. “B ...
     qi = 0
     while True:
-        n = 0
+        matched = 0
         if spans and quote[qi] != hay[at] and quote[qi].lower() == hay[at].lower():
             recased = True  # a new sentence in print: "And it always has been"
-            n = 1
-        n += _common_prefix_len(hay, at + n, quote, qi + n)
-        end = at + n
-        if not any(c.isalnum() for c in hay[at:end]):
+            matched = 1
+        matched += _common_prefix_len(hay, at + matched, quote, qi + matched)
+        end = at + matched
+        if not any(char.isalnum() for char in hay[at:end]):
             return None
-        if qi + n == len(quote):
+        if qi + matched == len(quote):
             if end < len(hay) and hay[end - 1].isalnum() and hay[end].isalnum():
                 return None  # the last part stops inside a word
             if after_sentence and attributed_after(hay, end):
@@ -134,20 +136,22 @@ def _match_parts(hay: str, quote: str, at: int) -> tuple[list[tuple[int, int]], 
             return (spans, recased) if len(spans) > 1 else None
         if len(spans) + 1 >= MAX_PARTS:
             return None
-        m = _INTERRUPTION.match(hay, end)
-        if m is None or not _is_attribution(m) or after_sentence:
+        gap = _INTERRUPTION.match(hay, end)
+        if gap is None or not _is_attribution(gap) or after_sentence:
             return None  # (after a sentence, a part with its own attribution: see above)
-        after_sentence = m.group("clause").rstrip().endswith((".", "!", "?"))
+        after_sentence = gap.group("clause").rstrip().endswith((".", "!", "?"))
         # the quote's own punctuation and space where the print breaks it
-        k = j = qi + n
-        if j < len(quote) and quote[j] in ",.;:!?":
-            j += 1
-        while j < len(quote) and quote[j].isspace():
-            j += 1
-        if j == len(quote) or (j == k and quote[k - 1].isalnum() and quote[k].isalnum()):
+        break_at = resume_at = qi + matched
+        if resume_at < len(quote) and quote[resume_at] in ",.;:!?":
+            resume_at += 1
+        while resume_at < len(quote) and quote[resume_at].isspace():
+            resume_at += 1
+        if resume_at == len(quote) or (
+            resume_at == break_at and quote[break_at - 1].isalnum() and quote[break_at].isalnum()
+        ):
             return None
         spans.append((at, end))
-        at, qi = m.end(), j
+        at, qi = gap.end(), resume_at
         if at >= len(hay):
             return None
 
@@ -160,10 +164,10 @@ def _find_split(
     if not head or " " not in quote or len(quote) > MAX_SPLIT_QUOTE:
         return None
     found: list[tuple[list[tuple[int, int]], bool]] = []
-    for i in occurrences_of(hay, head):
-        if i > 0 and hay[i - 1].isalnum() and hay[i].isalnum():
+    for at in occurrences_of(hay, head):
+        if at > 0 and hay[at - 1].isalnum() and hay[at].isalnum():
             continue
-        parts = _match_parts(hay, quote, i)
+        parts = _match_parts(hay, quote, at)
         if parts is not None:
             found.append(parts)
             if hint is None:
@@ -172,17 +176,17 @@ def _find_split(
         return None
     if hint is None:
         return found[0]
-    return min(found, key=lambda f: (abs(f[0][0][0] - hint), f[0][0][0]))
+    return min(found, key=lambda candidate: (abs(candidate[0][0][0] - hint), candidate[0][0][0]))
 
 
 def split_in_text(
     text: str, variants: list[str], hint: int | None, context: int
 ) -> Location | None:
     """Verbatim parts in the text as it stands: the quote's words, only interrupted."""
-    for v in variants:
-        if OMISSION.search(v):
+    for variant in variants:
+        if OMISSION.search(variant):
             continue
-        found = _find_split(text, v, hint)
+        found = _find_split(text, variant, hint)
         if found is not None:
             spans, recased = found
             return split_location(NORMALIZED if recased else VERBATIM, text, spans, context)
@@ -195,7 +199,7 @@ def split_in_normalized(
     for nq in norm_variants:
         found = _find_split(nt.text, nq, hint_norm)
         if found is not None:
-            spans = [nt.span_to_original(s, e) for s, e in found[0]]
+            spans = [nt.span_to_original(start, end) for start, end in found[0]]
             return split_location(NORMALIZED, nt.original, spans, context)
     return None
 
@@ -218,8 +222,8 @@ def split_in_windows(
             result = _find_split(nw.text, nq, window_hint)
             if result is None:
                 continue
-            spans = [nw.span_to_original(s, e) for s, e in result[0]]
-            spans = [(s + lo, e + lo) for s, e in spans]
+            spans = [nw.span_to_original(start, end) for start, end in result[0]]
+            spans = [(start + lo, end + lo) for start, end in spans]
             first = spans[0][0]
             if first > 0 and text[first - 1].isalnum() and text[first].isalnum():
                 continue  # the window cut a word
@@ -227,7 +231,11 @@ def split_in_windows(
             if hint is None:
                 break
         if found:
-            best = found[0] if hint is None else min(found, key=lambda f: abs(f[0][0] - hint))
+            best = (
+                found[0]
+                if hint is None
+                else min(found, key=lambda candidate: abs(candidate[0][0] - hint))
+            )
             return split_location(NORMALIZED, text, best, context), True
     return None, complete
 
@@ -235,5 +243,5 @@ def split_in_windows(
 def interruption(gap: str) -> re.Match[str] | None:
     """``gap`` (the text between two parts) as an interruption, if it is nothing but an
     attribution between marks."""
-    m = _INTERRUPTION.fullmatch(normalize(gap).text)
-    return m if m is not None and _is_attribution(m) else None
+    found = _INTERRUPTION.fullmatch(normalize(gap).text)
+    return found if found is not None and _is_attribution(found) else None

@@ -15,16 +15,16 @@ __all__ = ["same_wording"]
 def _wording(text: str) -> str:
     """The words of a quote or claim for comparison: normalised, without the marks around
     it or the punctuation its closing mark may keep, its first letter in lower case."""
-    t = normalize(text).text.strip()
+    trimmed = normalize(text).text.strip()
     while True:
-        before = t
-        t = t.strip(" ")
-        if len(t) >= 2 and t[0] == t[-1] == "'":
-            t = t[1:-1]
-        t = t.strip('"').rstrip(TRAILING + " ")
-        if t == before:
+        before = trimmed
+        trimmed = trimmed.strip(" ")
+        if len(trimmed) >= 2 and trimmed[0] == trimmed[-1] == "'":
+            trimmed = trimmed[1:-1]
+        trimmed = trimmed.strip('"').rstrip(TRAILING + " ")
+        if trimmed == before:
             break
-    return t[:1].lower() + t[1:]
+    return trimmed[:1].lower() + trimmed[1:]
 
 
 def same_wording(claim_text: str, quote: str | Sequence[str]) -> bool:
@@ -38,10 +38,10 @@ def same_wording(claim_text: str, quote: str | Sequence[str]) -> bool:
     different wording.
     """
     if not isinstance(quote, str):
-        quote = " ".join(q.strip() for q in quote)
+        quote = " ".join(part.strip() for part in quote)
     claim = _wording(claim_text or "")
     quoted = _wording(quote or "")
-    if not claim or not quoted or not any(c.isalnum() for c in claim):
+    if not claim or not quoted or not any(char.isalnum() for char in claim):
         return False
     if claim == quoted:
         return True
@@ -52,4 +52,4 @@ def same_wording(claim_text: str, quote: str | Sequence[str]) -> bool:
         return False
     assert loc.start is not None and loc.end is not None
     # the parts cover the printed quote: nothing outside them but marks and punctuation
-    return not any(c.isalnum() for c in quote[: loc.start] + quote[loc.end :])
+    return not any(char.isalnum() for char in quote[: loc.start] + quote[loc.end :])
