@@ -77,14 +77,16 @@ def _detect(data: bytes) -> tuple[str, str]:
     among them by chance would mangle the text without a word."""
     from charset_normalizer import from_bytes
 
-    matches = [m for m in list(from_bytes(data))[:8] if m.chaos <= MAX_CHAOS]
+    matches = [
+        candidate for candidate in list(from_bytes(data))[:8] if candidate.chaos <= MAX_CHAOS
+    ]
     if not matches:
         raise IntakeError(
             "The text is not UTF-8 and no character encoding reads it as text: it may be a "
             "binary file. Save it as UTF-8, or choose its encoding."
         )
-    best = min(m.chaos for m in matches)
-    likely = [m for m in matches if m.chaos <= best + SAME_CHAOS]
+    best = min(candidate.chaos for candidate in matches)
+    likely = [candidate for candidate in matches if candidate.chaos <= best + SAME_CHAOS]
     readings: dict[str, list[str]] = {}
     for match in likely:
         readings.setdefault(str(match), []).extend(match.could_be_from_charset)
@@ -92,7 +94,9 @@ def _detect(data: bytes) -> tuple[str, str]:
         ((text, encodings),) = readings.items()
         return text, min(encodings, key=_commonness)
     texts = list(readings)
-    start = next((i for i, chars in enumerate(zip(*texts, strict=False)) if len(set(chars)) > 1), 0)
+    start = next(
+        (offset for offset, chars in enumerate(zip(*texts, strict=False)) if len(set(chars)) > 1), 0
+    )
     left = max(0, start - 20)
     excerpts: dict[str, list[str]] = {}  # readings that differ further on look alike here
     for text, encodings in readings.items():
