@@ -1,5 +1,6 @@
-"""Backups (claims/backups.py): a backup restored into an empty database holds every record of
-every model, row by row; bad folders are refused with a clear message and change nothing."""
+"""Backups (rust_tracker/ops/backups.py): a backup restored into an empty database holds every
+record of every model, row by row; bad folders are refused with a clear message and change
+nothing."""
 
 import io
 import json
@@ -16,9 +17,17 @@ from django.core.management.base import CommandError
 from django.db import connection
 from psycopg import sql
 
-from claims.backups import DUMP, JSONL, MANIFEST, BackupError, all_models, backup, find_tool
 from claims.exchange import dumps, export_records
 from claims.models import Case, Citation, Claim, Contradiction, Correction, Speaker, Topic
+from rust_tracker.ops.backups import (
+    DUMP,
+    JSONL,
+    MANIFEST,
+    BackupError,
+    all_models,
+    backup,
+    find_tool,
+)
 from sources.models import Outlet, Source
 
 ROOT = Path(__file__).resolve().parent.parent

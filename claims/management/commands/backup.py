@@ -3,7 +3,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from claims.backups import JSONL, BackupError, backup, default_root
+from rust_tracker.ops.backups import JSONL, BackupError, backup, default_root
 
 
 class Command(BaseCommand):

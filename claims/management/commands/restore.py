@@ -4,7 +4,7 @@ from pathlib import Path
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from claims.backups import JSONL, BackupError, check_folder, restore
+from rust_tracker.ops.backups import JSONL, BackupError, check_folder, restore
 
 
 class Command(BaseCommand):
