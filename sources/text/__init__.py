@@ -13,7 +13,7 @@ as candidates), `speakers` (known and guessed names), `variants`, `lexicon`. Re-
 * `extract_quotes(text, *, speakers=()) -> list[Candidate]`;
 * `match_speaker(name, speakers) -> SpeakerMatch | None`,
   `find_name_mentions(text, speakers) -> list[NameMention]`;
-* `word_diff(a, b) -> list[DiffOp]`.
+* `word_diff(text_a, text_b) -> list[DiffOp]`.
 """
 
 from .extract import Candidate, extract_quotes

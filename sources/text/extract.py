@@ -93,7 +93,7 @@ def _looks_like_title(content: str) -> bool:
     words = content.split()
     if len(words) > 5 or _INNER_STOP.search(content):
         return False
-    return all(_TITLE_WORD.match(w) or w in TITLE_SMALL_WORDS for w in words)
+    return all(_TITLE_WORD.match(word) or word in TITLE_SMALL_WORDS for word in words)
 
 
 @dataclass(frozen=True)
@@ -113,13 +113,17 @@ class _Surroundings:
 
 
 def _surroundings(
-    text: str, reader: Attributor, paras: list[tuple[int, int]], spans: list[QuoteSpan], n: int
+    text: str, reader: Attributor, paras: list[tuple[int, int]], spans: list[QuoteSpan], index: int
 ) -> _Surroundings:
-    span = spans[n]
+    span = spans[index]
     para_start, para_end = paras[span.paragraph]
-    before = spans[n - 1] if n > 0 and spans[n - 1].paragraph == span.paragraph else None
+    before = (
+        spans[index - 1] if index > 0 and spans[index - 1].paragraph == span.paragraph else None
+    )
     after = (
-        spans[n + 1] if n + 1 < len(spans) and spans[n + 1].paragraph == span.paragraph else None
+        spans[index + 1]
+        if index + 1 < len(spans) and spans[index + 1].paragraph == span.paragraph
+        else None
     )
     floor = para_start
     if before is not None and before.closing is not None:
@@ -246,8 +250,8 @@ def _attribute_fragment(
 
 
 def _sentence_end(text: str, pos: int, limit: int) -> int:
-    m = _SENTENCE_STOP.search(text[pos:limit])
-    return pos + m.end() if m else limit
+    stop = _SENTENCE_STOP.search(text[pos:limit])
+    return pos + stop.end() if stop else limit
 
 
 # --- transcripts -------------------------------------------------------------------------------
@@ -276,11 +280,11 @@ def _transcript_turns(text: str, paras: list[tuple[int, int]]) -> list[_Turn]:
     some label comes back: "Q:" and "ROE:", or "Jane Roe:" and "Ann Lee:". A stray "Note:"
     or "Update:" does not make one."""
     turns = []
-    for n, (start, end) in enumerate(paras):
-        m = _TURN.match(text, start, end)
-        if m and m.end() < end and len(m.group(1)) <= 40:
-            turns.append(_Turn(n, m.group(1), start, m.end(), end))
-    labels = [t.label.upper() for t in turns]
+    for paragraph, (start, end) in enumerate(paras):
+        opening = _TURN.match(text, start, end)
+        if opening and opening.end() < end and len(opening.group(1)) <= 40:
+            turns.append(_Turn(paragraph, opening.group(1), start, opening.end(), end))
+    labels = [turn.label.upper() for turn in turns]
     if len(turns) < 4 or len(set(labels)) < 2 or len(set(labels)) * 2 > len(labels):
         return []
     return turns
@@ -298,9 +302,11 @@ def _turn_speaker(
             return None, None, None, None
         entity = reader.entities[key]
         return entity.name, entity.speaker_id, None, key
-    m = reader.by_start.get(turn.label_start)
-    if m is not None and m.end == turn.label_start + len(label):
-        return reader.resolve(Subject("name", m.start, m.end, m.text, m), turn.label_start)
+    mention = reader.by_start.get(turn.label_start)
+    if mention is not None and mention.end == turn.label_start + len(label):
+        return reader.resolve(
+            Subject("name", mention.start, mention.end, mention.text, mention), turn.label_start
+        )
     wanted = label.casefold()
     for entity in reader.entities.values():
         if entity.kind == "person" and (wanted == entity.name.casefold() or wanted in entity.words):
@@ -326,16 +332,17 @@ def extract_quotes(text: str, *, speakers: Sequence[KnownSpeaker] = ()) -> list[
     turns = _transcript_turns(text, paras)
     if not spans and not turns:
         return []
-    in_turn = {t.paragraph for t in turns}
+    in_turn = {turn.paragraph for turn in turns}
     if in_turn:
-        spans = [s for s in spans if s.paragraph not in in_turn]  # quoted inside a turn
+        # quoted inside a turn
+        spans = [quote_span for quote_span in spans if quote_span.paragraph not in in_turn]
     index = SpeakerIndex(list(speakers)) if speakers else None
     reader = Attributor(
-        text, paras, spans, index, scanned, speech=[(t.start, t.end) for t in turns]
+        text, paras, spans, index, scanned, speech=[(turn.start, turn.end) for turn in turns]
     )
     # drop what cannot be a quotation first, so that it does not cut the context of others
     kept = []
-    for n, span in enumerate(spans):
+    for span_index, span in enumerate(spans):
         if span.end - span.start > MAX_QUOTE_CHARS:
             continue
         if span.family == SINGLE and span.end - span.start < 3:
@@ -343,7 +350,7 @@ def extract_quotes(text: str, *, speakers: Sequence[KnownSpeaker] = ()) -> list[
         span.title = _looks_like_title(text[span.start : span.end])
         if (
             span.title
-            and _classify(text, span, _surroundings(text, reader, paras, spans, n)) is None
+            and _classify(text, span, _surroundings(text, reader, paras, spans, span_index)) is None
         ):
             continue
         kept.append(span)
@@ -351,8 +358,10 @@ def extract_quotes(text: str, *, speakers: Sequence[KnownSpeaker] = ()) -> list[
             break
     spans = kept
     out: list[Candidate] = []
-    items: list[tuple[int, QuoteSpan | _Turn]] = [(s.start, s) for s in spans]
-    items += [(t.start, t) for t in turns if t.label.upper() not in _QUESTION_LABELS]
+    items: list[tuple[int, QuoteSpan | _Turn]] = [
+        (quote_span.start, quote_span) for quote_span in spans
+    ]
+    items += [(turn.start, turn) for turn in turns if turn.label.upper() not in _QUESTION_LABELS]
     items.sort(key=lambda item: item[0])
     previous: tuple[int, Candidate, str | None] | None = None  # (paragraph, candidate, key)
     turn_speakers: dict[str, tuple[str | None, str | None, str | None, str | None]] = {}
@@ -426,5 +435,5 @@ def _describe(reader: Attributor, key: str | None, speaker_id: str | None) -> di
     entity = reader.entities.get(key)
     if entity is None:
         return {}
-    roles = sorted(entity.roles, key=lambda r: (-len(r.split()), r))
+    roles = sorted(entity.roles, key=lambda role: (-len(role.split()), role))
     return {"speaker_kind": entity.kind, "speaker_role": roles[0] if roles else None}

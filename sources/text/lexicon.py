@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 
-def words(s: str) -> frozenset[str]:
-    """A set of the whitespace-separated words of ``s``."""
-    return frozenset(s.split())
+def words(text: str) -> frozenset[str]:
+    """A set of the whitespace-separated words of ``text``."""
+    return frozenset(text.split())
 
 
 # Verbs that introduce or attribute speech ("he said", "Maria replied:").

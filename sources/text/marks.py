@@ -27,7 +27,7 @@ MAX_SPANS = 15_000  # a text with more quotations is cut off there (a pathologic
 _MARK = re.compile("[\"“”„‟«»‹›‘‚‛]|(?<![^\\W_])['’]|['’](?![^\\W_])")
 _LETTER_OR_DIGIT = re.compile(r"[^\W_]")
 _ALL_MARKS = frozenset(ALL_PAIRED)
-_SINGLE_MARKS = frozenset(c for c, family in FAMILY.items() if family == SINGLE)
+_SINGLE_MARKS = frozenset(mark for mark, family in FAMILY.items() if family == SINGLE)
 _BEFORE_OPENING = frozenset("([{—–-/:;,…")  # what may stand right before an opening mark
 _AFTER_CLOSING = frozenset(".,;:!?)]}…-–—/")  # what may stand right after a closing mark
 _ELISION = re.compile(
@@ -49,8 +49,8 @@ class QuoteSpan:
     title: bool = False  # looks like a title ('Casablanca', '60 Minutes')
 
 
-def can_open(text: str, i: int, mark: str, before: str, after: str) -> bool:
-    """Can the mark at ``text[i]`` open a quotation, given the characters around it?"""
+def can_open(text: str, mark_at: int, mark: str, before: str, after: str) -> bool:
+    """Can the mark at ``text[mark_at]`` open a quotation, given the characters around it?"""
     boundary = before.isspace() or before in _BEFORE_OPENING or before in _ALL_MARKS
     if mark in "«‹":
         return not (not before.isspace() and (after.isspace() or after in _AFTER_CLOSING))
@@ -58,7 +58,7 @@ def can_open(text: str, i: int, mark: str, before: str, after: str) -> bool:
         return False
     if mark in "»›":
         return boundary
-    if mark in _SINGLE_MARKS and _ELISION.match(text, i):
+    if mark in _SINGLE_MARKS and _ELISION.match(text, mark_at):
         return False
     if mark in "“„‟‘‚‛":
         return not (mark in "‘‛" and before.isalnum() and after.isalnum())
@@ -107,10 +107,10 @@ def _hard_wrapped(text: str) -> bool:
         lines = [line for line in block.split("\n") if line.strip()]
         for line in lines[:-1]:
             inner += 1
-            n = len(line.rstrip())
-            if 55 <= n <= 100:
+            length = len(line.rstrip())
+            if 55 <= length <= 100:
                 wrapped += 1
-            elif n > 100:
+            elif length > 100:
                 long += 1
     return inner >= 3 and long == 0 and wrapped >= 0.7 * inner
 
@@ -125,22 +125,24 @@ def paragraphs(text: str) -> list[tuple[int, int]]:
     out = []
     if len(text) < 2_000_000 and _hard_wrapped(text):
         start = 0
-        for m in _LINE.finditer(text):
-            s, e = m.start(), m.end()
-            blank_before = start < s and _BLANK_LINE.search(text, start, s + 1) is not None
-            line_start, _ = _strip(text, s, e)
-            if line_start == e:
+        for line in _LINE.finditer(text):
+            raw_start, raw_end = line.start(), line.end()
+            blank_before = (
+                start < raw_start and _BLANK_LINE.search(text, start, raw_start + 1) is not None
+            )
+            line_start, _ = _strip(text, raw_start, raw_end)
+            if line_start == raw_end:
                 continue
             if out and not blank_before and not _TURN_START.match(text, line_start):
-                out[-1] = (out[-1][0], _strip(text, line_start, e)[1])
+                out[-1] = (out[-1][0], _strip(text, line_start, raw_end)[1])
             else:
-                out.append(_strip(text, line_start, e))
-            start = e
+                out.append(_strip(text, line_start, raw_end))
+            start = raw_end
         return out
-    for m in _LINE.finditer(text):
-        s, e = _strip(text, m.start(), m.end())
-        if e > s:
-            out.append((s, e))
+    for line in _LINE.finditer(text):
+        para_start, para_end = _strip(text, line.start(), line.end())
+        if para_end > para_start:
+            out.append((para_start, para_end))
     return out
 
 
@@ -163,29 +165,29 @@ def pair_marks(text: str, paras: list[tuple[int, int]]) -> tuple[list[QuoteSpan]
         open_family: str | None = None
         opening = -1
         first = len(spans)
-        for m in finditer(text, para_start, para_end):
-            i = m.start()
-            mark = text[i]
-            if open_family is not None and i - opening > MAX_QUOTE_CHARS:
+        for found in finditer(text, para_start, para_end):
+            mark_at = found.start()
+            mark = text[mark_at]
+            if open_family is not None and mark_at - opening > MAX_QUOTE_CHARS:
                 open_family = None  # runaway: give up on that opening mark
-            before = text[i - 1] if i > para_start else " "
-            after = text[i + 1] if i + 1 < para_end else " "
+            before = text[mark_at - 1] if mark_at > para_start else " "
+            after = text[mark_at + 1] if mark_at + 1 < para_end else " "
             if open_family is None:
-                if can_open(text, i, mark, before, after):
-                    open_family, opening = FAMILY[mark], i
+                if can_open(text, mark_at, mark, before, after):
+                    open_family, opening = FAMILY[mark], mark_at
                 continue
             family = FAMILY[mark]
             if family != open_family or not can_close(mark, before, after):
                 continue
             if (
                 family == SINGLE
-                and _possessive_like(text, i, para_end)
-                and _single_close_ahead(text, i, para_end)
+                and _possessive_like(text, mark_at, para_end)
+                and _single_close_ahead(text, mark_at, para_end)
             ):
                 continue  # "the players' union": not the end of the quotation
-            start, end = _strip(text, opening + 1, i)
+            start, end = _strip(text, opening + 1, mark_at)
             if _LETTER_OR_DIGIT.search(text, start, end):
-                spans.append(QuoteSpan(opening, i, start, end, index, family))
+                spans.append(QuoteSpan(opening, mark_at, start, end, index, family))
             open_family = None
         continues_next = False
         if open_family is not None:
@@ -205,22 +207,22 @@ def pair_marks(text: str, paras: list[tuple[int, int]]) -> tuple[list[QuoteSpan]
     return spans, scanned
 
 
-def _single_close_ahead(text: str, i: int, para_end: int) -> bool:
+def _single_close_ahead(text: str, mark_at: int, para_end: int) -> bool:
     """Is there a single quote mark that can close further on (within reach)?"""
-    for m in _MARK.finditer(text, i + 1, min(para_end, i + MAX_QUOTE_CHARS)):
-        j = m.start()
-        mark = text[j]
-        after = text[j + 1] if j + 1 < para_end else " "
-        if FAMILY[mark] == SINGLE and can_close(mark, text[j - 1], after):
+    for found in _MARK.finditer(text, mark_at + 1, min(para_end, mark_at + MAX_QUOTE_CHARS)):
+        ahead = found.start()
+        mark = text[ahead]
+        after = text[ahead + 1] if ahead + 1 < para_end else " "
+        if FAMILY[mark] == SINGLE and can_close(mark, text[ahead - 1], after):
             return True
     return False
 
 
-def _possessive_like(text: str, i: int, para_end: int) -> bool:
+def _possessive_like(text: str, mark_at: int, para_end: int) -> bool:
     return (
-        i > 0
-        and text[i - 1] in "sS"
-        and i + 2 < para_end
-        and text[i + 1] == " "
-        and text[i + 2].islower()
+        mark_at > 0
+        and text[mark_at - 1] in "sS"
+        and mark_at + 2 < para_end
+        and text[mark_at + 1] == " "
+        and text[mark_at + 2].islower()
     )

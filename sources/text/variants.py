@@ -1,9 +1,9 @@
 """Quote variants: a word-level diff of two versions of one statement.
 
-The same statement is often printed differently by two outlets. `word_diff(a, b)` lines up
-their words and says what is equal, inserted, deleted or replaced. Words are compared after
-typographic normalisation (curly and straight quotes, dashes, ellipses and spaces count as
-equal) but the diff shows the original words. Case is never ignored. Punctuation marks are
+The same statement is often printed differently by two outlets. `word_diff(text_a, text_b)`
+lines up their words and says what is equal, inserted, deleted or replaced. Words are compared
+after typographic normalisation (curly and straight quotes, dashes, ellipses and spaces count
+as equal) but the diff shows the original words. Case is never ignored. Punctuation marks are
 words of their own, so "responsible," against "responsible." is one replaced comma.
 """
 
@@ -47,62 +47,64 @@ class DiffOp:
     a_end: int
     b_start: int
     b_end: int
-    a_text: str  # the original text of a covering these words
+    a_text: str  # the original text of text_a covering these words
     b_text: str
 
     def as_dict(self) -> dict[str, object]:
-        d = asdict(self)
-        d["a_words"] = list(self.a_words)
-        d["b_words"] = list(self.b_words)
-        return d
+        data = asdict(self)
+        data["a_words"] = list(self.a_words)
+        data["b_words"] = list(self.b_words)
+        return data
 
 
 def tokenize(text: str) -> list[Token]:
     """Words and punctuation of ``text``, keyed by their normalised form."""
     nt = normalize(text)
     out = []
-    for m in _TOKEN.finditer(nt.text):
-        s, e = nt.span_to_original(m.start(), m.end())
-        out.append(Token(m.group(), text[s:e], s, e))
+    for found in _TOKEN.finditer(nt.text):
+        start, end = nt.span_to_original(found.start(), found.end())
+        out.append(Token(found.group(), text[start:end], start, end))
     return out
 
 
-def _span(tokens: list[Token], i: int, j: int, default: int) -> tuple[int, int]:
-    if i >= j:
+def _span(tokens: list[Token], start_index: int, end_index: int, default: int) -> tuple[int, int]:
+    if start_index >= end_index:
         return default, default
-    return tokens[i].start, tokens[j - 1].end
+    return tokens[start_index].start, tokens[end_index - 1].end
 
 
-def word_diff(a: str, b: str) -> list[DiffOp]:
-    """Word-level diff of ``a`` and ``b`` (typography ignored, original words shown)."""
-    ta, tb = tokenize(a or ""), tokenize(b or "")
-    sm = SequenceMatcher(None, [t.key for t in ta], [t.key for t in tb], autojunk=False)
+def word_diff(text_a: str, text_b: str) -> list[DiffOp]:
+    """Word-level diff of ``text_a`` and ``text_b`` (typography ignored, original words shown)."""
+    ta, tb = tokenize(text_a or ""), tokenize(text_b or "")
+    sm = SequenceMatcher(
+        None, [token.key for token in ta], [token.key for token in tb], autojunk=False
+    )
     ops: list[DiffOp] = []
     for tag, i1, i2, j1, j2 in sm.get_opcodes():
-        a_default = ta[i1].start if i1 < len(ta) else len(a or "")
-        b_default = tb[j1].start if j1 < len(tb) else len(b or "")
+        a_default = ta[i1].start if i1 < len(ta) else len(text_a or "")
+        b_default = tb[j1].start if j1 < len(tb) else len(text_b or "")
         a_s, a_e = _span(ta, i1, i2, a_default)
         b_s, b_e = _span(tb, j1, j2, b_default)
         ops.append(
             DiffOp(
                 op=tag,
-                a_words=tuple(t.text for t in ta[i1:i2]),
-                b_words=tuple(t.text for t in tb[j1:j2]),
+                a_words=tuple(token.text for token in ta[i1:i2]),
+                b_words=tuple(token.text for token in tb[j1:j2]),
                 a_start=a_s,
                 a_end=a_e,
                 b_start=b_s,
                 b_end=b_e,
-                a_text=(a or "")[a_s:a_e],
-                b_text=(b or "")[b_s:b_e],
+                a_text=(text_a or "")[a_s:a_e],
+                b_text=(text_b or "")[b_s:b_e],
             )
         )
     return ops
 
 
-def diff_ratio(a: str, b: str) -> float:
+def diff_ratio(text_a: str, text_b: str) -> float:
     """Share of words the two versions have in common, 0-1 (1: same words)."""
-    ka = [t.key for t in tokenize(a or "")]
-    kb = [t.key for t in tokenize(b or "")]
+    ka = [token.key for token in tokenize(text_a or "")]
+    kb = [token.key for token in tokenize(text_b or "")]
     if not ka and not kb:
         return 1.0
     return SequenceMatcher(None, ka, kb, autojunk=False).ratio()
