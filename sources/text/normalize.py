@@ -56,34 +56,34 @@ _UNICODE_SPACES = (
     "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
 )
 _ONE_FOR_ONE = {
-    **{ord(c): '"' for c in DOUBLE_QUOTES if c not in GUILLEMET_MARKS},
-    **{ord(c): "'" for c in SINGLE_QUOTES if c not in SINGLE_GUILLEMET_MARKS},
-    **{ord(c): " " for c in _UNICODE_SPACES},
-    **{ord(c): "-" for c in DASHES},
+    **{ord(char): '"' for char in DOUBLE_QUOTES if char not in GUILLEMET_MARKS},
+    **{ord(char): "'" for char in SINGLE_QUOTES if char not in SINGLE_GUILLEMET_MARKS},
+    **{ord(char): " " for char in _UNICODE_SPACES},
+    **{ord(char): "-" for char in DASHES},
 }
-_ONE_FOR_ONE_PAIRS = tuple((chr(k), v) for k, v in _ONE_FOR_ONE.items())
+_ONE_FOR_ONE_PAIRS = tuple((chr(code), replacement) for code, replacement in _ONE_FOR_ONE.items())
 
 
 def _translate(text: str) -> str:
     """``text`` with the one-for-one replacements made (str.replace is faster than a
     translate table here)."""
-    for c, r in _ONE_FOR_ONE_PAIRS:
-        if c in text:
-            text = text.replace(c, r)
+    for char, replacement in _ONE_FOR_ONE_PAIRS:
+        if char in text:
+            text = text.replace(char, replacement)
     return text
 
 
-_KEEPS_WORDS = frozenset(c for c, _ in _ONE_FOR_ONE_PAIRS) | frozenset("…«»‹›")
+_KEEPS_WORDS = frozenset(char for char, _ in _ONE_FOR_ONE_PAIRS) | frozenset("…«»‹›")
 
 
 @lru_cache(maxsize=8192)
-def _keeps_words(c: str) -> bool:
-    """Does normalisation leave the words around ``c`` alone (only typography changes)?"""
-    if c in _KEEPS_WORDS:
+def _keeps_words(char: str) -> bool:
+    """Does normalisation leave the words around ``char`` alone (only typography changes)?"""
+    if char in _KEEPS_WORDS:
         return True
-    if c in _ZW_SET or c in _COMBINING_SET:
+    if char in _ZW_SET or char in _COMBINING_SET:
         return False
-    return unicodedata.normalize("NFKC", c) == c
+    return unicodedata.normalize("NFKC", char) == char
 
 
 def words_unchanged(text: str) -> bool:
@@ -92,7 +92,7 @@ def words_unchanged(text: str) -> bool:
     Then a word of the normalised text is found as such in the original, which lets a
     search look at a few windows of the text instead of normalising all of it.
     """
-    return all(c < "\x80" or _keeps_words(c) for c in set(text))
+    return all(char < "\x80" or _keeps_words(char) for char in set(text))
 
 
 def fold_one_for_one(text: str) -> str:
@@ -117,10 +117,10 @@ _OTHER_RUN = re.compile(
 )
 _ZW_RUN = re.compile(rf"[{_ZERO_WIDTH}]+")
 _COMBINING_SET = frozenset(
-    chr(c)
+    chr(code)
     for lo, hi in ((0x300, 0x36F), (0x1AB0, 0x1AFF), (0x1DC0, 0x1DFF), (0x20D0, 0x20FF))
-    for c in range(lo, hi + 1)
-) | frozenset(chr(c) for c in range(0xFE20, 0xFE30))
+    for code in range(lo, hi + 1)
+) | frozenset(chr(code) for code in range(0xFE20, 0xFE30))
 _DQ_SET = frozenset(DOUBLE_QUOTES)
 _SQ_SET = frozenset(SINGLE_QUOTES)
 _DASH_SET = frozenset(DASHES)
@@ -129,19 +129,19 @@ _DOTS = ("...", ". . .")
 _GUILLEMETS = frozenset(GUILLEMET_MARKS + SINGLE_GUILLEMET_MARKS)
 _CLOSING_PUNCT = frozenset(".,;:!?)]}")
 
-_DQ_TABLE = {ord(c): '"' for c in DOUBLE_QUOTES}
-_SQ_TABLE = {ord(c): "'" for c in SINGLE_QUOTES}
-_DASH_TABLE = {ord(c): "-" for c in DASHES}
+_DQ_TABLE = {ord(char): '"' for char in DOUBLE_QUOTES}
+_SQ_TABLE = {ord(char): "'" for char in SINGLE_QUOTES}
+_DASH_TABLE = {ord(char): "-" for char in DASHES}
 _FIX_TABLE = {**_DQ_TABLE, **_SQ_TABLE, **_DASH_TABLE}
 
 
 @lru_cache(maxsize=4096)
-def _nfkc(s: str) -> str:
-    out = unicodedata.normalize("NFKC", s)
+def _nfkc(text: str) -> str:
+    out = unicodedata.normalize("NFKC", text)
     # NFKC turns some marks into others (″ into two primes, … into dots): settle them here.
     out = out.translate(_FIX_TABLE)
-    for z in _ZERO_WIDTH:
-        out = out.replace(z, "")
+    for zero_width in _ZERO_WIDTH:
+        out = out.replace(zero_width, "")
     return re.sub(r"\s+", " ", out)
 
 
@@ -162,36 +162,36 @@ class Normalized:
     orig_ends: tuple[int, ...] = field(repr=False)
     identity: tuple[bool, ...] = field(repr=False)
 
-    def _segment(self, i: int) -> int:
-        return bisect_right(self.norm_starts, i) - 1
+    def _segment(self, offset: int) -> int:
+        return bisect_right(self.norm_starts, offset) - 1
 
-    def start_to_original(self, i: int) -> int:
-        """Original offset where normalised character ``i`` starts."""
-        if i >= len(self.text):
+    def start_to_original(self, offset: int) -> int:
+        """Original offset where normalised character ``offset`` starts."""
+        if offset >= len(self.text):
             return len(self.original)
-        k = self._segment(max(i, 0))
-        if self.identity[k]:
-            return self.orig_starts[k] + (i - self.norm_starts[k])
-        return self.orig_starts[k]
+        segment = self._segment(max(offset, 0))
+        if self.identity[segment]:
+            return self.orig_starts[segment] + (offset - self.norm_starts[segment])
+        return self.orig_starts[segment]
 
-    def end_to_original(self, i: int) -> int:
-        """Original offset where normalised character ``i`` ends (exclusive)."""
-        if i >= len(self.text):
+    def end_to_original(self, offset: int) -> int:
+        """Original offset where normalised character ``offset`` ends (exclusive)."""
+        if offset >= len(self.text):
             return len(self.original)
-        k = self._segment(max(i, 0))
-        if self.identity[k]:
-            return self.orig_starts[k] + (i - self.norm_starts[k]) + 1
-        return self.orig_ends[k]
+        segment = self._segment(max(offset, 0))
+        if self.identity[segment]:
+            return self.orig_starts[segment] + (offset - self.norm_starts[segment]) + 1
+        return self.orig_ends[segment]
 
     def original_offsets(self) -> list[int]:
         """Original start offset of every normalised character (plus the end), as an array."""
         out: list[int] = []
         bounds = [*self.norm_starts[1:], len(self.text)]
-        for k, (ns, ne) in enumerate(zip(self.norm_starts, bounds, strict=True)):
-            if self.identity[k]:
-                out.extend(range(self.orig_starts[k], self.orig_starts[k] + (ne - ns)))
+        for segment, (ns, ne) in enumerate(zip(self.norm_starts, bounds, strict=True)):
+            if self.identity[segment]:
+                out.extend(range(self.orig_starts[segment], self.orig_starts[segment] + (ne - ns)))
             else:
-                out.extend([self.orig_starts[k]] * (ne - ns))
+                out.extend([self.orig_starts[segment]] * (ne - ns))
         out.append(len(self.original))
         return out
 
@@ -200,8 +200,8 @@ class Normalized:
         start = max(0, min(start, len(self.text)))
         end = max(start, min(end, len(self.text)))
         if end == start:
-            p = self.start_to_original(start)
-            return p, p
+            position = self.start_to_original(start)
+            return position, position
         return self.start_to_original(start), self.end_to_original(end - 1)
 
 
@@ -231,11 +231,11 @@ class _Builder:
         self.pos = 0  # original offset consumed so far
         self.npos = 0  # normalised length so far
 
-    def _segment(self, rep: str, s: int, e: int, same: bool) -> None:
+    def _segment(self, rep: str, start: int, end: int, same: bool) -> None:
         self.parts.append(rep)
         self.norm_starts.append(self.npos)
-        self.orig_starts.append(s)
-        self.orig_ends.append(e)
+        self.orig_starts.append(start)
+        self.orig_ends.append(end)
         self.identity.append(same)
         self.npos += len(rep)
 
@@ -245,16 +245,17 @@ class _Builder:
             self._segment(self.text[self.pos : upto], self.pos, upto, True)
             self.pos = upto
 
-    def replace(self, s: int, e: int, rep: str, core: tuple[int, int] | None = None) -> None:
-        """Replace original ``[s, e)`` by ``rep``; its characters map to ``core`` (or s..e)."""
-        self.flush(s)
+    def replace(self, start: int, end: int, rep: str, core: tuple[int, int] | None = None) -> None:
+        """Replace original ``[start, end)`` by ``rep``; its characters map to ``core``
+        (or start..end)."""
+        self.flush(start)
         if rep:
-            if rep == self.text[s:e]:
-                self._segment(rep, s, e, True)
+            if rep == self.text[start:end]:
+                self._segment(rep, start, end, True)
             else:
-                cs, ce = core if core is not None else (s, e)
+                cs, ce = core if core is not None else (start, end)
                 self._segment(rep, cs, ce, False)
-        self.pos = e
+        self.pos = end
 
     def result(self) -> Normalized:
         self.flush(len(self.text))
@@ -270,40 +271,42 @@ class _Builder:
         )
 
 
-def _space_before(text: str, i: int, floor: int) -> int:
-    """Start of the whitespace run that ends at ``i`` (not before ``floor``)."""
-    k = i
-    while k > floor and text[k - 1].isspace():
-        k -= 1
-    return k
+def _space_before(text: str, end: int, floor: int) -> int:
+    """Start of the whitespace run that ends at ``end`` (not before ``floor``)."""
+    start = end
+    while start > floor and text[start - 1].isspace():
+        start -= 1
+    return start
 
 
-def _space_after(text: str, i: int) -> int:
-    m = _WS_RUN.match(text, i)
-    return m.end() if m else i
+def _space_after(text: str, start: int) -> int:
+    run = _WS_RUN.match(text, start)
+    return run.end() if run else start
 
 
-def _mark_with_spaces(b: _Builder, text: str, i: int, j: int, rep: str) -> None:
-    """Replace the mark ``[i, j)`` and the spaces around it by ``rep``."""
-    s = _space_before(text, i, b.pos)
-    e = _space_after(text, j)
-    b.replace(s, e, rep, (i, j))
+def _mark_with_spaces(
+    builder: _Builder, text: str, mark_start: int, mark_end: int, rep: str
+) -> None:
+    """Replace the mark ``[mark_start, mark_end)`` and the spaces around it by ``rep``."""
+    space_start = _space_before(text, mark_start, builder.pos)
+    space_end = _space_after(text, mark_end)
+    builder.replace(space_start, space_end, rep, (mark_start, mark_end))
 
 
-def _guillemet_inner_side(text: str, i: int) -> str | None:
-    """Which side of the guillemet at ``i`` faces the quoted words, when spaces pad it.
+def _guillemet_inner_side(text: str, at: int) -> str | None:
+    """Which side of the guillemet at ``at`` faces the quoted words, when spaces pad it.
 
     French sets guillemets off with spaces (« Bonjour »): those spaces are typography. A
     guillemet with a space on one side only touches words on the other (»Text« or said »no«),
     and its outer space is a real word gap.
     """
-    n = len(text)
-    before = text[i - 1] if i > 0 else ""
-    after = text[i + 1] if i + 1 < n else ""
+    length = len(text)
+    before = text[at - 1] if at > 0 else ""
+    after = text[at + 1] if at + 1 < length else ""
     space_before = before.isspace()
     space_after = after.isspace()
     if space_before and space_after:
-        return "after" if text[i] in "«‹" else "before"  # « Bonjour » (French)
+        return "after" if text[at] in "«‹" else "before"  # « Bonjour » (French)
     if space_after and (not before or before in "([{—–-"):
         return "after"  # « Bonjour, at the start
     if space_before and (not after or after in _CLOSING_PUNCT):
@@ -315,72 +318,72 @@ def normalize(text: str) -> Normalized:
     """Normalise ``text`` typographically (see the module docstring), keeping the offset map."""
     original = text
     text = _translate(text)  # same length: offsets unchanged
-    b = _Builder(text, original)
+    builder = _Builder(text, original)
     trigger = _TRIGGER_WITH_SPACES if "  " in text else _TRIGGER
-    n = len(text)
-    for m in trigger.finditer(text):
-        i = m.start()
-        if i < b.pos:
+    length = len(text)
+    for found in trigger.finditer(text):
+        at = found.start()
+        if at < builder.pos:
             continue  # already consumed by a previous replacement
-        c = text[i]
-        if c.isspace():
-            j = _space_after(text, i)
-            nxt = text[j] if j < n else ""
+        char = text[at]
+        if char.isspace():
+            run_end = _space_after(text, at)
+            nxt = text[run_end] if run_end < length else ""
             if (
                 nxt in _DASH_SET
                 or nxt == "…"
-                or (nxt in _GUILLEMETS and _guillemet_inner_side(text, j) == "before")
-                or text.startswith(_DOTS, j)
+                or (nxt in _GUILLEMETS and _guillemet_inner_side(text, run_end) == "before")
+                or text.startswith(_DOTS, run_end)
             ):
                 continue  # the mark that follows takes these spaces with it
-            s = _space_before(text, i, b.pos)
-            b.replace(s, j, " ")
-        elif c in _DASH_SET:
-            j = _DASH_RUN.match(text, i).end()  # type: ignore[union-attr]
-            if c == "-" and j == i + 1:
-                before = text[i - 1] if i > 0 else ""
-                after = text[j] if j < n else ""
+            start = _space_before(text, at, builder.pos)
+            builder.replace(start, run_end, " ")
+        elif char in _DASH_SET:
+            run_end = _DASH_RUN.match(text, at).end()  # type: ignore[union-attr]
+            if char == "-" and run_end == at + 1:
+                before = text[at - 1] if at > 0 else ""
+                after = text[run_end] if run_end < length else ""
                 if before and after and not before.isspace() and not after.isspace():
                     continue  # a plain hyphen inside a word: nothing to change
-            _mark_with_spaces(b, text, i, j, "-")
-        elif c == "." or c == "…":
-            em = _ELLIPSIS.match(text, i)
+            _mark_with_spaces(builder, text, at, run_end, "-")
+        elif char == "." or char == "…":
+            em = _ELLIPSIS.match(text, at)
             if em is None:
                 continue
-            _mark_with_spaces(b, text, i, em.end(), "...")
-        elif c in _GUILLEMETS:
-            rep = '"' if c in "«»" else "'"
-            side = _guillemet_inner_side(text, i)
+            _mark_with_spaces(builder, text, at, em.end(), "...")
+        elif char in _GUILLEMETS:
+            rep = '"' if char in "«»" else "'"
+            side = _guillemet_inner_side(text, at)
             if side == "after":
-                b.replace(i, _space_after(text, i + 1), rep, (i, i + 1))
+                builder.replace(at, _space_after(text, at + 1), rep, (at, at + 1))
             elif side == "before":
-                b.replace(_space_before(text, i, b.pos), i + 1, rep, (i, i + 1))
+                builder.replace(_space_before(text, at, builder.pos), at + 1, rep, (at, at + 1))
             else:
-                b.replace(i, i + 1, rep)
-        elif c in _ZW_SET:
-            b.replace(i, _ZW_RUN.match(text, i).end(), "")  # type: ignore[union-attr]
-        elif c in _COMBINING_SET:
+                builder.replace(at, at + 1, rep)
+        elif char in _ZW_SET:
+            builder.replace(at, _ZW_RUN.match(text, at).end(), "")  # type: ignore[union-attr]
+        elif char in _COMBINING_SET:
             # a base character and its combining marks are normalised together
-            s = i - 1 if i - 1 >= b.pos else i
-            e = _COMBINING_RUN.match(text, i).end()  # type: ignore[union-attr]
-            b.replace(s, e, _nfkc(text[s:e]))
-        elif c > "\x7f":
-            om = _OTHER_RUN.match(text, i)
+            start = at - 1 if at - 1 >= builder.pos else at
+            end = _COMBINING_RUN.match(text, at).end()  # type: ignore[union-attr]
+            builder.replace(start, end, _nfkc(text[start:end]))
+        elif char > "\x7f":
+            om = _OTHER_RUN.match(text, at)
             if om is None:
-                b.replace(i, i + 1, _nfkc(c))
+                builder.replace(at, at + 1, _nfkc(char))
                 continue
-            e = om.end()
-            if e < n and text[e] in _COMBINING_SET:
-                e -= 1  # the last base character goes with its combining marks
-            if e <= i:
+            end = om.end()
+            if end < length and text[end] in _COMBINING_SET:
+                end -= 1  # the last base character goes with its combining marks
+            if end <= at:
                 continue
-            run = text[i:e]
+            run = text[at:end]
             if _nfkc(run) == run:
                 continue  # unchanged: copied with the next flush
-            for k in range(i, e):
-                b.replace(k, k + 1, _nfkc(text[k]))
+            for offset in range(at, end):
+                builder.replace(offset, offset + 1, _nfkc(text[offset]))
         # any other trigger (a lone ASCII control character) is left as it is
-    return b.result()
+    return builder.result()
 
 
 @lru_cache(maxsize=16)

@@ -91,17 +91,17 @@ _SPACES = re.compile(r"\s+")
 @lru_cache(maxsize=65536)
 def name_key(name: str) -> str:
     """Comparison key for a name: NFKC, case-folded, hyphens as spaces, single spaces."""
-    s = unicodedata.normalize("NFKC", name).translate(_APOSTROPHES)
-    s = _HYPHENS.sub(" ", s)
-    s = _SPACES.sub(" ", s).strip(" .,'")
-    return s.casefold()
+    key = unicodedata.normalize("NFKC", name).translate(_APOSTROPHES)
+    key = _HYPHENS.sub(" ", key)
+    key = _SPACES.sub(" ", key).strip(" .,'")
+    return key.casefold()
 
 
 def _allowed_edits(token: str) -> int:
-    n = len(token)
-    if n >= 9:
+    length = len(token)
+    if length >= 9:
         return 2
-    if n >= 5:
+    if length >= 5:
         return 1
     return 0
 
@@ -143,8 +143,8 @@ class SpeakerIndex:
         self.max_tokens = 1
         for sp in self.speakers:
             self._ids.setdefault(sp.id, sp)
-            names = [(t, False) for t in (sp.name, *sp.aliases)]
-            names += [(t, True) for t in sp.misspellings]
+            names = [(name, False) for name in (sp.name, *sp.aliases)]
+            names += [(name, True) for name in sp.misspellings]
             for text, misspelling in names:
                 key = name_key(text)
                 if not key:
@@ -202,19 +202,19 @@ class SpeakerIndex:
     def _tokens_close(tokens: Sequence[str], target: Sequence[str]) -> bool:
         total = 0
         exact = 0
-        for a, b in zip(tokens, target, strict=True):
-            if a == b:
+        for token, wanted in zip(tokens, target, strict=True):
+            if token == wanted:
                 exact += 1
                 continue
-            if a[:1] != b[:1]:
+            if token[:1] != wanted[:1]:
                 return False
-            allowed = min(_allowed_edits(a), _allowed_edits(b))
+            allowed = min(_allowed_edits(token), _allowed_edits(wanted))
             if allowed == 0:
                 return False
-            d = OSA.distance(a, b, score_cutoff=allowed)
-            if d > allowed:
+            distance = OSA.distance(token, wanted, score_cutoff=allowed)
+            if distance > allowed:
                 return False
-            total += d
+            total += distance
         if total == 0:
             return True
         if len(tokens) == 1:
@@ -230,19 +230,19 @@ class SpeakerIndex:
         word = word.rstrip("-'’")
         if not word:
             return None
-        m = self.match(word)
-        if m is None:
+        found = self.match(word)
+        if found is None:
             return None
-        sp = self._ids.get(m.speaker_id)
+        sp = self._ids.get(found.speaker_id)
         end = start + len(word)
         return NameMention(
             start,
             end,
             word,
-            m.speaker_id,
-            m.name,
-            m.score,
-            m.misspelled,
+            found.speaker_id,
+            found.name,
+            found.score,
+            found.misspelled,
             sp.is_person if sp else True,
         )
 
@@ -265,35 +265,35 @@ class SpeakerIndex:
                     out.append(found)
                 continue
             tokens = _run_tokens(word, base)
-            n = len(tokens)
-            i = 0
-            while i < n:
-                top = min(n - i, max_tokens)
+            count = len(tokens)
+            first = 0
+            while first < count:
+                top = min(count - first, max_tokens)
                 for size in range(top, 0, -1):
-                    last = i + size - 1
-                    if size > 1 and any(tokens[k][3] for k in range(i, last)):
+                    last = first + size - 1
+                    if size > 1 and any(tokens[inner][3] for inner in range(first, last)):
                         continue  # a possessive ends a name
-                    s, e = tokens[i][0], tokens[last][1]
-                    key = text[s:e]
-                    m = memo[key] if key in memo else match(key)
-                    if m is None:
+                    start, end = tokens[first][0], tokens[last][1]
+                    key = text[start:end]
+                    matched = memo[key] if key in memo else match(key)
+                    if matched is None:
                         continue
                     out.append(
                         NameMention(
-                            s,
-                            e,
+                            start,
+                            end,
                             key,
-                            m.speaker_id,
-                            m.name,
-                            m.score,
-                            m.misspelled,
-                            person.get(m.speaker_id, True),
+                            matched.speaker_id,
+                            matched.name,
+                            matched.score,
+                            matched.misspelled,
+                            person.get(matched.speaker_id, True),
                         )
                     )
-                    i += size
+                    first += size
                     break
                 else:
-                    i += 1
+                    first += 1
         return out
 
 
@@ -302,7 +302,7 @@ def _run_tokens(run: str, offset: int) -> list[tuple[int, int, str, bool]]:
     out: list[tuple[int, int, str, bool]] = []
     pos = offset
     for word in run.replace("\u00a0", " ").replace("\n", " ").split(" "):
-        s = pos
+        start = pos
         pos += len(word) + 1
         possessive = False
         if "'" in word or "’" in word:
@@ -315,7 +315,7 @@ def _run_tokens(run: str, offset: int) -> list[tuple[int, int, str, bool]]:
             word = word.rstrip("-")
         if not word or not word[0].isupper():
             break
-        out.append((s, s + len(word), word, possessive))
+        out.append((start, start + len(word), word, possessive))
     return out
 
 
@@ -345,7 +345,9 @@ _HONORIFIC = re.compile(r"^(?:Mr|Mrs|Ms|Miss|Dr|Sir|Dame|Lady|Lord|Prof)\.?$")
 def guess_person_mentions(text: str) -> list[NameMention]:
     """People's names guessed without a list (see `guess_mentions`), organisations and
     places left out."""
-    return [m for m in guess_mentions(text) if m.is_person and not m.is_place]
+    return [
+        mention for mention in guess_mentions(text) if mention.is_person and not mention.is_place
+    ]
 
 
 # Words that join the parts of an organisation's name ("Office of the State Auditor").
@@ -363,8 +365,10 @@ def _kind_of(tokens: list[tuple[int, int, str, bool]]) -> str:
         return "organization"
     if last in PLACE_HEADS:
         return "place"
-    trimmed = [t[2].casefold().rstrip(".") for t in _trim_titles(tokens)]
-    if len(trimmed) > 1 and (trimmed[0] in ORG_HEADS or any(w in ORG_HEADS for w in trimmed[1:])):
+    trimmed = [token[2].casefold().rstrip(".") for token in _trim_titles(tokens)]
+    if len(trimmed) > 1 and (
+        trimmed[0] in ORG_HEADS or any(word in ORG_HEADS for word in trimmed[1:])
+    ):
         return "organization"
     return "person"
 
@@ -387,9 +391,17 @@ def _trim_titles(tokens: list[tuple[int, int, str, bool]]) -> list[tuple[int, in
     return tokens
 
 
-def _shift(m: NameMention, by: int) -> NameMention:
+def _shift(mention: NameMention, by: int) -> NameMention:
     return NameMention(
-        m.start + by, m.end + by, m.text, None, m.name, m.score, False, m.is_person, m.is_place
+        mention.start + by,
+        mention.end + by,
+        mention.text,
+        None,
+        mention.name,
+        mention.score,
+        False,
+        mention.is_person,
+        mention.is_place,
     )
 
 
@@ -417,55 +429,57 @@ def _names_in_run(
         # one capitalised word (the common case): a short form of a name seen before?
         seen = known.get(name_key(tokens[0][2]))
         return [_mention(tokens[0], *seen)] if seen is not None else names
-    words = [t[2] for t in tokens]
+    words = [token[2] for token in tokens]
     kind = _kind_of(tokens)
     if kind == "person" and words[-1].casefold() in NOT_LAST_NAMES:
         return names  # "the Lakeshore Lantern Festival": a thing, not a person
     if kind != "person" and not words[0].isupper():
-        s, e = tokens[0][0], tokens[-1][1]
-        display = text[s:e]
+        start, end = tokens[0][0], tokens[-1][1]
+        display = text[start:end]
         display, kind = known.get(name_key(display), (display, kind))
         known.setdefault(name_key(display), (display, kind))
         if kind == "organization" and words[0].casefold() not in ORG_HEADS:
             known.setdefault(name_key(words[0]), (display, kind))
-        return [NameMention(s, e, display, None, display, 100.0, False, False, kind == "place")]
+        return [
+            NameMention(start, end, display, None, display, 100.0, False, False, kind == "place")
+        ]
     if len(tokens) > 3:
-        tokens = [t for t in tokens if t[2].casefold() not in ROLE_NOUNS]
+        tokens = [token for token in tokens if token[2].casefold() not in ROLE_NOUNS]
     tokens = _trim_titles(tokens)
-    i = 0
-    while i < len(tokens):
+    at = 0
+    while at < len(tokens):
         size = 0
-        for n in (3, 2):
-            window = tokens[i : i + n]
-            if len(window) < n or any(t[3] for t in window[:-1]):
+        for width in (3, 2):
+            window = tokens[at : at + width]
+            if len(window) < width or any(token[3] for token in window[:-1]):
                 continue
-            words = [t[2] for t in window]
-            if any(w.isupper() and len(w) > 1 for w in words):
+            words = [token[2] for token in window]
+            if any(word.isupper() and len(word) > 1 for word in words):
                 continue
             if words[-1].casefold() in NOT_LAST_NAMES or words[0].casefold() in NOT_NAMES:
                 continue
             if words[0].casefold() in ROLE_NOUNS:
                 continue
-            size = n
+            size = width
             break
         if not size:
-            seen = known.get(name_key(tokens[i][2]))
+            seen = known.get(name_key(tokens[at][2]))
             if seen is not None:
-                names.append(_mention(tokens[i], *seen))
-            i += 1
+                names.append(_mention(tokens[at], *seen))
+            at += 1
             continue
-        window = tokens[i : i + size]
-        s, e = window[0][0], window[-1][1]
-        display = " ".join(t[2] for t in window)
+        window = tokens[at : at + size]
+        start, end = window[0][0], window[-1][1]
+        display = " ".join(token[2] for token in window)
         display, kind = known.get(name_key(display), (display, "person"))
-        previous = _LOCATIVE_BEFORE.search(text, max(0, s - 12), s)
+        previous = _LOCATIVE_BEFORE.search(text, max(0, start - 12), start)
         if previous and previous.group(1) in LOCATIVES:
             kind = "place"  # "in Port Avery"
         for part in (window[0][2], window[-1][2]):
             known.setdefault(name_key(part), (display, kind))
         known.setdefault(name_key(display), (display, kind))
-        names.append(_mention((s, e, text[s:e], False), display, kind))
-        i += size
+        names.append(_mention((start, end, text[start:end], False), display, kind))
+        at += size
     return names
 
 
@@ -491,34 +505,34 @@ def guess_mentions(text: str) -> list[NameMention]:
         )
     runs = list(_CAP_RUN.finditer(text))
     memo: dict[str, list[NameMention]] = {}  # a run seen before names the same (offsets aside)
-    k = 0
-    while k < len(runs):
-        run = runs[k]
+    index = 0
+    while index < len(runs):
+        run = runs[index]
         start, end = run.start(), run.end()
         tokens = _run_tokens(run.group(), start)
         joined_any = False
         # "Office of the State Auditor": runs joined by connectors when they name an org
-        while k + 1 < len(runs) and tokens and not tokens[-1][3]:
-            gap = text[end : runs[k + 1].start()]
+        while index + 1 < len(runs) and tokens and not tokens[-1][3]:
+            gap = text[end : runs[index + 1].start()]
             if len(gap) > 8 or not _CONNECTOR.match(gap):
                 break
-            joined = tokens + _run_tokens(runs[k + 1].group(), runs[k + 1].start())
+            joined = tokens + _run_tokens(runs[index + 1].group(), runs[index + 1].start())
             if _kind_of(joined) != "organization":
                 break
             tokens = joined
             joined_any = True
-            k += 1
-            end = runs[k].end()
-        k += 1
+            index += 1
+            end = runs[index].end()
+        index += 1
         key = run.group() if not joined_any else None
         if key is not None and key in memo:
-            out += [_shift(m, start) for m in memo[key]]
+            out += [_shift(mention, start) for mention in memo[key]]
             continue
         names = _names_in_run(text, tokens, known)
         out += names
         # only whole names are remembered: a lone word's reading depends on what came before
-        whole = names and all(len(m.text.split()) > 1 for m in names)
+        whole = names and all(len(mention.text.split()) > 1 for mention in names)
         if key is not None and whole and len(memo) < 50_000:
-            memo[key] = [_shift(m, -start) for m in names]
-    out.sort(key=lambda m: m.start)
+            memo[key] = [_shift(mention, -start) for mention in names]
+    out.sort(key=lambda mention: mention.start)
     return out
