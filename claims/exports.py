@@ -397,7 +397,6 @@ def _with_related(queryset):
             .order_by("position", "pk")
             .values(
                 row=JSONObject(
-                    pk="pk",
                     source="source__slug",
                     source_title="source__title",
                     outlet="source__outlet__name",
@@ -427,7 +426,7 @@ def claim_record(claim: Claim) -> dict[str, Any]:
                 "source_title": c["source_title"],
                 "source_url": absolute(_source_path(c["source"])),
                 "passage_url": (
-                    absolute(f"{_source_path(c['source'])}#quote-{c['pk']}")
+                    absolute(f"{_source_path(c['source'])}#quote-{claim.slug}")
                     if c["anchored"] is not None
                     else None
                 ),

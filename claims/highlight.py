@@ -15,23 +15,26 @@ from django.utils.safestring import SafeString, mark_safe
 
 @dataclass(frozen=True)
 class Anchor:
-    key: int  # the citation's pk: the mark's id is "quote-<key>"
+    # The cited claim's slug (a source is cited once per claim): the mark's id is
+    # "quote-<key>", a link that survives a restore (a row id would not).
+    key: str
     start: int
     end: int
     label: str = ""  # who is quoted, for the mark's title
     # For a quote printed in parts around an attribution: which part (1, 2, ...). Part 1's
-    # mark is "quote-<key>", the others "quote-<key>-<part>"; all carry data-quote="<key>".
+    # mark is "quote-<key>", the others "quote-<key>.<part>" (a dot: no slug has one, so
+    # part 2 of "tax-cut" is never claim "tax-cut-2"); all carry data-quote="<key>".
     part: int | None = None
 
     @property
     def dom_id(self) -> str:
         if self.part is None or self.part == 1:
             return f"quote-{self.key}"
-        return f"quote-{self.key}-{self.part}"
+        return f"quote-{self.key}.{self.part}"
 
 
 def citation_anchors(
-    key: int,
+    key: str,
     start: int | None,
     end: int | None,
     parts: Sequence[Mapping[str, object]] | None = None,

@@ -527,7 +527,11 @@ def source_detail(request, slug):
         anchor
         for c in citations
         for anchor in citation_anchors(
-            c.pk, c.anchor_start, c.anchor_end, c.anchor_parts, f"Quoted: {c.claim.speaker.name}"
+            c.claim.slug,
+            c.anchor_start,
+            c.anchor_end,
+            c.anchor_parts,
+            f"Quoted: {c.claim.speaker.name}",
         )
     ]
     return render(

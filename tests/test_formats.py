@@ -68,8 +68,8 @@ def test_claim_json_carries_citations_topics_and_links(client, demo):
     citation = item["citations"][0]
     assert citation["source"] == "cuomo-podcast-and-fbi-report"
     assert citation["verification"] == "verbatim"
-    assert citation["passage_url"].startswith(
-        "http://127.0.0.1:8000/sources/cuomo-podcast-and-fbi-report/#quote-"
+    assert citation["passage_url"] == (
+        "http://127.0.0.1:8000/sources/cuomo-podcast-and-fbi-report/#quote-fbi-gun-in-working-order"
     )
 
 

@@ -42,8 +42,9 @@ def test_claim_page_shows_every_citation_with_its_badge_and_passage_link(client,
     assert page.count("<h1") == 1
     for citation in claim.citations.select_related("source"):
         assert citation.source.title in page
+        assert f'id="citation-{citation.source.slug}"' in page  # a source is cited once a claim
         if citation.anchor_start is not None:
-            assert f"{citation.source.get_absolute_url()}#quote-{citation.pk}" in page
+            assert f"{citation.source.get_absolute_url()}#quote-{claim.slug}" in page
     assert "✓ Verbatim" in page
     assert "trigger-vs-fbi-finding" in page  # its contradictions, as the statement
     assert "never-point-vs-aimed-at-her" in page
@@ -193,13 +194,19 @@ def test_contradiction_page_shows_corrections_of_either_side(client):
 
 
 def test_passage_links_point_at_the_highlighted_quote(client, demo):
+    """Keyed by slugs, not row ids: a link shared before a restore finds the passage after."""
     item = Contradiction.objects.get(slug="trigger-vs-fbi-finding")
     page = text_of(client.get(item.get_absolute_url()))
-    for citation in Citation.objects.filter(claim__in=[item.claim, item.counter]):
-        link = f"/sources/{citation.source.slug}/#quote-{citation.pk}"
+    for citation in Citation.objects.filter(claim__in=[item.claim, item.counter]).select_related(
+        "claim", "source"
+    ):
+        link = f"/sources/{citation.source.slug}/#quote-{citation.claim.slug}"
         assert link in page
         source_page = text_of(client.get(f"/sources/{citation.source.slug}/"))
-        assert f'<mark id="quote-{citation.pk}"' in source_page
+        assert f'<mark id="quote-{citation.claim.slug}"' in source_page
+        assert f'<li id="cited-{citation.claim.slug}">' in source_page
+        assert f'href="#quote-{citation.claim.slug}"' in source_page
+        assert f"quote-{citation.pk}" not in source_page
 
 
 # Lists ---------------------------------------------------------------------------------
@@ -322,14 +329,12 @@ def test_source_page_highlights_each_published_quote_in_the_text(client):
     page = text_of(client.get(source.get_absolute_url()))
     archived = page[page.index('id="archived-text"') :]
     archived = archived[: archived.index("</div>")]
-    c1 = first.citations.get()
-    c2 = second.citations.get()
-    assert f'<mark id="quote-{c1.pk}"' in archived
+    assert f'<mark id="quote-{first.slug}"' in archived
     assert f">{'First quote here.'}</mark>" in archived
-    assert f'<mark id="quote-{c2.pk}"' in archived
+    assert f'<mark id="quote-{second.slug}"' in archived
     assert "Second &lt;b&gt;quote&lt;/b&gt;." in archived  # escaped, not markup
     assert "<b>" not in archived
-    assert f"quote-{draft.citations.get().pk}" not in page
+    assert f"quote-{draft.slug}" not in page
 
 
 def test_source_page_marks_every_part_of_a_split_quote(client, django_assert_num_queries):
@@ -337,18 +342,23 @@ def test_source_page_marks_every_part_of_a_split_quote(client, django_assert_num
     text = "At the plant: “The plant is sound,” the director said, “and it always has been.” End."
     source = make_source(text=text)
     claim = make_claim(text="The plant is sound, and it always has been.", cite=source)
-    pk = claim.citations.get().pk
+    # a claim whose slug is the first's with a number: its mark is not the first's part 2
+    other = make_claim(slug=f"{claim.slug}-2", text="At the plant", cite=source)
+    key = claim.slug
     with django_assert_num_queries(2):
         page = text_of(client.get(source.get_absolute_url()))
     archived = page[page.index('id="archived-text"') :]
     archived = archived[: archived.index("</div>")]
     assert re.findall(r"<mark [^>]*>[^<]*</mark>", archived) == [
-        f'<mark id="quote-{pk}" title="Quoted: {claim.speaker.name}" class="quote-part" '
-        f'data-quote="{pk}">The plant is sound,</mark>',
-        f'<mark id="quote-{pk}-2" title="Quoted: {claim.speaker.name}" class="quote-part" '
-        f'data-quote="{pk}">and it always has been.</mark>',
+        f'<mark id="quote-{other.slug}" title="Quoted: {other.speaker.name}">At the plant</mark>',
+        f'<mark id="quote-{key}" title="Quoted: {claim.speaker.name}" class="quote-part" '
+        f'data-quote="{key}">The plant is sound,</mark>',
+        f'<mark id="quote-{key}.2" title="Quoted: {claim.speaker.name}" class="quote-part" '
+        f'data-quote="{key}">and it always has been.</mark>',
     ]
-    assert f'href="#quote-{pk}"' in page  # the badge links to the first part
+    assert f'href="#quote-{key}"' in page  # the badge links to the first part
+    ids = re.findall(r'\bid="([^"]+)"', page)
+    assert len(ids) == len(set(ids))
 
 
 def test_source_page_keeps_unanchored_citations_in_the_list(client):
@@ -356,7 +366,8 @@ def test_source_page_keeps_unanchored_citations_in_the_list(client):
     claim = make_claim(text="Words that are not in the text.", cite=source)
     page = text_of(client.get(source.get_absolute_url()))
     assert "Words that are not in the text." in page
-    assert f'<mark id="quote-{claim.citations.get().pk}"' not in page
+    assert f'<mark id="quote-{claim.slug}"' not in page
+    assert f'<li id="cited-{claim.slug}">' in page
 
 
 def test_unknown_source_is_404(client, db):

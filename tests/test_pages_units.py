@@ -115,7 +115,7 @@ def test_citation_anchors_one_mark_per_part_or_the_whole_anchor():
     anchors = citation_anchors(7, 1, 20, parts, "Q")
     assert [(a.start, a.end, a.dom_id) for a in anchors] == [
         (1, 5, "quote-7"),
-        (12, 20, "quote-7-2"),
+        (12, 20, "quote-7.2"),
     ]
     whole = [(7, 1, 20, "quote-7")]
     for bad in (
@@ -139,4 +139,4 @@ def test_parts_of_a_split_quote_overlapped_by_another_keep_their_ids():
     ]
     html = render_segments(split_by_anchors(text, anchors))
     assert '<span id="quote-1" class="quote-anchor"></span>' in html
-    assert '<span id="quote-1-2" class="quote-anchor"></span>' in html
+    assert '<span id="quote-1.2" class="quote-anchor"></span>' in html
