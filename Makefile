@@ -13,6 +13,8 @@ DEMO := demo/rust_case.jsonl
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
+# make test runs the suite in parallel (pytest-xdist), one worker per core up to 4: 2 on CI's.
+PYTEST_WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 2); echo $$(( n > 4 ? 4 : n )))
 # make serve: gunicorn workers for the cores (2 per core + 1), each with threads for the time
 # a request waits on PostgreSQL.
 WORKERS ?= $(shell echo $$(( $$(nproc) * 2 + 1 )))
@@ -103,7 +105,7 @@ test: install browser-deps
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	DJANGO_DEBUG=true $(MANAGE) makemigrations --check --dry-run
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 # The query plans at 30k claims (tests/test_explain_plans.py), left out of `make test`.
 test-plans: install
