@@ -147,8 +147,13 @@ def review_claim(claim: Claim, *, citations: list[Citation] | None = None) -> Re
 
 
 def _sides_review(
-    contradiction: Contradiction, citations_by_claim: dict[int, list[Citation]] | None = None
+    contradiction: Contradiction,
+    citations_by_claim: dict[int, list[Citation]] | None = None,
+    *,
+    also_published: frozenset[int] = frozenset(),
 ) -> Review:
+    """``also_published``: the ids of claims to count as published (a plan of
+    ``publish_case_with_items`` publishes them first)."""
     review = Review()
     if not contradiction.explanation.strip():
         review.blockers.append(
@@ -156,7 +161,7 @@ def _sides_review(
             "do not square"
         )
     for label, side in (("claim", contradiction.claim), ("counter-claim", contradiction.counter)):
-        if not side.is_published:
+        if not side.is_published and side.pk not in also_published:
             article = "a " if side.status == Status.DRAFT else ""
             review.blockers.append(
                 f"the {label} '{side.slug}' is {article}{side.get_status_display().lower()}"
@@ -395,6 +400,76 @@ def publish_case(*, case: Case, by, expected_version: int | None = None) -> Case
     case.status = Status.PUBLISHED
     case.published_at = first_published_at(case.status, case.published_at)
     return _save(case, by=by, reason="Published")
+
+
+@dataclass
+class CasePublication:
+    """What ``publish_case_with_items`` published (claims first, then pairs, then the case) and
+    what it held back, each with every reason in words."""
+
+    case: Case
+    published: list[Item] = field(default_factory=list)
+    held_back: list[tuple[Item, list[str]]] = field(default_factory=list)
+    case_published: bool = False
+
+
+def in_review(case: Case) -> tuple[list[Claim], list[Contradiction]]:
+    """The claims and pairs of ``case`` waiting for an editor."""
+    claims = case.claims.filter(status=Status.REVIEW).select_related("speaker").order_by("slug")
+    pairs = (
+        case.contradictions.filter(status=Status.REVIEW)
+        .select_related("claim", "counter")
+        .order_by("slug")
+    )
+    return list(claims), list(pairs)
+
+
+def case_publication_plan(case: Case) -> CasePublication:
+    """What ``publish_case_with_items`` would do now, saving nothing: each claim in review
+    that meets the quote rules, then each pair in review whose sides are (or would then be)
+    published and verified; the rest held back with the rules' reasons. No override here:
+    publishing over a rule stays an item's own step, with its own reason."""
+    plan = CasePublication(case=case)
+    claims, pairs = in_review(case)
+    for claim in claims:
+        found = review_claim(claim)
+        if found.ok:
+            plan.published.append(claim)
+        else:
+            plan.held_back.append((claim, found.problems))
+    going = frozenset(claim.pk for claim in plan.published)
+    for pair in pairs:
+        found = _sides_review(pair, also_published=going)
+        if found.ok:
+            plan.published.append(pair)
+        else:
+            plan.held_back.append((pair, found.problems))
+    return plan
+
+
+@transaction.atomic
+def publish_case_with_items(
+    *, case: Case, by, expected_version: int | None = None
+) -> CasePublication:
+    """Publish in one pass: the case's claims in review that meet the rules, then its pairs in
+    review whose sides are then published, then the case itself (unless it already is). Each
+    item goes through ``publish`` (its own rules and history row); what it refuses is held
+    back with its reasons and stays in review."""
+    _require(by, can_publish(by), "publish")
+    case = lock_version(case, expected_version)
+    if case.status not in CASE_STEPS_FROM["publish"] and case.status != Status.PUBLISHED:
+        _refuse_unless_publishable(case)
+    plan = case_publication_plan(case)
+    result = CasePublication(case=case, held_back=list(plan.held_back))
+    for item in plan.published:
+        try:
+            result.published.append(publish(item=item, by=by))
+        except Refused as refusal:
+            result.held_back.append((item, refusal.problems))
+    if case.status != Status.PUBLISHED:
+        result.case = publish_case(case=case, by=by)
+        result.case_published = True
+    return result
 
 
 @transaction.atomic

@@ -18,6 +18,14 @@ class LabelledAutocompleteJsonView(AutocompleteJsonView):
 
 class NewsroomAdminSite(admin.AdminSite):
     index_title = "Curation"
+    # The home page is the desk (claims/admin/desk.py): the review queue by case, what needs
+    # attention and the latest changes, above the list of models.
+    index_template = "admin/desk_index.html"
+
+    def index(self, request, extra_context=None):
+        from claims.admin.desk import desk_context
+
+        return super().index(request, {**desk_context(request.user), **(extra_context or {})})
 
     @property
     def site_header(self):

@@ -4,8 +4,9 @@ and moves only through the publishing services (``publishing.publish_case`` and
 ``unpublish_case``), by the buttons on its page and the actions on the list; a save or a
 history revert keeps the stored status."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 
+from claims import publishing
 from claims.admin.workflow import StepsAdmin
 from claims.models import Case
 
@@ -18,6 +19,37 @@ class CaseAdmin(StepsAdmin):
     prepopulated_fields = {"slug": ["title"]}
     readonly_fields = ["created_at", "updated_at"]
     fields = ["title", "slug", "summary", "status", "published_at", "created_at", "updated_at"]
+
+    def step_label(self, step: str) -> str:
+        return "Publish case" if step == "publish" else super().step_label(step)
+
+    def step_context(self, request, obj, step: str) -> dict:
+        if step != "publish":
+            return {}
+        return {"case_plan": publishing.case_publication_plan(obj)}
+
+    def _take_step(self, request, obj, step: str, data: dict) -> None:
+        """ "Publish case": the case and everything in review in it that passes the rules, in
+        one pass (``publishing.publish_case_with_items``); what it held back is listed, why."""
+        if step != "publish":
+            return super()._take_step(request, obj, step, data)
+        result = publishing.publish_case_with_items(
+            case=obj, by=request.user, expected_version=data.get("version")
+        )
+        if result.published:
+            self.message_user(
+                request,
+                "Published with the case: "
+                + ", ".join(f"{item._meta.verbose_name} '{item.slug}'" for item in result.published)
+                + ".",
+            )
+        for item, reasons in result.held_back:
+            self.message_user(
+                request,
+                f"Held back: the {item._meta.verbose_name} '{item.slug}' stays in review: "
+                + "; ".join(reasons),
+                messages.WARNING,
+            )
 
     def on_record(self, obj) -> bool:
         return obj.is_published

@@ -123,7 +123,7 @@ class StepsAdmin(GuardedAdmin):
                         f"admin:{opts.app_label}_{opts.model_name}_workflow",
                         args=[obj.pk, step],
                     ),
-                    STEPS[step][0],
+                    self.step_label(step),
                 )
                 for step in publishing.allowed_steps(request.user, obj)
             ]
@@ -131,6 +131,13 @@ class StepsAdmin(GuardedAdmin):
             context["publishing_review"] = [] if on_record else publishing.review(obj).problems
             context["attention"] = publishing.needs_attention(obj)
         return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def step_label(self, step: str) -> str:
+        return STEPS[step][0]
+
+    def step_context(self, request, obj, step: str) -> dict:
+        """What a step's confirmation page shows besides the rules (a case: its plan)."""
+        return {}
 
     def workflow_view(self, request, object_id, step):
         obj = self.get_object(request, object_id)
@@ -166,13 +173,14 @@ class StepsAdmin(GuardedAdmin):
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "original": obj,
-            "title": f"{STEPS[step][0]}: {obj}",
+            "title": f"{self.step_label(step)}: {obj}",
             "step": step,
-            "step_label": STEPS[step][0],
+            "step_label": self.step_label(step),
             "form": form,
             "problems": problems,
             "review": found,
             "can_override": step == "publish" and not found.blockers and bool(found.unverified),
+            **self.step_context(request, obj, step),
         }
         return TemplateResponse(
             request,

@@ -60,6 +60,12 @@ def badge_label(citation) -> str:
     return words.badge
 
 
+@register.filter
+def lower_verbose_name(obj) -> str:
+    """What kind of record ``obj`` is, in words: "claim", "contradiction", "case"."""
+    return str(obj._meta.verbose_name)
+
+
 @register.simple_tag
 def site_name():
     return settings.SITE_NAME
