@@ -247,6 +247,12 @@ class WorkflowAdmin(StepsAdmin):
         self._warn_if_attention(request, obj)
         return super().response_change(request, obj)
 
+    def response_add(self, request, obj, post_url_continue=None):
+        """ "Save and send to review" on an add form too: the new draft is saved, then sent."""
+        if "_send_to_review" in request.POST:
+            return self._send_after_save(request, obj)
+        return super().response_add(request, obj, post_url_continue)
+
     def _send_after_save(self, request, obj):
         """ "Save and send to review": the edit is saved (above), then the step is taken."""
         change_url = reverse(
@@ -277,6 +283,8 @@ class WorkflowAdmin(StepsAdmin):
             )
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if add:  # a new item is a draft: whoever may add it may send it to review
+            context["can_send_to_review"] = self.has_add_permission(request)
         if obj is not None and obj.pk:
             context["can_send_to_review"] = "review" in publishing.allowed_steps(request.user, obj)
             if self.on_record(obj) and request.user.has_perm("claims.add_correction"):
