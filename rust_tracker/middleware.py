@@ -17,7 +17,7 @@ the byte that is not text, the charset, or the limit), changing nothing, when:
   ``DATA_UPLOAD_MAX_NUMBER_FIELDS`` / ``DATA_UPLOAD_MAX_NUMBER_FILES``.
 
 Uploaded files are not decoded here: source intake reads them by their declared or detected
-charset and refuses what no charset reads (``sources/intake.py``). A multipart body larger
+charset and refuses what no charset reads (``sources/intake/decoding.py``). A multipart body larger
 than ``DATA_UPLOAD_MAX_MEMORY_SIZE`` is not read into memory to check its text fields: only a
 file can make it that large, and the intake form refuses a file over ``SOURCE_MAX_BYTES``
 (smaller than that limit), so such a request saves nothing.

@@ -240,7 +240,7 @@ STORAGES = {
     },
 }
 
-# Source intake (sources/intake.py): the largest text, file or page taken in, in bytes; the
+# Source intake (sources/intake/): the largest text, file or page taken in, in bytes; the
 # fetch's deadline in seconds and its redirects; private and loopback addresses are refused
 # unless allowed (an intranet deployment, tests).
 SOURCE_MAX_BYTES = int(os.environ.get("SOURCE_MAX_BYTES", str(20 * 1000 * 1000)))

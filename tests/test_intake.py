@@ -1,4 +1,4 @@
-"""Source intake without a database (sources/intake.py): pasted text, uploaded files, and
+"""Source intake without a database (sources/intake/): pasted text, uploaded files, and
 pages fetched from a local HTTP server the tests start on 127.0.0.1."""
 
 import ssl
