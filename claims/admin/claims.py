@@ -10,6 +10,8 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.http import Http404, HttpResponseRedirect
 from django.template.loader import render_to_string
 from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from claims import curation, publishing
 from claims.admin.recheck import message_recheck
@@ -42,7 +44,10 @@ class CitationInline(admin.StackedInline):
 
     @admin.display(description="Verification")
     def verification(self, obj):
-        return verification_text(obj)
+        """The state and score, and for a close match the words that differ from the source's
+        (the public claim page shows the same diff: includes/source_diff.html)."""
+        diff = render_to_string("includes/source_diff.html", {"citation": obj}) if obj.pk else ""
+        return format_html("{}{}", verification_text(obj), mark_safe(diff))
 
     def _may_edit(self, request, obj) -> bool:
         return obj is None or publishing.can_edit(request.user, obj)

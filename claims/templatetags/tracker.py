@@ -61,6 +61,20 @@ def badge_label(citation) -> str:
 
 
 @register.filter
+def state_sentence(citation) -> str:
+    """What the badge's state says of the quote, as a sentence under it (the same table as the
+    badge: ``VERIFICATION_WORDS``'s ``problem``), "" for a verified quote: the sentence never
+    says more than the badge."""
+    problem = citation.state_words.problem
+    if not problem:
+        return ""
+    sentence = f"This quote {problem.format(score='')}"
+    if citation.drifted:
+        sentence += " since the source's text was replaced"
+    return sentence + "."
+
+
+@register.filter
 def lower_verbose_name(obj) -> str:
     """What kind of record ``obj`` is, in words: "claim", "contradiction", "case"."""
     return str(obj._meta.verbose_name)
