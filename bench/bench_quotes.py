@@ -637,6 +637,11 @@ def main(argv: list[str] | None = None) -> int:
         help="score (and with -v list the misses of) only this corpus set; repeatable",
     )
     ap.add_argument(
+        "--final",
+        action="store_true",
+        help="score the final set too (nobody tunes on it: score it once, at the end of a round)",
+    )
+    ap.add_argument(
         "--no-speed", action="store_true", help="skip the timings (quality figures only)"
     )
     ap.add_argument("--check", action="store_true", help="exit 1 when a goal is missed")
@@ -691,6 +696,8 @@ def main(argv: list[str] | None = None) -> int:
         )
         if args.set:
             corpus = [a for a in corpus if a.set in args.set]
+        elif not args.final:
+            corpus = [a for a in corpus if a.set != "final"]
         unrelated = load_case_speakers(args.unrelated)
         modes = {
             "blind": score_extraction(corpus, []),

@@ -34,6 +34,7 @@ from .lexicon import TITLE_SMALL_WORDS
 from .marks import MAX_QUOTE_CHARS, QuoteSpan, pair_marks, paragraphs
 from .quotemarks import SINGLE
 from .speakers import KnownSpeaker, SpeakerIndex
+from .transcripts import Transcript, Turn, label_name, questioning, read_transcript
 
 __all__ = ["MAX_CANDIDATES", "MAX_QUOTE_CHARS", "Candidate", "extract_quotes"]
 
@@ -256,62 +257,51 @@ def _sentence_end(text: str, pos: int, limit: int) -> int:
 
 # --- transcripts -------------------------------------------------------------------------------
 
-# "Q: ...", "ROE: ...", "Jane Roe: ...": a turn in a question-and-answer transcript
-_TURN = re.compile(
-    r"(Q|A|[A-Z][A-Z’'-]+(?: [A-Z][A-Z’'-]+){0,2}|[A-Z][\w’'-]+(?: [A-Z][\w’'-]+){1,2}):[ \t]+"
-)
-_QUESTION_LABELS = frozenset({"Q", "QUESTION"})
-_ANSWER_LABELS = frozenset({"A", "ANSWER"})
-
-
-@dataclass(frozen=True)
-class _Turn:
-    paragraph: int
-    label: str
-    label_start: int
-    start: int  # the words spoken
-    end: int
-
-
-def _transcript_turns(text: str, paras: list[tuple[int, int]]) -> list[_Turn]:
-    """The turns of a question-and-answer transcript, if the text is one.
-
-    A text is a transcript when at least four paragraphs open with a speaker's label and
-    some label comes back: "Q:" and "ROE:", or "Jane Roe:" and "Ann Lee:". A stray "Note:"
-    or "Update:" does not make one."""
-    turns = []
-    for paragraph, (start, end) in enumerate(paras):
-        opening = _TURN.match(text, start, end)
-        if opening and opening.end() < end and len(opening.group(1)) <= 40:
-            turns.append(_Turn(paragraph, opening.group(1), start, opening.end(), end))
-    labels = [turn.label.upper() for turn in turns]
-    if len(turns) < 4 or len(set(labels)) < 2 or len(set(labels)) * 2 > len(labels):
-        return []
-    return turns
-
 
 def _turn_speaker(
-    reader: Attributor, turn: _Turn
+    reader: Attributor, index: SpeakerIndex | None, transcript: Transcript, turn: Turn
 ) -> tuple[str | None, str | None, str | None, str | None]:
-    """Who speaks in a turn: the person whose name (or surname) the label is; for "A:", the
-    person the introduction is about."""
-    label = turn.label
-    if label.upper() in _ANSWER_LABELS:
-        key = reader.main_person(turn.label_start)
-        if key is None:
-            return None, None, None, None
-        entity = reader.entities[key]
-        return entity.name, entity.speaker_id, None, key
-    mention = reader.by_start.get(turn.label_start)
-    if mention is not None and mention.end == turn.label_start + len(label):
-        return reader.resolve(
-            Subject("name", mention.start, mention.end, mention.text, mention), turn.label_start
-        )
-    wanted = label.casefold()
+    """Who speaks in a turn (see `transcripts`): the name the label gives, matched to the
+    speakers on record or the people the text names; for an answer with no deponent named,
+    the person the introduction is about; for a question, the examiner."""
+    name, nobody = label_name(transcript, turn)
+    if nobody:
+        return None, None, None, None
+    if name is None and turn.question:
+        pair = questioning(reader.text, turn.start)
+        name = pair[0] if pair else None
+    if name is None and turn.answer:
+        pair = questioning(reader.text, turn.start)
+        if pair:
+            name = pair[1]
+        else:
+            key = reader.main_person(turn.label_start)
+            if key is None:
+                return None, None, None, None
+            entity = reader.entities[key]
+            return entity.name, entity.speaker_id, None, key
+    if name is None:
+        return None, None, None, None
+    if index is not None:
+        match = index.match(name)
+        if match is not None and match.score >= 90:
+            key = next(
+                (k for k, e in reader.entities.items() if e.speaker_id == match.speaker_id), None
+            )
+            return match.name, match.speaker_id, None, key
+    wanted = name.casefold()
+    single = " " not in wanted
     for entity in reader.entities.values():
-        if entity.kind == "person" and (wanted == entity.name.casefold() or wanted in entity.words):
+        if entity.kind != "person":
+            continue
+        if wanted == entity.name.casefold() or (
+            single and wanted in entity.words and " " in entity.name
+        ):
             return entity.name, entity.speaker_id, None, entity.key
-    name = label.title() if label.isupper() else label
+    if index is not None and single:
+        match = index.match(name)
+        if match is not None:
+            return match.name, match.speaker_id, None, None
     return name, None, None, None
 
 
@@ -329,7 +319,8 @@ def extract_quotes(text: str, *, speakers: Sequence[KnownSpeaker] = ()) -> list[
         return []
     paras = paragraphs(text)
     spans, scanned = pair_marks(text, paras)
-    turns = _transcript_turns(text, paras)
+    transcript = read_transcript(text, paras)
+    turns = transcript.turns if transcript is not None else []
     if not spans and not turns:
         return []
     in_turn = {turn.paragraph for turn in turns}
@@ -358,19 +349,27 @@ def extract_quotes(text: str, *, speakers: Sequence[KnownSpeaker] = ()) -> list[
             break
     spans = kept
     out: list[Candidate] = []
-    items: list[tuple[int, QuoteSpan | _Turn]] = [
+    items: list[tuple[int, QuoteSpan | Turn]] = [
         (quote_span.start, quote_span) for quote_span in spans
     ]
-    items += [(turn.start, turn) for turn in turns if turn.label.upper() not in _QUESTION_LABELS]
+    items += [
+        (turn.start, turn)
+        for turn in turns
+        if not turn.question or (transcript is not None and transcript.list_questions)
+    ]
     items.sort(key=lambda item: item[0])
     previous: tuple[int, Candidate, str | None] | None = None  # (paragraph, candidate, key)
-    turn_speakers: dict[str, tuple[str | None, str | None, str | None, str | None]] = {}
+    turn_speakers: dict[
+        tuple[str, str | None], tuple[str | None, str | None, str | None, str | None]
+    ] = {}
     n_span = -1
     for _, item in items:
-        if isinstance(item, _Turn):
-            if item.label not in turn_speakers:
-                turn_speakers[item.label] = _turn_speaker(reader, item)
-            speaker, speaker_id, flag, key = turn_speakers[item.label]
+        if isinstance(item, Turn):
+            assert transcript is not None
+            who = (item.label, item.examiner)
+            if who not in turn_speakers:
+                turn_speakers[who] = _turn_speaker(reader, index, transcript, item)
+            speaker, speaker_id, flag, key = turn_speakers[who]
             cand = Candidate(
                 start=item.start,
                 end=item.end,
