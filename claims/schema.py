@@ -13,12 +13,14 @@ type's model, and the choices a field allows, are looked up from the models when
 
 The editorial fields (status, an override's reason) travel between newsrooms but never in a
 public export. The item's public history (when it was published, retracted and why, last
-updated) travels too, so that a restore shows readers what they read before it.
+updated) travels too, and each citation's last check (what it found, when), so that a restore
+shows readers what they read before it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -97,6 +99,32 @@ def _iso_datetime(value: dt.datetime | None) -> str | None:
     return value.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
 
 
+def _number(value: Any) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise FieldError(f"must be a number, not {json_type(value)}")
+    if not math.isfinite(value):
+        raise FieldError(f"{value!r} is not a finite number")
+    return float(value)
+
+
+def _offset(value: Any) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise FieldError(f"must be a whole number, 0 or more, not {value!r}")
+    return value
+
+
+def _flag(value: Any) -> bool:
+    if value is None:
+        return False
+    if not isinstance(value, bool):
+        raise FieldError(f"must be true or false, not {json_type(value)}")
+    return value
+
+
 def _same(value: Any) -> Any:
     return value
 
@@ -116,6 +144,9 @@ OPTIONAL_TEXT = Kind("optional text", _optional_text)
 TEXT_LIST = Kind("list of text", _text_list)
 DATE = Kind("date", _date, _iso_date)
 DATETIME = Kind("date-time", _datetime, _iso_datetime)
+NUMBER = Kind("number", _number)
+OFFSET = Kind("offset in a text", _offset)
+FLAG = Kind("true/false", _flag)
 CHOICE = Kind("one of the model field's choices", _same)  # checked against them by Field.load
 REF = Kind("an id", _same)
 CITATIONS = Kind("citations", _same)  # a list of CITATION objects
@@ -222,11 +253,28 @@ OVERRIDE_REASON = Field(
 )
 CASES = ref("cases", "case", many=True, absent=KEEP)
 
-# A claim's citations: each an object of these fields (the quote as that source printed it).
+# A quote's last check against its source's archived text, as a citation's badge shows it: what
+# the check found (the state, the score, the passage's offsets, whether the words were lost when
+# the text was replaced) and when. An import checks every quote it writes again: the file's date
+# stands when that check finds the same state, score, offsets and drift as the file says (a
+# restore of an untouched backup), else the check is dated when it ran (claims/exchange/write.py).
+# The offsets are the check's hint too: of a quote printed twice, the one the file found.
+CHECK: tuple[Field, ...] = (
+    Field("verification_state", CHOICE, omit_empty=True),  # Citation.verification_state's
+    Field("verification_score", NUMBER, omit_empty=True),
+    Field("anchor_start", OFFSET, omit_empty=True),
+    Field("anchor_end", OFFSET, omit_empty=True),
+    Field("drifted", FLAG, omit_empty=True),  # written when true
+    Field("verified_at", DATETIME, omit_empty=True),
+)
+
+# A claim's citations: each an object of these fields (the quote as that source printed it, then
+# its last check).
 CITATION: tuple[Field, ...] = (
     ref("source", "source", required=True),
     Field("quote", TEXT, required=True),
     Field("note", OPTIONAL_TEXT),
+    *CHECK,
 )
 
 RECORD_TYPES: dict[str, RecordType] = {

@@ -1,5 +1,6 @@
 """The JSON Lines exchange format: all or nothing, idempotent, byte-identical round trip."""
 
+import datetime as dt
 import io
 import json
 
@@ -195,6 +196,22 @@ BAD_INPUTS = {
         "citations[1].source",
     ),
     "non-UTF-8 line": (with_line(GOOD, 2, "").replace(b"\n\n", b"\n\xff\xfe\n"), 3, "not UTF-8"),
+    **{
+        f"citation's check: {name} {value!r}": (
+            jsonl(replaced(4, citations=[{**GOOD[4]["citations"][0], name: value}])),
+            5,
+            f"citations[1].{name}: {reason}",
+        )
+        for name, value, reason in (
+            ("verification_state", "sure", "'sure' is not one of: unchecked, verbatim"),
+            ("verification_score", "100", "must be a number, not a string"),
+            ("anchor_start", -1, "must be a whole number, 0 or more, not -1"),
+            ("anchor_end", 2.5, "must be a whole number, 0 or more, not 2.5"),
+            ("drifted", "yes", "must be true or false, not a string"),
+            ("verified_at", "yesterday", "'yesterday' is not a date-time"),
+            ("verified_at", "2020-05-06T07:08:09", "'2020-05-06T07:08:09' needs a time zone"),
+        )
+    },
 }
 
 
@@ -297,3 +314,119 @@ def test_re_verifying_adds_no_history():
     before = Citation.history.count()
     call_command("verify_quotes", "--no-progress", stdout=io.StringIO())
     assert Citation.history.count() == before
+
+
+# --- a citation's last check ------------------------------------------------------------------
+
+CHECKED = dt.datetime(2020, 5, 6, 7, 8, 9, tzinfo=dt.UTC)
+QUOTED_AT = len("He said: “")  # where GOOD's source prints the quote
+
+
+def emptied() -> None:
+    for model in (Correction, Contradiction, Citation, Claim, Speaker, Topic, Source, Outlet):
+        model.objects.all().delete()
+
+
+def with_check(**check) -> list[dict]:
+    """GOOD, its citation carrying a last check as a file says it."""
+    return replaced(4, citations=[{**GOOD[4]["citations"][0], **check}])
+
+
+# what the import's check finds of GOOD's quote, as a line says it
+FOUND = {
+    "verification_state": "verbatim",
+    "verification_score": 100.0,
+    "anchor_start": QUOTED_AT,
+    "anchor_end": QUOTED_AT + len("I never did it,"),
+}
+
+
+def test_a_citations_last_check_travels_and_a_restore_keeps_its_date():
+    """What the badge shows ("Verbatim, score 100, checked 6 May 2020") is on the line; a
+    restore checks the quote again, finds the same, and keeps the check's date."""
+    import_records(jsonl(GOOD))
+    Citation.objects.update(verified_at=CHECKED)
+    (line,) = [r for r in export_records() if r["id"] == "never-did-it"]
+    assert line["citations"] == [
+        {
+            "source": "wire-story",
+            "quote": "I never did it,",
+            "note": "",
+            **FOUND,
+            "verified_at": "2020-05-06T07:08:09Z",
+        }
+    ]
+    first = export_bytes()
+
+    emptied()
+    report = import_records(first, restore=True)
+    assert report.verified == 1
+    assert Citation.objects.get().verified_at == CHECKED
+    assert export_bytes() == first
+    # the same file again: nothing changes, not even the date
+    again = import_records(first)
+    assert again.unchanged == again.total and Citation.objects.get().verified_at == CHECKED
+
+
+@pytest.mark.parametrize(
+    "check",
+    [
+        pytest.param({**FOUND, "anchor_start": 0}, id="elsewhere in the text"),
+        pytest.param({**FOUND, "verification_state": "normalized"}, id="another state"),
+        pytest.param({**FOUND, "verification_score": 99.5}, id="another score"),
+        pytest.param({**FOUND, "drifted": True}, id="drifted, but the words are there"),
+        pytest.param({}, id="a date and nothing it found"),
+        pytest.param({**FOUND, "verified_at": "2999-01-01T00:00:00Z"}, id="a date to come"),
+    ],
+)
+def test_a_check_the_import_does_not_find_again_is_dated_when_the_import_checks(check):
+    """Something changed (the text, the quote, the checker) or the file says too little: the
+    date shown is the import's, whose check found what the badge now says."""
+    before = dt.datetime.now(dt.UTC)
+    import_records(jsonl(with_check(**{"verified_at": "2020-05-06T07:08:09Z", **check})))
+    citation = Citation.objects.get()
+    assert (citation.verification_state, citation.anchor_start) == ("verbatim", QUOTED_AT)
+    assert before <= citation.verified_at <= dt.datetime.now(dt.UTC)
+
+
+def test_a_file_without_checks_is_checked_and_dated_by_the_import():
+    before = dt.datetime.now(dt.UTC)
+    import_records(jsonl(with_check(**FOUND)))  # no date: nothing to keep
+    assert Citation.objects.get().verified_at >= before
+
+
+def test_of_a_quote_printed_twice_a_restore_finds_the_one_the_file_found():
+    """The file's offsets are the check's hint: the passage the links point at stays."""
+    text = "He said: “I never did it,” and left. Asked again: “I never did it,” he said."
+    second = text.rindex("I never did it,")
+    records = replaced(1, text=text)
+    records[4] = with_check()[4]
+    import_records(jsonl(records))
+    assert Citation.objects.get().anchor_start == QUOTED_AT  # the first, found without a hint
+    Citation.objects.update(anchor_start=second, anchor_end=second + 15, verified_at=CHECKED)
+    first = export_bytes()
+    emptied()
+    import_records(first, restore=True)
+    citation = Citation.objects.get()
+    assert (citation.anchor_start, citation.verified_at) == (second, CHECKED)
+    assert export_bytes() == first
+
+
+def test_a_drifted_citation_stays_drifted_through_a_restore():
+    """Its words were lost when its source's text was replaced: the claim page says so, before
+    and after a restore, with the date of the check that lost them."""
+    import_records(jsonl(GOOD))
+    gone = replaced(1, text="He declined to comment.")
+    for line in (4, 6):  # lines that leave "status" out keep it; they do not publish anew
+        gone[line] = {k: v for k, v in gone[line].items() if k != "status"}
+    import_records(jsonl(gone))
+    Citation.objects.update(verified_at=CHECKED)
+    (line,) = [r for r in export_records() if r["id"] == "never-did-it"]
+    assert line["citations"][0]["drifted"] is True
+    assert line["citations"][0]["verification_state"] == "not_found"
+    first = export_bytes()
+    emptied()
+    import_records(first, restore=True)
+    citation = Citation.objects.get()
+    assert (citation.drifted, citation.verified_at) == (True, CHECKED)
+    assert export_bytes() == first

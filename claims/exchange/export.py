@@ -79,10 +79,26 @@ def _getter(f: Field) -> Callable[[Any], Any]:
     if f.ref:
         return lambda obj: getattr(getattr(obj, f.name), "slug", None)
     if f.kind is CITATIONS:
-        parts = [(c.name, _getter(c)) for c in CITATION]
-        return lambda obj: [
-            {name: get(citation) for name, get in parts} for citation in getattr(obj, f.name).all()
-        ]
+        parts = [(c.name, c.omit_empty, _getter(c)) for c in CITATION]
+
+        def citations(obj) -> list[dict[str, Any]]:
+            lines = []
+            for citation in getattr(obj, f.name).all():
+                item = {}
+                for name, omit_empty, get in parts:
+                    value = get(citation)
+                    if not (omit_empty and _empty(value)):
+                        item[name] = value
+                lines.append(item)
+            return lines
+
+        return citations
     read = attrgetter(f.name)
     dump = f.dump
     return lambda obj: dump(read(obj))
+
+
+def _empty(value: Any) -> bool:
+    """What a citation's field left out when empty holds then: no value, no text, not set (a
+    score of 0 is a score)."""
+    return value is None or value is False or value == ""

@@ -17,12 +17,24 @@ import tempfile
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from tqdm import tqdm
 
 from claims.exchange.fields import check_model_fields, model_default
-from claims.schema import CITATIONS, DEFAULT, FIRST, KEEP, RECORD_TYPES, FieldError, json_type
+from claims.models import Citation
+from claims.schema import (
+    CHECK,
+    CHOICE,
+    CITATIONS,
+    DEFAULT,
+    FIRST,
+    KEEP,
+    RECORD_TYPES,
+    FieldError,
+    json_type,
+)
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_LINE_BYTES = 10 * 1024 * 1024
@@ -50,7 +62,7 @@ class Parsed:
     id: str
     values: dict[str, Any]  # model field -> python value; refs still as ids
     many: dict[str, list[str]] = field(default_factory=dict)  # list refs: field -> ids
-    citations: list[dict[str, str]] = field(default_factory=list)
+    citations: list[dict[str, Any]] = field(default_factory=list)
 
 
 def read_lines(data: bytes | str | Iterable[bytes]) -> Iterator[tuple[int, str | LineError]]:
@@ -344,7 +356,9 @@ def parse_record(obj, problems, seen, existing, *, trusted=False) -> Parsed | No
     return parsed
 
 
-def _parse_citations(value, problems, seen, existing, trusted=False) -> list[dict[str, str]]:
+def _parse_citations(value, problems, seen, existing, trusted=False) -> list[dict[str, Any]]:
+    """A claim's citations: each ``source``, ``quote``, ``note`` and its last check (the
+    declaration's CHECK fields, as given: absent is null, and not drifted)."""
     if value is None:
         return []
     if not isinstance(value, list):
@@ -371,6 +385,30 @@ def _parse_citations(value, problems, seen, existing, trusted=False) -> list[dic
         if not isinstance(note, str) or "\x00" in note:
             problems.append(f"{where}.note: must be a string without NUL characters")
             continue
+        check = _parse_check(item, where, problems)
+        if check is None:
+            continue
         sources.add(source)
-        result.append({"source": source, "quote": quote, "note": note})
+        result.append({"source": source, "quote": quote, "note": note, **check})
     return result
+
+
+def _parse_check(item: dict, where: str, problems: list[str]) -> dict[str, Any] | None:
+    """A citation's last check as the file says it, or None with its problems."""
+    check, bad = {}, False
+    for f in CHECK:
+        value = item.get(f.name)
+        try:
+            if f.kind is CHOICE and value is not None and value not in _check_choices(f.name):
+                raise FieldError(f"{value!r} is not one of: {', '.join(_check_choices(f.name))}")
+            check[f.name] = f.load(value) if f.kind is not CHOICE else value
+        except FieldError as exc:
+            problems.append(f"{where}.{f.name}: {exc}")
+            bad = True
+    return None if bad else check
+
+
+@cache
+def _check_choices(name: str) -> tuple[str, ...]:
+    """A CHOICE field of a citation's check: the model field's values."""
+    return tuple(str(value) for value, _label in Citation._meta.get_field(name).flatchoices)

@@ -39,7 +39,7 @@ from claims.exchange.read import (
 from claims.exchange.rows import NewRows, new_rows, through_columns
 from claims.models import Citation, Claim, Contradiction, Status
 from claims.publishing import first_published_at
-from claims.schema import FIRST, RECORD_TYPES, TOUCHED, Field, RecordType
+from claims.schema import CHECK, FIRST, RECORD_TYPES, TOUCHED, Field, RecordType
 from claims.verification import ANCHOR_FIELDS, reanchor_citations, verify_citation
 from sources.models import Source
 
@@ -275,6 +275,19 @@ def _first_stamp(f: Field, status: str):
     return timezone.now() if status == f.stamp_on else None
 
 
+def checked_at(citation: Citation, item: dict[str, Any]):
+    """When the check the citation now shows was made: the file's date when the import's own
+    check (just made) found what the file says its check found, state, score, offsets and drift
+    (a restore of an untouched backup: the badge keeps its date); else the import's check, which
+    found something else (the text, the quote or the checker changed) or had no date to keep."""
+    said = item["verified_at"]
+    if said is None or said > citation.verified_at:
+        return citation.verified_at
+    found = [getattr(citation, f.name) for f in CHECK if f.name != "verified_at"]
+    claimed = [item[f.name] for f in CHECK if f.name != "verified_at"]
+    return said if found == claimed else citation.verified_at
+
+
 class Writer:
     """The second pass: writes batches of records of one type, in file order."""
 
@@ -477,9 +490,13 @@ class Writer:
                         quote=item["quote"],
                         note=item["note"],
                         position=position,
+                        # the file's check: where it found the words (the hint of this one:
+                        # of a quote printed twice, the same) and whether they were lost
+                        anchor_start=item["anchor_start"],
+                        drifted=item["drifted"],
                     )
                     new.append(citation)
-                    to_verify.append(citation)
+                    to_verify.append((citation, item))
                     changed[index] = True
                 else:
                     values = {"quote": item["quote"], "note": item["note"], "position": position}
@@ -490,7 +507,7 @@ class Writer:
                         edited.append(citation)
                         changed[index] = True
                     if "quote" in diff or citation.verified_at is None:
-                        to_verify.append(citation)
+                        to_verify.append((citation, item))
                 mine.append(citation)
             for source_id, citation in have.items():
                 if source_id not in wanted:
@@ -499,9 +516,10 @@ class Writer:
             final.append(mine)
 
         if to_verify:
-            texts = self.texts.get_many(c.source_id for c in to_verify)
-            for citation in to_verify:
+            texts = self.texts.get_many(c.source_id for c, _item in to_verify)
+            for citation, item in to_verify:
                 verify_citation(citation=citation, text=texts[citation.source_id], save=False)
+                citation.verified_at = checked_at(citation, item)
             self.report.verified += len(to_verify)
         if gone:
             Citation.objects.filter(pk__in=gone).delete()  # history rows by signal
@@ -521,7 +539,7 @@ class Writer:
             citation_rows.insert_history(edited, when=self.now, change="~", reason="")
             self.touched.add(Citation)
         edited_ids = {id(c) for c in edited} | {id(c) for c in new}
-        verified_only = [c for c in to_verify if id(c) not in edited_ids]
+        verified_only = [c for c, _item in to_verify if id(c) not in edited_ids]
         if verified_only:  # machine-kept fields: no history, no new version
             Citation.objects.bulk_update(verified_only, ANCHOR_FIELDS, batch_size=BATCH)
 
