@@ -415,7 +415,8 @@ class Claim(Publishable):
     topics = models.ManyToManyField(Topic, related_name="claims", blank=True)
     # The ids of ``topics``, in order, kept by the database (statement triggers on the list's
     # table, migrations 0010 and 0014, so every writer keeps them: forms, the import's COPY,
-    # SQL): a topic filter joins nothing (a GIN index beside the search vector's) and a row
+    # SQL; the import also writes them for the claims it creates, the exception claims/schema.py
+    # states): a topic filter joins nothing (a GIN index beside the search vector's) and a row
     # tells its topics without a query. Derived: not edited, not exported, not in the history.
     topic_pks = ArrayField(models.BigIntegerField(), default=list, editable=False)
     cases = models.ManyToManyField(

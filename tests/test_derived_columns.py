@@ -9,6 +9,7 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 
 from claims.exchange import import_records
+from claims.exchange import write as exchange_write
 from claims.models import Claim, Contradiction, Status
 from tests.factories import make_claim, make_contradiction, make_speaker, make_topic
 from tests.test_import_scale import synthetic_bytes
@@ -68,6 +69,22 @@ def test_imported_claims_carry_their_topic_ids_and_a_reimport_keeps_them():
     report = import_records(synthetic_bytes())
     assert report.created == report.updated == 0
     assert dict(Claim.objects.values_list("pk", "topic_pks")) == before
+
+
+def test_the_topic_ids_the_import_writes_itself_are_checked_by_the_triggers(monkeypatch):
+    """The one derived column with a second writer (claims/schema.py says why): the import
+    writes the topic ids of the claims it creates in their COPY; the triggers still run after
+    the lists' COPY, and a value that differs from the list is corrected."""
+
+    def wrong(hooks, obj, record):
+        obj.topic_pks = [-1] if record.many.get("topics") else []
+
+    monkeypatch.setattr(exchange_write.ClaimHooks, "new", wrong)
+    import_records(synthetic_bytes())
+    claims = Claim.objects.prefetch_related("topics")
+    assert claims.exclude(topic_pks=[]).exists()
+    for claim in claims:
+        assert claim.topic_pks == sorted(t.pk for t in claim.topics.all()), claim.slug
 
 
 def test_a_pair_saved_from_a_stale_copy_keeps_its_sides_speakers():

@@ -236,10 +236,12 @@ class SourceHooks(TypeHooks):
 
 
 class ClaimHooks(TypeHooks):
-    defer = ("topic_pks",)  # kept by the database
+    defer = ("topic_pks",)  # derived: kept by the database, not compared
 
     def new(self, obj, record):
-        # the ids the database keeps (Claim.topic_pks), as it would
+        # Claim.topic_pks as the database's triggers make it, written in the claim's own COPY:
+        # the one derived column with a second writer (claims/schema.py says why); the triggers
+        # still run after the topic lists' COPY and correct a value that differs
         topics = record.many.get("topics", ())
         obj.topic_pks = sorted({self.writer.pks["topic"][slug] for slug in topics})
 

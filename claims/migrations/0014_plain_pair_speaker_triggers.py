@@ -29,6 +29,14 @@ DELETE, recompute the lists of the claims the statement touched and write only t
 differ. An UPDATE of a list row (plain SQL moving a row to another claim or topic; Django never
 does) was not followed: two more statement triggers, one over the rows as they were and one over
 the rows as they are, run the same function.
+
+One writer per derived column, with one exception, stated: the import writes the topic_pks of
+the claims it creates in their own COPY, as 0010's function computes them (claims/exchange/
+write.py, ClaimHooks.new); after the topic lists' COPY the function finds each value right and
+writes nothing (a value that differs, it corrects). Left to the triggers alone, every new claim's
+row is written a second time (an update that is not HOT: topic_pks is indexed). Measured on a
+synthetic file of 20,000 claims, 3 runs each: the database's CPU for the first import went from
+5.4 s to 7.4 s, the import's CPU in all from 11.8 s to 14.2 s (+20 %; the bar was 10 %).
 """
 
 import pgtrigger.migrations
