@@ -82,7 +82,10 @@ FIRST_RUN = {
 # The figures last recorded for each set: a regression guard (tests/text/test_corpus.py
 # fails when a set falls below them; false quotes may not rise above). Raise them when rules
 # improve; the final set's are only updated when it is scored at the end of a round.
-RECORDED = dict(FIRST_RUN)
+RECORDED = {
+    **FIRST_RUN,
+    "unseen": (1.000, 0.996, 0.3, 0.854, 0.854, 0.911),
+}
 
 
 def set_figures(blind: Score, unrelated: Score, own: Score) -> tuple[float, ...]:

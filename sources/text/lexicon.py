@@ -163,7 +163,8 @@ TITLE_WORDS = words(
     justice chief police fire county city state town district deputy assistant acting
     senior junior former executive vice general attorney commissioner superintendent
     sheriff inspector detective officer sergeant sgt captain capt lieutenant lt colonel col
-    councillor councilor councilman councilwoman council member alderman dr doctor prof
+    councillor councilor councilman councilwoman councilmember council member alderman
+    alderwoman trustee dr doctor prof
     professor sister brother father mother rev reverend pastor rabbi imam bishop head
     principal curator director manager secretary minister premier chancellor coach
     campaigner developer engineer spokesman spokeswoman spokesperson mr mrs ms miss mx sir

@@ -339,6 +339,8 @@ def find_name_mentions(
     return index.mentions(text)
 
 
+# a speech verb opening a run is attribution placed first ("Said Roe: ...", "Added Lee")
+_LEADING_VERBS = frozenset({"said", "says", "added", "adds", "asked", "asks", "wrote", "writes"})
 _HONORIFIC = re.compile(r"^(?:Mr|Mrs|Ms|Miss|Dr|Sir|Dame|Lady|Lord|Prof)\.?$")
 
 
@@ -421,6 +423,7 @@ def _names_in_run(
         tokens[0][2].casefold() in NOT_NAMES
         or _HONORIFIC.match(tokens[0][2])
         or len(tokens[0][2]) < 2
+        or (len(tokens) > 1 and tokens[0][2].casefold() in _LEADING_VERBS)  # "Said Roe: ..."
     ):
         tokens = tokens[1:]
     if not tokens:
@@ -443,6 +446,12 @@ def _names_in_run(
         return [
             NameMention(start, end, display, None, display, 100.0, False, False, kind == "place")
         ]
+    for i in range(len(tokens) - 3, 0, -1):
+        # "Port Director Ann Lee", "Millbrook Mayor Ann Lee": a title inside the run ends
+        # what comes before it (a place or a body), and the name follows
+        if tokens[i][2].casefold().rstrip(".") in TITLE_WORDS | ROLE_NOUNS:
+            tokens = tokens[i + 1 :]
+            break
     if len(tokens) > 3:
         tokens = [token for token in tokens if token[2].casefold() not in ROLE_NOUNS]
     tokens = _trim_titles(tokens)
