@@ -283,10 +283,11 @@ def world(demo):
     Correction.objects.create(
         slug="standalone-fix", published_on=dt.date(2024, 1, 3), text="A standalone note."
     )
-    # published over the quote rule: the editor's reason is the newsroom's, not the public's
+    # published over the quote rule: the page says so with the editor's reason (issue 19,
+    # point 5: includes/override_notice.html), so the reason is public words here
     states["published over a quote rule"] = room.publish(
         room.draft(slug="overridden", kind=ClaimKind.QUOTE, text="Unsourced public words."),
-        override_reason=f"{DRAFT_MARK} override reason",
+        override_reason="The recording holds these words.",
     )
     live_pair = room.pair(public, other, slug="live-pair", title="A live pair")
     room.correct(live_pair, "Public correction of a live pair.")
