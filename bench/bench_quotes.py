@@ -84,7 +84,7 @@ FIRST_RUN = {
 # improve; the final set's are only updated when it is scored at the end of a round.
 RECORDED = {
     **FIRST_RUN,
-    "unseen": (1.000, 0.996, 0.3, 0.854, 0.854, 0.911),
+    "unseen": (1.000, 0.996, 0.3, 0.864, 0.864, 0.921),
 }
 
 

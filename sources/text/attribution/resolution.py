@@ -17,13 +17,39 @@
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left, insort
+from functools import lru_cache
 
 from ..lexicon import ORG_NOUNS
 from .cues import DETERMINERS, Subject
 from .people import ORGANIZATION, PERSON, PLACE
 
 __all__ = ["Resolver"]
+
+# a written statement's noun, and the verbs that make one ("Acme posted: ..." is a post)
+_DOCUMENT_VERBS = {
+    "statement": "",
+    "letter": "",
+    "post": "posted",
+    "notice": "posted",
+    "report": "",
+    "release": "released",
+    "email": "emailed",
+    "memo": "",
+    "message": "",
+    "tweet": "tweeted",
+}
+_BY = re.compile(r"\bby\b")
+_POSSESSIVE = re.compile(r"\b(his|her|its)\b", re.I)
+_ORG_SUBJECT = re.compile(r"\bthe ([a-z]+)\b")
+
+
+@lru_cache(maxsize=64)
+def _document_re(stem: str) -> re.Pattern[str]:
+    verb = _DOCUMENT_VERBS.get(stem, "")
+    words = [stem + "s?"] + ([verb] if verb else [])
+    return re.compile(r"\b(?:" + "|".join(words) + r")\b", re.I)
 
 
 class Resolver:
@@ -85,6 +111,54 @@ class Resolver:
             fallback = fallback or key
         return fallback
 
+    def _author(self, noun: str, pos: int) -> str | None:
+        """Who wrote "the letter" (statement, post, report) a cue names at ``pos``, as the
+        sentence that last mentioned it says: "a letter signed by Ann Lee", "a report released
+        by the auditor's office", "In his letter, he wrote" (he), "Acme said in a statement"
+        and "Acme posted a notice" (the sentence's subject). None when no sentence says."""
+        text = self.text
+        stem = noun[:-1] if noun.endswith("s") else noun
+        if stem not in _DOCUMENT_VERBS:
+            return None
+        window = max(0, pos - 1500)
+        mentions = list(_document_re(stem).finditer(text, window, pos))
+        if not mentions:
+            return None
+        mention = mentions[-1]
+        start = max(
+            text.rfind(". ", window, mention.start()), text.rfind("\n", window, mention.start())
+        )
+        start = window if start < 0 else start + 1
+        stop = min(
+            (
+                i
+                for i in (text.find(". ", mention.end(), pos), text.find("\n", mention.end(), pos))
+                if i >= 0
+            ),
+            default=pos,
+        )
+        by = _BY.search(text, mention.end(), stop)
+        lo = bisect_left(self.refs, (start, ""))
+        hi = bisect_left(self.refs, (stop, ""))
+        refs = [(at, key) for at, key in self.refs[lo:hi] if self.entities[key].kind != PLACE]
+        if by is not None:
+            after = [key for at, key in refs if at >= by.end()]
+            if after:
+                return after[0]
+        before = [key for at, key in refs if at < mention.start()]
+        if before:
+            return before[0]
+        pronoun = _POSSESSIVE.search(text, start, mention.start())
+        if pronoun is not None:
+            word = pronoun.group(1).lower()
+            if word == "its":
+                return self._recent(mention.start(), ORGANIZATION)
+            return self._recent(mention.start(), PERSON, "m" if word == "his" else "f")
+        role = _ORG_SUBJECT.search(text, start, mention.start())
+        if role is not None and role.group(1).lower() in ORG_NOUNS:
+            return self._recent(start, ORGANIZATION)
+        return None
+
     def main_person(self, pos: int) -> str | None:
         """The person the text has been about before ``pos`` (see `_salient`)."""
         return self._salient(pos)
@@ -112,6 +186,8 @@ class Resolver:
             pos = max(pos, subj.end)
             modifiers = [term for term in word.split() if term not in DETERMINERS][:-1]
             if modifiers and (key := self._by_role(modifiers[-1], pos)) is not None:
+                return key
+            if not modifiers and (key := self._author(word.split()[-1], subj.start)) is not None:
                 return key
             return self._recent(pos, ORGANIZATION) or self.last_speaker
         if subj.kind == "role":
