@@ -326,6 +326,15 @@ def on_record_claim(path: str = "") -> Q:
     return Q(**{f"{path}status__in": ON_RECORD})
 
 
+def _speaker_named(text: str) -> Q | None:
+    """Claims whose speaker is named ``text`` (name, alias or misspelling; the speakers' trigram
+    index, then the claims' speaker index: ``in_ids``). None for fewer than three letters."""
+    name = text.strip().strip('"').strip()
+    if len(name) < 3:
+        return None
+    return Q(in_ids("speaker", Speaker.objects.named(name).values("pk")))
+
+
 class ClaimQuerySet(models.QuerySet):
     def published(self):
         return self.filter(published_claim())
@@ -367,15 +376,18 @@ class ClaimQuerySet(models.QuerySet):
         return self.order_by(*OLDEST_FIRST)
 
     def search(self, text: str):
-        """Claims whose words match ``text`` (web search syntax), in no particular order."""
-        return full_text.matching(self, text)
+        """Claims whose words match ``text`` (web search syntax), or whose speaker's name, alias
+        or misspelling contains it, in no particular order."""
+        return full_text.matching(self, text, also=_speaker_named(text))
 
     def by_relevance(self, text: str, *, candidates: int | None = None):
         """Matches of ``text``, best first. Every match is ranked when there are at most
         ``candidates`` (default ``full_text.RELEVANCE_CANDIDATES``); past that only the newest
         ``candidates`` (picked in index order in a subquery), so the cost stays flat however
         many match; ``full_text.coverage`` reads from the rows which it was."""
-        return full_text.by_relevance(self, text, order=NEWEST_FIRST, bound=candidates)
+        return full_text.by_relevance(
+            self, text, order=NEWEST_FIRST, bound=candidates, also=_speaker_named(text)
+        )
 
     def by_speaker(self, speaker):
         return self.filter(speaker=speaker)
@@ -610,11 +622,14 @@ class ContradictionQuerySet(models.QuerySet):
         return self.filter(in_ids("pk", sides[0].union(sides[1]).order_by()))
 
     def matching(self, text: str):
-        """Pairs whose title contains ``text`` or whose either side's words match it."""
+        """Pairs whose title or explanation contains ``text`` or whose either side's words (or
+        speaker's name) match it."""
         by_words = Claim.objects.search(text).values("pk")
         as_claim = Contradiction.objects.filter(claim__in=by_words).values("pk")
         as_counter = Contradiction.objects.filter(counter__in=by_words).values("pk")
-        titled = Contradiction.objects.filter(title__icontains=text).values("pk")
+        titled = Contradiction.objects.filter(
+            Q(title__icontains=text) | Q(explanation__icontains=text)
+        ).values("pk")
         return self.filter(pk__in=as_claim.union(as_counter, titled))
 
     def on_record(self):

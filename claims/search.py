@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.core import checks
-from django.db.models import BigIntegerField, Case, Count, F, Subquery, Value, When, Window
+from django.db.models import BigIntegerField, Case, Count, F, Q, Subquery, Value, When, Window
 from django.db.models.lookups import GreaterThanOrEqual
 
 # Matches ranked at most by one relevance search: all of them up to this, else the newest this
@@ -98,12 +98,14 @@ def rank(query: SearchQuery) -> SearchRank:
     return SearchRank(F("search_vector"), query)
 
 
-def matching(queryset, text: str):
-    """The rows of ``queryset`` whose vector matches ``text`` (web search syntax)."""
-    return queryset.filter(search_vector=words_query(text))
+def matching(queryset, text: str, *, also=None):
+    """The rows of ``queryset`` whose vector matches ``text`` (web search syntax), or that meet
+    ``also`` (a Q: a claim whose speaker is named ``text``)."""
+    found = Q(search_vector=words_query(text))
+    return queryset.filter(found | also if also is not None else found)
 
 
-def by_relevance(queryset, text: str, *, order, bound: int | None = None):
+def by_relevance(queryset, text: str, *, order, bound: int | None = None, also=None):
     """``queryset``'s matches of ``text``, best first, ties in ``order`` (an indexed order).
 
     The candidates are the first ``bound`` matches in ``order`` (a subquery that walks the
@@ -116,7 +118,7 @@ def by_relevance(queryset, text: str, *, order, bound: int | None = None):
     from claims.models import in_ids  # claims.models imports this module
 
     bound = bound or RELEVANCE_CANDIDATES
-    matches = matching(queryset, text).order_by(*order).values("pk")
+    matches = matching(queryset, text, also=also).order_by(*order).values("pk")
     full = GreaterThanOrEqual(Window(Count("*")), bound)
     return (
         queryset.filter(in_ids("pk", matches[:bound]))

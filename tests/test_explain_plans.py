@@ -146,6 +146,7 @@ def pages(seeded) -> dict[str, tuple[str, dict]]:
         "search, relevance": ("/claims/", {"q": "hammer"}),
         "search, newest": ("/claims/", {"q": "hammer", "sort": "newest"}),
         "search, rare word": ("/claims/", {"q": "zephyr"}),
+        "search, a speaker's name": ("/claims/", {"q": "person12"}),
         "search + topic": ("/claims/", {"q": "hammer", "topic": topic.slug}),
         "claims of a speaker": ("/claims/", {"speaker": speaker.slug}),
         "speaker page": (speaker.get_absolute_url(), {}),

@@ -115,3 +115,30 @@ def test_no_other_module_builds_a_search():
         elif found.get(name) == allowed:
             found.pop(name)
     assert found == {}, "build full-text queries in claims/search.py"
+
+
+# --- issue 19, point 7: speakers' names and aliases, pairs' explanations -------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("sort", ["", "newest"])
+def test_a_surname_or_an_alias_finds_the_speakers_statements(client, sort):
+    from tests.factories import make_speaker
+
+    speaker = make_speaker(name="Harriet Quennell", aliases=["Hattie"])
+    said = make_claim(speaker=speaker, text="The reservoir holds a full year of water.")
+    other = make_claim(text="Nothing to do with anyone named here.")
+    for query in ("Quennell", "quennell", "Hattie"):
+        page = client.get("/claims/", {"q": query, "sort": sort}).content.decode()
+        assert said.get_absolute_url() in page, query
+        assert other.get_absolute_url() not in page, query
+    assert list(Claim.objects.search("Quennell")) == [said]
+
+
+@pytest.mark.django_db
+def test_contradiction_search_reads_the_explanation(client):
+    from tests.factories import make_contradiction
+
+    pair = make_contradiction(explanation="The dredging permit was never filed.")
+    page = client.get("/contradictions/", {"q": "dredging"}).content.decode()
+    assert pair.get_absolute_url() in page
