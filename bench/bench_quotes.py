@@ -85,6 +85,7 @@ FIRST_RUN = {
 RECORDED = {
     **FIRST_RUN,
     "unseen": (1.000, 0.996, 0.3, 0.864, 0.864, 0.921),
+    "final": (0.872, 1.000, 0.0, 0.562, 0.562, 0.781),  # scored once, at the end of issue 20
 }
 
 
@@ -610,9 +611,9 @@ def corpus_table(modes: dict[str, dict[str, Score]], missed_goals: list[str]) ->
         " its first run scored speaker accuracy 0.882 in all three modes and showed three"
         " general bugs, fixed since (a cue broken by a hard line wrap, 'Department' taken for a"
         " title, a title word that also heads organisations' names): it is no longer unseen."
-        " The unseen set was written last; its first run gave the figures shown, and the few"
-        " rules changed since (answer turns, datelines, 'a department spokesman') were not"
-        " prompted by it."
+        " The unseen set (6 older articles and 24 written for issue 20 by someone who never"
+        " read the rules) is tuned on since issue 20; the final set (10 articles, same author)"
+        " is never tuned on and is scored only with --final, once at the end of a round."
     )
     return lines
 
