@@ -149,3 +149,44 @@ def test_a_reporter_saves_a_new_claim_and_sends_it_to_review_from_the_add_form()
     )
     assert response.status_code == 200, text(response)[:3000]
     assert Claim.objects.get(slug="new-words").status == Status.REVIEW
+
+
+# --- issue 19's small points ----------------------------------------------------------------
+
+
+def test_the_reporters_403_explains_and_offers_a_way_back(desk_case):
+    reporter = signed_in("Reporter")
+    response = reporter.get(step_url(desk_case, "publish"))
+    assert response.status_code == 403
+    page = text(response)
+    assert "editor" in page.lower()
+    assert reverse("admin:index") in page
+
+
+def test_a_retracted_pair_offers_no_citation_and_no_post():
+    from claims import publishing as steps
+
+    source = make_source(text=TEXT)
+    pair = make_contradiction(
+        claim=make_claim(cite=source, text="The plant is safe."),
+        counter=make_claim(cite=source, text="The plant is closed."),
+    )
+    steps.retract(item=pair, by=user("Editor"), reason="We got it wrong.")
+    from django.test import Client
+
+    page = text(Client().get(pair.get_absolute_url()))
+    assert "Cite this page" not in page
+    assert "Post to Bluesky" not in page
+
+
+def test_the_preview_permalink_is_the_permanent_url():
+    source = make_source(text=TEXT)
+    pair = make_contradiction(
+        claim=make_claim(cite=source, text="The plant is safe."),
+        counter=make_claim(cite=source, text="The plant is closed."),
+        status=Status.REVIEW,
+    )
+    editor = signed_in("Editor")
+    page = text(editor.get(reverse("claims:preview_contradiction", kwargs={"slug": pair.slug})))
+    assert 'id="permalink"' in page
+    assert "/preview/" not in page.split('id="permalink"', 1)[1].split(">", 1)[0]

@@ -106,6 +106,13 @@ def site_initials(name: str) -> str:
     return "".join(w[0] for w in words[:2]).upper() or "?"
 
 
+@register.simple_tag
+def permanent_url(item) -> str:
+    """``item``'s permanent public address (a preview's permalink box shows this, never the
+    /preview/ URL it is read at)."""
+    return settings.SITE_URL + item.get_absolute_url()
+
+
 @register.simple_tag(takes_context=True)
 def canonical_url(context):
     """This page's absolute URL: the path, plus only the query parameters that choose what
