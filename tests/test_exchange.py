@@ -232,6 +232,37 @@ def test_every_bad_line_is_reported_at_once():
     assert [e.line for e in failure.value.errors] == [2, 4]
 
 
+def test_a_reference_to_a_rejected_line_names_that_line():
+    """A line rejected early: the lines that refer to it say so, not that its id is undefined."""
+    bad_speaker = {**GOOD[2], "name": ""}
+    bad_source = {**GOOD[1], "published_on": "yesterday"}
+    data = jsonl([GOOD[0], bad_source, bad_speaker, *GOOD[3:]])
+    with pytest.raises(ImportFailed) as failure:
+        import_records(data)
+    assert [str(e) for e in failure.value.errors] == [
+        "line 2: published_on: 'yesterday' is not a date (YYYY-MM-DD)",
+        "line 3: name: is required",
+        "line 5: speaker: refers to speaker 'someone' on line 3, which was rejected",
+        "line 5: citations[1].source: refers to source 'wire-story' on line 2, which was rejected",
+        "line 6: speaker: refers to speaker 'someone' on line 3, which was rejected",
+        "line 7: claim: refers to claim 'never-did-it' on line 5, which was rejected",
+        "line 7: counter: refers to claim 'did-it' on line 6, which was rejected",
+    ]
+    assert counts() == [0] * 6
+
+
+def test_the_command_names_the_rejected_line_a_reference_points_to(tmp_path):
+    path = tmp_path / "bad.jsonl"
+    path.write_bytes(jsonl([GOOD[0], GOOD[1], {**GOOD[2], "kind": "robot"}, *GOOD[3:]]))
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="bad line"):
+        call_command("import_jsonl", str(path), stderr=err)
+    assert "line 5: speaker: refers to speaker 'someone' on line 3, which was rejected" in (
+        err.getvalue()
+    )
+    assert "is not defined on an earlier line" not in err.getvalue()
+
+
 def test_failed_import_leaves_existing_data_untouched():
     import_records(jsonl(GOOD))
     before = export_bytes()

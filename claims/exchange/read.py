@@ -3,9 +3,10 @@
 line before anything is written.
 
 Two streaming passes over the file, in constant memory (what is kept between lines: the ids
-seen so far, and in the second pass a map from id to primary key): this module's ``validate``
-(nothing is written), then the writer's (claims/exchange/write.py), which reads the lines again
-through ``parsed_records``.
+seen so far, the ids of rejected lines with their numbers, so that a line referring to one names
+that line instead of calling the id undefined, and in the second pass a map from id to primary
+key): this module's ``validate`` (nothing is written), then the writer's
+(claims/exchange/write.py), which reads the lines again through ``parsed_records``.
 """
 
 from __future__ import annotations
@@ -126,6 +127,36 @@ def progress_bar(enabled: bool, total: int | None, what: str):
     )
 
 
+class Seen(dict):
+    """The ids of the lines checked so far, per type (``seen[type]`` is a set), and of the lines
+    rejected: ``rejected[type][id]`` is the first rejected line that defined that id."""
+
+    def __init__(self):
+        super().__init__((name, set()) for name in RECORD_TYPES)
+        self.rejected: dict[str, dict[str, int]] = {name: {} for name in RECORD_TYPES}
+
+    def reject(self, number: int, obj: Any) -> None:
+        """Remember a rejected line's type and id if it names them and no accepted line or
+        earlier rejected line defined that id."""
+        if not isinstance(obj, dict):
+            return
+        record_type, slug = obj.get("type"), obj.get("id")
+        if not isinstance(record_type, str) or record_type not in RECORD_TYPES:
+            return
+        if not isinstance(slug, str) or slug in self[record_type]:
+            return
+        self.rejected[record_type].setdefault(slug, number)
+
+
+def undefined(target: str, value: Any, seen) -> str:
+    """Why a reference to ``value`` of type ``target`` does not resolve."""
+    rejected = getattr(seen, "rejected", None)
+    line = rejected[target].get(value) if rejected and isinstance(value, str) else None
+    if line is not None:
+        return f"refers to {target} {value!r} on line {line}, which was rejected"
+    return f"{target} {value!r} is not defined on an earlier line"
+
+
 class _Anything:
     """Stands for the records already in the database during the first check of a file: any
     id is taken as present and remembered, to be looked up in one query per type after."""
@@ -144,7 +175,7 @@ def _check_lines(
 ) -> tuple[list[LineError], int, Counter]:
     """The first pass: every line's problems, the number of lines, the records per type."""
     errors: list[LineError] = []
-    seen: dict[str, set[str]] = {name: set() for name in RECORD_TYPES}
+    seen = Seen()
     pairs: set[tuple[str, str]] = set()
     record_types: Counter = Counter()
     number = 0
@@ -160,6 +191,7 @@ def _check_lines(
                 errors.append(
                     LineError(number, f"claim {pair[0]!r} is already paired with {pair[1]!r}")
                 )
+                seen.reject(number, {"type": parsed.type, "id": parsed.id})
                 continue
             pairs.add(pair)
         seen[parsed.type].add(parsed.id)
@@ -190,6 +222,8 @@ def _parse_line(number, text, errors, seen, existing, *, trusted=False) -> Parse
     parsed = parse_record(obj, problems, seen, existing, trusted=trusted)
     if problems:
         errors.extend(LineError(number, problem) for problem in problems)
+        if isinstance(seen, Seen):
+            seen.reject(number, obj)
         return None
     parsed.line = number
     return parsed
@@ -307,7 +341,7 @@ def parse_record(obj, problems, seen, existing, *, trusted=False) -> Parsed | No
         if trusted:
             return True
         if value not in seen[target] and value not in existing[target]:
-            problems.append(f"{name}: {target} {value!r} is not defined on an earlier line")
+            problems.append(f"{name}: {undefined(target, value, seen)}")
             return False
         return True
 
@@ -374,7 +408,7 @@ def _parse_citations(value, problems, seen, existing, trusted=False) -> list[dic
         if not isinstance(source, str) or (
             not trusted and source not in seen["source"] and source not in existing["source"]
         ):
-            problems.append(f"{where}.source: source {source!r} is not defined on an earlier line")
+            problems.append(f"{where}.source: {undefined('source', source, seen)}")
             continue
         if source in sources:
             problems.append(f"{where}.source: the claim already cites {source!r}")
