@@ -1,7 +1,6 @@
 """The rules on every admin path: actions, change-form posts, workflow URLs, history reverts;
 edit conflicts; drift surfaced and restored; previews; corrections."""
 
-import html
 import re
 
 import pytest
@@ -11,15 +10,18 @@ from django.urls import reverse
 from claims.models import Citation, Claim, Contradiction, Status
 from claims.verification import verify_citation
 from tests.factories import make_claim, make_contradiction, make_source
-from tests.test_publishing import TEXT, user
+from tests.helpers import (
+    TEXT,
+    change_url,
+    form_data,
+    history_url,
+    signed_in,
+    step_url,
+    text,
+    user,
+)
 
 pytestmark = pytest.mark.django_db
-
-
-def signed_in(role: str, name: str | None = None) -> Client:
-    client = Client()
-    client.force_login(user(role, name))
-    return client
 
 
 @pytest.fixture
@@ -30,52 +32,6 @@ def reporter():
 @pytest.fixture
 def editor():
     return signed_in("Editor")
-
-
-def change_url(obj) -> str:
-    return reverse(f"admin:claims_{obj._meta.model_name}_change", args=[obj.pk])
-
-
-def step_url(obj, step: str) -> str:
-    return reverse(f"admin:claims_{obj._meta.model_name}_workflow", args=[obj.pk, step])
-
-
-def _value(value) -> object:
-    if value is None:
-        return ""
-    if isinstance(value, list | tuple):
-        return [str(v) for v in value]
-    return str(value)
-
-
-def form_data(response) -> dict:
-    """What the change form would post as the page showed it, inlines included."""
-    form = response.context["adminform"].form
-    data = {name: _value(form[name].value()) for name in form.fields}
-    for inline in response.context.get("inline_admin_formsets", []):
-        formset = inline.formset
-        management = formset.management_form
-        data.update({management.add_prefix(n): management[n].value() for n in management.fields})
-        for sub in formset.forms:
-            data.update({sub.add_prefix(n): _value(sub[n].value()) for n in sub.fields})
-    version = re.search(r'name="_version" value="(\d+)"', response.content.decode())
-    if version:
-        data["_version"] = version.group(1)
-    return {k: v for k, v in data.items() if v is not None}
-
-
-def text(response) -> str:
-    return html.unescape(response.content.decode())
-
-
-def history_url(obj, record=None) -> str:
-    opts = obj._meta
-    if record is None:
-        return reverse(f"admin:{opts.app_label}_{opts.model_name}_history", args=[obj.pk])
-    return reverse(
-        f"admin:{opts.app_label}_{opts.model_name}_simple_history",
-        args=[obj.pk, record.history_id],
-    )
 
 
 @pytest.fixture

@@ -13,16 +13,9 @@ from claims.models import Citation, ClaimKind, Contradiction, Correction, Status
 from claims.verification import replace_source_text, verify_citation
 from rust_tracker.versioning import EditConflict
 from tests.factories import make_claim, make_contradiction, make_source
+from tests.helpers import TEXT, user
 
 pytestmark = pytest.mark.django_db
-
-TEXT = "The chief said: “The plant is safe.” The agency said: “The plant is closed.”"
-
-
-def user(role: str, name: str | None = None) -> User:
-    person = User.objects.create_user(name or role.lower(), password="pw", is_staff=True)
-    person.groups.add(Group.objects.get(name=role))
-    return User.objects.get(pk=person.pk)  # fresh: permissions are cached per instance
 
 
 @pytest.fixture
