@@ -492,7 +492,10 @@ class Claim(Publishable):
         ]
 
     def __str__(self):
-        return self.summary or self.text[:80]
+        # cut at a word, never mid-word ("n —"): an untitled pair is named after its sides
+        if self.summary or len(self.text) <= 80:
+            return self.summary or self.text
+        return self.text[:80].rsplit(" ", 1)[0].rstrip(",;:") + "…"
 
     def get_absolute_url(self):
         return reverse("claims:claim_detail", kwargs={"slug": self.slug})
