@@ -117,7 +117,7 @@ def test_admin_saving_a_new_text_re_anchors(admin_client):
     assert citation.anchor_start == len("Prefix added. ") + TEXT.index("I never")
 
 
-def run(*args):
+def run(*args, env=None):
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
@@ -130,6 +130,7 @@ def run(*args):
             "DJANGO_SITE_URL": "http://127.0.0.1:8000",
             "DJANGO_ENV_FILE": "",
             "PATH": "/usr/bin:/bin",
+            **(env or {}),
         },
     )
 
@@ -157,6 +158,23 @@ def test_extract_quotes_command_prints_jsonl(article):
     assert first["speaker"] == "Jane Roe"
     assert {"file", "cue"} <= first.keys()
     assert any(r["quote"] == "a disgrace" and r["kind"] == "fragment" for r in rows)
+
+
+@pytest.mark.parametrize("database", ["unreachable", "embedded"])
+def test_extract_quotes_no_db_opens_no_database_connection(article, tmp_path, database):
+    """``--no-db`` needs no database: with one that cannot be reached it still prints the
+    quotes, and with the embedded one it never starts the server (its folder is not made)."""
+    folder = tmp_path / "embedded" / "pgdata"
+    env = (
+        {"DATABASE_URL": "postgresql://nobody@127.0.0.1:1/none"}
+        if database == "unreachable"
+        else {"DJANGO_EMBEDDED_PGDATA": str(folder)}
+    )
+    result = run("extract_quotes", str(article), "--format", "text", "--no-db", env=env)
+    assert result.returncode == 0, result.stderr
+    assert "statement: “We did everything by the book,” — Jane Roe" in result.stdout
+    assert "“a disgrace”" in result.stdout
+    assert not (tmp_path / "embedded").exists()
 
 
 def test_locate_quote_command_prints_one_json_object(article):

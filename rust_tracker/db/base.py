@@ -1,7 +1,7 @@
 """A PostgreSQL backend that starts the embedded server on first connection.
 
 Used only when ``DATABASE_URL`` is unset. Processes that never touch the database
-(``manage.py extract_quotes``, ``ruff``) never start a server.
+(``manage.py extract_quotes --no-db``, ``ruff``) never start a server.
 """
 
 from django.db.backends.postgresql import base
