@@ -150,3 +150,10 @@ def queries_run(work: Callable[[], object], *, undo: bool = False) -> list[str]:
         else:
             work()
     return [q["sql"] for q in captured.captured_queries]
+
+
+def synthetic_bytes(claims=60, seed=5) -> bytes:
+    """A synthetic exchange file (tooling/synthetic.py) of about ``claims`` claims."""
+    from tooling import synthetic
+
+    return "".join(synthetic.lines(claims, seed=seed)).encode()

@@ -30,7 +30,7 @@ from rust_tracker.ops.backups import (
 )
 from sources.models import Outlet, Source
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.django_db(transaction=True)  # pg_dump reads committed rows
 
 

@@ -4,7 +4,7 @@ imports nothing from ``claims``; whatever joins the two lives in ``claims``."""
 import ast
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def imported_modules(path: Path) -> set[str]:

@@ -152,7 +152,7 @@ def test_a_misspelt_trusted_proxy_is_refused_by_name(bad):
         accounts.trusted_proxies([bad])
 
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SETUP = (
     "import django; django.setup(); "
     "from django.conf import settings; print(settings.TRUSTED_PROXIES)"

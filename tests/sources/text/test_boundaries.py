@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sources.text import marks, normalize, quotemarks
 
-TEXT = Path(__file__).resolve().parents[2] / "sources" / "text"
+TEXT = Path(__file__).resolve().parents[3] / "sources" / "text"
 
 
 def test_no_module_of_sources_text_imports_django():

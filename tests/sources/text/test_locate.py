@@ -9,7 +9,7 @@ import pytest
 from sources.text import same_wording
 from sources.text.locate import Location, Part, locate_quote, reanchor
 from sources.text.normalize import normalize
-from tests.text.timing import budget
+from tests.sources.text.timing import budget
 
 TEXT = (
     "The mayor spoke to reporters on Tuesday.\n\n"

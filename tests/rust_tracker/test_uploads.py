@@ -14,13 +14,11 @@ from django.urls import reverse
 from claims.models import Speaker
 from sources.models import Source
 from tests.factories import make_speaker
-from tests.test_admin_workflow import form_data
-from tests.test_publishing import user
+from tests.helpers import BOUNDARY, form_data, multipart, user
 
 pytestmark = pytest.mark.django_db
 
 URLENCODED = "application/x-www-form-urlencoded"
-BOUNDARY = "----rust-tracker-test-boundary"
 INTAKE = reverse("admin:sources_source_add")
 
 
@@ -57,26 +55,6 @@ def post_urlencoded(client: Client, url: str, data: dict, charset: str | None = 
     body = urlencode({k: v if isinstance(v, bytes) else str(v).encode() for k, v in data.items()})
     content_type = URLENCODED + (f"; charset={charset}" if charset else "")
     return client.generic("POST", url, body.encode("ascii"), content_type)
-
-
-def multipart(fields: dict[str, bytes], files: dict[str, tuple[str, bytes]] = ()) -> bytes:
-    """A multipart/form-data body with these raw bytes in it."""
-    parts = []
-    for name, value in fields.items():
-        parts.append(
-            f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'.encode()
-            + value
-            + b"\r\n"
-        )
-    for name, (filename, content) in dict(files).items():
-        parts.append(
-            f"--{BOUNDARY}\r\nContent-Disposition: form-data; "
-            f'name="{name}"; filename="{filename}"\r\n'
-            "Content-Type: text/plain\r\n\r\n".encode()
-            + content
-            + b"\r\n"
-        )
-    return b"".join(parts) + f"--{BOUNDARY}--\r\n".encode()
 
 
 def post_multipart(client: Client, url: str, body: bytes):

@@ -12,9 +12,8 @@ from django.urls import reverse
 from claims.models import Citation
 from sources.models import Source
 from tests.factories import make_claim, make_source
+from tests.helpers import form_data, user
 from tests.intake_server import ARTICLE, BIG, LATIN_TEXT, REPORT_PDF, serving
-from tests.test_admin_workflow import form_data
-from tests.test_publishing import user
 
 pytestmark = pytest.mark.django_db
 

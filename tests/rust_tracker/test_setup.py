@@ -12,7 +12,7 @@ import yaml
 
 from rust_tracker.db.embedded import prune_stale_state
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_stale_handles_and_postmaster_pid_of_killed_processes_are_pruned(tmp_path):

@@ -6,7 +6,7 @@ import time
 import pytest
 
 from sources.text.normalize import normalize, normalize_simple
-from tests.text.timing import budget
+from tests.sources.text.timing import budget
 
 
 def same(a: str, b: str) -> bool:

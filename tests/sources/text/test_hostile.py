@@ -11,7 +11,7 @@ from sources.text.locate import locate_quote, reanchor
 from sources.text.normalize import normalize
 from sources.text.speakers import KnownSpeaker, find_name_mentions
 from sources.text.variants import word_diff
-from tests.text.timing import budget
+from tests.sources.text.timing import budget
 
 SPEAKERS = [
     KnownSpeaker("jane-doe", "Jane Doe", ["Jane", "Doe"]),

@@ -24,8 +24,7 @@ from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from sources.models import Source
-from tests.test_publishing import user
-from tests.test_uploads_forms import BOUNDARY, multipart
+from tests.helpers import BOUNDARY, multipart, user
 
 URLENCODED = "application/x-www-form-urlencoded"
 MULTIPART = f"multipart/form-data; boundary={BOUNDARY}"

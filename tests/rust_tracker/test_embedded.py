@@ -27,7 +27,7 @@ pytestmark = pytest.mark.skipif(
     bool(os.environ.get("DATABASE_URL")), reason="about the embedded server"
 )
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 GONE_WITHIN = 30  # seconds; the watchdog polls every 0.5 s, pg_ctl stop takes about 1 s
 
 

@@ -15,7 +15,7 @@ from claims.models import Status
 from rust_tracker.routers import REPLICA
 from tests.factories import make_claim
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 pytestmark = pytest.mark.django_db(transaction=True, databases=["default", REPLICA])
