@@ -134,22 +134,23 @@ class _Undo(Exception):
     pass
 
 
-def queries_run(work: Callable[[], object], *, undo: bool = False) -> list[str]:
-    """The SQL of every query ``work()`` runs, in order: what a complexity guard counts (a fixed
-    number, one per chunk, the same for three times the rows) or reads (no COUNT, no sort).
-    With ``undo``, the work runs in a transaction rolled back afterwards, so that it can be
-    measured again on the same database."""
+def queries_run(work: Callable[[], object], *, undo: bool = False) -> tuple[object, list[str]]:
+    """What ``work()`` returns and the SQL of every query it ran, in order: what a complexity
+    guard counts (a fixed number, one per chunk, the same for three times the rows) or reads (no
+    COUNT, no sort). With ``undo``, the work runs in a transaction rolled back afterwards, so
+    that it can be measured again on the same database."""
+    result = None
     with CaptureQueriesContext(connection) as captured:
         if undo:
             try:
                 with transaction.atomic():
-                    work()
+                    result = work()
                     raise _Undo
             except _Undo:
                 pass
         else:
-            work()
-    return [q["sql"] for q in captured.captured_queries]
+            result = work()
+    return result, [q["sql"] for q in captured.captured_queries]
 
 
 def synthetic_bytes(claims=60, seed=5) -> bytes:

@@ -48,10 +48,10 @@ from claims.models import (
 )
 from claims.verification import ANCHOR_FIELDS, replace_source_text, verify_citation
 from sources.models import Outlet, Source
+from tests.claims.test_no_leaks import body, requests, world  # noqa: F401 (the world fixture)
 from tests.conftest import DEMO
 from tests.factories import make_claim, make_contradiction, make_source
-from tests.test_exchange import GOOD, jsonl
-from tests.test_no_leaks import body, requests, world  # noqa: F401 (the world fixture)
+from tests.helpers import GOOD, jsonl
 
 pytestmark = pytest.mark.django_db
 

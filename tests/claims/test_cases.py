@@ -16,13 +16,12 @@ from django.urls import reverse
 from claims.exchange import ImportFailed, dumps, export_records, import_records
 from claims.models import Case, Citation, Claim, Contradiction, Correction, Status
 from tests.factories import make_case, make_claim, make_contradiction, make_speaker
-from tests.test_exchange import GOOD, jsonl
-from tests.test_publishing import user
+from tests.helpers import GOOD, jsonl, user
 
 pytestmark = pytest.mark.django_db
 
 RUST = "rust-shooting"
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 
 
 def body(response) -> str:

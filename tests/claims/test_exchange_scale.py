@@ -8,9 +8,8 @@ import sys
 
 import pytest
 from django.core.management import call_command
-from django.db import connection, connections, transaction
+from django.db import connection, connections
 from django.db.models import F
-from django.test.utils import CaptureQueriesContext
 
 from claims import exchange, schema
 from claims.exchange import dumps, export_records, import_records
@@ -20,8 +19,7 @@ from claims.exchange import write as exchange_write
 from claims.exports import CLAIM_COLUMNS, CORRECTION_COLUMNS
 from claims.models import Citation, Claim, Contradiction, Status
 from sources.models import Source
-from tests.test_exchange import GOOD, jsonl
-from tooling import synthetic
+from tests.helpers import GOOD, jsonl, queries_run, synthetic_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -30,10 +28,6 @@ pytestmark = pytest.mark.django_db
 def small_batches(monkeypatch):
     """Batches of 7 records, so a small file crosses many batch boundaries."""
     monkeypatch.setattr(exchange_write, "BATCH", 7)
-
-
-def synthetic_bytes(claims=60, seed=5) -> bytes:
-    return "".join(synthetic.lines(claims, seed=seed)).encode()
 
 
 def export_bytes() -> bytes:
@@ -281,19 +275,10 @@ def test_the_quick_field_checks_find_what_clean_fields_finds():
             assert found == clean_fields(spec, values), (record_type, values)
 
 
-class _Undo(Exception):
-    pass
-
-
 def _queries_to_import(data: bytes) -> int:
     """How many queries an import of ``data`` runs into this database, then undone."""
-    try:
-        with transaction.atomic(), CaptureQueriesContext(connection) as captured:
-            import_records(data)
-            raise _Undo
-    except _Undo:
-        pass
-    return len(captured)
+    _, sql = queries_run(lambda: import_records(data), undo=True)
+    return len(sql)
 
 
 def test_the_import_runs_as_many_queries_for_three_times_the_records():

@@ -6,7 +6,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from tests.test_no_leaks import public_patterns
+from tests.claims.test_no_leaks import public_patterns
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from django.urls import reverse
 from claims import curation, publishing
 from claims.models import Citation, Claim, ClaimKind, Contradiction, Speaker, Status
 from tests.factories import make_claim, make_source, make_speaker, make_topic
-from tests.test_publishing import user
+from tests.helpers import user
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from claims.exchange import import_records
 from claims.exchange import write as exchange_write
 from claims.models import Claim, Contradiction, Status
 from tests.factories import make_claim, make_contradiction, make_speaker, make_topic
-from tests.test_import_scale import synthetic_bytes
+from tests.helpers import synthetic_bytes
 
 pytestmark = pytest.mark.django_db
 

@@ -21,47 +21,12 @@ from claims.exchange import (
     import_records,
     parse,
 )
+from tests.helpers import sample_records
 from tests.property import ANY_CHARACTER, any_json, any_text, budget
 
 pytestmark = pytest.mark.django_db
 
-BASE = [
-    {"type": "outlet", "id": "wire", "name": "A wire service", "homepage": ""},
-    {
-        "type": "source",
-        "id": "wire-story",
-        "outlet": "wire",
-        "title": "A story",
-        "kind": "article",
-        "published_on": "2021-12-03",
-        "text": "He said: “I never did it,” and left.",
-        "captured_at": "2021-12-03T10:00:00Z",
-    },
-    {"type": "speaker", "id": "someone", "name": "Some One", "kind": "person", "aliases": ["One"]},
-    {"type": "topic", "id": "doing-it", "name": "Doing it"},
-    {
-        "type": "claim",
-        "id": "never-did-it",
-        "speaker": "someone",
-        "kind": "quote",
-        "text": "I never did it,",
-        "said_on": "2021-12-02",
-        "said_on_precision": "day",
-        "topics": ["doing-it"],
-        "status": "published",
-        "citations": [{"source": "wire-story", "quote": "I never did it,"}],
-    },
-    {
-        "type": "claim",
-        "id": "did-it",
-        "speaker": "someone",
-        "kind": "record",
-        "text": "The record shows it was done.",
-        "said_on": "2022-08-01",
-        "said_on_precision": "month",
-        "status": "published",
-    },
-]
+BASE = [r for r in sample_records() if r["type"] != "contradiction"]  # no pair
 # A valid new record of each type, referring to the base file: the starting point of a
 # hostile line.
 TEMPLATES = {

@@ -42,7 +42,7 @@ from claims.models import (
 )
 from claims.verification import replace_source_text
 from tests.factories import make_case, make_claim, make_contradiction, make_source, make_speaker
-from tests.test_publishing import TEXT, user
+from tests.helpers import TEXT, user
 
 pytestmark = pytest.mark.django_db
 
@@ -237,7 +237,7 @@ def test_the_import_leaves_a_drifted_citation_as_the_rechecks_do():
     """An import that re-verifies a drifted citation (its quote edited, still not found in
     the text) keeps the mark, as every re-check does: the same service decides."""
     from claims.exchange import import_records
-    from tests.test_exchange import GOOD, jsonl, replaced
+    from tests.helpers import GOOD, jsonl, replaced
 
     import_records(jsonl(GOOD))
     citation = Citation.objects.get()
