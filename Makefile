@@ -107,7 +107,7 @@ test: install browser-deps
 	DJANGO_DEBUG=true $(MANAGE) makemigrations --check --dry-run
 	$(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
-# The query plans at 30k claims (tests/test_explain_plans.py), left out of `make test`.
+# The query plans at 30k claims (tests/claims/test_explain_plans.py), left out of `make test`.
 test-plans: install
 	$(PY) -m pytest -m explain $(PYTEST_ARGS)
 

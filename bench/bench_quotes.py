@@ -12,7 +12,7 @@
    punctuation changed, some with one word changed, some absent.
 3. Extraction speed: one article of about 100 KB made by repeating the articles.
 4. Hostile extraction speed: 5 MB of hard-wrapped text (a line break every 75 characters, a
-   quotation every seven lines), the figure tests/text/test_hostile.py used to time.
+   quotation every seven lines), the figure tests/sources/text/test_hostile.py used to time.
 
 Times are the best of several runs (the median is shown too): the machine may be busy.
 
@@ -79,7 +79,7 @@ FIRST_RUN = {
     "unseen": (0.579, 0.983, 1.0, 0.665, 0.665, 0.827),  # 30 files, as first scored in issue 20
     "final": (0.362, 0.980, 1.0, 0.542, 0.542, 0.729),  # nobody tunes on it
 }
-# The figures last recorded for each set: a regression guard (tests/text/test_corpus.py
+# The figures last recorded for each set: a regression guard (tests/sources/text/test_corpus.py
 # fails when a set falls below them; false quotes may not rise above). Raise them when rules
 # improve; the final set's are only updated when it is scored at the end of a round.
 RECORDED = {
@@ -514,7 +514,7 @@ def bench_extract(articles: Path, repeats: int = 7) -> dict[str, float]:
 
 def hard_wrapped_text(size: int = 5_000_000) -> str:
     """``size`` characters of hard-wrapped prose with a quotation every seven lines (the same
-    text as tests/text/test_hostile.py's ``test_five_megabytes_of_hard_wrapped_text``)."""
+    text as tests/sources/text/test_hostile.py's ``test_five_megabytes_of_hard_wrapped_text``)."""
     line = "The council met on Monday and Jane Doe said the budget was fine, she said\n"
     block = line * 6 + '"We will see about that," said Tom Ford, the mayor of the town.\n\n'
     return (block * (size // len(block) + 1))[:size]

@@ -345,8 +345,8 @@ class ClaimQuerySet(models.QuerySet):
     def needing_attention(self):
         """Published claims that no longer meet the quote rules (a source's text replaced, a
         citation edited), unless an editor published them over the rules: what
-        ``publishing.needs_attention`` says row by row (tests/test_rules_agree.py). Only a quoted
-        statement has quote rules: it needs a verified citation printing its own words.
+        ``publishing.needs_attention`` says row by row (tests/claims/test_rules_agree.py). Only a
+        quoted statement has quote rules: it needs a verified citation printing its own words.
 
         The words are compared by ``same_wording`` (Python) for the few claims whose verified
         quotes all differ from their text character by character: one query, when called."""
@@ -648,7 +648,7 @@ class ContradictionQuerySet(models.QuerySet):
     def needing_attention(self):
         """Published pairs a citation of whose sides is not verified (every citation on both
         sides, whatever the side's kind), unless published over the rules: what
-        ``publishing.needs_attention`` says row by row (tests/test_rules_agree.py)."""
+        ``publishing.needs_attention`` says row by row (tests/claims/test_rules_agree.py)."""
         unverified = Citation.objects.exclude(verification_state__in=VERIFIED_STATES)
         return self.filter(status=Status.PUBLISHED, override_reason="").filter(
             Exists(unverified.filter(claim=OuterRef("claim")))

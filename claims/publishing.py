@@ -514,7 +514,7 @@ def needs_attention(item: Item | Case) -> list[str]:
     """For a published item: the quote rules it no longer meets (a source's text replaced, a
     citation edited), unless an editor published it over them. For many rows at once:
     ``Claim.objects.needing_attention()``, ``Contradiction.objects.needing_attention()``
-    (the same answer: tests/test_rules_agree.py)."""
+    (the same answer: tests/claims/test_rules_agree.py)."""
     if isinstance(item, Case) or item.status != Status.PUBLISHED or item.override_reason:
         return []
     return review(item).unverified

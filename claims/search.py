@@ -31,7 +31,7 @@ from django.db.models import BigIntegerField, Case, Count, F, Q, Subquery, Value
 from django.db.models.lookups import GreaterThanOrEqual
 
 # Matches ranked at most by one relevance search: all of them up to this, else the newest this
-# many. A sort never reads more, give or take one (tests/test_explain_plans.py).
+# many. A sort never reads more, give or take one (tests/claims/test_explain_plans.py).
 RELEVANCE_CANDIDATES = 1000
 # The annotations a relevance search puts on every row: how many matches it ranked, and the
 # first match past them (its id, or None when it ranked every match).

@@ -1,6 +1,6 @@
 """Database-free text algorithms: normalisation, quote location, extraction, variants.
 
-Plain Python (no Django; tests/text/test_boundaries.py pins it). Modules: `quotemarks` (the
+Plain Python (no Django; tests/sources/text/test_boundaries.py pins it). Modules: `quotemarks` (the
 one table of quote characters), `normalize` (typographic normalisation with a map back to the
 original offsets: `sources.text.normalize.normalize(text) -> Normalized`), `locate`, `marks`
 (pairing quote marks into quotations), `attribution` (who said each one), `extract` (both,

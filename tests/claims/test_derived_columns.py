@@ -1,7 +1,7 @@
 """Columns the database keeps in step with the rows they come from (triggers), so every
 writer keeps them: forms, services, the import's COPY, plain SQL. ``Claim.topic_pks`` follows
 the claim's topic list; the pair's side speakers follow its sides (as the speaker pages read
-them: tests/test_pages_detail.py); the triggers fire only when what they read changes."""
+them: tests/claims/test_views_detail.py); the triggers fire only when what they read changes."""
 
 import re
 

@@ -188,7 +188,7 @@ def test_csv_cells_that_look_like_formulas_are_defused(client):
 @pytest.mark.parametrize("count", [2, 40])
 def test_an_export_is_two_queries_whatever_its_length(client, django_assert_num_queries, count):
     """Guards against N+1: whether the list passes the cap, then the rows (under a chunk's 500)
-    with their topics and citations in one query (tests/test_export_chunks.py: one per chunk)."""
+    with their topics and citations in one query (tests/claims/test_exports.py: one per chunk)."""
     source = make_source(text="“Statement on record.”")
     for _ in range(count):
         make_claim(text="Statement on record.", cite=source)

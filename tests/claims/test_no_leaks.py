@@ -621,13 +621,13 @@ def test_the_walk_fills_every_text_field():
         label = model._meta.label_lower
         assert label in TEXT_FIELDS, (
             f"the model {label} is not in the leak walk: seed its items in every state in "
-            "tests/test_no_leaks.py and list its text fields in TEXT_FIELDS"
+            "tests/claims/test_no_leaks.py and list its text fields in TEXT_FIELDS"
         )
         found = text_fields(model)
         known = TEXT_FIELDS[label] | DERIVED.get(label, set())
         assert found == known, (
             f"{label}: text fields {sorted(found - known)} are not filled by the leak walk "
-            f"(add them to TEXT_FIELDS in tests/test_no_leaks.py); {sorted(known - found)} "
+            f"(add them to TEXT_FIELDS in tests/claims/test_no_leaks.py); {sorted(known - found)} "
             "no longer exist"
         )
 
@@ -638,7 +638,7 @@ def test_the_walk_holds_every_status(world):
         seeded = set(model._default_manager.values_list("status", flat=True)) if choices else set()
         assert seeded == choices, (
             f"{model._meta.label_lower}: no item of the leak walk is {sorted(choices - seeded)}: "
-            "seed one in that state in tests/test_no_leaks.py"
+            "seed one in that state in tests/claims/test_no_leaks.py"
         )
     states = world["states"]
     assert set(states) == set(EXPECTED_STATES)

@@ -1,11 +1,11 @@
 """Data out tells the whole truth: what the public reads survives an export and a restore into
 an emptied database, page for page and byte for byte.
 
-The world is the leak walk's (tests/test_no_leaks.py): the demo loaded through the import, then
-items published, retracted, corrected, unpublished and revised through the publishing and
-revisions services, in every state. Every public URL pattern is rendered for every item, in
-every format (pages, htmx partials, CSV and JSON exports, feeds, the sitemap), before and after
-the round trip; the two renderings must be the same bytes, once what belongs to the answer and
+The world is the leak walk's (tests/claims/test_no_leaks.py): the demo loaded through the
+import, then items published, retracted, corrected, unpublished and revised through the
+publishing and revisions services, in every state. Every public URL pattern is rendered for
+every item, in every format (pages, htmx partials, CSV and JSON exports, feeds, the sitemap),
+before and after the round trip; the two renderings must be the same bytes, once what belongs to the answer and
 not to the data is blanked (the CSP nonce, new in every answer; the ETag, which hashes the page
 with its nonce; Last-Modified, when the public data last changed). Nothing else is mapped: a
 passage's link names its citation by slugs (``#quote-<claim>`` on a source's page,

@@ -184,7 +184,7 @@ def test_filters_combine(client, demo):
 
 
 def test_choice_lists_offer_published_things_only(client):
-    """Speakers are typed with suggestions (tests/test_suggestions.py); the suggestions and
+    """Speakers are typed with suggestions (tests/claims/test_suggestions.py); the suggestions and
     the typed filter know published speakers only."""
     hidden = make_speaker(name="Only Drafts Person")
     make_claim(speaker=hidden, status=Status.DRAFT)

@@ -33,7 +33,7 @@ def world(demo):
     )
     public = make_claim(speaker=speaker, text="Public words here.", cite=source)
     public.topics.add(topic)
-    for status in (Status.DRAFT, Status.REVIEW):  # retracted items: tests/test_retraction.py
+    for status in (Status.DRAFT, Status.REVIEW):  # retracted items: tests/claims/test_retraction.py
         hidden = make_claim(
             speaker=speaker,
             kind=ClaimKind.RECORD,

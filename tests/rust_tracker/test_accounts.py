@@ -64,7 +64,7 @@ def test_five_wrong_passwords_lock_the_account_out_from_that_address_for_15_minu
     assert response.status_code == 302 and response["Location"] == "/admin/"
     assert signed_in(client)
     # The failures had expired; a success also clears its own account's from its address
-    # (and no other account's: tests/test_lockout.py).
+    # (and no other account's: tests/rust_tracker/test_lockout.py).
     assert not AccessAttempt.objects.exists()
 
 
