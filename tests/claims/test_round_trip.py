@@ -5,13 +5,13 @@ The world is the leak walk's (tests/claims/test_no_leaks.py): the demo loaded th
 import, then items published, retracted, corrected, unpublished and revised through the
 publishing and revisions services, in every state. Every public URL pattern is rendered for
 every item, in every format (pages, htmx partials, CSV and JSON exports, feeds, the sitemap),
-before and after the round trip; the two renderings must be the same bytes, once what belongs to the answer and
-not to the data is blanked (the CSP nonce, new in every answer; the ETag, which hashes the page
-with its nonce; Last-Modified, when the public data last changed). Nothing else is mapped: a
-passage's link names its citation by slugs (``#quote-<claim>`` on a source's page,
-``#citation-<source>`` on a claim's), never by a row id, which a restore renumbers; and every
-citation's "checked" date is set in the past first, so a restore dating its checks today
-would show.
+before and after the round trip; the two renderings must be the same bytes, once what belongs
+to the answer and not to the data is blanked (the CSP nonce, new in every answer; the ETag,
+which hashes the page with its nonce; Last-Modified, when the public data last changed).
+Nothing else is mapped: a passage's link names its citation by slugs (``#quote-<claim>`` on a
+source's page, ``#citation-<source>`` on a claim's), never by a row id, which a restore
+renumbers; and every citation's "checked" date is set in the past first, so a restore dating
+its checks today would show.
 
 Before the format carried the items' public history, 110 of 1,152 answers differed: retraction
 notices lost their date and reason, contradictions their publication and modification times
