@@ -1,4 +1,4 @@
-"""The machinery of the permission walk (tests/test_permission_walk.py).
+"""The machinery of the permission walk (tests/claims/test_permission_walk.py).
 
 * ``url_patterns``: every pattern of the URL conf, as the route string a person reads;
 * ``parse_forms`` / ``submissions``: the forms of a page as a browser sees them, posted back

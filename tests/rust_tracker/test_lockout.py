@@ -347,7 +347,7 @@ def test_a_password_with_the_configured_sites_name_is_refused(settings, password
     [
         "Tr1gger-cold-gun",
         PASSWORD,
-        "first-password-1",  # tests/test_publishing.py
+        "first-password-1",  # tests/claims/test_publishing.py
         "correct horse battery staple",
         "7fKq_2mZx-9LpW3vRt0Y",
         "abcdefghijkl-mn",

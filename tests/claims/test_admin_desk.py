@@ -9,8 +9,7 @@ from django.urls import reverse
 from claims import publishing
 from claims.models import Citation, Claim, Contradiction, Revision, Status
 from tests.factories import make_case, make_claim, make_contradiction, make_source, make_speaker
-from tests.test_admin_workflow import change_url, signed_in, step_url, text
-from tests.test_publishing import TEXT, user
+from tests.helpers import TEXT, change_url, signed_in, step_url, text, user
 
 pytestmark = pytest.mark.django_db
 

@@ -12,59 +12,9 @@ from claims.exchange import ImportFailed, dumps, export_records, import_records
 from claims.models import Citation, Claim, Contradiction, Correction, Speaker, Topic
 from sources.models import Outlet, Source
 from tests.conftest import DEMO
+from tests.helpers import GOOD, jsonl
 
 pytestmark = pytest.mark.django_db
-
-GOOD = [
-    {"type": "outlet", "id": "wire", "name": "A wire service", "homepage": ""},
-    {
-        "type": "source",
-        "id": "wire-story",
-        "outlet": "wire",
-        "title": "A story",
-        "kind": "article",
-        "published_on": "2021-12-03",
-        "text": "He said: “I never did it,” and left.",
-        "captured_at": "2021-12-03T10:00:00Z",
-    },
-    {"type": "speaker", "id": "someone", "name": "Some One", "kind": "person", "aliases": ["One"]},
-    {"type": "topic", "id": "doing-it", "name": "Doing it"},
-    {
-        "type": "claim",
-        "id": "never-did-it",
-        "speaker": "someone",
-        "kind": "quote",
-        "text": "I never did it,",
-        "said_on": "2021-12-02",
-        "said_on_precision": "day",
-        "topics": ["doing-it"],
-        "status": "published",
-        "citations": [{"source": "wire-story", "quote": "I never did it,"}],
-    },
-    {
-        "type": "claim",
-        "id": "did-it",
-        "speaker": "someone",
-        "kind": "record",
-        "text": "The record shows it was done.",
-        "said_on": "2022-08-01",
-        "said_on_precision": "month",
-        "status": "published",
-    },
-    {
-        "type": "contradiction",
-        "id": "never-vs-did",
-        "claim": "never-did-it",
-        "counter": "did-it",
-        "relation": "contradicts",
-        "explanation": "One says never; the record says it was done.",
-        "status": "published",
-    },
-]
-
-
-def jsonl(records) -> bytes:
-    return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records).encode()
 
 
 def export_bytes() -> bytes:

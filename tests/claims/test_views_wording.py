@@ -9,8 +9,7 @@ from django.test import Client
 
 from claims.models import Citation, Claim, Status
 from tests.factories import make_claim, make_contradiction, make_source
-from tests.test_admin_workflow import change_url, signed_in, text
-from tests.test_publishing import TEXT
+from tests.helpers import TEXT, change_url, signed_in, text
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,7 @@ from claims import search
 from claims.models import Claim, Status
 from tests.factories import make_claim
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_every_query_uses_the_configured_language():

@@ -23,8 +23,7 @@ from tests.factories import (
     make_speaker,
     make_topic,
 )
-from tests.test_admin_workflow import change_url, form_data, history_url, signed_in, text
-from tests.test_publishing import TEXT, user
+from tests.helpers import TEXT, change_url, form_data, history_url, signed_in, text, user
 
 pytestmark = pytest.mark.django_db
 
