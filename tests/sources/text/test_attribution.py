@@ -90,28 +90,50 @@ def test_pronoun_prefers_the_subject_to_someone_named_in_passing(record):
 # --- nominal references ------------------------------------------------------------------------
 
 
-def test_role_from_a_title_before_the_name(record):
-    text = (
+# A speaker named by a role, an appositive or an organisation's own word.
+NOMINAL = [
+    pytest.param(
         "Mayor Jane Roe and council member Priya Nandi toured the site.\n\n"
-        "“We will rebuild,” the mayor said."
-    )
-    assert speakers_of(text, record) == ["Jane Roe"]
-
-
-def test_role_from_an_appositive(record):
-    text = (
+        "“We will rebuild,” the mayor said.",
+        ["Jane Roe"],
+        id="role-from-a-title-before-the-name",
+    ),
+    pytest.param(
         "Emeka Adebayo, the city's transit director, and Mayor Jane Roe spoke on Monday.\n\n"
-        "“Drivers asked for this,” the transit director said."
-    )
-    assert speakers_of(text, record) == ["Emeka Adebayo"]
-
-
-def test_role_before_the_name_with_a_comma(record):
-    text = (
+        "“Drivers asked for this,” the transit director said.",
+        ["Emeka Adebayo"],
+        id="role-from-an-appositive",
+    ),
+    pytest.param(
         "Mayor Yolanda Preston visited. The company's spokeswoman, Maya Lindgren, said the "
-        "plant was not to blame.\n\n“Our permits are in order,” the spokeswoman said."
-    )
-    assert speakers_of(text, record) == ["Maya Lindgren"]
+        "plant was not to blame.\n\n“Our permits are in order,” the spokeswoman said.",
+        ["Maya Lindgren"],
+        id="role-before-the-name-with-a-comma",
+    ),
+    pytest.param(
+        "The Bellmont Department of Public Works said the tank had been drained. Mayor Yolanda "
+        "Preston visited the site.\n\n“We are not ruling anything out,” the department said.",
+        ["Bellmont Department of Public Works"],
+        id="the-department-said-is-the-department",
+    ),
+    pytest.param(
+        "Greenleaf Foods is recalling spinach. Its chief executive, Ann Lee, apologised.\n\n"
+        "“No illnesses have been reported,” it said.",
+        ["Greenleaf Foods"],
+        id="it-said-is-the-last-organisation",
+    ),
+    pytest.param(
+        "The library was approved by Ashby Vale Borough Council. Campaigner Tobias Quayle "
+        "was pleased.\n\n“Volunteers will not replace staff,” a council statement said.",
+        ["Ashby Vale Borough Council"],
+        id="a-council-statement-is-the-council",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), NOMINAL)
+def test_a_nominal_reference_finds_its_speaker(text, expected, record):
+    assert speakers_of(text, record) == expected
 
 
 def test_role_on_record_is_used():
@@ -121,30 +143,6 @@ def test_role_on_record_is_used():
     ]
     text = "Jane Roe and Tom Ray met residents.\n\n“It will take a year,” the engineer said."
     assert speakers_of(text, own) == ["Tom Ray"]
-
-
-def test_the_department_said_is_the_department(record):
-    text = (
-        "The Bellmont Department of Public Works said the tank had been drained. Mayor Yolanda "
-        "Preston visited the site.\n\n“We are not ruling anything out,” the department said."
-    )
-    assert speakers_of(text, record) == ["Bellmont Department of Public Works"]
-
-
-def test_it_said_is_the_last_organisation(record):
-    text = (
-        "Greenleaf Foods is recalling spinach. Its chief executive, Ann Lee, apologised.\n\n"
-        "“No illnesses have been reported,” it said."
-    )
-    assert speakers_of(text, record) == ["Greenleaf Foods"]
-
-
-def test_a_council_statement_is_the_council(record):
-    text = (
-        "The library was approved by Ashby Vale Borough Council. Campaigner Tobias Quayle "
-        "was pleased.\n\n“Volunteers will not replace staff,” a council statement said."
-    )
-    assert speakers_of(text, record) == ["Ashby Vale Borough Council"]
 
 
 def test_a_role_nobody_holds_is_the_main_person():
