@@ -525,6 +525,8 @@ def guess_mentions(text: str) -> list[NameMention]:
             gap = text[end : runs[index + 1].start()]
             if len(gap) > 8 or not _CONNECTOR.match(gap):
                 break
+            if len(tokens) > 1 and _kind_of(tokens) == "person" and gap.strip() != "&":
+                break  # "Ann Lee of the Bay Alliance": a person, then where she works
             joined = tokens + _run_tokens(runs[index + 1].group(), runs[index + 1].start())
             if _kind_of(joined) != "organization":
                 break
