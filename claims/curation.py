@@ -17,6 +17,7 @@ from django.db import DatabaseError, transaction
 from django.db.models import (
     Case,
     Count,
+    Exists,
     F,
     FloatField,
     IntegerField,
@@ -201,23 +202,35 @@ def citation_from_candidate(
     return verify_citation(citation=citation, text=source.text)
 
 
-def claims_like(quote: str, *, speaker: Speaker | None = None, exclude_source=None):
-    """Claims a quote may be a variant of: same speaker first, then by text similarity."""
+def claims_like(
+    quote: str,
+    *,
+    speaker: Speaker | None = None,
+    cases=(),
+    exclude_source=None,
+    near_only: bool = False,
+):
+    """Claims a quote may be a variant of: the same speaker's first (however worded: the
+    speaker's other words are where a variant is), then the same case's, then by text
+    similarity. ``near_only`` keeps only claims of the same speaker or case that read alike
+    (the similar-claim warning, which another case's words would only clutter)."""
     similarity = TrigramSimilarity("text", quote)
     query = full_text.any_of_words(quote)
-    mine = Case(
-        When(speaker=speaker, then=Value(1)) if speaker else When(pk=None, then=Value(1)),
-        default=Value(0),
-        output_field=IntegerField(),
+    case_pks = [getattr(c, "pk", c) for c in cases]
+    same_speaker = Q(speaker=speaker) if speaker else Q(pk__in=[])
+    in_case = Claim.cases.through.objects.filter(claim_id=OuterRef("pk"), case_id__in=case_pks)
+    qs = Claim.objects.select_related("speaker").annotate(
+        similarity=similarity,
+        rank=full_text.rank(query),
+        mine=Case(When(same_speaker, then=Value(1)), default=Value(0)),
+        same_case=Exists(in_case),
     )
-    qs = (
-        Claim.objects.select_related("speaker")
-        .annotate(similarity=similarity, rank=full_text.rank(query), mine=mine)
-        .filter(Q(similarity__gt=0.2) | Q(search_vector=query))
-    )
+    alike = Q(similarity__gt=0.2) | Q(search_vector=query)
+    near = same_speaker | Q(same_case=True)
+    qs = qs.filter(alike & near) if near_only else qs.filter(alike | same_speaker)
     if exclude_source is not None:
         qs = qs.exclude(citations__source=exclude_source)
-    return qs.order_by("-mine", F("similarity").desc(), "slug")[:SUGGESTIONS]
+    return qs.order_by("-mine", "-same_case", F("similarity").desc(), "slug")[:SUGGESTIONS]
 
 
 def already_cited(source: Source) -> dict[tuple[int, int], Citation]:
@@ -239,16 +252,19 @@ def same_words_as(candidate: Candidate, citations: list[Citation]) -> Citation |
 
 
 def suggested_counters(claim: Claim):
-    """Findings, records and other statements that share the claim's topics or words,
-    ranked by full-text rank and trigram similarity (PostgreSQL; nothing leaves the
-    building). Pairs already made are left out."""
+    """Statements worth pairing with the claim: those of its own case first, then its
+    speaker's other words, then findings, records and statements sharing its topics or words,
+    by full-text rank and trigram similarity (PostgreSQL; nothing leaves the building). Never
+    empty while the claim's case has other claims. Pairs already made are left out."""
     words = " ".join(claim.text.split()[:40])
     query = full_text.any_of_words(claim.text)
     topics = list(claim.topics.values_list("pk", flat=True))
+    cases = list(claim.cases.values_list("pk", flat=True))
     paired = Contradiction.objects.involving(Claim.objects.filter(pk=claim.pk).values("pk"))
     paired = paired.values_list("claim_id", "counter_id")
     exclude = {pk for pair in paired for pk in pair} | {claim.pk}
     on_topic = Claim.topics.through.objects.filter(topic_id__in=topics)
+    in_case = Claim.cases.through.objects.filter(case_id__in=cases)
     shared = (
         on_topic.filter(claim_id=OuterRef("pk"))
         .values("claim_id")
@@ -263,16 +279,26 @@ def suggested_counters(claim: Claim):
     qs = (
         Claim.objects.exclude(pk__in=exclude)
         .exclude(status=Status.RETRACTED)
-        .filter(Q(search_vector=query) | Q(pk__in=on_topic.values("claim_id")))
+        .filter(
+            Q(search_vector=query)
+            | Q(pk__in=on_topic.values("claim_id"))
+            | Q(pk__in=in_case.values("claim_id"))
+            | Q(speaker_id=claim.speaker_id)
+        )
         .select_related("speaker")
         .annotate(
+            same_case=Exists(in_case.filter(claim_id=OuterRef("pk"))),
+            same_speaker=Case(
+                When(speaker_id=claim.speaker_id, then=Value(True)),
+                default=Value(False),
+            ),
             rank=full_text.rank(query),
             similarity=TrigramSimilarity("text", words),
             shared_topics=Coalesce(Subquery(shared, output_field=IntegerField()), 0),
             evidence=evidence,
         )
         .annotate(score=F("rank") + F("similarity") + F("shared_topics") * 0.2 + F("evidence"))
-        .order_by("-score", "slug")
+        .order_by("-same_case", "-same_speaker", "-score", "slug")
     )
     return qs[:SUGGESTIONS]
 
@@ -297,4 +323,11 @@ def link_as_contradiction(*, claim: Claim, counter: Claim, by=None) -> Contradic
     )
     pair._history_user = by
     pair.save()
+    take_shared_cases(pair)
     return pair
+
+
+def take_shared_cases(pair: Contradiction) -> None:
+    """A pair belongs to the cases both of its claims belong to."""
+    shared = pair.claim.cases.filter(pk__in=pair.counter.cases.values("pk"))
+    pair.cases.set(shared)

@@ -157,7 +157,10 @@ class ClaimAdmin(WorkflowAdmin):
         return HttpResponseRedirect(reverse("admin:claims_contradiction_change", args=[pair.pk]))
 
     def response_add(self, request, obj, post_url_continue=None):
-        similar = [c for c in curation.claims_like(obj.text, speaker=obj.speaker) if c.pk != obj.pk]
+        similar = curation.claims_like(  # the same speaker's or case's: others only clutter
+            obj.text, speaker=obj.speaker, cases=obj.cases.all(), near_only=True
+        )
+        similar = [c for c in similar if c.pk != obj.pk]
         if similar:
             self.message_user(
                 request,

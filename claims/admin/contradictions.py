@@ -7,6 +7,7 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 
+from claims import curation
 from claims.admin.claims import VerificationFilter
 from claims.admin.workflow import WorkflowAdmin
 from claims.models import Contradiction
@@ -40,3 +41,8 @@ class ContradictionAdmin(WorkflowAdmin):
     prepopulated_fields = {"slug": ["title"]}
     readonly_fields = ["created_at", "updated_at"]
     list_select_related = ["claim", "counter"]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if not change and not form.cleaned_data.get("cases") and form.instance.pk:
+            curation.take_shared_cases(form.instance)  # a new pair: the case its claims share
