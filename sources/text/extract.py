@@ -34,7 +34,7 @@ from .lexicon import TITLE_SMALL_WORDS
 from .marks import MAX_QUOTE_CHARS, QuoteSpan, pair_marks, paragraphs
 from .quotemarks import SINGLE
 from .speakers import KnownSpeaker, SpeakerIndex
-from .transcripts import Transcript, Turn, label_name, questioning, read_transcript
+from .transcripts import Transcript, Turn, display_name, label_name, questioning, read_transcript
 
 __all__ = ["MAX_CANDIDATES", "MAX_QUOTE_CHARS", "Candidate", "extract_quotes"]
 
@@ -305,6 +305,14 @@ def _turn_speaker(
     return name, None, None, None
 
 
+def _transcript_names(transcript: Transcript | None) -> tuple[str, ...]:
+    """People's full names a transcript's labels and header give ("TRUSTEE ANN LEE:" ->
+    "Ann Lee"), for the prose around it to call them by surname."""
+    if transcript is None:
+        return ()
+    return tuple(dict.fromkeys(display_name(name) for name in transcript.full_names.values()))
+
+
 # --- extraction --------------------------------------------------------------------------------
 
 
@@ -329,7 +337,13 @@ def extract_quotes(text: str, *, speakers: Sequence[KnownSpeaker] = ()) -> list[
         spans = [quote_span for quote_span in spans if quote_span.paragraph not in in_turn]
     index = SpeakerIndex(list(speakers)) if speakers else None
     reader = Attributor(
-        text, paras, spans, index, scanned, speech=[(turn.start, turn.end) for turn in turns]
+        text,
+        paras,
+        spans,
+        index,
+        scanned,
+        speech=[(turn.start, turn.end) for turn in turns],
+        names=_transcript_names(transcript),
     )
     # drop what cannot be a quotation first, so that it does not cut the context of others
     kept = []

@@ -492,7 +492,7 @@ def _names_in_run(
     return names
 
 
-def guess_mentions(text: str) -> list[NameMention]:
+def guess_mentions(text: str, names: Sequence[str] = ()) -> list[NameMention]:
     """Guess names without a list: people, organisations and places, then their short forms.
 
     A run of two or three capitalised words (titles such as "Mayor" or "County Executive" taken
@@ -501,9 +501,17 @@ def guess_mentions(text: str) -> list[NameMention]:
     "... Falls": `PLACE_HEADS`, or right after "in", "at", "near": `LOCATIVES`). A later lone
     word equal to a person's first or last name, or to an organisation's first word, is a
     mention of the same one. Crude, and only used for names no known speaker covers.
+    ``names``: people's full names the text gives where no run of capitalised words shows them
+    (a transcript's labels, "TRUSTEE ANN LEE:"), so that a later "Lee" is that person.
     """
     out: list[NameMention] = []
     known: dict[str, tuple[str, str]] = {}  # short form (key) -> (display name, kind)
+    for full in names:
+        parts = full.split()
+        if len(parts) > 1:
+            for part in (parts[0], parts[-1]):
+                known.setdefault(name_key(part), (full, "person"))
+            known.setdefault(name_key(full), (full, "person"))
     for am in _ACRONYM.finditer(text):
         # "the FBI", "a NASA study": an organisation; not a dateline ("HARLOW —"), a
         # transcript's label ("ROE:") or a common abbreviation

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 
 from .lexicon import TITLE_WORDS, words
 
-__all__ = ["Transcript", "Turn", "read_transcript"]
+__all__ = ["Transcript", "Turn", "display_name", "read_transcript"]
 
 _STAMP = r"(?:[\[(]\s*\d{1,2}:\d{2}(?::\d{2})?\s*[\])]|\d{1,2}:\d{2}(?::\d{2})?)[ \t]+"
 _CAPS = r"[A-Z][A-Z’'.&-]*"
@@ -265,11 +265,11 @@ def _full(transcript: Transcript, name: list[str]) -> str | None:
     if len(name) == 1:
         whole = transcript.full_names.get(name[0].upper())
         if whole:
-            return _display(whole)
-    return _display(" ".join(name))
+            return display_name(whole)
+    return display_name(" ".join(name))
 
 
-def _display(name: str) -> str:
+def display_name(name: str) -> str:
     if not name.isupper():
         return name
     return " ".join(

@@ -124,11 +124,12 @@ class People:
         index: SpeakerIndex | None,
         scanned: int | None = None,
         speech: list[tuple[int, int]] = (),  # other stretches of quoted speech (transcripts)
+        names: tuple[str, ...] = (),  # full names given outside the prose (transcript labels)
     ) -> None:
         self.text = text
         self.index = index
         read = text if scanned is None or scanned >= len(text) else text[:scanned]
-        mentions = _merge_mentions(index, read)
+        mentions = _merge_mentions(index, read, names)
         self.mentions = mentions
         self.by_start = {mention.start: mention for mention in mentions}
         self.by_end = {mention.end: mention for mention in mentions}
@@ -369,10 +370,12 @@ class People:
         return None
 
 
-def _merge_mentions(index: SpeakerIndex | None, text: str) -> list[NameMention]:
+def _merge_mentions(
+    index: SpeakerIndex | None, text: str, names: tuple[str, ...] = ()
+) -> list[NameMention]:
     """Known speakers' mentions, and the names guessed from the text that none of them covers
     (a guessed name that matches a known speaker becomes that speaker)."""
-    guessed = guess_mentions(text)
+    guessed = guess_mentions(text, names)
     if not index:
         return guessed
     known = index.mentions(text)
