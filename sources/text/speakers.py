@@ -13,6 +13,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import pairwise
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
@@ -434,6 +435,14 @@ def _names_in_run(
         return [_mention(tokens[0], *seen)] if seen is not None else names
     words = [token[2] for token in tokens]
     kind = _kind_of(tokens)
+    if kind == "organization" and all(not text[a[1] : b[0]].strip() for a, b in pairwise(tokens)):
+        for i in range(len(tokens) - 3, 0, -1):
+            # "Board Chair Ann Lee" (one run, no "of"): the body before the title is where
+            # the person works, and the name after it is a person's
+            if tokens[i][2].casefold().rstrip(".") in TITLE_WORDS | ROLE_NOUNS:
+                if _kind_of(tokens[i + 1 :]) == "person":
+                    kind = "person"
+                break
     if kind == "person" and words[-1].casefold() in NOT_LAST_NAMES:
         return names  # "the Lakeshore Lantern Festival": a thing, not a person
     if kind != "person" and not words[0].isupper():
