@@ -84,7 +84,7 @@ FIRST_RUN = {
 # improve; the final set's are only updated when it is scored at the end of a round.
 RECORDED = {
     **FIRST_RUN,
-    "unseen": (1.000, 0.996, 0.3, 0.893, 0.893, 0.921),
+    "unseen": (1.000, 0.996, 0.3, 0.900, 0.900, 0.929),
     "final": (0.872, 1.000, 0.0, 0.562, 0.562, 0.781),  # scored once, at the end of issue 20
 }
 

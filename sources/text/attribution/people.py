@@ -234,6 +234,8 @@ class People:
             seen[entity.key] = seen.get(entity.key, 0) + 1
             before = text[max(0, mention.start - 60) : mention.start]
             tm = _TITLE_BEFORE.search(before)
+            if tm and _PREPOSITION_BEFORE.search(before):
+                tm = None  # "Lee, president of United Workers": her title, not the union's
             if tm:
                 words = [word for word in tm.group(1).split() if word.lower() not in NOT_ROLE]
                 # the words right before the name, up to a word that is not a title
