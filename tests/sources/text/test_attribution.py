@@ -296,3 +296,41 @@ def test_a_dateline_does_not_make_a_quote_a_fragment():
 def test_an_unnamed_spokesman_of_a_department():
     (c,) = extract_quotes("“We are watching,” a department spokesman said.")
     assert c.speaker == "a department spokesman"
+
+
+def test_a_person_of_an_organisation_is_the_person(record):
+    text = (
+        "Mara Quint of the Riverside Tenants Alliance spoke at the hearing.\n\n"
+        '"We were never asked," Quint said.'
+    )
+    assert speakers_of(text, record) == ["Mara Quint"]
+
+
+def test_a_title_inside_a_run_leaves_the_person(record):
+    text = 'Board Chair Tobias Renn told reporters the cuts were "painful but needed."'
+    assert speakers_of(text, record) == ["Tobias Renn"]
+
+
+def test_a_title_before_of_is_not_the_organisations_role(record):
+    text = (
+        "Ida Marsh, president of Harbour Dock Workers Local 9, said members were angry.\n\n"
+        '"Nobody told us a thing," the union president wrote to members.'
+    )
+    assert speakers_of(text, record) == ["Ida Marsh"]
+
+
+def test_transcript_labels_name_the_people_of_the_prose_after_it(record):
+    text = (
+        "From the meeting's video:\n\n"
+        "BOARD PRESIDENT ODILE VANCE: Is there a second?\n"
+        "TRUSTEE PAVEL ORMOND: Second.\n"
+        "VANCE: All in favour?\n"
+        "ORMOND: Aye.\n"
+        "VANCE: The motion carries.\n\n"
+        "Ormond said afterward that the plan was \"rushed\".\n\n"
+        "Vance said the board had no choice.\n\n"
+        '"We did what the budget allows," she said.'
+    )
+    found = extract_quotes(text, speakers=record)
+    assert by_quote(found, "rushed").speaker == "Pavel Ormond"
+    assert by_quote(found, "We did").speaker == "Odile Vance"
