@@ -327,7 +327,7 @@ def test_transcript_labels_name_the_people_of_the_prose_after_it(record):
         "VANCE: All in favour?\n"
         "ORMOND: Aye.\n"
         "VANCE: The motion carries.\n\n"
-        "Ormond said afterward that the plan was \"rushed\".\n\n"
+        'Ormond said afterward that the plan was "rushed".\n\n'
         "Vance said the board had no choice.\n\n"
         '"We did what the budget allows," she said.'
     )
