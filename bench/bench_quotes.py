@@ -85,7 +85,7 @@ FIRST_RUN = {
 RECORDED = {
     **FIRST_RUN,
     "unseen": (1.000, 0.996, 0.3, 0.900, 0.900, 0.929),
-    "final": (0.872, 1.000, 0.0, 0.562, 0.562, 0.781),  # scored once, at the end of issue 20
+    "final": (0.872, 1.000, 0.0, 0.615, 0.615, 0.781),  # scored once, at the end of a round
 }
 
 
