@@ -137,6 +137,64 @@ def proposed_speaker(candidate: Candidate) -> NewSpeaker | None:
     )
 
 
+# How sure a proposed speaker is, from how the text named them: a transcript label or a
+# speech verb next to the name is sure; a pronoun or a title ("she said", "the spokeswoman
+# said") taken to mean the last person named, or a quote continuing the one before, is
+# likely; the person a sentence or the paragraph before is about, with no words saying they
+# spoke, is a guess: a question for the desk, never a prefilled answer.
+SURE, LIKELY, GUESS = "sure", "likely", "guess"
+_CERTAINTY_LABELS = {SURE: "Sure", LIKELY: "Likely", GUESS: "Guess"}
+
+
+@dataclass(frozen=True)
+class SpeakerGuess:
+    name: str
+    certainty: str  # SURE, LIKELY or GUESS
+    cue: str  # the words that named them, "" when none did
+    because: str  # why, in a sentence a reporter reads
+
+    @property
+    def label(self) -> str:
+        return _CERTAINTY_LABELS[self.certainty]
+
+    @property
+    def weak(self) -> bool:
+        return self.certainty == GUESS
+
+
+def _cue_names(cue: str, name: str) -> bool:
+    """The cue's words include a word of the name ("said Mayor Dana Whitlock", "Roe said")."""
+    words = {w.strip(".,:;“”\"'’").lower() for w in cue.split()}
+    return any(len(part) > 1 and part.lower() in words for part in name.split())
+
+
+def speaker_guess(candidate: Candidate) -> SpeakerGuess | None:
+    """Who the engine says spoke, the words that said so and how sure that is."""
+    name = candidate.speaker
+    if not name:
+        return None
+    how = getattr(candidate, "attribution", None)
+    cue = (candidate.cue or "").strip()
+    if how == "turn":
+        return SpeakerGuess(name, SURE, cue, f"the transcript's label “{cue}” names them")
+    if how in ("cue_after", "cue_before") and cue:
+        if _cue_names(cue, name) or candidate.speaker_flag == "misspelling":
+            return SpeakerGuess(name, SURE, cue, f"the text says “{cue}”")
+        return SpeakerGuess(
+            name, LIKELY, cue, f"the text says “{cue}”, taken to mean {name}, named before it"
+        )
+    if how == "previous":
+        return SpeakerGuess(name, LIKELY, cue, f"it continues the quote before, from {name}")
+    if how == "sentence":
+        return SpeakerGuess(
+            name,
+            GUESS,
+            cue,
+            f"the sentence or paragraph around the quote is about {name}; no words say who spoke",
+        )
+    return SpeakerGuess(name, GUESS, cue, "no words in the text say who spoke")
+
+
 def venue_of(source: Source) -> str:
     outlet = f", {source.outlet.name}" if source.outlet_id else ""
     return f"{source.title}{outlet}"[:300]

@@ -71,6 +71,7 @@ class CandidateQuotesMixin:
                     "claim_url": self._quote_url(obj, candidate, "claim"),
                     "cite_url": self._quote_url(obj, candidate, "cite"),
                     "proposed": curation.proposed_speaker(candidate),
+                    "guess": curation.speaker_guess(candidate),
                 }
             )
         return render_to_string("admin/claims/candidate_quotes.html", {"rows": rows, "source": obj})
@@ -127,11 +128,13 @@ class CandidateQuotesMixin:
     def _new_claim(self, request, source, candidate):
         speaker = curation.matched_speaker(candidate)
         proposed = curation.proposed_speaker(candidate)
+        guess = curation.speaker_guess(candidate)
+        weak = guess is not None and guess.weak  # asked ("Who said this?"), never prefilled
         initial = {
-            "speaker": speaker,
-            "new_speaker_name": proposed.name if proposed and not speaker else "",
+            "speaker": None if weak else speaker,
+            "new_speaker_name": proposed.name if proposed and not speaker and not weak else "",
             "new_speaker_kind": proposed.kind if proposed else SpeakerKind.PERSON,
-            "new_speaker_role": proposed.role if proposed else "",
+            "new_speaker_role": proposed.role if proposed and not weak else "",
             "kind": ClaimKind.QUOTE if candidate.kind == "statement" else ClaimKind.PARAPHRASE,
             "said_on": source.published_on,
             "venue": curation.venue_of(source),
@@ -173,6 +176,7 @@ class CandidateQuotesMixin:
             candidate,
             "admin/claims/quote_to_claim.html",
             form=form,
+            guess=guess,
             title="New claim from a quote",
             media=self.media + form.media,
         )
