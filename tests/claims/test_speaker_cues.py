@@ -127,3 +127,20 @@ def test_the_candidate_list_shows_cue_and_certainty(reporter, source):
     assert "Sure" in row(page, NAMED) and "said Mayor Dana Whitlock" in row(page, NAMED)
     assert "Likely" in row(page, PRONOUN) and "she said" in row(page, PRONOUN)
     assert "Guess" in row(page, FALLBACK) and "Ben Ashby" in row(page, FALLBACK)
+
+
+def test_a_title_resolved_to_a_name_and_a_continued_quote_are_likely(reporter):
+    source = make_source(
+        text=(
+            "Orla Fenwick is the spokeswoman for the Harbour Water Authority.\n\n"
+            "“We have closed the bridge,” the spokeswoman said.\n\n"
+            "“It stays closed until the survey is done.”\n"
+        ),
+        title="Bridge closed",
+    )
+    page = source_page(reporter, source)
+    response, form_page = open_form(reporter, source, "We have closed the bridge,")
+    assert response.context["form"].initial["new_speaker_name"] == "Orla Fenwick"
+    assert "“the spokeswoman said”" in form_page and "Likely" in form_page
+    assert "Likely" in row(page, "It stays closed until the survey is done.")
+    assert "continues the quote before" in row(page, "It stays closed until the survey is done.")
