@@ -144,3 +144,19 @@ def test_a_title_resolved_to_a_name_and_a_continued_quote_are_likely(reporter):
     assert "“the spokeswoman said”" in form_page and "Likely" in form_page
     assert "Likely" in row(page, "It stays closed until the survey is done.")
     assert "continues the quote before" in row(page, "It stays closed until the survey is done.")
+
+
+def test_a_transcript_label_is_sure_and_prefilled(reporter):
+    source = make_source(
+        text=(
+            "Rosalind Achebe became state librarian in January.\n\n"
+            "Q: What surprised you?\n\n"
+            "ACHEBE: How many libraries are run by one person.\n\n"
+            "Q: Are e-books replacing paper?\n\n"
+            "ACHEBE: No. People read more when they can choose how.\n"
+        ),
+        title="Interview with the state librarian",
+    )
+    response, page = open_form(reporter, source, "How many libraries are run by one person.")
+    assert response.context["form"].initial["new_speaker_name"] == "Rosalind Achebe"
+    assert "“ACHEBE:”" in page and "Sure" in page and "Who said this?" not in page
