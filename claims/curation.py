@@ -168,8 +168,39 @@ def _cue_names(cue: str, name: str) -> bool:
     return any(len(part) > 1 and part.lower() in words for part in name.split())
 
 
+def speaker_guesses(found: list[Candidate]) -> list[SpeakerGuess | None]:
+    """``speaker_guess`` of each candidate in text order: a quote continuing the one before
+    is no surer than that one (a continuation of a guess is a guess)."""
+    out: list[SpeakerGuess | None] = []
+    before: SpeakerGuess | None = None
+    for candidate in found:
+        guess = speaker_guess(candidate)
+        if (
+            guess is not None
+            and getattr(candidate, "attribution", None) == "previous"
+            and (before is None or before.weak)
+        ):
+            why = before.because if before is not None else "no words in the text say who spoke"
+            guess = SpeakerGuess(
+                guess.name, GUESS, guess.cue, f"it continues the quote before, where {why}"
+            )
+        out.append(guess)
+        before = guess
+    return out
+
+
+def guess_for(source: Source, candidate: Candidate) -> SpeakerGuess | None:
+    """The candidate's ``speaker_guess`` read in the context of the source's other quotes."""
+    found = candidates(source)
+    for other, guess in zip(found, speaker_guesses(found), strict=True):
+        if (other.start, other.end) == (candidate.start, candidate.end):
+            return guess
+    return speaker_guess(candidate)
+
+
 def speaker_guess(candidate: Candidate) -> SpeakerGuess | None:
-    """Who the engine says spoke, the words that said so and how sure that is."""
+    """Who the engine says spoke, the words that said so and how sure that is (alone: see
+    ``speaker_guesses`` for a quote continuing another)."""
     name = candidate.speaker
     if not name:
         return None

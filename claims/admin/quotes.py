@@ -62,7 +62,8 @@ class CandidateQuotesMixin:
             return "No archived text yet."
         cited = curation.already_cited(obj)
         rows = []
-        for candidate in curation.candidates(obj):
+        found = curation.candidates(obj)
+        for candidate, guess in zip(found, curation.speaker_guesses(found), strict=True):
             citation = cited.get((candidate.start, candidate.end))
             rows.append(
                 {
@@ -71,7 +72,7 @@ class CandidateQuotesMixin:
                     "claim_url": self._quote_url(obj, candidate, "claim"),
                     "cite_url": self._quote_url(obj, candidate, "cite"),
                     "proposed": curation.proposed_speaker(candidate),
-                    "guess": curation.speaker_guess(candidate),
+                    "guess": guess,
                 }
             )
         return render_to_string("admin/claims/candidate_quotes.html", {"rows": rows, "source": obj})
@@ -128,7 +129,7 @@ class CandidateQuotesMixin:
     def _new_claim(self, request, source, candidate):
         speaker = curation.matched_speaker(candidate)
         proposed = curation.proposed_speaker(candidate)
-        guess = curation.speaker_guess(candidate)
+        guess = curation.guess_for(source, candidate)
         weak = guess is not None and guess.weak  # asked ("Who said this?"), never prefilled
         initial = {
             "speaker": None if weak else speaker,

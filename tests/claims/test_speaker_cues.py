@@ -160,3 +160,20 @@ def test_a_transcript_label_is_sure_and_prefilled(reporter):
     response, page = open_form(reporter, source, "How many libraries are run by one person.")
     assert response.context["form"].initial["new_speaker_name"] == "Rosalind Achebe"
     assert "“ACHEBE:”" in page and "Sure" in page and "Who said this?" not in page
+
+
+def test_a_quote_continuing_a_guess_is_a_guess(reporter):
+    source = make_source(
+        text=(
+            "Mayor Dana Whitlock defended the bridge.\n\n"
+            "“We have closed the bridge,” a spokeswoman for the agency said.\n\n"
+            "The Harbour Lab found cracks. “The steel is corroded,” the lab said in its report.\n"
+        ),
+        title="Bridge closed",
+    )
+    page = source_page(reporter, source)
+    assert "Guess" in row(page, "The steel is corroded,")
+    response, form_page = open_form(reporter, source, "The steel is corroded,")
+    initial = response.context["form"].initial
+    assert initial["new_speaker_name"] == "" and initial["new_speaker_role"] == ""
+    assert "Who said this? Our guess: Dana Whitlock, because it continues" in form_page
