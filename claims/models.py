@@ -5,6 +5,7 @@ from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.functions import Upper
@@ -757,6 +758,29 @@ class Contradiction(Publishable):
 
     def __str__(self):
         return self.title or f"{self.claim} — {self.get_relation_display()} — {self.counter}"
+
+    def clean(self):
+        """A pair on the record keeps sides the public can read: a published pair's sides stay
+        published, a retracted pair's sides stay the ones it retracted (every form and an
+        accepted revision run this; the publishing services check it when publishing)."""
+        super().clean()
+        if self.pk is None or self.status not in ON_RECORD:
+            return
+        stored = Contradiction.objects.filter(pk=self.pk).values("claim_id", "counter_id").first()
+        moved = stored and (stored["claim_id"], stored["counter_id"]) != (
+            self.claim_id,
+            self.counter_id,
+        )
+        if not moved:
+            return
+        if self.status == Status.RETRACTED:
+            raise ValidationError("A retracted pair keeps the two statements it retracted.")
+        sides = Claim.objects.filter(pk__in=[self.claim_id, self.counter_id])
+        if sides.exclude(status=Status.PUBLISHED).exists():
+            raise ValidationError(
+                "A published pair's sides must be published statements: publish the new side "
+                "first, or unpublish the pair."
+            )
 
     def get_absolute_url(self):
         return reverse("claims:contradiction_detail", kwargs={"slug": self.slug})

@@ -356,3 +356,33 @@ def test_nothing_on_the_record_is_deleted_by_any_role(status, source):
     assert Claim.objects.filter(pk=claim.pk).exists()
     response = editor.post(admin_url(draft, "delete"), {"post": "yes"})
     assert response.status_code == 302 and not Claim.objects.filter(pk=draft.pk).exists()
+
+
+def test_a_published_pair_cannot_be_re_aimed_at_a_draft_by_form_or_revision(
+    reporter, editor, source
+):
+    """Neither an editor's form nor an accepted revision leaves a published pair with a draft
+    side (which would silently take it off the site) or changes a retracted pair's sides."""
+    pair = make_contradiction(
+        claim=make_claim(text="The plant is safe.", cite=source),
+        counter=make_claim(cite=None, kind="record"),
+    )
+    draft = make_claim(status=Status.DRAFT)
+    page = form_data(editor.get(change_url(pair)))
+    response = editor.post(change_url(pair), {**page, "claim": draft.pk})
+    assert response.status_code == 200 and "must be published statements" in text(response)
+    response = reporter.post(
+        change_url(pair), {**form_data(reporter.get(change_url(pair))), "claim": draft.pk}
+    )
+    assert "must be published statements" in text(response) and not Revision.objects.exists()
+    # proposed while the new side was published, which an editor then unpublished
+    other = make_claim(text="Other words.", cite=None, kind="record")
+    page = form_data(reporter.get(change_url(pair)))
+    reporter.post(change_url(pair), {**page, "claim": other.pk})
+    revision = Revision.objects.get()
+    publishing.unpublish(item=other, by=user("Editor", "unpublishing-editor"))
+    decide = reverse("admin:claims_revision_decide", args=[revision.pk, "accept"])
+    response = editor.post(decide)
+    assert response.status_code == 400 and "must be published statements" in text(response)
+    pair.refresh_from_db()
+    assert pair.claim_id != draft.pk and pair.is_published
