@@ -157,13 +157,12 @@ class TextCache:
 
     def get_many(self, pks: Iterable[int]) -> dict[int, str]:
         wanted = set(pks)
-        missing = [pk for pk in wanted if pk not in self.texts]
+        found = {pk: self.texts[pk] for pk in wanted if pk in self.texts}
+        missing = wanted - found.keys()
         if missing:
             for pk, text in Source.objects.filter(pk__in=missing).values_list("pk", "text"):
+                found[pk] = text  # returned even when the cache cannot keep it
                 self.put(pk, text)
-        found = {pk: self.texts[pk] for pk in wanted if pk in self.texts}
-        for pk in wanted - found.keys():  # larger than the cache: read again, not kept
-            found[pk] = Source.objects.values_list("text", flat=True).get(pk=pk)
         return found
 
 

@@ -288,3 +288,16 @@ def test_the_import_runs_as_many_queries_for_three_times_the_records():
     assert large.count(b'"status": "published"') > 2 * small.count(b'"status": "published"')
     _queries_to_import(small)  # the COPY column types are read once per process
     assert _queries_to_import(large) == _queries_to_import(small)
+
+
+def test_source_texts_larger_than_the_cache_are_read_in_one_query(django_assert_num_queries):
+    """A batch citing more text than the cache holds reads its texts once, not again one
+    query per source pushed out of the cache."""
+    pks = [
+        Source.objects.create(slug=f"big-{n}", title=f"Big {n}", text="x" * 100).pk
+        for n in range(5)
+    ]
+    cache = exchange_write.TextCache(limit=150)
+    with django_assert_num_queries(1):
+        texts = cache.get_many(pks)
+    assert texts == dict.fromkeys(pks, "x" * 100)
