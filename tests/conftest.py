@@ -22,3 +22,11 @@ def _empty_cache():
 def demo(db):
     """The Rust case, loaded through the import service as `make run` does."""
     return import_records(DEMO.read_bytes())
+
+
+@pytest.fixture
+def reporter(db):
+    """A signed-in reporter's test client (a module may define its own ``reporter``)."""
+    from tests.helpers import signed_in
+
+    return signed_in("Reporter")

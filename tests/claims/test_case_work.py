@@ -1,35 +1,15 @@
 """Work inside a case (issue 19, point 2): a pair takes the case its two claims share, and the
 lists that offer claims rank what is near (the same case, the same speaker) first."""
 
-import html
-
 import pytest
-from django.core.cache import cache
-from django.test import Client
 from django.urls import reverse
 
 from claims import curation
 from claims.models import Contradiction, Status
 from tests.factories import make_case, make_claim, make_source, make_speaker
-from tests.helpers import user
+from tests.helpers import text, user
 
 pytestmark = pytest.mark.django_db
-
-
-def text(response) -> str:
-    return html.unescape(response.content.decode())
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    cache.clear()
-
-
-@pytest.fixture
-def reporter() -> Client:
-    client = Client()
-    client.force_login(user("Reporter"))
-    return client
 
 
 @pytest.fixture

@@ -1,18 +1,15 @@
 """From a source's text to claims in a few clicks, and counter-evidence one click from a pair."""
 
-import html
 import json
 import re
 
 import pytest
-from django.core.cache import cache
-from django.test import Client
 from django.urls import reverse
 
 from claims import curation, publishing
 from claims.models import Citation, Claim, ClaimKind, Contradiction, Speaker, Status
 from tests.factories import make_claim, make_source, make_speaker, make_topic
-from tests.helpers import user
+from tests.helpers import text, user
 
 pytestmark = pytest.mark.django_db
 
@@ -22,22 +19,6 @@ ARTICLE = (
     "The state agency disagreed. “We have closed the bridge to all traffic,” said "
     "Orla Fenwick, a spokeswoman for the agency.\n"
 )
-
-
-def text(response) -> str:
-    return html.unescape(response.content.decode())
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    cache.clear()
-
-
-@pytest.fixture
-def reporter() -> Client:
-    client = Client()
-    client.force_login(user("Reporter"))
-    return client
 
 
 @pytest.fixture

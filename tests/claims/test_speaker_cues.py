@@ -1,16 +1,13 @@
 """Every proposed speaker shows the words that named them and how sure the guess is; a weak
 guess is asked, not prefilled (issue 19)."""
 
-import html
 import re
 
 import pytest
-from django.core.cache import cache
-from django.test import Client
 from django.urls import reverse
 
 from tests.factories import make_source, make_speaker
-from tests.helpers import user
+from tests.helpers import text
 
 pytestmark = pytest.mark.django_db
 
@@ -29,22 +26,6 @@ NAMED = "The bridge is perfectly safe for traffic,"
 PRONOUN = "We have closed the bridge to all traffic,"
 FALLBACK = "Nobody asked the ferry crews."
 ORGANISATION = "the readings were within limits."
-
-
-def text(response) -> str:
-    return html.unescape(response.content.decode())
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    cache.clear()
-
-
-@pytest.fixture
-def reporter() -> Client:
-    client = Client()
-    client.force_login(user("Reporter"))
-    return client
 
 
 @pytest.fixture
