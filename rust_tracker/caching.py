@@ -49,7 +49,12 @@ from pathlib import Path
 from django.conf import settings
 from django.core.cache import caches
 from django.http import HttpResponse, HttpResponseNotModified
-from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+from django.utils.cache import (
+    get_conditional_response,
+    parse_etags,
+    patch_cache_control,
+    patch_vary_headers,
+)
 from django.utils.csp import CSP, build_policy, generate_nonce
 from django.utils.http import http_date
 
@@ -288,7 +293,8 @@ def _not_modified_stream(request, key: str, changed_at: float):
     if "If-None-Match" not in request.headers or _lagging(changed_at):
         return None
     etag = _stream_etag(key)
-    if etag not in {tag.strip() for tag in request.headers["If-None-Match"].split(",")}:
+    held = parse_etags(request.headers["If-None-Match"])  # weak comparison, as Django's
+    if etag.removeprefix("W/") not in {tag.removeprefix("W/") for tag in held}:
         return None
     response = HttpResponseNotModified()
     _public_headers(response, etag=etag, modified=int(changed_at))
