@@ -379,9 +379,7 @@ def cache_public(view):
             return response
         entry = _entry(request, response, changed_at)
         timeout = _setting("PUBLIC_CACHE_SECONDS", 300)
-        if _setting("DATABASE_REPLICA_URL", "") and time.time() - changed_at < _setting(
-            "REPLICA_LAG_SECONDS", 5
-        ):
+        if _lagging(changed_at):
             # Rendered from a replica just after a change it may not have replayed yet: keep
             # it only as long as a replica may lag.
             timeout = min(timeout, _setting("REPLICA_LAG_SECONDS", 5))
