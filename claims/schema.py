@@ -174,6 +174,15 @@ class Field:
     stamp_on: str | None = None  # with FIRST: the status that dates it
     omit_empty: bool = False  # the export leaves it out when empty (rare fields)
     record_type: str = ""  # set by RecordType
+    model_label: str = ""  # a field outside a record type (a citation's check): its model
+
+    @property
+    def model(self):
+        if self.model_label:
+            from django.apps import apps
+
+            return apps.get_model(self.model_label)
+        return RECORD_TYPES[self.record_type].model
 
     @property
     def attname(self) -> str:
@@ -185,13 +194,13 @@ class Field:
         """A CHOICE field's values, read from the model field's choices."""
         if self.kind is not CHOICE:
             return None
-        field = RECORD_TYPES[self.record_type].model._meta.get_field(self.name)
+        field = self.model._meta.get_field(self.name)
         return frozenset(str(value) for value, _label in field.flatchoices)
 
     def load(self, value: Any) -> Any:
         allowed = self.allowed
         if allowed is not None and (not isinstance(value, str) or value not in allowed):
-            choices = RECORD_TYPES[self.record_type].model._meta.get_field(self.name).choices
+            choices = self.model._meta.get_field(self.name).choices
             raise FieldError(f"{value!r} is not one of: {', '.join(v for v, _ in choices)}")
         return self.kind.load(value)
 
@@ -260,7 +269,7 @@ CASES = ref("cases", "case", many=True, absent=KEEP)
 # restore of an untouched backup), else the check is dated when it ran (claims/exchange/write.py).
 # The offsets are the check's hint too: of a quote printed twice, the one the file found.
 CHECK: tuple[Field, ...] = (
-    Field("verification_state", CHOICE, omit_empty=True),  # Citation.verification_state's
+    Field("verification_state", CHOICE, omit_empty=True, model_label="claims.Citation"),
     Field("verification_score", NUMBER, omit_empty=True),
     Field("anchor_start", OFFSET, omit_empty=True),
     Field("anchor_end", OFFSET, omit_empty=True),

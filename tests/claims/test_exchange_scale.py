@@ -17,7 +17,7 @@ from claims.exchange import fields as exchange_fields
 from claims.exchange import rows as exchange_rows
 from claims.exchange import write as exchange_write
 from claims.exports import CLAIM_COLUMNS, CORRECTION_COLUMNS
-from claims.models import Citation, Claim, Contradiction, Status
+from claims.models import Citation, Claim, Contradiction, Status, VerificationState
 from sources.models import Source
 from tests.helpers import GOOD, jsonl, queries_run, synthetic_bytes
 
@@ -301,3 +301,12 @@ def test_source_texts_larger_than_the_cache_are_read_in_one_query(django_assert_
     with django_assert_num_queries(1):
         texts = cache.get_many(pks)
     assert texts == dict.fromkeys(pks, "x" * 100)
+
+
+def test_a_citations_check_reads_its_choices_from_the_declaration():
+    """The check's state is a CHOICE of the declaration like any other, bound to its model:
+    the import does not keep a second copy of the choice check."""
+    state = next(f for f in schema.CHECK if f.name == "verification_state")
+    assert state.allowed == {value for value, _label in VerificationState.choices}
+    with pytest.raises(schema.FieldError, match="'bogus' is not one of: unchecked, verbatim"):
+        state.load("bogus")
