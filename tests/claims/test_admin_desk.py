@@ -4,6 +4,8 @@ attention, the latest changes), "Publish case" in one pass with what it held bac
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from claims import publishing
@@ -189,3 +191,28 @@ def test_the_preview_permalink_is_the_permanent_url():
     page = text(editor.get(reverse("claims:preview_contradiction", kwargs={"slug": pair.slug})))
     assert 'id="permalink"' in page
     assert "/preview/" not in page.split('id="permalink"', 1)[1].split(">", 1)[0]
+
+
+def _desk_queries(editor):
+    with CaptureQueriesContext(connection) as c:
+        assert editor.get("/admin/").status_code == 200
+    return len(c)
+
+
+def _seed_review_queue(n):
+    source = make_source(text=TEXT)
+    case = make_case(status=Status.DRAFT)
+    for _ in range(n):
+        a = make_claim(status=Status.REVIEW, cite=source if _ == 0 else None)
+        a.cases.add(case)
+        make_contradiction(claim=a, counter=make_claim(), status=Status.REVIEW).cases.add(case)
+
+
+def test_the_desks_queries_do_not_grow_with_the_queue():
+    """One query per part of the page, not per item in it."""
+    editor = signed_in("Editor")
+    _seed_review_queue(2)
+    few = _desk_queries(editor)
+    _seed_review_queue(12)
+    many = _desk_queries(editor)
+    assert many == few
