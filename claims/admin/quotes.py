@@ -186,7 +186,8 @@ class CandidateQuotesMixin:
         speaker = curation.matched_speaker(candidate)
         errors = []
         if request.method == "POST":
-            claim = Claim.objects.filter(pk=request.POST.get("claim", "")).first()
+            chosen = request.POST.get("claim", "")
+            claim = Claim.objects.filter(pk=chosen).first() if chosen.isdigit() else None
             if claim is None:
                 errors.append("Pick one of the claims listed.")
             elif not publishing.can_edit(request.user, claim):

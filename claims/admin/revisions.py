@@ -109,7 +109,14 @@ class GuardedAdmin(VersionedAdmin):
     def revert_disabled(self, request, obj=None):
         return not guard.is_editor(request.user) or super().revert_disabled(request, obj)
 
+    def history_view(self, request, object_id, extra_context=None):
+        if not str(object_id).isdigit():  # the library's view would query with it (a 500)
+            raise Http404("No such item.")
+        return super().history_view(request, object_id, extra_context)
+
     def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if not (str(object_id).isdigit() and str(version_id).isdigit()):
+            raise Http404("No such version.")
         if request.method == "POST" and not guard.is_editor(request.user):
             raise PermissionDenied("The history is read-only: only an editor reverts.")
         current = self.model._default_manager.filter(pk=object_id).values("version").first()

@@ -386,3 +386,29 @@ def test_a_published_pair_cannot_be_re_aimed_at_a_draft_by_form_or_revision(
     assert response.status_code == 400 and "must be published statements" in text(response)
     pair.refresh_from_db()
     assert pair.claim_id != draft.pk and pair.is_published
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/claims/claim/abc/history/",
+        "/admin/claims/claim/{pk}/history/abc/",
+        "/admin/sources/source/abc/history/",
+        "/admin/claims/speaker/{speaker}/history/1.5/",
+    ],
+)
+def test_a_history_url_with_a_non_numeric_id_is_a_404_not_a_500(reporter, published, url):
+    url = url.format(pk=published.pk, speaker=published.speaker_id)
+    assert reporter.get(url).status_code == 404
+
+
+@pytest.mark.parametrize("value", ["abc", "1.5", ""])
+def test_the_cite_page_takes_a_non_numeric_claim_as_no_choice(reporter, value):
+    other = make_source(text='The mayor said: "The plant is safe."')
+    start = other.text.index("The plant")
+    url = reverse(
+        "admin:sources_source_quote",
+        args=[other.pk, start, start + len("The plant is safe."), "cite"],
+    )
+    response = reporter.post(url, {"claim": value, "sha256": other.sha256})
+    assert response.status_code == 400 and "Pick one of the claims listed" in text(response)
