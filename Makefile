@@ -24,7 +24,7 @@ SERVE_SECRET := var/serve-secret
 CLAIMS ?= 100000
 BENCH_ARGS ?=
 
-.PHONY: help install run serve demo test test-plans lint format check bench bench-quotes wrk browser-deps scan chaos replicas nginx backup restore clean
+.PHONY: help install run serve demo test test-plans lint format check bench bench-quotes bench-text wrk browser-deps scan chaos replicas nginx backup restore clean
 
 help:
 	@echo "make run          set up everything and serve the Rust case on http://$(HOST):$(PORT)"
@@ -34,6 +34,7 @@ help:
 	@echo "make lint         ruff, migrations check"
 	@echo "make bench        $(CLAIMS) synthetic claims served by make serve and measured with wrk (CLAIMS=N)"
 	@echo "make bench-quotes quote extraction and location benchmark"
+	@echo "make bench-text   text algorithms on hostile input, against their goals"
 	@echo "make replicas     the docker-compose topology run locally (primary + read replica, Redis, 3 web, nginx), checked"
 	@echo "make scan         wapiti3 against a local production server (report in var/scan/)"
 	@echo "make chaos        PostgreSQL restarted under load, an import killed half way"
@@ -133,6 +134,10 @@ bench: install wrk
 
 bench-quotes: install
 	$(PY) bench/bench_quotes.py
+
+# The text algorithms on megabytes of hostile input, beside their goals (the tests only bound them).
+bench-text: install
+	$(PY) bench/bench_text.py
 
 # The web scanner in its own venv (its pins are not the app's), against scripts/stack.py:
 # gunicorn with production settings and a private PostgreSQL loaded with the demo.

@@ -1,12 +1,11 @@
 """Typographic normalisation: what it makes equal, what it keeps, and the map back."""
 
 import random
-import time
 
 import pytest
 
 from sources.text.normalize import normalize, normalize_simple
-from tests.sources.text.timing import budget
+from tests.sources.text.timing import finishes
 
 
 def same(a: str, b: str) -> bool:
@@ -117,12 +116,10 @@ def test_twenty_kilobyte_texts_normalise_fast():
     rng = random.Random(3)
     parts = ["word", "“quote”", "it’s", " — ", "…", "\u00a0", "\n\n", "Ünï", "don't", "x-y"]
     texts = ["".join(rng.choice(parts) + " " for _ in range(3000))[:20_000] for _ in range(50)]
-    limit = budget(3.0)
-    t0 = time.perf_counter()
-    for t in texts:
-        normalize(t)
-    # ~1.5 ms per text on a laptop; the budget is generous for slow CI machines
-    assert time.perf_counter() - t0 < limit
+    with finishes(3.0):
+        for t in texts:
+            normalize(t)
+        # ~1.5 ms per text on a laptop; the budget is generous for slow CI machines
 
 
 def test_original_offsets_array():
