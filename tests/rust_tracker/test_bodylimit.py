@@ -79,7 +79,7 @@ def test_a_20_mb_anonymous_form_is_refused_with_413_unread():
     assert response.status_code == 413
     assert body.read_bytes == 0
     assert "The request is 20 MB; this site takes at most 5 MB in one request." in words(response)
-    assert took < 1, f"took {took:.2f} s"
+    assert took < 3, f"took {took:.2f} s"  # reading it took 3.9 s on an idle machine
 
 
 def test_the_cap_is_5_mb():
@@ -243,4 +243,4 @@ def test_a_server_answers_413_without_waiting_for_the_body(site):
         took = time.monotonic() - started
     status = re.match(rb"HTTP/1\.[01] (\d{3})", answer)
     assert status and status.group(1) == b"413", answer[:300]
-    assert took < 1, f"took {took:.2f} s"
+    assert took < 3, f"took {took:.2f} s"  # reading it took 3.9 s on an idle machine

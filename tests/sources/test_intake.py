@@ -97,7 +97,9 @@ def test_the_timeout_is_one_deadline_for_the_whole_fetch(server):
 
 
 DEADLINE = 0.5  # seconds: the dripping answers take 3 seconds, the code's default is 10
-MARGIN = 0.5  # what a loaded test machine may add to the deadline
+# What a loaded test machine may add to the deadline: well short of the 3 s the dripping
+# answers take without one, so the test still tells a deadline from none.
+MARGIN = 1.5
 
 
 @pytest.mark.parametrize(
@@ -388,7 +390,8 @@ def test_a_pdf_bomb_is_refused_at_the_time_limit():
         "The PDF took more than 1 second to read, so it was not taken in: it may be built to "
         "overwhelm a reader. Paste its text instead."
     )
-    assert took < 1.0 + 1.0, f"took {took:.2f} s"  # the limit, and a margin for the kill
+    # the limit, and a margin for the kill on a busy machine: without the limit it takes 15 s
+    assert took < 1.0 + 4.0, f"took {took:.2f} s"
 
 
 def test_a_pdf_with_more_text_than_the_limit_is_refused():
