@@ -9,6 +9,7 @@ and the text's sha256 is checked, so a citation is made only from the text the c
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 
 from django.contrib.postgres.search import TrigramSimilarity
@@ -44,7 +45,7 @@ from claims.slugs import free_slug
 from claims.verification import verify_citation
 from sources.models import Source
 from sources.text import same_wording
-from sources.text.extract import Candidate, extract_quotes
+from sources.text.extract import MAX_QUOTE_CHARS, Candidate, extract_quotes
 from sources.text.speakers import KnownSpeaker
 
 CACHE_SECONDS = 7 * 24 * 3600
@@ -53,6 +54,10 @@ SUGGESTIONS = 8
 
 class StaleText(Exception):
     """The source's text changed since the curator's page showed it."""
+
+
+class BadSpan(ValueError):
+    """A span asked for is not a passage of the text: out of range, empty or too long."""
 
 
 # --- candidates -----------------------------------------------------------------------------
@@ -105,6 +110,96 @@ def find_candidate(source: Source, *, start: int, end: int, sha256: str) -> Cand
         if (candidate.start, candidate.end) == (start, end):
             return candidate
     raise StaleText("This quote is no longer among the quotes found in the text: reload.")
+
+
+# --- any passage ----------------------------------------------------------------------------
+
+# How much text around a passage its speaker is looked for in: the names a pronoun or a
+# surname may refer to come before it, a cue ("..., the report said") right after it.
+_BEFORE_PASSAGE = 20_000
+_AFTER_PASSAGE = 1_000
+_OPEN, _CLOSE = "\u201c", "\u201d"
+
+
+def passage(source: Source, *, start: int, end: int, sha256: str) -> Candidate:
+    """Any span of the source's text the curator selected, as a candidate: its offsets in the
+    archived text (whitespace at either end left out), its speaker found as a quotation's
+    would be. Raises StaleText when the text is no longer the one the page showed, BadSpan
+    when the span is not a passage of it."""
+    if sha256 != source.sha256:
+        raise StaleText("The source's text changed since the page was shown: reload it.")
+    text = source.text or ""
+    if not 0 <= start < end <= len(text):
+        raise BadSpan(
+            f"The selection ({start} to {end}) is not within the text, which has "
+            f"{len(text)} characters: select the words again."
+        )
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if start == end or not any(char.isalnum() for char in text[start:end]):
+        raise BadSpan("The selection has no words: select the words to quote.")
+    if end - start > MAX_QUOTE_CHARS:
+        raise BadSpan(
+            f"The selection is {end - start} characters long; a quote is at most "
+            f"{MAX_QUOTE_CHARS}: select a shorter passage."
+        )
+    found = candidates(source)
+    for candidate in found:
+        if (candidate.start, candidate.end) == (start, end):
+            return candidate
+    covering = _covering(found, start, end)
+    if covering is not None:
+        return _as_passage(text, start, end, covering)
+    return _as_passage(text, start, end, attribute_span(text, start, end, known_speakers()))
+
+
+def _covering(found: list[Candidate], start: int, end: int) -> Candidate | None:
+    """The offered quote (or transcript turn) sharing most of its words with the span."""
+    best, most = None, 0
+    for candidate in found:
+        shared = min(end, candidate.end) - max(start, candidate.start)
+        if shared > most:
+            best, most = candidate, shared
+    return best
+
+
+def attribute_span(
+    text: str, start: int, end: int, speakers: list[KnownSpeaker]
+) -> Candidate | None:
+    """Who said ``text[start:end]``, found as the extractor finds a quotation's speaker: the
+    span is read as if it were printed between quote marks, in the text around it (the cue
+    after it, "Roe said:" before it, the person the sentence or paragraph is about). None
+    when the extractor does not read it as a quotation at all."""
+    low = 0 if start <= _BEFORE_PASSAGE else text.rfind("\n", 0, start - _BEFORE_PASSAGE) + 1
+    high = text.find("\n", min(len(text), end + _AFTER_PASSAGE))
+    high = len(text) if high == -1 else high
+    marked = f"{text[low:start]}{_OPEN}{text[start:end]}{_CLOSE}{text[end:high]}"
+    at = start - low + 1
+    for candidate in extract_quotes(marked, speakers=speakers):
+        if candidate.start == at:
+            return candidate
+        if candidate.start > at:
+            break
+    return None
+
+
+def _as_passage(text: str, start: int, end: int, like: Candidate | None) -> Candidate:
+    """A candidate for ``text[start:end]`` with the speaker ``like`` was given."""
+    return Candidate(
+        start=start,
+        end=end,
+        quote=text[start:end],
+        kind=like.kind if like is not None else "statement",
+        speaker=like.speaker if like else None,
+        speaker_id=like.speaker_id if like else None,
+        cue=like.cue if like else None,
+        speaker_flag=like.speaker_flag if like else None,
+        attribution=like.attribution if like else None,
+        speaker_kind=like.speaker_kind if like else None,
+        speaker_role=like.speaker_role if like else None,
+    )
 
 
 def slug_for_claim(speaker_name: str, quote: str) -> str:
@@ -190,10 +285,14 @@ def speaker_guesses(found: list[Candidate]) -> list[SpeakerGuess | None]:
 
 
 def guess_for(source: Source, candidate: Candidate) -> SpeakerGuess | None:
-    """The candidate's ``speaker_guess`` read in the context of the source's other quotes."""
+    """The candidate's ``speaker_guess`` read in the context of the source's other quotes; a
+    passage inside (or across) an offered quote gets that quote's."""
     found = candidates(source)
+    covering = _covering(found, candidate.start, candidate.end)
     for other, guess in zip(found, speaker_guesses(found), strict=True):
         if (other.start, other.end) == (candidate.start, candidate.end):
+            return guess
+        if other is covering and other.speaker == candidate.speaker:
             return guess
     return speaker_guess(candidate)
 
@@ -226,6 +325,48 @@ def speaker_guess(candidate: Candidate) -> SpeakerGuess | None:
     return SpeakerGuess(name, GUESS, cue, "no words in the text say who spoke")
 
 
+# Organisations whose words are a finding (a laboratory's results, an agency's report), unless
+# the name says it is a business, whose words are a statement like a person's.
+_BUSINESS = re.compile(
+    r"\b(?:inc|llc|ltd|plc|corp|corporation|co|company|gmbh|productions?|studios?|group"
+    r"|holdings|partners|limited)\b\.?",
+    re.IGNORECASE,
+)
+
+
+def proposed_kind(
+    candidate: Candidate, speaker: Speaker | None = None, *, sure: bool = True
+) -> str:
+    """The claim kind to propose: an official finding for the words of an organisation (a
+    laboratory, an agency, a court), a quoted statement for a statement, reported speech for
+    words set in the reporter's prose. A speaker only guessed (``sure`` false) decides
+    nothing."""
+    if not sure:
+        kind, name = None, ""
+    elif speaker is not None:
+        kind, name = speaker.kind, speaker.name
+    else:
+        kind, name = candidate.speaker_kind, candidate.speaker or ""
+    if kind == SpeakerKind.ORGANIZATION and not _BUSINESS.search(name):
+        return ClaimKind.FINDING
+    return ClaimKind.QUOTE if candidate.kind == "statement" else ClaimKind.PARAPHRASE
+
+
+def as_sentence(quote: str) -> str:
+    """A quote as a claim's sentence: a trailing comma, semicolon or colon (the sentence went
+    on after the quote) becomes a full stop, a passage of several words with no final
+    punctuation gets one, and the first letter is a capital. The words are unchanged (the
+    citation keeps them as printed; ``same_wording`` sets these differences aside)."""
+    sentence = quote.strip()
+    if not sentence:
+        return sentence
+    if sentence[-1] in ",;:":
+        sentence = sentence[:-1].rstrip() + "."
+    elif sentence[-1].isalnum() and len(sentence.split()) >= 3:
+        sentence += "."
+    return sentence[0].upper() + sentence[1:]
+
+
 def venue_of(source: Source) -> str:
     outlet = f", {source.outlet.name}" if source.outlet_id else ""
     return f"{source.title}{outlet}"[:300]
@@ -256,7 +397,7 @@ def claim_from_candidate(
         )
         speaker._history_user = by
         speaker.save()
-    quote = source.text[candidate.start : candidate.end].strip()
+    quote = as_sentence(source.text[candidate.start : candidate.end])
     claim = Claim(
         slug=slug_for_claim(speaker.name, quote),
         speaker=speaker,

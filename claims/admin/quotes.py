@@ -1,7 +1,12 @@
 """A source's page in the admin: the quotes found in its text, each one or two clicks from a
-claim with a verified citation, or from a citation of a claim already on record."""
+claim with a verified citation, or from a citation of a claim already on record; and the
+archived text itself, where any passage selected (mouse or keyboard, static/js/passages.js)
+takes the same one-step path as an offered quote."""
 
 from __future__ import annotations
+
+import itertools
+import re
 
 from django import forms
 from django.contrib import admin, messages
@@ -12,6 +17,8 @@ from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
 from claims import curation, publishing
 from claims.models import Claim, ClaimKind, SpeakerKind
@@ -50,9 +57,54 @@ class ClaimFromQuoteForm(forms.Form):
         return cleaned
 
 
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def text_with_marks(text: str, marks: list[tuple[int, int, str]]) -> str:
+    """The archived text as HTML for the passage picker: every character in an element that
+    says where it starts in the text (``data-o``), so that a selection in the page is turned
+    back into offsets in the original text whatever the browser makes of line breaks; the
+    offered quotes (``marks``: start, end, the id of their row) in ``<mark>``s."""
+    cuts = {0, len(text)}
+    spans = []
+    for start, end, row in sorted(marks):
+        if spans and start < spans[-1][1]:
+            continue  # overlapping: the first one wins
+        spans.append((start, end, row))
+        cuts |= {start, end}
+    breaks = []
+    for match in _LINE_BREAK.finditer(text):
+        breaks.append(match.span())
+        cuts |= set(match.span())
+    cuts = sorted(c for c in cuts if 0 <= c <= len(text))
+    is_break = {start for start, _ in breaks}
+    out, k = [], 0
+    for start, end in itertools.pairwise(cuts):
+        while k < len(spans) and spans[k][1] <= start:
+            k += 1
+        if start in is_break:
+            out.append(f'<span data-o="{start}" data-n="{end - start}">\n</span>')
+            continue
+        piece = escape(text[start:end])
+        if k < len(spans) and spans[k][0] <= start < spans[k][1]:
+            mark_start, mark_end, row = spans[k]
+            out.append(
+                f'<mark data-o="{start}" data-start="{mark_start}" data-end="{mark_end}" '
+                f'data-row="{row}">{piece}</mark>'
+            )
+        else:
+            out.append(f'<span data-o="{start}">{piece}</span>')
+    return mark_safe("".join(out))
+
+
 class CandidateQuotesMixin:
-    """For SourceAdmin: the candidate quotes as a table with actions, cached by the text's
-    sha256 (claims/curation.py)."""
+    """For SourceAdmin: the archived text with the candidate quotes marked, where any passage
+    can be selected, and the candidates as a table with actions, cached by the text's sha256
+    (claims/curation.py)."""
+
+    @property
+    def media(self):
+        return super().media + forms.Media(js=["js/passages.js"], css={"all": ["css/passages.css"]})
 
     @admin.display(description="Candidates")
     def candidate_quotes(self, obj):
@@ -75,7 +127,17 @@ class CandidateQuotesMixin:
                     "guess": guess,
                 }
             )
-        return render_to_string("admin/claims/candidate_quotes.html", {"rows": rows, "source": obj})
+        marks = [(c.start, c.end, f"candidate-{c.start}-{c.end}") for c in found]
+        return render_to_string(
+            "admin/claims/candidate_quotes.html",
+            {
+                "rows": rows,
+                "source": obj,
+                "text_html": text_with_marks(obj.text, marks),
+                "passage_claim_url": self._passage_url(obj, "claim"),
+                "passage_cite_url": self._passage_url(obj, "cite"),
+            },
+        )
 
     def _quote_url(self, source, candidate, action: str) -> str:
         url = reverse(
@@ -90,6 +152,11 @@ class CandidateQuotesMixin:
                 "<int:source_id>/quotes/<int:start>-<int:end>/<slug:action>/",
                 self.admin_site.admin_view(self.quote_view),
                 name="sources_source_quote",
+            ),
+            path(
+                "<int:source_id>/passage/<slug:action>/",
+                self.admin_site.admin_view(self.passage_view),
+                name="sources_source_passage",
             ),
             *super().get_urls(),
         ]
@@ -111,6 +178,54 @@ class CandidateQuotesMixin:
             return self._new_claim(request, source, candidate)
         return self._cite(request, source, candidate)
 
+    def passage_view(self, request, source_id, action):
+        """Any span of the text, by its offsets in the archived text and the text's sha256:
+        the same pages as an offered quote. A span that is not a passage of the text (out of
+        range, empty, too long, garbled numbers) or a text changed since the page was shown
+        is refused with a 400 that says why."""
+        if action not in ("claim", "cite"):
+            raise Http404("No such action.")
+        source = get_object_or_404(Source, pk=source_id)
+        needed = "claims.add_claim" if action == "claim" else "claims.add_citation"
+        if not request.user.has_perm(needed):
+            raise PermissionDenied
+        sha256 = request.POST.get("sha256") or request.GET.get("sha256", "")
+        start, end = request.GET.get("start", ""), request.GET.get("end", "")
+        try:
+            if not (start.isdigit() and end.isdigit() and len(start) < 12 and len(end) < 12):
+                raise curation.BadSpan(
+                    "The selection's start and end are not positions in the text: select the "
+                    "words again."
+                )
+            candidate = curation.passage(source, start=int(start), end=int(end), sha256=sha256)
+        except (curation.StaleText, curation.BadSpan) as refused:
+            return TemplateResponse(
+                request,
+                "admin/claims/passage_refused.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "opts": Source._meta,
+                    "source": source,
+                    "reason": str(refused),
+                    "title": "This selection cannot be quoted",
+                },
+                status=400,
+            )
+        if action == "claim":
+            return self._new_claim(request, source, candidate)
+        return self._cite(request, source, candidate)
+
+    def _urls_for(self, source, candidate) -> dict[str, str]:
+        """The pages of a candidate: an offered quote's own, or a passage's."""
+        span = (candidate.start, candidate.end)
+        if any((c.start, c.end) == span for c in curation.candidates(source)):
+            return {a: self._quote_url(source, candidate, a) for a in ("claim", "cite")}
+        query = f"?start={candidate.start}&end={candidate.end}&sha256={source.sha256}"
+        return {a: self._passage_url(source, a) + query for a in ("claim", "cite")}
+
+    def _passage_url(self, source, action: str) -> str:
+        return reverse("admin:sources_source_passage", args=[source.pk, action])
+
     def _page(self, request, source, candidate, template, **context):
         return TemplateResponse(
             request,
@@ -121,6 +236,7 @@ class CandidateQuotesMixin:
                 "original": source,
                 "source": source,
                 "candidate": candidate,
+                "urls": self._urls_for(source, candidate),
                 **context,
             },
             status=400 if context.get("errors") else 200,
@@ -136,7 +252,7 @@ class CandidateQuotesMixin:
             "new_speaker_name": proposed.name if proposed and not speaker and not weak else "",
             "new_speaker_kind": proposed.kind if proposed else SpeakerKind.PERSON,
             "new_speaker_role": proposed.role if proposed and not weak else "",
-            "kind": ClaimKind.QUOTE if candidate.kind == "statement" else ClaimKind.PARAPHRASE,
+            "kind": curation.proposed_kind(candidate, speaker, sure=not weak),
             "said_on": source.published_on,
             "venue": curation.venue_of(source),
             "sha256": source.sha256,
@@ -178,6 +294,9 @@ class CandidateQuotesMixin:
             "admin/claims/quote_to_claim.html",
             form=form,
             guess=guess,
+            proposed=proposed,
+            finding=initial["kind"] == ClaimKind.FINDING,
+            sentence=curation.as_sentence(candidate.quote),
             title="New claim from a quote",
             media=self.media + form.media,
         )

@@ -54,7 +54,7 @@ def test_new_claim_from_a_quote_in_two_clicks_nothing_typed(reporter, source):
     assert response.status_code == 302
     claim = Claim.objects.get()
     assert (claim.speaker, claim.status, claim.kind) == (whitlock, Status.DRAFT, ClaimKind.QUOTE)
-    assert claim.text == "The bridge is perfectly safe for traffic,"
+    assert claim.text == "The bridge is perfectly safe for traffic."  # a sentence
     assert claim.slug.startswith("whitlock-the-bridge-is-perfectly-safe")
     assert claim.venue == "Mayor defends bridge" and str(claim.said_on) == "2024-03-04"
     citation = claim.citations.get()
