@@ -257,10 +257,20 @@ class Case(Versioned):
         "Only an editor changes it.",
     )
     published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The desk's sources for the story: the articles, reports and transcripts its claims are
+    # cut from. The newsroom's working list, never shown to the public (a source is public only
+    # when a published claim cites it: ``published_sources``); set from the case's side (a
+    # source's page sets it through ``claims.cases``), so the history row is the case's.
+    sources = models.ManyToManyField(
+        Source,
+        related_name="cases",
+        blank=True,
+        help_text="The documents the desk works from for this story. Not shown to readers.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(m2m_fields=[sources])
 
     objects = CaseQuerySet.as_manager()
 

@@ -332,6 +332,9 @@ RECORD_TYPES: dict[str, RecordType] = {
             (
                 Field("title", TEXT, required=True),
                 Field("summary", OPTIONAL_TEXT),
+                # the desk's working list of documents (Case.sources): the newsroom's, never in
+                # a public export; a file without it keeps the list a case has
+                ref("sources", "source", many=True, public=False, absent=KEEP),
                 STATUS,
                 PUBLISHED_AT,
                 UPDATED_AT,

@@ -325,7 +325,8 @@ def test_every_table_behind_the_public_pages_is_guarded():
     list) or named here as not read by the public; otherwise this fails."""
     from django.apps import apps
 
-    not_public = {"claims_revision"}  # proposals: staff only
+    # proposals; a case's working list of sources (Case.sources): staff only
+    not_public = {"claims_revision", "claims_case_sources"}
     tables = {
         model._meta.db_table
         for label in ("claims", "sources")
