@@ -28,8 +28,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
-from .lexicon import TITLE_WORDS, words
+from .lexicon import ORG_HEADS, PLACE_HEADS, TITLE_WORDS, words
 
 __all__ = ["Transcript", "Turn", "display_name", "read_transcript"]
 
@@ -37,12 +38,14 @@ _STAMP = r"(?:[\[(]\s*\d{1,2}:\d{2}(?::\d{2})?\s*[\])]|\d{1,2}:\d{2}(?::\d{2})?)
 _CAPS = r"[A-Z][A-Z’'.&-]*"
 _WORD = r"[A-Z][\w’'.&-]*"
 _TAIL = r"(?:,[ \t]+[A-Z][\w’'.&-]*(?:[ \t]+(?:of|the|for|and|&|[A-Z][\w’'.&-]*)){0,6})?"
+# "(R)", "(Jane Roe, The Ledger)", "(voice-over)" after a label's words
+_PAREN = r"(?:[ \t]*\([^()\n]{1,60}\))?"
 _LABEL = re.compile(
     rf"(?P<stamp>{_STAMP})?"
     r"(?P<label>"
     r"[QA](?=[.:][ \t])"
-    rf"|{_CAPS}(?:[ \t]+{_CAPS}){{0,5}}{_TAIL}"
-    rf"|{_WORD}(?:[ \t]+{_WORD}){{1,3}}{_TAIL}"
+    rf"|{_CAPS}(?:[ \t]+{_CAPS}){{0,5}}{_PAREN}{_TAIL}"
+    rf"|{_WORD}(?:[ \t]+{_WORD}){{1,3}}{_PAREN}{_TAIL}"
     r")"
     r"(?P<sep>[.:][ \t]+|[ \t]+(?:—|–|--)[ \t]+)"
 )
@@ -52,9 +55,10 @@ _BY_LINE = re.compile(
     r"((?:MR|MS|MRS|MISS|DR)\.? [A-Z][A-Z’'-]+(?: [A-Z][A-Z’'-]+)?):\s*$"
 )
 _DEPONENT = re.compile(
-    r"(?:DEPOSITION|TESTIMONY|EXAMINATION) OF ([A-Z][A-Za-z’'.-]+(?: [A-Z][A-Za-z’'.-]+){1,3})"
-    r"|^([A-Z][A-Za-z’'.-]+(?: [A-Z][A-Za-z’'.-]+){1,3}),? (?:having been|being|called as a witness"
-    r"|who was|was (?:first )?(?:duly )?sworn)",
+    r"(?:(?i:deposition|testimony)|EXAMINATION) (?i:of) "
+    r"([A-Z][A-Za-z’'.-]+(?: [A-Z][A-Za-z’'.-]+){1,3})"
+    r"|^([A-Z][A-Za-z’'.-]+(?: [A-Z][A-Za-z’'.-]+){1,3}),?\s+"
+    r"(?:having been|being|called as a witness|who was|was (?:first )?(?:duly )?sworn)",
     re.MULTILINE,
 )
 _HOSTED = re.compile(
@@ -92,9 +96,22 @@ _EXTRA_TITLES = words(
     """
 )
 _WITNESS = "THE WITNESS"
+# words that make a capitalised run in a header something other than a person's name
+_NOT_NAME_WORDS = (
+    ORG_HEADS
+    | PLACE_HEADS
+    | _HEADER
+    | words(
+        """
+    the of in v vs and for deposition testimony examination transcript minutes meeting
+    hearing regular special circuit superior estate plaintiff defendant appearances lines
+    inc llc
+    """
+    )
+)
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # not frozen: a frozen dataclass is slow to make, and there may be 10⁵
 class Turn:
     paragraph: int
     label: str  # as printed, timestamp left out
@@ -115,18 +132,42 @@ class Transcript:
     full_names: dict[str, str]  # surname (upper) -> a label's or header's full name
 
 
-def _name_words(label: str) -> list[str]:
+_PAREN_IN = re.compile(r"[ \t]*\(([^()\n]*)\)")
+_PAREN_NAME = re.compile(r"[A-Z][a-z’'][\w’'.-]*(?: [A-Z][a-z’'][\w’'.-]*){0,3}")
+
+
+@lru_cache(maxsize=4096)
+def _split_paren(label: str) -> tuple[str, str | None, str]:
+    """A label without its parenthesis, the person's name the parenthesis gives ("REPORTER
+    (Jane Roe, The Ledger)" -> "Jane Roe"; not a party, "(R)", nor a direction,
+    "(voice-over)"), and the parenthesis's words."""
+    pm = _PAREN_IN.search(label)
+    if pm is None:
+        return label, None, ""
+    base = label[: pm.start()] + label[pm.end() :]
+    inner = pm.group(1).strip()
+    first = inner.split(",", 1)[0].strip()
+    return base, (first if _PAREN_NAME.fullmatch(first) else None), inner
+
+
+@lru_cache(maxsize=4096)
+def _name_words(label: str) -> tuple[str, ...]:
     """The words of the person's name in a label: titles before it and an affiliation after
-    a comma left out ("CHAIR JANE ROE, CITY COUNCIL" -> ["JANE", "ROE"])."""
+    a comma left out ("CHAIR JANE ROE, CITY COUNCIL" -> ["JANE", "ROE"]); the name in a
+    parenthesis when it gives one ("REPORTER (Jane Roe, The Ledger)" -> ["Jane", "Roe"])."""
+    label, named, _inner = _split_paren(label)
+    if named:
+        return tuple(named.split())
     part = label.split(",", 1)[0].split()
     last_title = -1
     for i, word in enumerate(part[:-1]):
         w = word.lower().rstrip(".")
         if w in TITLE_WORDS or w in _EXTRA_TITLES or word.endswith("."):
             last_title = i
-    return part[last_title + 1 :]
+    return tuple(part[last_title + 1 :])
 
 
+@lru_cache(maxsize=4096)
 def _is_header_label(label: str) -> bool:
     first = label.split()[0].lower().rstrip(".,")
     return first in _HEADER
@@ -142,7 +183,7 @@ def read_transcript(text: str, paras: list[tuple[int, int]]) -> Transcript | Non
     hosts = [m.group(1) for m in _HOSTED.finditer(text, 0, min(len(text), 3000))]
     for paragraph, (start, end) in enumerate(paras):
         head = text[start : min(end, start + 120)]
-        by = _BY_LINE.match(head)
+        by = _BY_LINE.match(head) if "BY " in head else None
         if by:
             examiner = by.group(1)
             continue
@@ -193,8 +234,8 @@ def read_transcript(text: str, paras: list[tuple[int, int]]) -> Transcript | Non
     comes_back = len(distinct) < len(keys)
     if len(distinct) < 2 or not (comes_back or stamped >= 4):
         return None
-    if not stamped and len(distinct) * 2 > len(keys) + 2:
-        return None
+    if not stamped and len(distinct) * 2 > len(keys) + 2 and _longest_caps_run(turns) < 4:
+        return None  # a few "Name: ..." lines, most never back: not a transcript
     intro = text[: first_turn_at or 0].lower()
     list_questions = (
         any(t.examiner for t in turns)
@@ -208,24 +249,67 @@ def read_transcript(text: str, paras: list[tuple[int, int]]) -> Transcript | Non
     if found:
         deponent = found.group(1) or found.group(2)
     full: dict[str, str] = {}
-    for t in turns:
-        name = _name_words(t.label)
-        if len(name) >= 2 and not _unnamed(t.label):
+    labels = list(dict.fromkeys(t.label for t in turns))
+    for label in labels:
+        name = _name_words(label)
+        if len(name) >= 2 and not _unnamed(label):
             full.setdefault(name[-1].upper(), " ".join(name))
     for name in [*hosts, *([deponent] if deponent else [])]:
         full.setdefault(name.split()[-1].upper(), name)
-    for t in turns:
-        if t.label.split(",", 1)[1:] and t.label.split(",", 1)[1].strip().lower() in _HOST_ROLES:
-            hosts.append(" ".join(_name_words(t.label)))
+    for name in _header_names(text[: first_turn_at or 0]):
+        # "APPEARANCES: JANE ROE, Esq.", "Present: Jane Roe (Chair)": "MS. ROE:" is her
+        full.setdefault(name[-1].upper(), " ".join(name))
+    for label in labels:
+        base, named, inner = _split_paren(label)
+        role = base.split(",", 1)[1].strip().lower() if "," in base else inner.lower()
+        if not named and role in _HOST_ROLES:
+            hosts.append(" ".join(_name_words(label)))
     return Transcript(turns, list_questions, deponent, hosts, full)
 
 
+_HEADER_NAME = re.compile(r"(?<![\w’'-])[A-Z][\w’'-]+(?:[ \t]+[A-Z][\w’'-]+){1,3}(?![\w’'-])")
+
+
+def _header_names(intro: str) -> list[list[str]]:
+    """People's full names in a transcript's header (titles before them left out): the
+    participants it lists, for labels that give a surname only."""
+    out = []
+    for hm in _HEADER_NAME.finditer(intro[-3000:]):
+        words = hm.group().split()
+        while words and (words[0].lower() in TITLE_WORDS or words[0].lower() in _EXTRA_TITLES):
+            words = words[1:]
+        if 2 <= len(words) <= 3 and not any(w.lower() in _NOT_NAME_WORDS for w in words):
+            out.append(words)
+    return out
+
+
+def _longest_caps_run(turns: list[Turn]) -> int:
+    """The most consecutive lines opening with a label in capitals ("ANN LEE, CLERK: ..."):
+    a short excerpt of a record, where most speak once."""
+    best = run = 0
+    previous = None
+    for t in turns:
+        caps = t.label.isupper() and not t.question and not t.answer
+        if not caps:
+            run, previous = 0, None
+            continue
+        run = run + 1 if previous is not None and t.paragraph == previous + 1 else 1
+        previous = t.paragraph
+        best = max(best, run)
+    return best
+
+
+@lru_cache(maxsize=4096)
 def _key(label: str) -> str:
     name = _name_words(label)
     return name[-1].upper() if name else label.upper()
 
 
+@lru_cache(maxsize=4096)
 def _unnamed(label: str) -> bool:
+    label, named, _inner = _split_paren(label)
+    if named:
+        return False
     first = [w.lower().rstrip(".,") for w in label.split(",", 1)[0].split()]
     if first and first[0] == "the":
         first = first[1:]
@@ -259,7 +343,7 @@ def label_name(transcript: Transcript, turn: Turn) -> tuple[str | None, bool]:
     return _full(transcript, name), False
 
 
-def _full(transcript: Transcript, name: list[str]) -> str | None:
+def _full(transcript: Transcript, name: tuple[str, ...]) -> str | None:
     if not name:
         return None
     if len(name) == 1:
