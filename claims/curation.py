@@ -46,7 +46,10 @@ from claims.verification import verify_citation
 from sources.models import Source
 from sources.text import same_wording
 from sources.text.extract import MAX_QUOTE_CHARS, Candidate, extract_quotes
-from sources.text.speakers import KnownSpeaker
+from sources.text.lexicon import TITLE_WORDS
+from sources.text.lexicon import words as word_set
+from sources.text.speakers import KnownSpeaker, match_speaker
+from sources.text.transcripts import display_name
 
 CACHE_SECONDS = 7 * 24 * 3600
 SUGGESTIONS = 8
@@ -152,7 +155,11 @@ def passage(source: Source, *, start: int, end: int, sha256: str) -> Candidate:
     covering = _covering(found, start, end)
     if covering is not None:
         return _as_passage(text, start, end, covering)
-    return _as_passage(text, start, end, attribute_span(text, start, end, known_speakers()))
+    speakers = known_speakers()
+    labelled = labelled_line(text, start, speakers)
+    if labelled is not None:
+        return _as_passage(text, start, end, labelled)
+    return _as_passage(text, start, end, attribute_span(text, start, end, speakers))
 
 
 def _covering(found: list[Candidate], start: int, end: int) -> Candidate | None:
@@ -163,6 +170,68 @@ def _covering(found: list[Candidate], start: int, end: int) -> Candidate | None:
         if shared > most:
             best, most = candidate, shared
     return best
+
+
+# A line opening with a speaker's label, as in a transcript too short for the extractor to
+# read as one ("MARK ROE: ...", "Dr. Priya Patel: ...", "[00:14:02] ROE: ..."): the label.
+_LABEL = re.compile(
+    r"[ \t]*(?:[\[(]?\d{1,2}:\d{2}(?::\d{2})?[\])]?[ \t]+)?"
+    r"(?P<label>[A-Z][A-Z’'.&-]*(?:[ \t]+[A-Z][A-Z’'.&-]*){0,5}"
+    r"|[A-Z][\w’'.&-]*(?:[ \t]+[A-Z][\w’'.&-]*){1,3})"
+    r"(?:,[^:\n]{1,60})?(?:[ \t]*:|[ \t]+(?:—|–|--))[ \t]+"
+)
+# labels that are no one's: headers, and voices the text does not name
+_NOT_A_SPEAKER = word_set(
+    """q a note transcript update correction source date time subject re present absent
+    location editor's unidentified unknown caller audience crowd voice voices speaker
+    narrator announcer male female man woman reporter reporters question answer"""
+)
+
+
+def labelled_line(text: str, start: int, speakers: list[KnownSpeaker]) -> Candidate | None:
+    """The speaker a line's label names, when the passage starting at ``start`` is in a line
+    opening with one ("MARK ROE: ..."): the person named in full (a surname alone is the
+    person the text names in full elsewhere), matched to the speakers on record."""
+    line_start = text.rfind("\n", 0, start) + 1
+    label = _LABEL.match(text, line_start, min(len(text), line_start + 200))
+    if label is None or label.end() > start:
+        return None
+    parts = label["label"].split()
+    last_title = max(
+        (i for i, w in enumerate(parts) if w.strip(".").lower() in TITLE_WORDS), default=-1
+    )
+    titles, words = parts[: last_title + 1], parts[last_title + 1 :]  # "BOARD CHAIR", "MARK ROE"
+    if not words or words[0].strip(".’'").lower() in _NOT_A_SPEAKER:
+        return None
+    name = display_name(" ".join(words))
+    if len(words) == 1:
+        name = _full_name(text, name) or name
+    speaker_id = None
+    if speakers and (match := match_speaker(name, speakers)) is not None and match.score >= 90:
+        name, speaker_id = match.name, match.speaker_id
+    return Candidate(
+        start=label.end(),
+        end=label.end(),
+        quote="",
+        kind="statement",
+        speaker=name,
+        speaker_id=speaker_id,
+        cue=text[label.start("label") : label.end()].strip(),
+        attribution="turn",
+        speaker_kind=None if speaker_id else "person",
+        speaker_role=" ".join(w for w in titles if len(w) > 3 and "." not in w).lower() or None,
+    )
+
+
+def _full_name(text: str, surname: str) -> str | None:
+    """The first "Firstname Surname" (or "FIRSTNAME SURNAME") the text gives a surname."""
+    for form in (surname, surname.upper()):
+        pattern = rf"\b([A-Z][\w’'-]+)[ \t]+{re.escape(form)}\b"
+        for found in re.finditer(pattern, text[:200_000]):
+            first = found.group(1)
+            if first.strip(".").lower() not in TITLE_WORDS and first.lower() not in _NOT_A_SPEAKER:
+                return display_name(f"{first} {form}")
+    return None
 
 
 def attribute_span(
