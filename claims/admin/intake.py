@@ -1,10 +1,14 @@
 """A source's text on the admin: pasted, uploaded (.txt, .html, .pdf) or fetched from its URL
 (``sources.intake``), on the add page and, to replace the text, on the change page.
 
-What a file or page offers (title, date, author, address) fills the fields the curator left
-empty; the text itself is stored by ``SourceAdmin.save_model`` through
+What a file, a page or a pasted plain text offers (title, date, author, outlet, address; a
+plain text's from its headline, byline and dateline) fills the fields the curator left empty;
+the text itself is stored by ``SourceAdmin.save_model`` through
 ``claims.verification.replace_source_text`` (sha256, capture time, citations re-anchored). A file
-or page that cannot be read is an error on the form, in words, and nothing is saved.
+or page that cannot be read is an error on the form, in words, and nothing is saved. A file or
+page that was read but whose form is refused for another reason (no title, a slug taken) is not
+lost: the form comes back with its text in the text box and what it offered filled in, and a
+message says so.
 """
 
 from __future__ import annotations
@@ -25,11 +29,12 @@ from sources.intake import (
     IntakeError,
     describe_size,
     fetch_url,
+    from_plain_text,
     normalize_text,
     read_upload,
     too_big,
 )
-from sources.models import Source
+from sources.models import Outlet, Source
 
 logger = logging.getLogger(__name__)
 
@@ -67,6 +72,9 @@ class SourceIntakeForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.document: Document | None = None
+        self.pasted = False  # the document is the pasted text itself
+        self.filled: dict[str, object] = {}  # what the document filled in
+        self.kept = ""  # said when a refused form keeps the document's text
         self.notes: list[str] = []
         replacing = self.instance.pk is not None
         limit = describe_size(settings.SOURCE_MAX_BYTES)
@@ -129,6 +137,9 @@ class SourceIntakeForm(forms.ModelForm):
                 "Paste the text instead.",
             )
             return cleaned
+        if self.document is None and "text" in self.changed_data and cleaned.get("text"):
+            self.document = from_plain_text(cleaned["text"])  # a paste: its first lines
+            self.pasted = True
         if self.document is not None:
             self._take(cleaned, self.document)
         if "title" in self.fields and not cleaned.get("title") and "title" not in self.errors:
@@ -155,7 +166,16 @@ class SourceIntakeForm(forms.ModelForm):
                 if name == "url" and len(value) > Source._meta.get_field("url").max_length:
                     continue
                 cleaned[name] = value
+                self.filled[name] = value
                 filled.append(word)
+        outlet_note = self._take_outlet(cleaned, document.outlet)
+        if outlet_note is None:
+            filled.append("outlet")
+        if self.pasted:
+            summary = "" if not filled else "Filled in from the text's first lines: "
+            summary += f"{', '.join(filled)}. Check them." if filled else ""
+            self.notes = [note for note in (summary, outlet_note) if note] + self.notes
+            return
         source = (
             f"the file {self.cleaned_data['upload'].name}"
             if self.cleaned_data.get("upload")
@@ -166,7 +186,48 @@ class SourceIntakeForm(forms.ModelForm):
         summary += f"{len(document.text):,} characters."
         if filled:
             summary += f" Filled in from it: {', '.join(filled)}. Check them."
-        self.notes = [summary, *document.notes, *self.notes]
+        notes = [summary, *([outlet_note] if outlet_note else []), *document.notes]
+        self.notes = [*notes, *self.notes]
+
+    def _take_outlet(self, cleaned: dict, name: str) -> str | None:
+        """Fill the outlet from the name the document gives when one on record has it: None
+        when filled, else what to tell the curator ("" for nothing)."""
+        if not name or "outlet" not in self.fields or cleaned.get("outlet"):
+            return ""
+        outlet = Outlet.objects.filter(name__iexact=name.strip()).order_by("pk").first()
+        if outlet is None:
+            return f"The text names the outlet “{name}”, which is not on record: pick or add it."
+        cleaned["outlet"] = outlet
+        self.filled["outlet"] = outlet.pk
+        return None
+
+    def full_clean(self):
+        """A refused form keeps what was read: the text goes in the text box, what it offered
+        in its fields, so the curator corrects the form without uploading or fetching again."""
+        super().full_clean()
+        if not self.is_bound or not self._errors or self.document is None or self.pasted:
+            return
+        if "text" not in self.fields or self.document.text is None:
+            return
+        data = self.data.copy()
+        data[self.add_prefix("text")] = self.document.text
+        for name, value in self.filled.items():
+            if not data.get(self.add_prefix(name)):
+                data[self.add_prefix(name)] = (
+                    value.isoformat() if hasattr(value, "isoformat") else value
+                )
+        data[self.add_prefix("fetch_url")] = ""
+        self.data = data
+        where = (
+            f"the file {self.files[self.add_prefix('upload')].name}"
+            if self.add_prefix("upload") in self.files
+            else "the page"
+        )
+        self.kept = (
+            f"Nothing was saved, but the text read from {where} is kept in the text box below: "
+            "correct what is marked and save again; there is no need to "
+            + ("upload the file again." if where != "the page" else "fetch it again.")
+        )
 
 
 class SourceIntakeMixin:
@@ -197,6 +258,12 @@ class SourceIntakeMixin:
         obj = super().save_form(request, form, change)
         obj._intake_notes = getattr(form, "notes", [])
         return obj
+
+    def render_change_form(self, request, context, *args, **kwargs):
+        form = getattr(context.get("adminform"), "form", None)
+        if getattr(form, "kept", ""):
+            self.message_user(request, form.kept, level=messages.WARNING)
+        return super().render_change_form(request, context, *args, **kwargs)
 
     def _tell_intake(self, request, obj) -> None:
         for note in getattr(obj, "_intake_notes", []):

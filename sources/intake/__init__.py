@@ -11,7 +11,8 @@ charset (the HTTP header, an HTML ``<meta>``, the curator's choice), as UTF-8, o
 detection when every likely encoding reads the same; otherwise the curator is asked to choose.
 
 Modules: `errors` (``IntakeError``, sizes in words), `decoding` (bytes to text), `documents`
-(pasted text, uploads, HTML and PDF read into a ``Document``; ``pdfworker.py`` reads a PDF in a
+(pasted text, uploads, HTML and PDF read into a ``Document``; `plaintext` reads a plain
+text's headline, byline, date and outlet from its first lines; ``pdfworker.py`` reads a PDF in a
 process of its own), `fetch` (a URL fetched within its limits).
 """
 
@@ -23,6 +24,7 @@ from .documents import (
     UPLOAD_KINDS,
     Document,
     from_paste,
+    from_plain_text,
     normalize_text,
     read_bytes,
     read_html,
@@ -46,6 +48,7 @@ __all__ = [
     "describe_size",
     "fetch_url",
     "from_paste",
+    "from_plain_text",
     "normalize_text",
     "read_bytes",
     "read_html",

@@ -15,6 +15,7 @@ from pathlib import Path, PurePath
 
 from .decoding import decode
 from .errors import IntakeError, describe_size, too_big
+from .plaintext import read_heading
 
 __all__ = [
     "ACCEPTED_TYPES",
@@ -23,6 +24,7 @@ __all__ = [
     "UPLOAD_KINDS",
     "Document",
     "from_paste",
+    "from_plain_text",
     "normalize_text",
     "read_bytes",
     "read_html",
@@ -59,6 +61,7 @@ class Document:
     title: str = ""
     published_on: date | None = None
     author: str = ""
+    outlet: str = ""  # the outlet's name as the document gives it
     url: str = ""
     content_type: str = "text/plain"
     encoding: str = ""
@@ -84,7 +87,20 @@ def from_paste(text: str, *, max_bytes: int | None = None) -> Document:
     notes: list[str] = []
     if max_bytes is not None and len(text.encode("utf-8", "surrogatepass")) > max_bytes:
         raise too_big(len(text.encode("utf-8", "surrogatepass")), max_bytes, "The text")
-    return Document(text=normalize_text(text, notes), notes=tuple(notes))
+    return from_plain_text(normalize_text(text, notes), notes=tuple(notes))
+
+
+def from_plain_text(text: str, **fields) -> Document:
+    """A plain text with what its first lines give: headline, byline, date, outlet."""
+    heading = read_heading(text)
+    return Document(
+        text=text,
+        title=heading.title,
+        published_on=heading.published_on,
+        author=heading.author,
+        outlet=heading.outlet,
+        **fields,
+    )
 
 
 # --- HTML and PDF -----------------------------------------------------------------------------
@@ -224,6 +240,10 @@ def read_bytes(
     text = normalize_text(text, notes)
     if not text:
         raise IntakeError("There is no text in it.")
+    if content_type in TEXT_TYPES or content_type not in ACCEPTED_TYPES:
+        return from_plain_text(
+            text, url=url, content_type=content_type, encoding=encoding, notes=tuple(notes)
+        )
     return Document(
         text=text,
         title=title[:300],

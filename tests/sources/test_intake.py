@@ -457,3 +457,79 @@ def test_sizes_read_as_words():
         "20 MB",
         "31.2 MB",
     ]
+
+
+# --- a plain text's first lines ---------------------------------------------------------------
+
+
+def test_a_plain_text_upload_gives_its_headline_byline_and_date():
+    data = (
+        b"City Hall Pulls Funding for Riverside Shelter\n"
+        b"By Alicia Moreno\n"
+        b"The Northfield Courier | April 2, 2025\n"
+        b"\n"
+        b"The city council voted 5-2 on Tuesday night to end funding for the shelter.\n"
+    )
+    document = read_upload("shelter.txt", data, max_bytes=10_000)
+    assert document.title == "City Hall Pulls Funding for Riverside Shelter"
+    assert document.author == "Alicia Moreno"
+    assert document.published_on == date(2025, 4, 2)
+    assert document.outlet == "The Northfield Courier"
+
+
+def test_a_sentence_case_headline_set_apart_by_a_blank_line():
+    document = from_paste(
+        "Regulator fines bank over missed fraud warnings\n\n"
+        "LONDON, 14 November 2025 (Wire) — The regulator fined the bank on Friday.\n"
+    )
+    assert document.title == "Regulator fines bank over missed fraud warnings"
+    assert document.published_on == date(2025, 11, 14)
+
+
+def test_a_byline_with_the_writer_s_role_and_a_masthead_above_the_headline():
+    document = from_paste(
+        "THE VALLEY TRIBUNE\n"
+        "School board rejects book ban after six-hour meeting\n"
+        "By Sam O'Neill, Staff Writer\n"
+        "Published March 9, 2026\n"
+        "\n"
+        "After six hours of public comment, the board voted it down.\n"
+    )
+    assert document.title == "School board rejects book ban after six-hour meeting"
+    assert document.author == "Sam O'Neill"
+    assert document.published_on == date(2026, 3, 9)
+    assert document.outlet == "THE VALLEY TRIBUNE"
+
+
+def test_prose_from_the_first_line_gives_no_title():
+    for text in (
+        "The council met on Tuesday. It voted to close the pool.\nNobody spoke against it.",
+        "“We will appeal,” the lawyer said, leaving the courthouse.\n\nThe judge had ruled.",
+        "Just words.",
+    ):
+        assert from_paste(text).title == "", text
+
+
+def test_an_email_gives_its_subject_sender_and_date():
+    document = from_paste(
+        "From: Dana Whitlock <dana@example.org>\n"
+        "Sent: Monday, February 2, 2026 9:41 AM\n"
+        "To: Board\n"
+        "Subject: Budget shortfall for the spring term\n"
+        "\n"
+        "We are about $2 million short.\n"
+    )
+    assert document.title == "Budget shortfall for the spring term"
+    assert document.author == "Dana Whitlock"
+    assert document.published_on == date(2026, 2, 2)
+
+
+def test_a_transcript_s_heading_and_date_header():
+    document = from_paste(
+        "Transcript: Oversight Committee Hearing on Bridge Inspections\n"
+        "Date: 18 February 2026\n"
+        "\n"
+        "CHAIRMAN LOWE: The committee will come to order.\n"
+    )
+    assert document.title == "Transcript: Oversight Committee Hearing on Bridge Inspections"
+    assert document.published_on == date(2026, 2, 18)

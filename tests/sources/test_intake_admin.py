@@ -307,3 +307,57 @@ def test_a_large_upload_is_counted_not_kept(reporter, monkeypatch):
     assert errors(response) == ["The file is 50 KB; the limit is 1 KB."]
     assert kept == [(1001, 50_000)]
     assert not Source.objects.exists()
+
+
+PLAIN_STORY = (
+    "Harbor Commission Delays Dredging Vote\n"
+    "By Marisol Ortega\n"
+    "March 13, 2026\n"
+    "\n"
+    "The harbor commission on Thursday postponed a vote on the dredging contract.\n"
+)
+
+
+def test_a_plain_text_upload_takes_its_title_author_and_date_from_its_first_lines(reporter):
+    response = add(reporter, upload=upload("harbor.txt", PLAIN_STORY.encode()))
+    assert response.status_code == 302, errors(response)
+    source = Source.objects.get()
+    assert source.title == "Harbor Commission Delays Dredging Vote"
+    assert source.slug == "harbor-commission-delays-dredging-vote"
+    assert source.author == "Marisol Ortega"
+    assert str(source.published_on) == "2026-03-13"
+    assert "Filled in from it: title, date, author. Check them." in page(reporter.get(response.url))
+
+
+def test_a_pasted_plain_text_fills_the_empty_fields_too(reporter):
+    response = add(reporter, text=PLAIN_STORY, author="Desk")
+    assert response.status_code == 302, errors(response)
+    source = Source.objects.get()
+    assert (source.title, source.author) == ("Harbor Commission Delays Dredging Vote", "Desk")
+    assert "Filled in from the text's first lines: title, date." in page(reporter.get(response.url))
+
+
+def test_a_refused_upload_keeps_its_text_in_the_form(reporter):
+    response = add(reporter, upload=upload("notes.txt", b"Just words.\nAnd more words."))
+    assert response.status_code == 200
+    assert errors(response) == ["Give the source a title: none was found in the text."]
+    body = page(response)
+    assert "kept in the text box" in body
+    assert "no need to upload the file again" in body
+    form = response.context["adminform"].form
+    assert form["text"].value() == "Just words.\nAnd more words."
+    # Sent again with a title, as the page now stands: saved with the file's text.
+    response = add(reporter, title="Notes", text=form["text"].value())
+    assert response.status_code == 302, errors(response)
+    assert Source.objects.get().text == "Just words.\nAnd more words."
+
+
+def test_an_upload_refused_for_a_taken_slug_keeps_its_text_and_what_it_offered(reporter):
+    make_source(slug="harbor", title="Another")
+    response = add(reporter, slug="harbor", upload=upload("harbor.txt", PLAIN_STORY.encode()))
+    assert response.status_code == 200
+    assert any("slug" in error.lower() for error in errors(response)), errors(response)
+    form = response.context["adminform"].form
+    assert form["text"].value().startswith("Harbor Commission Delays Dredging Vote")
+    assert form["title"].value() == "Harbor Commission Delays Dredging Vote"
+    assert "kept in the text box" in page(response)

@@ -1,0 +1,223 @@
+"""What the first lines of a plain text say about it: a headline, a byline, an outlet, a date.
+
+Read by general rules, not by any example's words: the headline is a short line near the top
+without a final full stop, set apart by a blank line, a byline or a date, or capitalised like
+a title; the byline starts "By"; a date is a line that holds a date and little else (or the
+date in a byline or a wire dateline with its year); an outlet is a short line beside them
+with capitals (or an email's or a transcript's header lines give the same facts).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from sources.text.facts import parse_date
+
+__all__ = ["Heading", "read_heading"]
+
+TOP_LINES = 8  # non-empty lines looked at
+MAX_TITLE = 200
+BYLINE = re.compile(
+    r"^(?:written\s+)?by[:\s]\s*(?P<who>[^\n|•·]+?)(?:\s*[|•·]\s*(?P<rest>.*))?$", re.I
+)
+HEADER = re.compile(r"^(?P<name>[A-Za-z][A-Za-z -]{1,20}):\s*(?P<value>.*)$")
+META_FIELDS = {"from", "to", "cc", "date", "sent", "subject", "dated", "published", "updated"}
+SPEAKER_LABEL = re.compile(r"^[A-Z][A-Z .'’-]{1,40}:")
+SMALL_WORDS = {
+    "a", "an", "and", "as", "at", "but", "by", "for", "from", "in", "into", "of", "on", "or",
+    "over", "the", "to", "up", "with", "vs", "via", "after", "amid", "than", "is", "are", "be",
+}  # fmt: skip
+ROLE_TAIL = re.compile(
+    r",\s*(?:(?:senior|chief|staff|special|political|city|health|science|legal|investigative|"
+    r"associated)\s+)*(?:writer|reporter|correspondent|editor|columnist|contributor)s?\b.*$",
+    re.I,
+)
+OUTLET_HINT = re.compile(
+    r"\b(?:news|times|post|herald|gazette|tribune|journal|daily|weekly|courier|ledger|press|"
+    r"chronicle|observer|guardian|review|record|telegraph|mail|star|sun|radio|tv|television|"
+    r"network|wire|reuters|agence|associated|bulletin|report|magazine|register|dispatch|"
+    r"standard|mirror|express|independent|monitor|inquirer|examiner|sentinel|times-)\b",
+    re.I,
+)
+WIRE_DATELINE = re.compile(
+    r"^[A-Z][A-Z .,'’-]{2,40},?\s+(?P<date>[^(\-—–]{3,40}?)\s*(?:\((?P<wire>[^)]{2,40})\))?\s*[-—–]"
+)
+
+
+@dataclass(frozen=True)
+class Heading:
+    title: str = ""
+    author: str = ""
+    published_on: date | None = None
+    outlet: str = ""
+
+
+def _titleish(line: str) -> bool:
+    """Most of the line's longer words start with a capital (or it is in capitals)."""
+    words = re.findall(r"[A-Za-z][\w'’-]*", line)
+    if not words:
+        return False
+    if line.upper() == line and len(words) >= 2:
+        return True
+    long = [w for w in words if w.lower() not in SMALL_WORDS]
+    return bool(long) and sum(w[0].isupper() for w in long) >= 0.6 * len(long)
+
+
+def _headline_shape(line: str) -> bool:
+    stripped = line.strip()
+    return (
+        (
+            0 < len(stripped) <= MAX_TITLE
+            and len(stripped.split()) <= 30
+            and not stripped.endswith((".", ",", ";", ":"))
+        )
+        or (stripped.endswith("...") and len(stripped) <= MAX_TITLE)
+    ) and not stripped.startswith(('"', "“", "'", "‘", "-", "*", ">", "(", "["))
+
+
+def _date_line(line: str) -> date | None:
+    words = re.sub(
+        r"^(?:published|updated|posted|first published|date|dated)\s*(?:on|:)?\s*",
+        "",
+        line.strip(),
+        flags=re.I,
+    )
+    if len(words.split()) > 10:
+        return None
+    found = parse_date(words)
+    if found is None:
+        return None
+    # little else on the line than the date (a time, a weekday, a place)
+    rest = re.sub(r"\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?|\b[A-Z]{2,4}\b|[\d,./:-]", " ", words)
+    return found[0] if len(rest.split()) <= 5 else None
+
+
+def _author(who: str) -> str:
+    who = ROLE_TAIL.sub("", who.strip())
+    who = re.split(r"\s*,\s*(?=(?:the\s+)?[A-Z][\w.&'’-]*(?:\s+[A-Z][\w.&'’-]*)*\s*$)", who)[0]
+    return who.strip(" ,;-—–")[:200]
+
+
+def read_heading(text: str) -> Heading:
+    """The title, author, date and outlet the first lines of a plain text give (each may be
+    empty)."""
+    lines: list[tuple[str, bool]] = []  # (line, followed by a blank line)
+    raw = text[:5000].split("\n")
+    for number, line in enumerate(raw):
+        if line.strip():
+            blank_after = number + 1 < len(raw) and not raw[number + 1].strip()
+            lines.append((line.strip(), blank_after))
+        if len(lines) >= TOP_LINES:
+            break
+    if not lines:
+        return Heading()
+    mail = _headers(lines)
+    if mail is not None:
+        return mail
+    title = author = outlet = ""
+    published: date | None = None
+    byline_at = next((i for i, (line, _b) in enumerate(lines[:5]) if BYLINE.match(line)), None)
+    if byline_at is not None:
+        match = BYLINE.match(lines[byline_at][0])
+        who = match.group("who")
+        parts = [p for p in re.split(r"\s*[|•·]\s*", match.group("rest") or "") if p]
+        if "," in who:  # "By Jane Roe, The Ledger"
+            head, tail = who.split(",", 1)
+            if OUTLET_HINT.search(tail) and not ROLE_TAIL.search("," + tail):
+                who, parts = head, [tail.strip(), *parts]
+        author = _author(who)
+        for part in parts:
+            day = _date_line(part)
+            if day is not None and published is None:
+                published = day
+            elif not outlet and 0 < len(part.split()) <= 6 and _titleish(part):
+                outlet = part.strip()
+    before = lines[:byline_at] if byline_at is not None else lines[:3]
+    around = lines[: (byline_at or 0) + 4]
+    for index, (line, blank_after) in enumerate(before):
+        if _date_line(line):
+            continue
+        header = HEADER.match(line)
+        if header and header.group("name").strip().lower() in META_FIELDS:
+            continue
+        if SPEAKER_LABEL.match(line) and not _titleish(line.split(":", 1)[1]):
+            break  # a transcript's first turn
+        if not _headline_shape(line):
+            break  # prose has begun
+        following = lines[index + 1][0] if index + 1 < len(lines) else ""
+        set_apart = (
+            blank_after
+            or byline_at == index + 1
+            or _date_line(following) is not None
+            or _titleish(line)
+        )
+        if not set_apart:
+            break
+        if title and not outlet and len(title.split()) <= 6 and _titleish(title):
+            outlet = title  # a masthead line above the headline
+        elif title:
+            break
+        title = line
+        if byline_at is None:
+            break
+    for line, _blank in around:
+        if line in (title, outlet) or BYLINE.match(line):
+            continue
+        for part in re.split(r"\s+[|•·]\s+", line) if len(line) <= MAX_TITLE else [line]:
+            day = _date_line(part)
+            if day is not None:
+                published = published or day
+            elif not outlet and part != line and 0 < len(part.split()) <= 6 and _titleish(part):
+                outlet = part.strip()  # "The Ledger | April 2, 2025"
+    if published is None:
+        published, wire = _dateline(text)
+        outlet = outlet or wire
+    if not outlet:
+        for line, _blank in around:
+            if line == title or BYLINE.match(line) or _date_line(line):
+                continue
+            if len(line.split()) <= 5 and _titleish(line) and OUTLET_HINT.search(line):
+                outlet = line
+                break
+    return Heading(title=title[:300], author=author, published_on=published, outlet=outlet[:200])
+
+
+def _dateline(text: str) -> tuple[date | None, str]:
+    """A wire story's dateline ("LONDON, March 3, 2026 (Reuters) —") with a full date."""
+    for line in text[:3000].split("\n")[:12]:
+        match = WIRE_DATELINE.match(line.strip())
+        if match:
+            found = parse_date(match.group("date"))
+            return (found[0] if found and found[1] == "day" else None), (match.group("wire") or "")
+    return None, ""
+
+
+def _headers(lines: list[tuple[str, bool]]) -> Heading | None:
+    """A text that opens with header lines (an email, a memo, a transcript): its Subject or
+    Title, From or By, Date or Sent."""
+    fields: dict[str, str] = {}
+    for line, _blank in lines:
+        match = HEADER.match(line)
+        if not match or (SPEAKER_LABEL.match(line) and match.group("name").isupper()):
+            break
+        fields.setdefault(match.group("name").strip().lower(), match.group("value").strip())
+    if len(fields) < 2 or not ({"from", "date", "sent", "subject", "to", "title"} & set(fields)):
+        return None
+    title = fields.get("subject") or fields.get("title") or fields.get("re") or ""
+    first = HEADER.match(lines[0][0])
+    if (
+        not title
+        and first.group("name").strip().lower() not in META_FIELDS
+        and _headline_shape(lines[0][0])
+        and _titleish(first.group("value"))
+    ):
+        title = lines[0][0]  # "Transcript: Hearing on …"
+    author = re.sub(r"\s*<[^>]*>|\S+@\S+", "", fields.get("from", "")).strip(" \"'")
+    found = parse_date(fields.get("date") or fields.get("sent") or "")
+    return Heading(
+        title=title[:300],
+        author=author[:200],
+        published_on=found[0] if found and found[1] == "day" else None,
+    )
