@@ -215,6 +215,16 @@ def _attribute_statement(
                 return _Found(cue, cue.subject, "cue_before")
             if (subject := reader.first_subject(sentence, para_end)) is not None:
                 return _Found(None, subject, "sentence")
+    if (
+        around.at_start
+        and not span.continued
+        and previous_para != span.paragraph
+        and around.clause_start > around.para_start
+        and (subject := _about(reader, around.para_start, around.clause_start)) is not None
+    ):
+        # "Longtime customer Ann Lee remembers the first week. Nobody came. “…”": a
+        # quotation after sentences about someone, in their paragraph, is theirs
+        return _Found(None, subject, "sentence")
     if (around.at_start or span.continued) and previous_para in (
         span.paragraph,
         span.paragraph - 1,
@@ -231,6 +241,23 @@ def _attribute_statement(
         if (subject := reader.first_subject(sentence, para_end)) is not None:
             return _Found(None, subject, "sentence")
     return _Found()
+
+
+def _about(reader: Attributor, start: int, end: int) -> Subject | None:
+    """Whom the sentences in ``text[start:end]`` are about: the subject of the last of them
+    (up to three back) that names a person, by name or pronoun."""
+    for _ in range(3):
+        if end <= start:
+            return None
+        sentence = reader.sentence_start(end - 1, start)
+        subject = reader.first_subject(sentence, end)
+        if subject is not None and (
+            subject.kind == "pronoun"
+            or (subject.kind == "name" and (subject.mention is None or subject.mention.is_person))
+        ):
+            return subject
+        end = sentence
+    return None
 
 
 def _attribute_fragment(

@@ -54,6 +54,8 @@ NOT_SUBJECT_NAMES = words(
     """
     the a an in on at when while although during after before but and or if as it this that
     these those there here what who why how where then so now yet also i we you
+    monday tuesday wednesday thursday friday saturday sunday today yesterday tomorrow
+    january february march april may june july august september october november december
     """
 )
 
@@ -169,6 +171,32 @@ TITLE_WORDS = words(
     principal curator director manager secretary minister premier chancellor coach
     campaigner developer engineer spokesman spokeswoman spokesperson mr mrs ms miss mx sir
     dame lady lord saint st
+    """
+)
+
+# Roles that are one trade under several names: "the attorney" is whoever the text made its
+# lawyer.
+ROLE_SYNONYMS = {
+    "lawyer": ("attorney", "counsel"),
+    "attorney": ("lawyer", "counsel"),
+    "counsel": ("lawyer", "attorney"),
+    "spokesman": ("spokesperson", "spokeswoman"),
+    "spokeswoman": ("spokesperson", "spokesman"),
+    "spokesperson": ("spokesman", "spokeswoman"),
+}
+
+# Roles that tell a person's gender ("Her son, Emeka," is a he).
+MALE_ROLES = words(
+    """
+    son father brother husband widower grandfather grandson uncle nephew boyfriend
+    spokesman chairman councilman congressman assemblyman alderman fisherman businessman
+    """
+)
+FEMALE_ROLES = words(
+    """
+    daughter mother sister wife widow grandmother granddaughter aunt niece girlfriend
+    spokeswoman chairwoman councilwoman congresswoman assemblywoman alderwoman fisherwoman
+    businesswoman actress landlady
     """
 )
 

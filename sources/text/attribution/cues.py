@@ -353,6 +353,11 @@ class CueReader:
         am = APPOSITIVE.match(text, at, limit)
         if am:
             at = am.end() - 1  # "one witness, who asked not to be named, told"
+            if subj.kind in ("role", "someone"):
+                # "the family's lawyer, Ann Lee, said": the name the appositive gives
+                named = self.by_start.get(am.start() + 2)
+                if named is not None and named.is_person and named.end == at:
+                    subj = Subject("name", named.start, named.end, named.text, named)
         while True:
             wm = NEXT_WORD.match(text[at : min(limit, at + 30)])
             if not wm:

@@ -16,7 +16,15 @@ import re
 from bisect import bisect_left, bisect_right, insort
 from dataclasses import dataclass, field
 
-from ..lexicon import ABBREVIATIONS, AUX_ADV, MALE_HONORIFICS, SPEECH_VERBS
+from ..lexicon import (
+    ABBREVIATIONS,
+    AUX_ADV,
+    FEMALE_ROLES,
+    MALE_HONORIFICS,
+    MALE_ROLES,
+    ROLE_SYNONYMS,
+    SPEECH_VERBS,
+)
 from ..marks import QuoteSpan
 from ..speakers import NameMention, SpeakerIndex, guess_mentions, name_key
 from .cues import (
@@ -47,6 +55,16 @@ _SENT_END = re.compile(
 )
 _LEAD_TO_SUBJECT = re.compile(
     r"[\s\"'“‘(—–-]*(?:(?:[Tt]he|[A-Z][\w.’'-]*|[a-z][\w’'-]*)[ \u00a0]+){0,3}", re.S
+)
+# a byline ("By Ann Lee" on its own line) or a photo caption ("Photo: ...", "Caption: ...")
+_ASIDE = re.compile(
+    r"[ \t]*(?:By[ \t]+[A-Z][^\n.:]{1,60}(?:\n|$)"
+    r"|(?i:photo(?:graph)?|caption|image|pictured|photo caption)[ \t]*:)"
+)
+# a short noun phrase (or opening phrase) and a comma before a name: "The county's lawyer, "
+_LEAD_TO_APPOSITIVE = re.compile(
+    r"[\s\"'“‘(]*(?:(?:[Tt]he|[Hh]is|[Hh]er|[Tt]heir|[Ii]ts|[A-Z][\w’'-]*['’]s)[ \u00a0]+)?"
+    r"(?:[\w’'-]+[ \u00a0]+){0,3}[\w’'-]+,[ \u00a0]+"
 )
 _PREPOSITION_BEFORE = re.compile(
     r"\b(?:of|by|for|to|from|in|at|with|on|about|against|over|under)[ \u00a0]+(?:the[ \u00a0]+)?$",
@@ -149,8 +167,12 @@ class People:
         self._role_index = None
         self.refs: list[tuple[int, str]] = []  # (offset, entity key): who was mentioned when
         self.subjects: set[int] = set()  # offsets of refs that are a sentence's subject
+        # bylines and photo captions: the people they name are not the story's speakers
+        aside = {i for i, (start, end) in enumerate(paras) if _ASIDE.match(text, start, end)}
         for mention in self.prose:
             entity = self.entity_for(mention)
+            if aside and bisect_right(self.para_starts, mention.start) - 1 in aside:
+                continue
             if entity.kind != PLACE:
                 self.refs.append((mention.start, entity.key))
                 if self._is_subject(mention.start, mention.end):
@@ -206,8 +228,12 @@ class People:
             self.para_starts[paragraph] if paragraph >= 0 else 0,
         )
         lead = text[floor:start]
+        if text.startswith(("'s", "’s"), end):
+            return False  # "Lee's sister said": the sister speaks, not Lee
         if len(lead) <= 50 and _LEAD_TO_SUBJECT.fullmatch(lead):
             return True
+        if len(lead) <= 60 and _LEAD_TO_APPOSITIVE.fullmatch(lead):
+            return True  # "Lee's sister, Ann Roe, said", "After the vote, Roe said"
         if _PREPOSITION_BEFORE.search(lead):
             return False  # "an audit of the Tamsin Housing Authority found": not its subject
         after = text[end : end + 120]
@@ -273,6 +299,13 @@ class People:
         """Gender from honorifics ("Ms Roe") and "Roe said she ..." (the first pronoun after
         a name that opens a sentence, before any other person is named)."""
         text = self.text
+        for entity in self.entities.values():
+            # "Her son, Emeka,", a record's "sister of ...": the role tells
+            heads = {role.rsplit(" ", 1)[-1] for role in entity.roles}
+            if entity.kind == PERSON and heads & MALE_ROLES and not heads & FEMALE_ROLES:
+                entity.gender = "m"
+            elif entity.kind == PERSON and heads & FEMALE_ROLES and not heads & MALE_ROLES:
+                entity.gender = "f"
         seen: dict[str, int] = {}
         for index, mention in enumerate(self.prose):
             entity = self.entities[self.key(mention)]
@@ -362,7 +395,10 @@ class People:
         index = self._roles()
         by_pair = index.get(" ".join(words[-2:]), set()) if len(words) > 1 else set()
         by_head = index.get(words[-1], set())
-        for candidates in (by_pair, by_head):
+        by_synonym: set[str] = set()
+        for synonym in ROLE_SYNONYMS.get(words[-1], ()):
+            by_synonym |= index.get(synonym, set())
+        for candidates in (by_pair, by_head, by_synonym):
             if not candidates:
                 continue
             last = bisect_left(self.refs, (pos, "")) - 1
