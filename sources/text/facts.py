@@ -433,9 +433,9 @@ def _header_block(
     for match in WROTE.finditer(text, 0, start):
         found.append((match.start(), "wrote", match))
     for match in SALUTATION.finditer(text, 0, start):
-        head = _letter_head(text, match.start())
+        head = _letter_head(text, match.start()) or _letter_foot(text, start)
         if head is not None:
-            found.append((head.start(), "letter", head))
+            found.append((min(head.start(), match.start()), "letter", head))
     if not found:
         return None
     at, kind, match = max(found, key=lambda item: item[0])
@@ -468,6 +468,26 @@ def _letter_head(text: str, salutation: int) -> re.Match | None:
         value = match.group("value").strip()
         if len(value.split()) > 8:
             continue
+        if parse_date(value) is not None and _only_a_date(value):
+            return match
+    return None
+
+
+CLOSING = re.compile(
+    r"^[ \t]*(?:Sincerely|Yours|Regards|Best regards|Kind regards|Respectfully|With thanks|"
+    r"Thank you|Best wishes)\b[^\n]*$",
+    re.I | re.M,
+)
+
+
+def _letter_foot(text: str, start: int) -> re.Match | None:
+    """A date alone on a line among the six lines after the letter's closing ("Sincerely")."""
+    closing = CLOSING.search(text, start)
+    if closing is None:
+        return None
+    hi = closing.end() + _first_lines_end(text[closing.end() :], 7)
+    for match in DATE_LINE.finditer(text, closing.end(), hi):
+        value = match.group("value").strip()
         if parse_date(value) is not None and _only_a_date(value):
             return match
     return None
@@ -528,7 +548,8 @@ def propose_date(text: str, start: int, end: int, story_date: date | None) -> Da
         found = parse_date(value, story_date=base)
         if found is not None:
             if kind == "letter":
-                basis = f"the letter's own date ({_quoted(value)})"
+                where = "" if match.start() < start else " below its signature"
+                basis = f"the letter's own date{where} ({_quoted(value)})"
             elif kind == "wrote":
                 basis = f"the email's own date line ({_quoted(match.group(0))})"
             else:
@@ -618,9 +639,17 @@ EVENTS = (
 )
 EVENT = re.compile(
     r"\b(?P<prep>at|during|in|before|to|on|from|according\s+to|told|addressed)\s+"
-    r"(?P<det>a|an|the|his|her|their|its|this|that|[A-Z][\w.&'’-]*(?:'s|’s))\s+"
+    r"(?:(?P<det>a|an|the|his|her|their|its|this|that|[A-Z][\w.&'’-]*(?:'s|’s))\s+)?"
     r"(?P<mods>(?:[\w&'’.-]+\s+){0,4}?)"
-    rf"(?P<noun>{EVENTS})s?\b",
+    rf"(?P<noun>{EVENTS}|comments)s?\b",
+    re.I,
+)
+BARE = {"remarks", "testimony", "comments", "court", "trial", "interview", "interviews"}
+SUBJECT = re.compile(
+    r"\b(?P<det>the|a|an|his|her|their|its|this|that)\s+(?P<mods>(?:[\w&'’.-]+\s+){0,3}?)"
+    r"(?P<noun>statement|letter|email|e-mail|memo|memorandum|report|filing|post|message|"
+    r"press release|news release|complaint|ruling|transcript|minutes|notice|tweet)\s+"
+    r"(?:said|says|read|reads|stated|states|added|continued|concluded|found|noted|notes)\b",
     re.I,
 )
 PLATFORM = re.compile(
@@ -640,6 +669,7 @@ TAIL_STOP = {
     "yesterday", "today", "this", "earlier", "on", "in", "at", "about", "over", "since",
     "following", "amid", "than", "if", "though", "although", "or", "so", "was", "is",
     "were", "are", "had", "has", "have", "would", "will", "could", "should", "did", "does",
+    "early", "late", "later", "shortly", "just", "soon",
 }  # fmt: skip
 TAIL_PREPS = {"with", "to", "before", "of", "for", "by", "at", "on", "in", "from"}
 NOT_VENUE = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
@@ -702,7 +732,9 @@ def _venue_in(text: str, lo: int, hi: int, skip: tuple[int, int]):
             continue
         for match in EVENT.finditer(text, a, b):
             prep = match.group("prep").lower()
-            det = match.group("det")
+            det = match.group("det") or ""
+            if not det and match.group("noun").lower() not in BARE:
+                continue
             if det.lower() not in ARTICLES and re.sub(r"['’]s$", "", det).lower() in NOT_VENUE:
                 det = ""
             noun = match.group("noun").lower()
@@ -711,14 +743,18 @@ def _venue_in(text: str, lo: int, hi: int, skip: tuple[int, int]):
             if prep == "to" and noun not in TO_NOUNS and det.lower() not in ("a", "the"):
                 continue
             end = _tail(text, match.end(), b)
-            phrase = text[match.start("det") : end]
+            begin = match.start("det") if det else match.start("mods")
+            phrase = text[begin:end]
             phrase = DAY_POSSESSIVE.sub("", DROP_DET.sub("", re.sub(r"\s+", " ", phrase)))
             if det and det.lower() not in ARTICLES:
-                phrase = re.sub(r"\s+", " ", text[match.start("det") : end])
+                phrase = re.sub(r"\s+", " ", text[begin:end])
                 phrase = DAY_POSSESSIVE.sub("", phrase)
             if prep == "told" and noun == "remarks":
                 continue
             out.append((match.start(), end, _cap(phrase.strip(" ,;:")), text[match.start() : end]))
+        for match in SUBJECT.finditer(text, a, b):
+            phrase = re.sub(r"\s+", " ", text[match.start("mods") : match.end("noun")])
+            out.append((match.start(), match.end(), _cap(phrase), match.group(0)))
         for match in PLATFORM.finditer(text, a, b):
             what = match.group("what").strip().rstrip(".")
             first = re.sub(r"(?:'s|’s)$", "", what.split()[0].lower())
@@ -827,7 +863,8 @@ def _own_document_venue(text: str, start: int, end: int, spans, index: int) -> V
         basis = "the email's own header" + (f" ({_quoted('To: ' + who)})" if who else "")
         return VenueProposal(venue, basis)
     if header is not None and header[0] == "letter":
-        salutation = SALUTATION.search(text, header[1].end(), start)
+        salutations = list(SALUTATION.finditer(text, 0, start))
+        salutation = salutations[-1] if salutations else None
         who = salutation.group("who").strip() if salutation else ""
         venue = (
             f"Letter to {who}"

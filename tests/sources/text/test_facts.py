@@ -337,3 +337,69 @@ def test_parse_date_reads_header_values():
 def test_offsets_out_of_range_do_not_fail():
     found = propose_facts("Short text.", 50, 80, date(2026, 1, 1))
     assert found.date == date(2026, 1, 1)
+
+
+# A second round, written after the first passed: the misses it found are fixed and pinned.
+
+
+def test_a_wire_story_s_weekday_on_the_story_s_own_day_and_told_reporters():
+    text = (
+        "MINNEAPOLIS (AP) — A former police officer pleaded not guilty Wednesday to charges "
+        "stemming from the 2024 raid.\n\n"
+        "“My client did what he was trained to do,” defense attorney Lena Brooks told reporters "
+        "outside the courthouse."
+    )
+    found = facts(text, "My client did what he was trained to do,", date(2026, 1, 14))
+    assert (found.date, found.precision) == (date(2026, 1, 14), DAY)
+    assert "own day" in found.date_basis
+    assert found.venue == "Remarks to reporters"
+
+
+def test_a_memo_dated_in_the_paragraph_before_and_named_as_the_speaker():
+    text = (
+        "On Sept. 12, 2025, the company's chief executive sent a memo to all staff.\n\n"
+        '"We have no plans to close the Dayton plant," the memo said.'
+    )
+    found = facts(text, "We have no plans to close the Dayton plant,", date(2026, 2, 1))
+    assert found.date == date(2025, 9, 12)
+    assert found.venue == "Memo"
+
+
+def test_remarks_without_an_article_and_a_part_of_the_day():
+    text = (
+        "The senator, in remarks on the Senate floor Thursday afternoon, called the bill "
+        '"a gift to polluters."'
+    )
+    found = facts(text, "a gift to polluters.", date(2026, 4, 18))
+    assert found.date == date(2026, 4, 16)
+    assert found.venue == "Remarks on the Senate floor"
+
+
+def test_a_platform_post_stops_before_the_time_of_day():
+    text = 'In a post on X early Saturday, the minister wrote: "The strike is illegal."'
+    found = facts(text, "The strike is illegal.", date(2026, 3, 9))
+    assert found.date == date(2026, 3, 7)
+    assert found.venue == "Post on X"
+
+
+def test_a_letter_dated_below_its_signature():
+    text = (
+        "Dear Mr. Patel:\n\n"
+        "I am writing to tender my resignation as treasurer, effective immediately. I can no "
+        "longer vouch for the accounts.\n\n"
+        "Sincerely,\nRuth Adler\nOctober 4, 2025"
+    )
+    found = facts(text, "I can no longer vouch for the accounts.", date(2025, 10, 10))
+    assert found.date == date(2025, 10, 4)
+    assert "letter" in found.date_basis
+    assert found.venue == "Letter to Mr. Patel"
+
+
+def test_last_week_is_shown_to_the_month_most_of_its_days_fall_in():
+    text = (
+        'Last week, the mayor stood on the steps of City Hall and promised that "not one '
+        'dollar" of public money would go to the arena.'
+    )
+    found = facts(text, "not one dollar", date(2026, 5, 4))  # Mon 27 Apr to Sun 3 May
+    assert (found.date, found.precision) == (date(2026, 4, 1), MONTH)
+    assert "27 Apr 2026 and 3 May 2026" in found.date_basis
