@@ -604,6 +604,14 @@ def unlisted() -> str:
     return "new URL pattern without an entry in the permission walk: " + ", ".join(missing)
 
 
+def test_the_parts_of_the_walk_walk_every_pattern_in_order():
+    whole = routes_of()
+    parts = [routes_of(shard) for shard in range(SHARDS)]
+    assert set().union(*parts) == set(whole)
+    assert all(part == [r for r in whole if r in part] for part in parts)
+    assert all(len(part) < len(whole) for part in parts)
+
+
 def test_every_url_pattern_has_an_entry_in_the_walk():
     assert not unlisted(), unlisted()
 
@@ -785,22 +793,42 @@ def walk_target(walker: Walker, world: World, route: str, target: Target, mark: 
         walker.send("post", target.url, data, route=route, variant=f"blind post, {kind} ids")
 
 
-def targets_of(world: World):
-    """Every (pattern, target), the targets of each pattern filled when it is reached."""
+# The walk runs in this many parts, each on a world of its own, so the test workers share it
+# out (as one test it was the suite's long pole: 100 s on one worker). Together they walk every
+# pattern; the patterns a part cannot do without (the quotes flow first, the revisions its
+# proposals made and the deletions and sign-out last) are walked in every part.
+SHARDS = 3
+
+
+def is_end(route: str) -> bool:
+    return route in FIRST or route.endswith(LAST) or route.startswith("admin/claims/revision/")
+
+
+def routes_of(shard: int | None = None) -> list[str]:
+    """The patterns in the order they are walked; with ``shard``, the ends and one part of the
+    patterns between them."""
     known = {route for route, _name in url_patterns()}
     ordered = sorted(
         (route for route in ROUTES if route in known),
         key=lambda r: (r not in FIRST, r.endswith(LAST), r.startswith("admin/claims/revision/")),
     )
-    for route in ordered:
+    if shard is None:
+        return ordered
+    middle = [route for route in ordered if not is_end(route)]
+    return [r for r in ordered if is_end(r) or middle.index(r) % SHARDS == shard]
+
+
+def targets_of(world: World, shard: int | None = None):
+    """Every (pattern, target), the targets of each pattern filled when it is reached."""
+    for route in routes_of(shard):
         for target in ROUTES[route](world):
             yield route, target
 
 
-def walk(walker: Walker, world: World) -> float:
+def walk(walker: Walker, world: World, shard: int | None = None) -> float:
     started = time.monotonic()
     mark = Markers()
-    for route, target in targets_of(world):
+    for route, target in targets_of(world, shard):
         walker.walked.add(route)
         walk_target(walker, world, route, target, mark)
     return time.monotonic() - started
@@ -884,12 +912,12 @@ def quiet_requests():
         logger.setLevel(level)
 
 
-def run_walk(title: str, world: World, client: Client, fingerprint, keep_session, capsys):
+def run_walk(title, world: World, client: Client, fingerprint, keep_session, capsys, shard=None):
     assert not unlisted(), unlisted()
     before = fingerprint()
     with quiet_requests():
         walker = Walker(client, fingerprint=fingerprint, relogin=keep_session)
-        seconds = walk(walker, world)
+        seconds = walk(walker, world, shard)
         after = fingerprint()
         leaks, public_errors = public_leaks(world)
     summary = report(title, walker, seconds, leaks, public_errors)
@@ -902,7 +930,8 @@ def run_walk(title: str, world: World, client: Client, fingerprint, keep_session
     return walker, summary, changed, bool(leaks or public_errors)
 
 
-def test_the_reporter_walk_changes_no_published_data(capsys):
+@pytest.mark.parametrize("shard", range(SHARDS))
+def test_the_reporter_walk_changes_no_published_data(capsys, shard):
     world = seed()
     client = Client(enforce_csrf_checks=True, raise_request_exception=False)
     client.force_login(world.reporter)
@@ -913,12 +942,13 @@ def test_the_reporter_walk_changes_no_published_data(capsys):
             walker.relogins += 1
 
     walker, summary, changed, leaked = run_walk(
-        "the permission walk, as a reporter",
+        f"the permission walk, as a reporter (part {shard + 1} of {SHARDS})",
         world,
         client,
         public_fingerprint,
         stay_signed_in,
         capsys,
+        shard,
     )
     answered_500 = bool(walker.errors)
     assert not answered_500, summary
@@ -926,7 +956,8 @@ def test_the_reporter_walk_changes_no_published_data(capsys):
     assert not leaked, summary
 
 
-def test_the_visitor_walk_changes_nothing(capsys):
+@pytest.mark.parametrize("shard", range(SHARDS))
+def test_the_visitor_walk_changes_nothing(capsys, shard):
     world = seed()
     client = Client(enforce_csrf_checks=True, raise_request_exception=False)
     signed_in = []
@@ -937,12 +968,13 @@ def test_the_visitor_walk_changes_nothing(capsys):
             walker.client.logout()
 
     walker, summary, changed, leaked = run_walk(
-        "the permission walk, as a visitor",
+        f"the permission walk, as a visitor (part {shard + 1} of {SHARDS})",
         world,
         client,
         full_fingerprint,
         stay_anonymous,
         capsys,
+        shard,
     )
     assert not signed_in, f"a visitor was signed in by: {signed_in}\n{summary}"
     answered_500 = bool(walker.errors)
