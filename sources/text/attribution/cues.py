@@ -356,7 +356,7 @@ class CueReader:
             if subj.kind in ("role", "someone"):
                 # "the family's lawyer, Ann Lee, said": the name the appositive gives
                 named = self.by_start.get(am.start() + 2)
-                if named is not None and named.is_person and named.end == at:
+                if named is not None and named.is_person and named.end == am.end() - 2:
                     subj = Subject("name", named.start, named.end, named.text, named)
         while True:
             wm = NEXT_WORD.match(text[at : min(limit, at + 30)])

@@ -56,6 +56,12 @@ _SENT_END = re.compile(
 _LEAD_TO_SUBJECT = re.compile(
     r"[\s\"'“‘(—–-]*(?:(?:[Tt]he|[A-Z][\w.’'-]*|[a-z][\w’'-]*)[ \u00a0]+){0,3}", re.S
 )
+# an unnamed spokesperson: "a spokeswoman", "a department spokesman", "the agency's spokesperson"
+_SPOKES = re.compile(
+    r"\b(?:[Aa]n?|[Tt]he|[Aa]nother)[ \u00a0]+(?:[\w’'-]+[ \u00a0]+){0,3}?"
+    r"(spokes(man|woman|person)|representative)\b"
+)
+_FOR_ORG = re.compile(r"[ \u00a0]+for[ \u00a0]+(?:the[ \u00a0]+)?")
 # a byline ("By Ann Lee" on its own line) or a photo caption ("Photo: ...", "Caption: ...")
 _ASIDE = re.compile(
     r"[ \t]*(?:By[ \t]+[A-Z][^\n.:]{1,60}(?:\n|$)"
@@ -183,6 +189,50 @@ class People:
         self._learn_gender()
         self._add_role_refs()
         self.last_speaker: str | None = None
+        self.spokes: list[tuple[int, str | None, str]] = self._unnamed_spokespeople(spans)
+
+    def _unnamed_spokespeople(self, spans: list[QuoteSpan]) -> list[tuple[int, str | None, str]]:
+        """(offset, gender, organisation) of each unnamed spokesperson the prose mentions: "a
+        department spokeswoman", "a spokesman for the Water Board" speak for it, and so does
+        the "he" or "she" that follows."""
+        out: list[tuple[int, str | None, str]] = []
+        text = self.text
+        for sm in _SPOKES.finditer(text):
+            if APPOSITIVE.match(text, sm.end()) and self.by_start.get(sm.end() + 2):
+                continue  # "a spokeswoman, Ann Lee," is Ann Lee
+            org = self.organisation_of(sm.start(), sm.end())
+            if org is not None:
+                gender = {"man": "m", "woman": "f"}.get(sm.group(2).lower())
+                out.append((sm.start(), gender, org))
+        return out
+
+    def organisation_of(self, start: int, end: int) -> str | None:
+        """The organisation an unnamed spokesperson at ``text[start:end]`` speaks for: the one
+        named after "for" or inside the phrase, the one its modifier names ("a department
+        spokeswoman"), or the last organisation mentioned."""
+        text = self.text
+        fm = _FOR_ORG.match(text, end)
+        if fm:
+            mention = self.by_start.get(fm.end())
+            if mention is not None and not mention.is_person and not mention.is_place:
+                return self.entity_for(mention).key
+        for mention in self.prose[bisect_left(self.prose_starts, start) :]:
+            if mention.start >= end:
+                break
+            if not mention.is_person and not mention.is_place:
+                return self.entity_for(mention).key  # "a State Department spokesman"
+        phrase = re.findall(r"[\w’'-]+", text[start:end].lower())
+        words = [word for word in phrase if word not in DETERMINERS]
+        if len(words) > 1:
+            key = self._by_role(words[-2], start)
+            if key is not None and self.entities[key].kind == ORGANIZATION:
+                return key
+        last = bisect_left(self.refs, (start, "")) - 1
+        for at in range(last, max(-1, last - 200), -1):
+            key = self.refs[at][1]
+            if self.entities[key].kind == ORGANIZATION:
+                return key
+        return None
 
     # -- entities ---------------------------------------------------------------------------
 

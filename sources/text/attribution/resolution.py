@@ -41,6 +41,7 @@ _DOCUMENT_VERBS = {
     "tweet": "tweeted",
 }
 _BY = re.compile(r"\bby\b")
+_SPOKES_HEAD = re.compile(r"\b(?:spokes(?:man|woman|person)|representative)$", re.I)
 _POSSESSIVE = re.compile(r"\b(his|her|its)\b", re.I)
 _ORG_SUBJECT = re.compile(r"\bthe ([a-z]+)\b")
 
@@ -74,6 +75,12 @@ class Resolver:
                     return found.name, found.speaker_id, flag, found.speaker_id
             return subj.text, None, None, subj.text
         if subj.kind == "someone":
+            if _SPOKES_HEAD.search(subj.text):
+                # "a department spokeswoman": the department's words
+                key = self.organisation_of(subj.start, subj.end)
+                if key is not None:
+                    entity = self.entities[key]
+                    return entity.name, entity.speaker_id, None, key
             return subj.text, None, None, None  # "one witness", "a spokeswoman": unnamed
         key = self._anaphor(subj, pos)
         if key is None:
@@ -202,4 +209,20 @@ class Resolver:
             return self._recent(pos, ORGANIZATION)
         if word == "they":
             return self._recent(pos, None)
-        return self._recent(pos, PERSON, "m" if word == "he" else "f")
+        gender = "m" if word == "he" else "f"
+        key = self._recent(pos, PERSON, gender)
+        # "A spokesman for the Water Board said ... “…,” he said": the board's words
+        for at, spoke_gender, org in reversed(self.spokes):
+            if at >= pos or (key is not None and at < self._last_ref(key, pos)):
+                continue
+            if spoke_gender in (None, gender):
+                return org
+            break
+        return key
+
+    def _last_ref(self, key: str, pos: int) -> int:
+        last = bisect_left(self.refs, (pos, "")) - 1
+        for at in range(last, max(-1, last - 2000), -1):
+            if self.refs[at][1] == key:
+                return self.refs[at][0]
+        return -1

@@ -290,7 +290,7 @@ def test_an_acronym_is_an_organisation():
 def test_a_dateline_does_not_make_a_quote_a_fragment():
     text = "WASHINGTON — “We are watching closely,” a State Department spokesman said Tuesday."
     (c,) = extract_quotes(text)
-    assert (c.kind, c.speaker) == ("statement", "a State Department spokesman")
+    assert (c.kind, c.speaker) == ("statement", "State Department")  # the spokesman's body
 
 
 def test_an_unnamed_spokesman_of_a_department():
@@ -334,3 +334,139 @@ def test_transcript_labels_name_the_people_of_the_prose_after_it(record):
     found = extract_quotes(text, speakers=record)
     assert by_quote(found, "rushed").speaker == "Pavel Ormond"
     assert by_quote(found, "We did").speaker == "Odile Vance"
+
+
+# --- issue 20, second round: roles, spokespeople, captions, transcripts' headers --------------
+
+
+def test_a_role_then_the_name_in_commas_after_the_quote_is_the_name(record):
+    text = (
+        "Rolf Amundsen, 44, died in May.\n\n"
+        "“He told them he was dying,” the family’s lawyer, Ann Tshabalala, said."
+    )
+    assert speakers_of(text, record) == ["Ann Tshabalala"]
+
+
+def test_the_sister_named_after_a_possessive_is_she_not_her_brother(record):
+    text = (
+        "Rolf Amundsen died in the jail in May.\n\n"
+        "Amundsen’s sister, Greta Vale, stood beside the lawyer. “He made mistakes,” she said."
+    )
+    assert speakers_of(text, record) == ["Greta Vale"]
+
+
+def test_the_attorney_is_whoever_the_text_made_a_lawyer(record):
+    text = (
+        "Rolf Amundsen died in May. The county’s lawyer, Atticus Renfroe, said he had not seen "
+        "the complaint.\n\n“We’ll respond in court,” the attorney said."
+    )
+    assert speakers_of(text, record) == ["Atticus Renfroe"]
+
+
+def test_an_unnamed_spokesperson_speaks_for_the_organisation_named(record):
+    text = (
+        "The State Jail Standards Commission has not released its findings. A commission "
+        "spokesman said the review “should be complete by the end of the month.”\n\n"
+        "A spokeswoman for the Harlow Water Board said the pipes were safe.\n\n"
+        "“The samples came back clean,” she said."
+    )
+    assert speakers_of(text, record) == ["State Jail Standards Commission", "Harlow Water Board"]
+
+
+def test_a_photo_caption_and_a_byline_name_no_speaker(record):
+    text = (
+        "By Ines Caro\nStaff writer, The Orland Dispatch\n\n"
+        "Homeowner Stellan Abernethy said he woke to the smoke alarm.\n\n"
+        "Photo: Maribel Abernethy holds the dog across the street. (Ines Caro / Dispatch)\n\n"
+        "“The whole back of the house was orange,” he said."
+    )
+    assert speakers_of(text, record) == ["Stellan Abernethy"]
+
+
+def test_her_son_is_a_he(record):
+    text = (
+        "Ruth Kolb, 61, runs the bakery. Her son, Emeka Kolb, 34, will be the fourth "
+        "generation.\n\n“He is good at it,” she said.\n\nEmeka laughs.\n\n“I’m here,” he says."
+    )
+    assert speakers_of(text, record) == ["Ruth Kolb", "Emeka Kolb"]
+
+
+def test_a_quote_after_sentences_about_someone_is_theirs(record):
+    text = (
+        "“I’m here, aren’t I?” Emeka Kolb says.\n\n"
+        "The bakery has survived two fires. Longtime customer Bertil Hawkins remembers the "
+        "first week. Everyone expected the bakery to close. “It was the supermarket that closed.”"
+    )
+    assert speakers_of(text, record) == ["Emeka Kolb", "Bertil Hawkins"]
+
+
+def test_a_weekday_is_never_a_speaker():
+    (c,) = extract_quotes("The mayor on Tuesday called the project “a slow-motion shipwreck.”")
+    assert c.speaker != "Tuesday"
+
+
+def test_a_name_in_a_label_s_parenthesis_and_a_party_after_one(record):
+    text = (
+        "The following is a partial transcript of a news conference.\n\n"
+        "PRESIDENT HELENA VOSS: Good morning.\n"
+        "REPORTER (Minh Castellano, Northmere Daily): Why did it take two months?\n"
+        "VOSS: The activity looked routine.\n"
+        "REPORTER: Will you pay for monitoring?\n"
+        "SEN. CYRUS MENDEL (R), MINORITY LEADER: It is not reckless.\n"
+        "REPORTER (Castellano): Is anyone losing their job?\n"
+        "VOSS: Not today."
+    )
+    assert speakers_of(text, record) == [
+        "Helena Voss",
+        "Minh Castellano",
+        "Helena Voss",
+        None,
+        "Cyrus Mendel",
+        "Minh Castellano",
+        "Helena Voss",
+    ]
+
+
+def test_a_deposition_s_header_names_its_lawyers_and_deponent(record):
+    text = (
+        "Deposition of OTTILIE GRUNWALD, taken November 2\n\n"
+        "APPEARANCES:\n  BENEDICT AMARI, Esq., for the Plaintiff\n"
+        "  SUNNIVA ROTH, Esq., for the Defendant\n\n"
+        "OTTILIE GRUNWALD,\nhaving been first duly sworn, testified as follows:\n\n"
+        "BY MR. AMARI:\n"
+        "Q. Were you on duty?\n"
+        "A. Yes.\n"
+        "MS. ROTH: Objection.\n"
+        "MR. AMARI: I'll rephrase.\n"
+        "Q. Did he call?\n"
+        "A. At 11:40."
+    )
+    assert speakers_of(text, record) == [
+        "Benedict Amari",
+        "Ottilie Grunwald",
+        "Sunniva Roth",
+        "Benedict Amari",
+        "Benedict Amari",
+        "Ottilie Grunwald",
+    ]
+
+
+def test_a_short_excerpt_of_minutes_where_most_speak_once(record):
+    text = (
+        "Commissioners present: Theodora Blackwood (Chair), Eun-ji Park, Lars Engstrom\n\n"
+        "HOLLIS VANDERMEER, SENIOR PLANNER: Staff recommends approval.\n"
+        "JONAH WHITLOCK, FAIRHAVEN BUILDERS: We can accept the signal.\n"
+        "COMMISSIONER EUN-JI PARK: How many are affordable?\n"
+        "WHITLOCK: Six.\n"
+        "CHAIR THEODORA BLACKWOOD: Is there a second?\n\n"
+        "Commissioner Engstrom stated that he could not support “an approval the applicant "
+        "cannot build.”"
+    )
+    assert speakers_of(text, record) == [
+        "Hollis Vandermeer",
+        "Jonah Whitlock",
+        "Eun-Ji Park",
+        "Jonah Whitlock",
+        "Theodora Blackwood",
+        "Lars Engstrom",
+    ]
