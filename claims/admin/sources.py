@@ -4,6 +4,7 @@ it to claims: its citations re-anchored when its text changes, the quotes found 
 from django.contrib import admin, messages
 from django.db.models import Exists, OuterRef
 
+from claims.admin.case_sources import SourceCasesMixin
 from claims.admin.intake import SourceIntakeMixin
 from claims.admin.quotes import CandidateQuotesMixin
 from claims.admin.recheck import message_recheck
@@ -36,7 +37,7 @@ class DriftFilter(admin.SimpleListFilter):
 
 
 @admin.register(Source)
-class SourceAdmin(SourceIntakeMixin, CandidateQuotesMixin, GuardedAdmin):
+class SourceAdmin(SourceCasesMixin, SourceIntakeMixin, CandidateQuotesMixin, GuardedAdmin):
     list_display = ["title", "outlet", "kind", "published_on", "captured_at", "has_text"]
     list_filter = ["kind", DriftFilter, "outlet", "published_on"]
     actions = ["recheck_quotes"]
