@@ -128,6 +128,8 @@ def _role_words(role: str) -> set[str]:
     {"chief executive", "executive", "founder"}."""
     out: set[str] = set()
     for part in re.split(r"[;,()]| and ", role):
+        if part.strip()[:1].isupper() and out:
+            continue  # "president, Acme Health": where they work, not what they are
         part = re.split(r"\b(?:of|for|at|in|on|who|whose|with)\b", part.strip().lower())[0]
         words = [word for word in re.findall(r"[a-z][\w’'-]*", part) if word not in NOT_ROLE]
         if words:

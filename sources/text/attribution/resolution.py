@@ -132,18 +132,14 @@ class Resolver:
         if not mentions:
             return None
         mention = mentions[-1]
+        # its sentence ("Dr. Lee" does not end one)
         start = max(
-            text.rfind(". ", window, mention.start()), text.rfind("\n", window, mention.start())
+            self.sentence_start(mention.start(), window),
+            text.rfind("\n", window, mention.start()) + 1,
         )
-        start = window if start < 0 else start + 1
-        stop = min(
-            (
-                i
-                for i in (text.find(". ", mention.end(), pos), text.find("\n", mention.end(), pos))
-                if i >= 0
-            ),
-            default=pos,
-        )
+        stop = min(self._sentence_end(mention.end()), pos)
+        newline = text.find("\n", mention.end(), stop)
+        stop = newline if newline >= 0 else stop
         by = _BY.search(text, mention.end(), stop)
         lo = bisect_left(self.refs, (start, ""))
         hi = bisect_left(self.refs, (stop, ""))
@@ -152,9 +148,11 @@ class Resolver:
             after = [key for at, key in refs if at >= by.end()]
             if after:
                 return after[0]
-        before = [key for at, key in refs if at < mention.start()]
+        before = [(at, key) for at, key in refs if at < mention.start()]
         if before:
-            return before[0]
+            # the sentence's subject ("The hospital's parent company, Acme Health, said in a
+            # statement": Acme, not the hospital), else the first named
+            return next((key for at, key in before if at in self.subjects), before[0][1])
         pronoun = _POSSESSIVE.search(text, start, mention.start())
         if pronoun is not None:
             word = pronoun.group(1).lower()
