@@ -17,7 +17,7 @@ from urllib.parse import urljoin, urlsplit
 from .documents import ACCEPTED_TYPES, PDF_MEMORY, PDF_SECONDS, Document, read_bytes
 from .errors import IntakeError, describe_size, too_big
 
-__all__ = ["check_address", "fetch_url"]
+__all__ = ["Fetched", "check_address", "fetch_page", "fetch_url"]
 
 USER_AGENT = "RustTracker/0.1 (source intake)"
 ACCEPT = "text/html,application/xhtml+xml,text/plain;q=0.9,application/pdf;q=0.9"
@@ -252,7 +252,22 @@ def _phrase(status: int, reason: str) -> str:
         return f"{status} {reason}".strip()
 
 
-def fetch_url(
+@dataclass(frozen=True)
+class Fetched:
+    """A conditional fetch's answer: 304 (``document`` None: the page is as it was) or 200,
+    with the final answer's headers (its ETag and Last-Modified, for the next request)."""
+
+    status: int
+    headers: object  # the final answer's http.client headers
+    document: Document | None
+
+
+def fetch_url(url: str, **limits) -> Document:
+    """Fetch ``url`` and read it as a document (``fetch_page``, unconditional)."""
+    return fetch_page(url, **limits).document
+
+
+def fetch_page(
     url: str,
     *,
     timeout: float,
@@ -261,8 +276,14 @@ def fetch_url(
     allow_private: bool,
     pdf_seconds: float = PDF_SECONDS,
     pdf_memory: int = PDF_MEMORY,
-) -> Document:
+    etag: str = "",
+    last_modified: str = "",
+    user_agent: str = USER_AGENT,
+) -> Fetched:
     """Fetch ``url`` and read it as a document.
+
+    ``etag`` and ``last_modified`` (from an earlier answer) make the request conditional
+    (If-None-Match, If-Modified-Since): a 304 answer comes back with no document.
 
     One deadline of ``timeout`` seconds for the whole fetch (``_Deadline``), redirects
     included; at most ``max_redirects`` redirects, each hop's address checked; at most
@@ -277,7 +298,12 @@ def fetch_url(
         for _hop in range(max_redirects + 1):
             target = _target(current)
             status, reason, headers, body = _get(
-                target, deadline=deadline, max_bytes=max_bytes, allow_private=allow_private
+                target,
+                deadline=deadline,
+                max_bytes=max_bytes,
+                allow_private=allow_private,
+                conditional=_conditional(etag, last_modified),
+                user_agent=user_agent,
             )
             if status not in REDIRECTS:
                 break
@@ -297,11 +323,13 @@ def fetch_url(
             )
     finally:
         deadline.stop()
+    if status == 304:
+        return Fetched(status, headers, None)
     if headers.get("Content-Type"):
         content_type = headers.get_content_type().lower()
     else:
         content_type = _sniff(body)
-    return read_bytes(
+    document = read_bytes(
         body,
         content_type=content_type,
         charset=headers.get_content_charset(),
@@ -311,9 +339,28 @@ def fetch_url(
         pdf_seconds=pdf_seconds,
         pdf_memory=pdf_memory,
     )
+    return Fetched(status, headers, document)
 
 
-def _get(target: _Target, *, deadline: _Deadline, max_bytes: int, allow_private):
+def _conditional(etag: str, last_modified: str) -> dict[str, str]:
+    """The validators of an earlier answer, as request headers (header-safe: no line breaks)."""
+    headers = {}
+    if etag and "\r" not in etag and "\n" not in etag:
+        headers["If-None-Match"] = etag
+    if last_modified and "\r" not in last_modified and "\n" not in last_modified:
+        headers["If-Modified-Since"] = last_modified
+    return headers
+
+
+def _get(
+    target: _Target,
+    *,
+    deadline: _Deadline,
+    max_bytes: int,
+    allow_private,
+    conditional: dict[str, str] | None = None,
+    user_agent: str = USER_AGENT,
+):
     """One GET: the status, reason, headers and (for a final answer) the body."""
     addresses = _resolve(target, allow_private=allow_private)
     conn = _connection(target, addresses, deadline)
@@ -325,16 +372,17 @@ def _get(target: _Target, *, deadline: _Deadline, max_bytes: int, allow_private)
             "GET",
             target.path,
             headers={
-                "User-Agent": USER_AGENT,
+                "User-Agent": user_agent,
                 "Accept": ACCEPT,
                 "Accept-Encoding": "gzip, identity",
+                **(conditional or {}),
             },
         )
         conn.sock.settimeout(deadline.left())  # no read waits longer; the watchdog ends drips
         response = conn.getresponse()
         deadline.left()  # the watchdog's shutdown reads as an early end of the headers
         status, reason, headers = response.status, response.reason, response.headers
-        if status in REDIRECTS:
+        if status in REDIRECTS or (status == 304 and conditional):
             return status, reason, headers, b""
         if status != 200:
             raise IntakeError(f"The page answered {_phrase(status, reason)}.")
