@@ -260,6 +260,7 @@ class Fetched:
     status: int
     headers: object  # the final answer's http.client headers
     document: Document | None
+    body: bytes = b""  # the bytes as they came (decompressed)
 
 
 def fetch_url(url: str, **limits) -> Document:
@@ -339,7 +340,7 @@ def fetch_page(
         pdf_seconds=pdf_seconds,
         pdf_memory=pdf_memory,
     )
-    return Fetched(status, headers, document)
+    return Fetched(status, headers, document, body)
 
 
 def _conditional(etag: str, last_modified: str) -> dict[str, str]:
