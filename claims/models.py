@@ -556,6 +556,16 @@ class Citation(Versioned):
         editable=False,
         help_text="Its words were found before the source's text was replaced, not after.",
     )
+    # The capture of the source the verification above was made in: the current one, or an
+    # earlier one when a later capture no longer prints the words (``drifted``: "changed since").
+    capture = models.ForeignKey(
+        "sources.Capture",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="citations",
+    )
 
     history = HistoricalRecords()
 
