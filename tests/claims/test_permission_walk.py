@@ -423,6 +423,27 @@ def quote_endpoints(world: World) -> list[Target]:
     return targets
 
 
+def passage_endpoints(world: World) -> list[Target]:
+    """Any passage of a source's text (claims/admin/quotes.py): the offered quotes' spans, and
+    the same spans widened by a character, as offsets in the query."""
+    targets = []
+    for state, source in world.items["sources.source"].items():
+        for start, end, sha256 in world.quotes[state]:
+            for action in ("cite", "claim", "no-such-action"):
+                for a, b in ((start, end), (max(0, start - 1), end)):
+                    url = f"/admin/sources/source/{source.pk}/passage/{action}/"
+                    targets.append(
+                        Target(
+                            f"{url}?start={a}&end={b}&sha256={sha256}",
+                            state,
+                            "sources.source",
+                            source,
+                            {"sha256": sha256},
+                        )
+                    )
+    return targets
+
+
 AUTOCOMPLETE = [  # (app, model, field) of every autocomplete field of the admin
     ("claims", "claim", "speaker"),
     ("claims", "claim", "topics"),
@@ -560,6 +581,7 @@ ROUTES: dict[str, Fill] = {
     "admin/sources/source/<int:source_id>/quotes/<int:start>-<int:end>/<slug:action>/": (
         quote_endpoints
     ),
+    "admin/sources/source/<int:source_id>/passage/<slug:action>/": passage_endpoints,
     # the public site
     "sitemap.xml": fixed("/sitemap.xml"),
     "sitemap-<section>.xml": fixed(*(f"/sitemap-{s}.xml" for s in SITEMAPS)),
@@ -590,7 +612,10 @@ ROUTES: dict[str, Fill] = {
 # Walked first: the quote pages need the sources' texts as seeded (the walk may rewrite a
 # draft source's, as a reporter may). Walked last: they may take away what the other patterns
 # are walked over. In between, in the URL conf's order, then the proposals (the walk's own).
-FIRST = ("admin/sources/source/<int:source_id>/quotes/<int:start>-<int:end>/<slug:action>/",)
+FIRST = (
+    "admin/sources/source/<int:source_id>/quotes/<int:start>-<int:end>/<slug:action>/",
+    "admin/sources/source/<int:source_id>/passage/<slug:action>/",
+)
 LAST = ("delete/", "admin/logout/")
 
 
