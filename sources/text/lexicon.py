@@ -108,7 +108,7 @@ ROLE_NOUNS = words(
     scientist professor teacher founder ceo owner boss leader candidate councillor
     councilor secretary ambassador diplomat general colonel captain sergeant constable
     neighbour neighbor resident student worker employee staffer aide adviser advisor
-    analyst eyewitness passenger fan member
+    analyst eyewitness passenger fan member user commenter poster
     engineer superintendent clerk landlord landlady tenant keeper curator developer nurse
     librarian cellist violinist conductor forecaster meteorologist glaciologist economist
     auditor treasurer controller planner architect inspector marshal ranger warden
@@ -212,9 +212,12 @@ ORG_NOUNS = words(
     organization campaign district zoo alliance cooperative board hospital school
     university college museum orchestra symphony brewery club team group service
     administration utility airline operator coalition federation foundation institute
-    library league party charity
+    library league party charity co-op coop
     """
 )
+
+# Who posts online without a name: "one user wrote" has no speaker.
+ANONYMOUS_POSTERS = words("user users account accounts commenter commenters poster posters handle")
 
 # Capitals that are not an organisation speaking ("US", "TV", "CEO").
 NOT_ORG_ACRONYMS = words(

@@ -34,7 +34,7 @@ __all__ = ["Cue", "CueReader", "Subject"]
 VERB_ALT = "|".join(sorted(SPEECH_VERBS, key=len, reverse=True))
 _VERB_RE = re.compile(rf"\b({VERB_ALT})\b", re.I)
 _VERB_COMMA_END = re.compile(rf"\b(?:{VERB_ALT})\s*,\s*$", re.I)
-_PRONOUN_RE = re.compile(r"\b(he|she|they|it)$", re.I)
+_PRONOUN_RE = re.compile(r"\b((?i:he|she|they|it)|I)$")
 _PRONOUN_AT = re.compile(r"(he|she|they|it)\b", re.I)
 _ROLE_WORD = (
     r"(?:\d{1,3}-year-old|" + "|".join(sorted(ROLE_NOUNS | ORG_NOUNS, key=len, reverse=True)) + ")"
@@ -141,6 +141,11 @@ _STATEMENT_BEFORE = re.compile(
     r"\b(?:the|a|an|its|their)[ \u00a0]+(?:[\w’'-]+[ \u00a0]+){0,2}?" + _STATEMENT_WORDS + r"$",
     re.I,
 )
+_ACCOUNT_BEFORE = re.compile(
+    r"['’]s[ \u00a0]+(?:official[ \u00a0]+|own[ \u00a0]+)?"
+    r"(?:account|page|feed|website|channel|handle|profile)$",
+    re.I,
+)
 _RELATIVE_CLAUSE_BEFORE = re.compile(r",[ \u00a0]+(?:who|whose|which)\b[^,]{1,120},$")
 
 
@@ -161,6 +166,12 @@ class CueReader:
             return Subject("name", mention.start, mention.end, mention.text, mention)
         window = text[max(floor, end - 80) : end]
         base = end - len(window)
+        am = _ACCOUNT_BEFORE.search(window)
+        if am:
+            # "the co-op's account said", "Acme's website posted": the owner's words
+            inner = self.subject_before(base + am.start(), floor)
+            if inner is not None:
+                return inner
         sm = _STATEMENT_BEFORE.search(window)
         if sm:
             return Subject("statement", base + sm.start(), end, sm.group(0))

@@ -62,6 +62,7 @@ _SPOKES = re.compile(
     r"(spokes(man|woman|person)|representative)\b"
 )
 _FOR_ORG = re.compile(r"[ \u00a0]+for[ \u00a0]+(?:the[ \u00a0]+)?")
+_BYLINE = re.compile(r"[ \t]*By[ \t]+")
 # a byline ("By Ann Lee" on its own line) or a photo caption ("Photo: ...", "Caption: ...")
 _ASIDE = re.compile(
     r"[ \t]*(?:By[ \t]+[A-Z][^\n.:]{1,60}(?:\n|$)"
@@ -192,6 +193,27 @@ class People:
         self._add_role_refs()
         self.last_speaker: str | None = None
         self.spokes: list[tuple[int, str | None, str]] = self._unnamed_spokespeople(spans)
+        self.writer = self._writer(paras)
+
+    def _writer(self, paras: list[tuple[int, int]]) -> str | None:
+        """Who wrote the piece, for its "I told the board": the person of its byline ("By Ann
+        Lee") or of the closing line about the writer ("Ann Lee drove buses for 19 years.")."""
+        text = self.text
+        for start, end in paras[:6]:
+            bm = _BYLINE.match(text, start, end)
+            if bm and (mention := self.by_start.get(bm.end())) is not None and mention.is_person:
+                return self.entity_for(mention).key
+        if paras:
+            start, end = paras[-1]
+            mention = self.by_start.get(start)
+            if (
+                mention is not None
+                and mention.is_person
+                and end - start < 300
+                and not any(mark in text[start:end] for mark in '"“”«»„')
+            ):
+                return self.entity_for(mention).key
+        return None
 
     def _unnamed_spokespeople(self, spans: list[QuoteSpan]) -> list[tuple[int, str | None, str]]:
         """(offset, gender, organisation) of each unnamed spokesperson the prose mentions: "a

@@ -21,7 +21,7 @@ import re
 from bisect import bisect_left, insort
 from functools import lru_cache
 
-from ..lexicon import ORG_NOUNS
+from ..lexicon import ANONYMOUS_POSTERS, ORG_NOUNS
 from .cues import DETERMINERS, Subject
 from .people import ORGANIZATION, PERSON, PLACE
 
@@ -43,6 +43,8 @@ _DOCUMENT_VERBS = {
 _BY = re.compile(r"\bby\b")
 _SPOKES_HEAD = re.compile(r"\b(?:spokes(?:man|woman|person)|representative)$", re.I)
 _POSSESSIVE = re.compile(r"\b(his|her|its)\b", re.I)
+_OWNER_WORD = re.compile(r"([\w-]+)['’]s")
+_OWNER_BEFORE = re.compile(r"\b(his|her|its|their)[ \u00a0]+(?:[\w-]+[ \u00a0]+)?$", re.I)
 _ORG_SUBJECT = re.compile(r"\bthe ([a-z]+)\b")
 
 
@@ -81,6 +83,8 @@ class Resolver:
                 if key is not None:
                     entity = self.entities[key]
                     return entity.name, entity.speaker_id, None, key
+            if subj.text.rsplit(None, 1)[-1].lower() in ANONYMOUS_POSTERS:
+                return None, None, None, None  # "one user wrote": an account with no name
             return subj.text, None, None, None  # "one witness", "a spokeswoman": unnamed
         key = self._anaphor(subj, pos)
         if key is None:
@@ -140,6 +144,14 @@ class Resolver:
         stop = min(self._sentence_end(mention.end()), pos)
         newline = text.find("\n", mention.end(), stop)
         stop = newline if newline >= 0 else stop
+        owner = _OWNER_BEFORE.search(text, max(start, mention.start() - 24), mention.start())
+        if owner is not None:
+            # "In his letter, also released by the mayor's office, he wrote": his
+            word = owner.group(1).lower()
+            if word == "its":
+                return self._recent(mention.start(), ORGANIZATION)
+            if word in ("his", "her"):
+                return self._recent(mention.start(), PERSON, "m" if word == "his" else "f")
         by = _BY.search(text, mention.end(), stop)
         lo = bisect_left(self.refs, (start, ""))
         hi = bisect_left(self.refs, (stop, ""))
@@ -190,6 +202,10 @@ class Resolver:
             # organisation named, or the last speaker; "a recent FBI analysis": the FBI's
             pos = max(pos, subj.end)
             modifiers = [term for term in word.split() if term not in DETERMINERS][:-1]
+            for term in modifiers:
+                owner = _OWNER_WORD.fullmatch(term)
+                if owner and (key := self._by_role(owner.group(1), pos)) is not None:
+                    return key  # "the county's own study": the county's
             if modifiers and (key := self._by_role(modifiers[-1], pos)) is not None:
                 return key
             if not modifiers and (key := self._author(word.split()[-1], subj.start)) is not None:
@@ -203,6 +219,8 @@ class Resolver:
             if head in ORG_NOUNS:
                 return self._recent(pos, ORGANIZATION)
             return self._salient(pos)
+        if word == "i":
+            return self.writer  # "As I told the board, “…”": the column's writer
         if word == "it":
             return self._recent(pos, ORGANIZATION)
         if word == "they":

@@ -470,3 +470,47 @@ def test_a_short_excerpt_of_minutes_where_most_speak_once(record):
         "Theodora Blackwood",
         "Lars Engstrom",
     ]
+
+
+def test_posts_by_an_organisation_s_account_and_by_an_anonymous_user(record):
+    text = (
+        "Halvard Electric Cooperative posted on Facebook that crews were on their way. "
+        "“We are coming,” the co-op wrote.\n\n"
+        "“Day three. No power,” one user wrote in a post shared 2,000 times.\n\n"
+        "In a now-deleted post, the co-op’s account said power would be back “by Monday.”"
+    )
+    assert speakers_of(text, record) == [
+        "Halvard Electric Cooperative",
+        None,
+        "Halvard Electric Cooperative",
+    ]
+
+
+def test_his_letter_is_his_even_when_someone_else_released_it(record):
+    text = (
+        "Mayor Alvaro Petrakis wrote to the company on Monday.\n\n"
+        "Conrad Wexley replied the same day. In his letter, also released by Petrakis’s "
+        "office, he wrote that the date could not move.\n\n"
+        "“We will do right by the people who did right by us,” the letter said."
+    )
+    assert speakers_of(text, record) == ["Conrad Wexley"]
+
+
+def test_i_in_a_column_is_its_writer(record):
+    text = (
+        "For nineteen years I drove the No. 4 bus.\n\n"
+        "Board Chair Lionel Ashgrove called the cuts “painful but necessary.”\n\n"
+        "As I told the board in March, “You are not cutting a bus. You are cutting a way "
+        "to work.”\n\n"
+        "Rhea Mandal drove for Corriston Area Transit from 2003 to 2022."
+    )
+    assert speakers_of(text, record) == ["Lionel Ashgrove", "Rhea Mandal"]
+
+
+def test_a_study_of_the_organisation_is_its_own(record):
+    text = (
+        "The Skerrin County Council says the ferry loses money. Viktor Hale runs a bakery. "
+        "But the council’s own study, published in 2019, found that islanders “have no "
+        "alternative.”"
+    )
+    assert speakers_of(text, record) == ["Skerrin County Council"]
