@@ -291,6 +291,51 @@ def test_a_file_without_cases_imports_into_an_empty_database():
     assert [r.get("cases") for r in export_records() if r["type"] == "claim"] == [[], []]
 
 
+def test_a_cases_sources_travel_in_the_exchange_byte_identical_and_never_in_public():
+    source_id = GOOD[1]["id"]
+    with_sources = [
+        {**r, "sources": [source_id]} if r["type"] == "case" and r["id"] == "later" else r
+        for r in WITH_CASES
+    ]
+    import_records(jsonl(with_sources))
+    assert list(Case.objects.get(slug="later").sources.values_list("slug", flat=True)) == [
+        source_id
+    ]
+    first = export_bytes()
+    cases = {
+        r["id"]: r for r in map(json.loads, first.decode().splitlines()) if r["type"] == "case"
+    }
+    assert cases["later"]["sources"] == [source_id] and cases["doing"]["sources"] == []
+    for model in (Correction, Contradiction, Citation, Claim, Case):
+        model.objects.all().delete()
+    import_records(first)
+    assert export_bytes() == first
+    assert Case.objects.get(slug="later").history.latest().sources.count() == 1
+    # a file from before cases had sources keeps the list a case has
+    assert import_records(jsonl(WITH_CASES)).updated == 0
+    assert Case.objects.get(slug="later").sources.count() == 1
+    # an unknown source is the line's error
+    bad = [*with_sources[:5], {**with_sources[5], "sources": ["nowhere"]}]
+    with pytest.raises(ImportFailed) as failed:
+        import_records(jsonl(bad))
+    assert "sources" in str(failed.value) and "nowhere" in str(failed.value)
+
+
+def test_a_draft_cases_sources_are_not_public(client):
+    from tests.factories import make_source
+
+    draft = make_case(status=Status.DRAFT, slug="hidden-story", title="Hidden story")
+    uncited = make_source(title="Working document", text="Nothing published cites this.")
+    draft.sources.add(uncited)
+    published = make_case(slug="open-story", title="Open story")
+    published.sources.add(uncited)
+    assert client.get(f"/sources/{uncited.slug}/").status_code == 404
+    assert "Working document" not in body(client.get("/cases/open-story/"))
+    assert client.get("/cases/hidden-story/").status_code == 404
+    for url in ("/claims/?format=json", "/contradictions/?format=json", "/sitemap.xml"):
+        assert uncited.slug not in body(client.get(url))
+
+
 def test_bad_case_lines_and_references_are_reported_by_line():
     bad = [
         *GOOD[:4],
