@@ -36,6 +36,7 @@ from claims.models import (
     Claim,
     ClaimKind,
     Contradiction,
+    DatePrecision,
     Relation,
     Speaker,
     SpeakerKind,
@@ -46,6 +47,7 @@ from claims.verification import verify_citation
 from sources.models import Source
 from sources.text import same_wording
 from sources.text.extract import MAX_QUOTE_CHARS, Candidate, extract_quotes
+from sources.text.facts import Facts, propose_facts
 from sources.text.lexicon import TITLE_WORDS
 from sources.text.lexicon import words as word_set
 from sources.text.speakers import KnownSpeaker, match_speaker
@@ -436,9 +438,11 @@ def as_sentence(quote: str) -> str:
     return sentence[0].upper() + sentence[1:]
 
 
-def venue_of(source: Source) -> str:
-    outlet = f", {source.outlet.name}" if source.outlet_id else ""
-    return f"{source.title}{outlet}"[:300]
+def facts_of(source: Source, candidate: Candidate) -> Facts:
+    """When and where the passage was said, as the text gives them (``sources.text.facts``):
+    a date in its paragraph, an email's or letter's own date, the story's date as the marked
+    fallback; a venue only from the text's own words (never the headline)."""
+    return propose_facts(source.text, candidate.start, candidate.end, source.published_on)
 
 
 @transaction.atomic
@@ -450,11 +454,13 @@ def claim_from_candidate(
     new_speaker: NewSpeaker | None = None,
     kind: str = ClaimKind.QUOTE,
     said_on=None,
+    said_on_precision: str | None = None,
     venue: str | None = None,
     summary: str = "",
     by=None,
 ) -> Claim:
-    """A draft claim in the printed words, with its citation verified against the text."""
+    """A draft claim in the printed words, with its citation verified against the text. The
+    date and venue left out are the ones the text gives (``facts_of``)."""
     if speaker is None:
         if new_speaker is None or not new_speaker.name.strip():
             raise ValueError("Pick a speaker on record or name a new one.")
@@ -473,10 +479,18 @@ def claim_from_candidate(
         kind=kind,
         text=quote,
         summary=summary,
-        said_on=said_on if said_on is not None else source.published_on,
-        venue=venue_of(source) if venue is None else venue,
         status=Status.DRAFT,
     )
+    if said_on is None or venue is None:
+        facts = facts_of(source, candidate)
+        claim.said_on = facts.date
+        claim.said_on_precision = facts.precision or DatePrecision.DAY
+        claim.venue = (facts.venue or "")[:300]
+    if said_on is not None:
+        claim.said_on = said_on
+        claim.said_on_precision = said_on_precision or DatePrecision.DAY
+    if venue is not None:
+        claim.venue = venue
     claim._history_user = by
     claim.save()
     citation_from_candidate(source=source, candidate=candidate, claim=claim, by=by)

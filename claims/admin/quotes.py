@@ -21,7 +21,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from claims import curation, publishing
-from claims.models import Claim, ClaimKind, SpeakerKind
+from claims.models import Claim, ClaimKind, DatePrecision, SpeakerKind
 from sources.models import Source
 
 
@@ -37,8 +37,9 @@ class ClaimFromQuoteForm(forms.Form):
     )
     new_speaker_role = forms.CharField(label="Role", required=False, max_length=200)
     kind = forms.ChoiceField(choices=ClaimKind.choices, initial=ClaimKind.QUOTE)
-    said_on = forms.DateField(
-        required=False, help_text="The source's date; change it if the words are older."
+    said_on = forms.DateField(required=False)
+    said_on_precision = forms.ChoiceField(
+        label="Date known to the", choices=DatePrecision.choices, initial=DatePrecision.DAY
     )
     venue = forms.CharField(required=False, max_length=300)
     summary = forms.CharField(required=False, max_length=300, help_text="Optional, one line.")
@@ -246,6 +247,7 @@ class CandidateQuotesMixin:
         speaker = curation.matched_speaker(candidate)
         proposed = curation.proposed_speaker(candidate)
         guess = curation.guess_for(source, candidate)
+        facts = curation.facts_of(source, candidate)
         weak = guess is not None and guess.weak  # asked ("Who said this?"), never prefilled
         initial = {
             "speaker": None if weak else speaker,
@@ -253,11 +255,19 @@ class CandidateQuotesMixin:
             "new_speaker_kind": proposed.kind if proposed else SpeakerKind.PERSON,
             "new_speaker_role": proposed.role if proposed and not weak else "",
             "kind": curation.proposed_kind(candidate, speaker, sure=not weak),
-            "said_on": source.published_on,
-            "venue": curation.venue_of(source),
+            "said_on": facts.date,
+            "said_on_precision": facts.precision or DatePrecision.DAY,
+            "venue": facts.venue or "",
             "sha256": source.sha256,
         }
         form = ClaimFromQuoteForm(request.POST or None, initial=initial, admin_site=self.admin_site)
+        # where the proposed date and venue came from, for the curator to check
+        form.fields["said_on"].help_text = (
+            f"Proposed from {facts.date_basis}." if facts.date else f"None: {facts.date_basis}."
+        )
+        form.fields["venue"].help_text = (
+            f"Proposed from {facts.venue_basis}." if facts.venue else "The text names no venue."
+        )
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
             new = None
@@ -276,6 +286,7 @@ class CandidateQuotesMixin:
                 new_speaker=new,
                 kind=data["kind"],
                 said_on=data["said_on"],
+                said_on_precision=data["said_on_precision"],
                 venue=data["venue"],
                 summary=data["summary"],
                 by=request.user,

@@ -49,6 +49,8 @@ def test_new_claim_from_a_quote_in_two_clicks_nothing_typed(reporter, source):
     assert form.status_code == 200
     initial = form.context["form"].initial
     assert initial["speaker"] == whitlock and str(initial["said_on"]) == "2024-03-04"
+    assert "Proposed from “on Monday” in the paragraph" in text(form)
+    assert "The text names no venue." in text(form)
     data = {k: ("" if v is None else getattr(v, "pk", v)) for k, v in initial.items()}
     response = reporter.post(url, data)
     assert response.status_code == 302
@@ -56,7 +58,8 @@ def test_new_claim_from_a_quote_in_two_clicks_nothing_typed(reporter, source):
     assert (claim.speaker, claim.status, claim.kind) == (whitlock, Status.DRAFT, ClaimKind.QUOTE)
     assert claim.text == "The bridge is perfectly safe for traffic."  # a sentence
     assert claim.slug.startswith("whitlock-the-bridge-is-perfectly-safe")
-    assert claim.venue == "Mayor defends bridge" and str(claim.said_on) == "2024-03-04"
+    # the headline is not a venue: the text names none; "on Monday" is the story's own day
+    assert claim.venue == "" and str(claim.said_on) == "2024-03-04"
     citation = claim.citations.get()
     assert (citation.source, citation.verification_state) == (source, "verbatim")
     page = text(reporter.get(reverse("admin:sources_source_change", args=[source.pk])))
@@ -179,3 +182,34 @@ def test_adding_a_claim_like_one_on_record_warns(reporter, source):
     )
     assert "Similar claims already on record: 'on-record' (published)" in text(response)
     assert Citation.objects.count() == 0
+
+
+def test_a_claim_takes_the_date_and_venue_its_paragraph_gives(reporter):
+    """Not the story's date and headline: the day the paragraph names, counted back from the
+    story's date, and the venue in its words; both editable, each saying where it came from."""
+    import datetime
+
+    source = make_source(
+        title="Council votes to close the pool",
+        published_on=datetime.date(2025, 6, 12),  # a Thursday
+        text=(
+            "The council voted on Thursday night to close the pool.\n\n"
+            "At a news conference on Tuesday, the parks director, Imre Kovacs, was blunt. "
+            "“The pool loses money every summer,” Kovacs said.\n"
+        ),
+    )
+    page = text(reporter.get(reverse("admin:sources_source_change", args=[source.pk])))
+    url = candidate_links(page)["The pool loses money every summer,"]
+    form = reporter.get(url)
+    initial = form.context["form"].initial
+    assert str(initial["said_on"]) == "2025-06-10" and initial["venue"] == "News conference"
+    assert "counted back from the story's date 12 Jun 2025" in text(form)
+    data = {k: ("" if v is None else getattr(v, "pk", v)) for k, v in initial.items()}
+    data["new_speaker_name"] = data["new_speaker_name"] or "Imre Kovacs"
+    assert reporter.post(url, data).status_code == 302
+    claim = Claim.objects.get()
+    assert (str(claim.said_on), claim.said_on_precision, claim.venue) == (
+        "2025-06-10",
+        "day",
+        "News conference",
+    )
