@@ -146,6 +146,11 @@ _ACCOUNT_BEFORE = re.compile(
     r"(?:account|page|feed|website|channel|handle|profile)$",
     re.I,
 )
+# ", director of the " between a person's name and the organisation she works for
+_HELD_BY_BEFORE = re.compile(
+    r",[ \u00a0]+(?:the[ \u00a0]+)?(?:[\w’'-]+[ \u00a0]+){1,3}(?:of|at|for|with)[ \u00a0]+"
+    r"(?:the[ \u00a0]+)?$"
+)
 _RELATIVE_CLAUSE_BEFORE = re.compile(r",[ \u00a0]+(?:who|whose|which)\b[^,]{1,120},$")
 
 
@@ -179,6 +184,12 @@ class CueReader:
         if rc:
             # "Pennock, who represents the island on Dunmere Council, said": before "who"
             inner = self.subject_before(base + rc.start(), floor)
+            if inner is not None and inner.mention is not None and not inner.mention.is_person:
+                # "Ann Lee, director of the Alliance, which represents clinics, said": Lee
+                held = _HELD_BY_BEFORE.search(text, max(floor, inner.start - 60), inner.start)
+                person = self.by_end.get(held.start()) if held else None
+                if person is not None and person.is_person and person.start >= floor:
+                    return Subject("name", person.start, person.end, person.text, person)
             if inner is not None:
                 return inner
         pm = _PRONOUN_RE.search(window)

@@ -514,3 +514,11 @@ def test_a_study_of_the_organisation_is_its_own(record):
         "alternative.”"
     )
     assert speakers_of(text, record) == ["Skerrin County Council"]
+
+
+def test_a_relative_clause_about_her_organisation_leaves_her_the_speaker(record):
+    text = (
+        "Yusuf Brandt, director of the Tamsin River Health Alliance, which represents 23 "
+        "clinics in the region, called the grants “a lifeline at exactly the right moment.”"
+    )
+    assert speakers_of(text, record) == ["Yusuf Brandt"]
