@@ -143,9 +143,26 @@ def test_the_corpus_meets_its_goals_in_every_style_and_mode():
         assert scores["all"].false_per_10 <= goals["false_per_10"], scores["all"].notes
 
 
+def test_the_unseen_and_final_sets_meet_the_goals_as_wholes():
+    """Since issue 20's third round the unseen and final sets (tuned on since) meet the goals
+    as sets, blind, with another case's speakers and with their own; not yet style by style
+    (wire, op-ed, social media, press releases fall short with their own speakers), which the
+    recorded figures below guard."""
+    bench_quotes, articles, unrelated = _corpus_scores()
+    goals = bench_quotes.GOALS
+    for mode, speakers in (("blind", []), ("unrelated", unrelated), ("own", None)):
+        scores = bench_quotes.score_extraction(articles, speakers)
+        goal = goals["speaker_accuracy_own" if mode == "own" else "speaker_accuracy"]
+        for name in ("unseen", "final"):
+            score = scores[f"set:{name}"]
+            assert score.statement_recall >= goals["statement_recall"], (mode, name)
+            assert score.speaker_accuracy >= goal, (mode, name, score.notes)
+            assert score.false_per_10 <= goals["false_per_10"], (mode, name, score.notes)
+
+
 def test_the_untuned_sets_do_not_fall_below_their_recorded_figures():
-    """Unseen and final sets: not yet at the goals, so each is held to the figures last
-    recorded for it in bench_quotes.RECORDED (a regression guard, raised as rules improve).
+    """Unseen and final sets: each is held to the figures last recorded for it in
+    bench_quotes.RECORDED (a regression guard, raised as rules improve).
     Every set of the manifest must have recorded figures: none is skipped silently."""
     bench_quotes, articles, unrelated = _corpus_scores()
     sets = {a.set for a in articles}
