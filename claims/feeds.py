@@ -1,4 +1,5 @@
-"""Atom feeds of what we publish: new contradictions, and corrections.
+"""Atom feeds of what we publish: new contradictions, corrections, a case's silent revisions
+(sources the watch found changed); and the desk's alerts, for staff.
 
 Every word in them is text, not markup: titles and summaries are Atom text constructs of
 type "text" (RFC 4287 §3.1.1.1), which a reader shows as written. Django's Atom feed sends a
@@ -12,16 +13,19 @@ import datetime as dt
 import re
 
 from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
 from django.contrib.syndication.views import Feed
-from django.db.models import F
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, F, OuterRef
 from django.shortcuts import get_object_or_404
 from django.urls import reverse, reverse_lazy
+from django.utils.cache import patch_cache_control
 from django.utils.decorators import method_decorator
 from django.utils.feedgenerator import Atom1Feed
 from django.views.decorators.http import require_safe
 
 from claims.exports import correction_url
-from claims.models import Case, Contradiction, Correction
+from claims.models import Case, Citation, Contradiction, Correction, published_claim
 
 FEED_LENGTH = 50
 # Characters XML 1.0 cannot carry (text pasted from PDFs brings form feeds and the like).
@@ -158,3 +162,101 @@ class CorrectionFeed(SafeFeed):
 
     def item_author_name(self):
         return settings.SITE_NAME
+
+
+class CaseRevisionFeed(SafeFeed):
+    """A published case's silent revisions: the watch found the article text of a source that
+    a published claim of the case cites changed (watch/checks.py), newest first."""
+
+    feed_type = TextAtom1Feed
+
+    def get_object(self, request, slug):
+        return get_object_or_404(Case.objects.published(), slug=slug)
+
+    def title(self, case):
+        return xml_text(f"{settings.SITE_NAME}: {case.title}: silent revisions")
+
+    def subtitle(self, case):
+        return xml_text(
+            f"Sources cited in {case.title} whose article text changed after we archived it."
+        )
+
+    def link(self, case):
+        return case.get_absolute_url()
+
+    def feed_url(self, case):
+        return reverse("claims:case_revisions_feed", kwargs={"slug": case.slug})
+
+    def items(self, case):
+        from watch.models import SilentRevision
+
+        cited = Citation.objects.filter(
+            published_claim("claim__"), claim__cases=case, source=OuterRef("source")
+        )
+        return (
+            SilentRevision.objects.filter(Exists(cited))
+            .select_related("source")
+            .order_by("-found_at", "-pk")[:FEED_LENGTH]
+        )
+
+    def item_title(self, item):
+        return xml_text(f"Revised since archived: {item.source.title}")
+
+    def item_description(self, item):
+        return xml_text(item.summary)
+
+    def item_link(self, item):
+        return item.source.get_absolute_url()
+
+    def item_guid(self, item):
+        return f"revision:{item.source.slug}:{item.new_sha256}"
+
+    item_guid_is_permalink = False
+
+    def item_pubdate(self, item):
+        return item.found_at
+
+    def item_author_name(self):
+        return settings.SITE_NAME
+
+
+class DeskAlertFeed(Feed):
+    """The desk's alerts, for staff who may read them (a session of the admin): a cited
+    passage changed, a contradicted claim said again. Never cached, never public."""
+
+    feed_type = TextAtom1Feed
+    link = reverse_lazy("admin:index")
+    feed_url = reverse_lazy("claims:desk_alert_feed")
+
+    @method_decorator(require_safe)
+    def __call__(self, request, *args, **kwargs):
+        if not (request.user.is_active and request.user.is_staff):
+            return redirect_to_login(request.get_full_path(), reverse("admin:login"))
+        if not request.user.has_perm("watch.view_alert"):
+            raise PermissionDenied
+        response = super().__call__(request, *args, **kwargs)
+        patch_cache_control(response, private=True, no_store=True)
+        return response
+
+    def title(self):
+        return f"{settings.SITE_NAME}: the desk's alerts"
+
+    def items(self):
+        from watch.models import Alert
+
+        return Alert.objects.order_by("-created_at", "-pk")[:FEED_LENGTH]
+
+    def item_title(self, item):
+        return xml_text(item.title)
+
+    def item_description(self, item):
+        return xml_text(item.body)
+
+    def item_link(self, item):
+        return item.get_absolute_url()
+
+    def item_pubdate(self, item):
+        return item.created_at
+
+    def item_categories(self, item):
+        return [item.get_kind_display()]

@@ -1,7 +1,13 @@
 from django.urls import path
 
 from claims import views
-from claims.feeds import CaseFeed, ContradictionFeed, CorrectionFeed
+from claims.feeds import (
+    CaseFeed,
+    CaseRevisionFeed,
+    ContradictionFeed,
+    CorrectionFeed,
+    DeskAlertFeed,
+)
 from rust_tracker.caching import cache_public_patterns
 
 app_name = "claims"
@@ -18,7 +24,9 @@ urlpatterns = [
     path("topics/<slug:slug>/", views.topic_detail, name="topic_detail"),
     path("cases/<slug:slug>/", views.case_detail, name="case_detail"),
     path("cases/<slug:slug>/feed/", CaseFeed(), name="case_feed"),
+    path("cases/<slug:slug>/revisions/feed/", CaseRevisionFeed(), name="case_revisions_feed"),
     path("sources/<slug:slug>/", views.source_detail, name="source_detail"),
+    path("sources/<slug:slug>/changes/", views.source_changes, name="source_changes"),
     path("corrections/", views.correction_list, name="correction_list"),
     path("suggest/<slug:kind>/", views.suggest, name="suggest"),
     path(
@@ -33,8 +41,11 @@ urlpatterns = [
     ),
     path("feeds/contradictions/", ContradictionFeed(), name="feed_contradictions"),
     path("feeds/corrections/", CorrectionFeed(), name="feed_corrections"),
+    path("desk/alerts/feed/", DeskAlertFeed(), name="desk_alert_feed"),  # staff only
 ]
 
 # Every public page and feed is cached for anonymous visitors until the public data changes
 # (rust_tracker/caching.py); drafts seen by the newsroom never are.
-urlpatterns = cache_public_patterns(urlpatterns, exclude={"preview_claim", "preview_contradiction"})
+urlpatterns = cache_public_patterns(
+    urlpatterns, exclude={"preview_claim", "preview_contradiction", "desk_alert_feed"}
+)

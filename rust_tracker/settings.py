@@ -83,6 +83,8 @@ INSTALLED_APPS = [
     "rust_tracker.accounts.AccountsConfig",  # staff sessions end after 8 hours
     "sources",
     "claims",
+    "django_tasks_db",  # the tasks' queue, in PostgreSQL
+    "watch",  # background work: the watch, repeats, alerts (watch/__init__.py)
 ]
 
 MIDDLEWARE = [
@@ -311,3 +313,74 @@ LOGGING = {
 # search column alike (claims/search.py). The column is built by a migration: changing this
 # needs a migration that rebuilds it (the system check claims.W001 warns until then).
 SEARCH_CONFIG = os.environ.get("DJANGO_SEARCH_CONFIG", "english")
+
+# Background work (watch/): Django's tasks API, its queue kept in PostgreSQL by django-tasks-db.
+# `manage.py tasks_worker` runs the tasks and enqueues the periodic ones when due (`make run`
+# and `make serve` start one; docker-compose.yml runs them as the `worker` service). A failed
+# task is retried TASK_RETRIES times, waiting TASK_RETRY_SECONDS, then twice that, and so on.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+TASK_RETRIES = int(os.environ.get("TASK_RETRIES", "5"))
+TASK_RETRY_SECONDS = float(os.environ.get("TASK_RETRY_SECONDS", "30"))
+
+
+def watch_schedule(value: str) -> list[tuple[float, float]]:
+    """"1d:1h,30d:1d,*:7d": (story age up to, re-check every) in seconds, the last for any age."""
+    units = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
+
+    def seconds(text: str) -> float:
+        text = text.strip().lower()
+        if text == "*":
+            return float("inf")
+        try:
+            return float(text[:-1]) * units[text[-1]] if text[-1] in units else float(text)
+        except (ValueError, IndexError):
+            raise ImproperlyConfigured(
+                f"WATCH_SCHEDULE: “{text}” is not a duration (e.g. 90s, 15m, 1h, 2d, 1w)."
+            ) from None
+
+    steps = []
+    for step in value.split(","):
+        age, _, every = step.partition(":")
+        if not every:
+            raise ImproperlyConfigured(f"WATCH_SCHEDULE: “{step}” is not age:interval.")
+        steps.append((seconds(age), seconds(every)))
+    if not steps or steps[-1][0] != float("inf"):
+        steps.append((float("inf"), steps[-1][1] if steps else 7 * 86400))
+    return steps
+
+
+# The watch: sources with an address re-fetched, more often while the story is new (its
+# published date, else when it was added): hourly its first day, daily its first month, weekly
+# after. Politely: one request at a time per host, conditional requests, this user agent.
+WATCH_SCHEDULE = watch_schedule(os.environ.get("WATCH_SCHEDULE", "1d:1h,30d:1d,*:7d"))
+WATCH_ENABLED = env_bool("WATCH_ENABLED", default=True)
+WATCH_BATCH = int(os.environ.get("WATCH_BATCH", "500"))  # re-checks queued per tick at most
+WATCH_TICK_SECONDS = float(os.environ.get("WATCH_TICK_SECONDS", "60"))
+WATCH_USER_AGENT = os.environ.get(
+    "WATCH_USER_AGENT", f"{SITE_NAME} watch (+{SITE_URL}; re-checks pages it cites)"
+)
+# Repeats (watch/repeats.py): a new claim, or a quotation in a new capture, by the speaker of a
+# side of a published contradiction, whose words are this close to that side's (pg_trgm's
+# similarity, 0..1), or that share this many of its words (full-text, 0..1) with at least the
+# lower trigram bound.
+REPEAT_TRIGRAM_MIN = float(os.environ.get("REPEAT_TRIGRAM_MIN", "0.5"))
+REPEAT_WORDS_MIN = float(os.environ.get("REPEAT_WORDS_MIN", "0.8"))
+REPEAT_WORDS_TRIGRAM_MIN = float(os.environ.get("REPEAT_WORDS_TRIGRAM_MIN", "0.25"))
+
+# Email (alerts to a case's followers): SMTP when EMAIL_HOST is set, else printed to the console.
+_EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+MAILERS = {
+    "default": {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {
+            "host": _EMAIL_HOST,
+            "port": int(os.environ.get("EMAIL_PORT", "587")),
+            "username": os.environ.get("EMAIL_HOST_USER", ""),
+            "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+            "use_tls": env_bool("EMAIL_USE_TLS", default=True),
+        },
+    }
+    if _EMAIL_HOST
+    else {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+}
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", f"{SITE_NAME} desk <desk@localhost>")
