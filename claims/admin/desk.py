@@ -132,6 +132,23 @@ def latest_changes() -> list[Change]:
     return changes
 
 
+def watch_desk() -> dict:
+    """The watch's open alerts (a cited passage changed, a contradicted claim said again) and
+    how its re-checks go: two queries."""
+    from django.db.models import Count, Max, Q
+
+    from watch.models import Alert, Outcome, WatchedSource
+
+    return {
+        "alerts": list(Alert.objects.filter(resolved_at=None).order_by("-created_at")[:LIMIT]),
+        "sources": WatchedSource.objects.aggregate(
+            watched=Count("pk"),
+            failing=Count("pk", filter=Q(last_outcome=Outcome.FAILED)),
+            last=Max("last_checked_at"),
+        ),
+    }
+
+
 def desk_context(user) -> dict:
     """The desk for ``user``: empty for someone who cannot read claims."""
     if not user.has_perm("claims.view_claim"):
@@ -142,4 +159,5 @@ def desk_context(user) -> dict:
         "attention": attention(),
         "latest_changes": latest_changes(),
         "revisions_url": reverse("admin:claims_revision_changelist"),
+        "watch": watch_desk(),
     }
