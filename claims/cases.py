@@ -148,9 +148,10 @@ def _source_rows(case: Case) -> list[SourceRow]:
         ):
             cited[(citation.source_id, citation.anchor_start, citation.anchor_end)] = citation
     rows = []
+    speakers = curation.known_speakers() if any(source.text for source in sources) else []
     for source in sources:
         row = SourceRow(source)
-        found = curation.candidates(source) if source.text else []
+        found = curation.candidates(source, speakers) if source.text else []
         for candidate in found[:CANDIDATES_PER_SOURCE]:
             citation = cited.get((source.pk, candidate.start, candidate.end))
             row.quotes.append(

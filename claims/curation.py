@@ -94,12 +94,13 @@ def _speakers_key(speakers) -> str:
     return hashlib.sha256(names.encode()).hexdigest()[:16]
 
 
-def candidates(source: Source) -> list[Candidate]:
+def candidates(source: Source, speakers: list[KnownSpeaker] | None = None) -> list[Candidate]:
     """The quotes found in the source's text with their likely speakers, cached by the
-    text's sha256 and the speakers on record (a 4 MB text is read once, not at every view)."""
+    text's sha256 and the speakers on record (a 4 MB text is read once, not at every view).
+    A page listing several sources passes ``known_speakers()`` once."""
     if not source.text:
         return []
-    speakers = known_speakers()
+    speakers = known_speakers() if speakers is None else speakers
     key = f"candidates:v2:{source.sha256 or Source.digest(source.text)}:{_speakers_key(speakers)}"
     found = cache.get(key)
     if found is None:

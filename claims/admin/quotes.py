@@ -20,6 +20,7 @@ from django.urls import path, reverse
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from claims import cases as case_work
 from claims import curation, publishing
 from claims.models import Claim, ClaimKind, DatePrecision, SpeakerKind
 from sources.models import Source
@@ -291,6 +292,7 @@ class CandidateQuotesMixin:
                 summary=data["summary"],
                 by=request.user,
             )
+            case_work.take_source_case(claim=claim, source=source, by=request.user)
             citation = claim.citations.get()
             self.message_user(
                 request,
