@@ -26,6 +26,14 @@ later served as a page is. Their rows are read from the replica like a page's (c
 as they stream). Just after a change, while a replica may still lag, a download gets no
 validators and is not kept. Staff downloads (a session) are private like every staff answer.
 
+A page is kept only once it is likely to be read again: on its second request within the
+cache's lifetime (``PUBLIC_CACHE_STORE_AFTER``, default 2; 1 keeps every page at its first
+request). The first request leaves a small mark under the page's key (read with the page, in
+the same cache round trip), so a long tail of pages each asked once (a different search each
+request) costs a few bytes per page, not a copy of each page that is never read. How the cache
+does (hits, misses, pages kept, per minute over the last hour) is counted in each process and
+added to the cache every few seconds: ``stats()``, shown to staff on the desk.
+
 A page's CSP nonce (htmx's script tag, the JSON-LD) is its render's: a cached copy is stored
 with that nonce and every answer from it gets a new one, put in place of the old in the page
 and in its policy alike, so no two visitors are served the same nonce. The ETag names the
@@ -43,6 +51,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import threading
 import time
 from pathlib import Path
 
@@ -63,6 +72,11 @@ from rust_tracker.routers import public_reads
 VERSION_KEY = "public-data:version"
 CHANGED_KEY = "public-data:changed-at"
 PAGE_KEY = "public-page:{version}:{digest}"
+SEEN_KEY = "public-seen:{version}:{digest}"  # how many times a page not kept was asked
+STATS_KEY = "public-cache:stats:{minute}:{name}"
+STATS = ("hit", "miss", "stored")  # answered from the cache, rendered, rendered and kept
+STATS_MINUTES = 60  # what stats() sums up
+STATS_FLUSH_SECONDS = 5
 
 # Request headers that change a page (htmx asks for fragments); part of the key.
 KEY_HEADERS = ("HX-Request", "HX-Target", "HX-Trigger", "HX-Boosted", "HX-History-Restore-Request")
@@ -135,6 +149,10 @@ def _bypass(request) -> bool:
 
 
 def _page_key(request, version: int) -> str:
+    return PAGE_KEY.format(version=version, digest=_digest(request))
+
+
+def _digest(request) -> str:
     parts = [
         request.scheme,
         request.get_host(),
@@ -142,8 +160,88 @@ def _page_key(request, version: int) -> str:
         request.META.get("QUERY_STRING", ""),
         *(request.headers.get(header, "") for header in KEY_HEADERS),
     ]
-    digest = hashlib.sha256("\n".join(parts).encode("utf-8", "surrogateescape")).hexdigest()
-    return PAGE_KEY.format(version=version, digest=digest)
+    return hashlib.sha256("\n".join(parts).encode("utf-8", "surrogateescape")).hexdigest()
+
+
+def _seen_key(page_key: str) -> str:
+    version, digest = page_key.removeprefix("public-page:").split(":", 1)
+    return SEEN_KEY.format(version=version, digest=digest)
+
+
+def _keep_now(cache, seen_key: str, seen: int | None, timeout: int) -> bool:
+    """Is this rendering worth keeping? Yes at the page's ``PUBLIC_CACHE_STORE_AFTER``-th request
+    within ``timeout``; before that, one more request is counted under ``seen_key``."""
+    if timeout <= 0:
+        return False
+    after = _setting("PUBLIC_CACHE_STORE_AFTER", 2)
+    asked = (seen or 0) + 1
+    if asked >= after:
+        return True
+    cache.set(seen_key, asked, timeout)
+    return False
+
+
+# --- how the cache does ---------------------------------------------------------------------
+
+
+class _Counts:
+    """This process's counts not yet added to the cache's, added every few seconds into the
+    current minute's counters (kept an hour): cheap on every request, shared by every process
+    when the cache is Redis."""
+
+    def __init__(self):
+        self.pending = dict.fromkeys(STATS, 0)
+        self.flushed = time.monotonic()
+        self.lock = threading.Lock()  # a server's threads count into the same dict
+
+    def count(self, name: str) -> None:
+        with self.lock:
+            self.pending[name] += 1
+        if time.monotonic() - self.flushed >= STATS_FLUSH_SECONDS:
+            self.flush()
+
+    def flush(self) -> None:
+        with self.lock:
+            self.flushed = time.monotonic()
+            pending, self.pending = self.pending, dict.fromkeys(STATS, 0)
+        minute = int(time.time() // 60)
+        cache = _cache()
+        for name, value in pending.items():
+            if not value:
+                continue
+            key = STATS_KEY.format(minute=minute, name=name)
+            if not cache.add(key, value, (STATS_MINUTES + 1) * 60):
+                try:
+                    cache.incr(key, value)
+                except ValueError:  # expired between the two
+                    cache.set(key, value, (STATS_MINUTES + 1) * 60)
+
+
+_counts = _Counts()
+
+
+def stats(minutes: int = STATS_MINUTES) -> dict:
+    """The public cache over the last ``minutes`` minutes (every process's counts, when the
+    cache is shared): answers from the cache (``hit``), rendered (``miss``), rendered and kept
+    (``stored``, the cache's writes of pages), the hit ratio and the writes per minute."""
+    _counts.flush()
+    now = int(time.time() // 60)
+    keys = {
+        STATS_KEY.format(minute=minute, name=name): name
+        for minute in range(now - minutes + 1, now + 1)
+        for name in STATS
+    }
+    totals = dict.fromkeys(STATS, 0)
+    for key, value in _cache().get_many(list(keys)).items():
+        totals[keys[key]] += value
+    answered = totals["hit"] + totals["miss"]
+    return {
+        **totals,
+        "minutes": minutes,
+        "hit_ratio": totals["hit"] / answered if answered else None,
+        "writes_per_minute": totals["stored"] / minutes,
+        "store_after": _setting("PUBLIC_CACHE_STORE_AFTER", 2),
+    }
 
 
 def _storable(request, response) -> bool:
@@ -200,9 +298,17 @@ def _entry(request, response, changed_at: float, *, content=None, etag=None) -> 
         "headers": headers,
         "nonce": nonce,
         "vary": response.get("Vary", ""),
-        "etag": etag or f'"{hashlib.sha256(content).hexdigest()[:32]}"',
+        "etag": etag or _page_etag(content, nonce),
         "modified": int(changed_at),
     }
+
+
+def _page_etag(content: bytes, nonce: str | None) -> str:
+    """A page's validator: its bytes with its nonce blanked, so that the same page rendered
+    again (a page is kept at its second request, not its first) has the same tag."""
+    if nonce:
+        content = content.replace(nonce.encode("ascii"), b"")
+    return f'"{hashlib.sha256(content).hexdigest()[:32]}"'
 
 
 # --- downloads (streamed) -------------------------------------------------------------------
@@ -260,10 +366,12 @@ def _kept_when_whole(request, response, chunks, *, key: str, etag: str, changed_
     if parts is not None:
         entry = _entry(request, response, changed_at, content=b"".join(parts), etag=etag)
         _cache().set(key, entry, _setting("PUBLIC_CACHE_SECONDS", 300))
+        _counts.count("stored")
 
 
-def _public_stream(request, response, *, key: str, changed_at: float):
-    """A streamed answer for an anonymous visitor: public, with validators, kept if small."""
+def _public_stream(request, response, *, key: str, changed_at: float, keep: bool):
+    """A streamed answer for an anonymous visitor: public, with validators, kept if small and
+    ``keep`` (asked often enough)."""
     chunks = _read_publicly(response.streaming_content)
     if not _public(request, response):
         response.streaming_content = chunks
@@ -275,7 +383,7 @@ def _public_stream(request, response, *, key: str, changed_at: float):
     etag = _stream_etag(key)
     response.streaming_content = (
         _kept_when_whole(request, response, chunks, key=key, etag=etag, changed_at=changed_at)
-        if _setting("PUBLIC_CACHE_SECONDS", 300) > 0
+        if keep
         else chunks
     )
     response["X-Cache"] = "miss"
@@ -362,28 +470,40 @@ def cache_public(view):
             return response
         version, changed_at = data_version()
         key = _page_key(request, version)
+        seen_key = _seen_key(key)
         cache = _cache()
-        entry = cache.get(key)
+        found = cache.get_many([key, seen_key])  # the page, or how often it was asked
+        entry = found.get(key)
         if entry is not None:
+            _counts.count("hit")
             return _from_entry(request, entry)
         not_modified = _not_modified_stream(request, key, changed_at)
         if not_modified is not None:
+            _counts.count("hit")
             return not_modified
         with public_reads():
             response = view(request, *args, **kwargs)
             if getattr(response, "is_rendered", True) is False:
                 response.render()  # a TemplateResponse: its queries run now, on the replica
+        timeout = _setting("PUBLIC_CACHE_SECONDS", 300)
         if response.streaming:
-            return _public_stream(request, response, key=key, changed_at=changed_at)
+            if _public(request, response) and not _lagging(changed_at):
+                _counts.count("miss")
+                keep = _keep_now(cache, seen_key, found.get(seen_key), timeout)
+            else:
+                keep = False
+            return _public_stream(request, response, key=key, changed_at=changed_at, keep=keep)
         if not _storable(request, response):
             return response
+        _counts.count("miss")
         entry = _entry(request, response, changed_at)
-        timeout = _setting("PUBLIC_CACHE_SECONDS", 300)
         if _lagging(changed_at):
             # Rendered from a replica just after a change it may not have replayed yet: keep
             # it only as long as a replica may lag.
             timeout = min(timeout, _setting("REPLICA_LAG_SECONDS", 5))
-        cache.set(key, entry, timeout)
+        if _keep_now(cache, seen_key, found.get(seen_key), timeout):
+            cache.set(key, entry, timeout)
+            _counts.count("stored")
         response["X-Cache"] = "miss"
         _public_headers(response, etag=entry["etag"], modified=entry["modified"])
         return _without_policy_if_not_modified(

@@ -25,6 +25,7 @@ from claims.models import (
     RevisionStatus,
     Status,
 )
+from rust_tracker.caching import stats as public_cache_stats
 
 # How many rows each part of the desk shows at most.
 LIMIT = 50
@@ -160,4 +161,5 @@ def desk_context(user) -> dict:
         "latest_changes": latest_changes(),
         "revisions_url": reverse("admin:claims_revision_changelist"),
         "watch": watch_desk(),
+        "public_cache": public_cache_stats(),  # no SQL: counters in the cache
     }
