@@ -70,6 +70,10 @@ run: install
 	$(MANAGE) migrate --noinput
 	$(MANAGE) import_jsonl $(DEMO)
 	$(MANAGE) create_local_admin
+	@# a background worker beside the server (the watch, repeats: manage.py tasks_worker),
+	@# stopped with it
+	$(MANAGE) tasks_worker -v0 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(MANAGE) runserver $(HOST):$(PORT)
 
 # Chromium from Debian for the browser tests, and axe-core from npm.
@@ -82,7 +86,8 @@ browser-deps:
 	@test -f node_modules/axe-core/axe.min.js || npm install --no-audit --no-fund --silent >/dev/null 2>&1 || \
 		echo "Could not install axe-core from npm: accessibility checks will be skipped (they fail in CI)."
 
-# The production stack on this laptop: debug off, compressed and hashed static files served by
+# The production stack on this laptop, with a background worker (manage.py tasks_worker, stopped
+# with the server): debug off, compressed and hashed static files served by
 # whitenoise, gunicorn with 2 workers per core + 1 (threaded). The secret is generated once into
 # var/serve-secret (this laptop only) unless DJANGO_SECRET_KEY is set. Plain HTTP here, so it
 # runs as behind a TLS proxy (DJANGO_BEHIND_TLS_PROXY: no HTTPS redirect; README, Settings).
@@ -98,9 +103,11 @@ serve: install
 	export DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat $(SERVE_SECRET))}" && \
 	$(MANAGE) migrate --noinput -v0 && \
 	$(MANAGE) collectstatic --noinput --clear -v0 && \
-	exec $(VENV)/bin/gunicorn rust_tracker.wsgi --bind $(HOST):$(PORT) \
+	{ $(MANAGE) tasks_worker -v0 & worker=$$!; \
+	  $(VENV)/bin/gunicorn rust_tracker.wsgi --bind $(HOST):$(PORT) \
 		--workers $(WORKERS) --worker-class gthread --threads $(THREADS) \
-		--access-logfile - --error-logfile - --log-level warning
+		--access-logfile - --error-logfile - --log-level warning & web=$$!; \
+	  trap 'kill $$worker $$web 2>/dev/null; wait' EXIT INT TERM; wait $$web; }
 
 test: install browser-deps
 	$(VENV)/bin/ruff check .
