@@ -85,13 +85,21 @@ class SourceCasesMixin:
         """Added from a case's page (``?cases=``): back to that case, where the source's
         quotes are listed with the rest of the case's work."""
         response = super().response_add(request, obj, post_url_continue)
-        came_from = _ids(request.GET.get(FIELD, ""))
-        others = ("_continue", "_addanother", "_popup", "_saveasnew")
-        if came_from and not any(key in request.POST for key in others):
-            case = obj.cases.filter(pk=came_from[0]).first()
-            if case is not None:
-                return HttpResponseRedirect(reverse("admin:claims_case_change", args=[case.pk]))
-        return response
+        return back_to_case(request, obj) or response
+
+
+def back_to_case(request, obj) -> HttpResponseRedirect | None:
+    """Where a plain "Save" of an item added from a case's page (``?cases=<id>``) goes: back
+    to that case's workspace, when the item belongs to it (None otherwise, or when the
+    curator asked for another page: save and continue, add another, a popup)."""
+    came_from = _ids(request.GET.get(FIELD, ""))
+    others = ("_continue", "_addanother", "_popup", "_saveasnew", "_send_to_review")
+    if not came_from or any(key in request.POST for key in others):
+        return None
+    case = obj.cases.filter(pk=came_from[0]).first()
+    if case is None:
+        return None
+    return HttpResponseRedirect(reverse("admin:claims_case_change", args=[case.pk]))
 
 
 class _WithCases(forms.ModelForm):

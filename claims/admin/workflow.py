@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 
 from claims import publishing
+from claims.admin.case_sources import back_to_case
 from claims.admin.recheck import message_recheck
 from claims.admin.revisions import WORKFLOW_FIELDS as SERVICE_FIELDS
 from claims.admin.revisions import GuardedAdmin
@@ -251,7 +252,8 @@ class WorkflowAdmin(StepsAdmin):
         """ "Save and send to review" on an add form too: the new draft is saved, then sent."""
         if "_send_to_review" in request.POST:
             return self._send_after_save(request, obj)
-        return super().response_add(request, obj, post_url_continue)
+        response = super().response_add(request, obj, post_url_continue)
+        return back_to_case(request, obj) or response
 
     def _send_after_save(self, request, obj):
         """ "Save and send to review": the edit is saved (above), then the step is taken."""

@@ -270,6 +270,28 @@ def test_a_source_added_from_the_case_belongs_to_it_and_the_desk_is_back_on_the_
     assert "The supports are corroded" in section(page, "quotes")
 
 
+def test_a_claim_added_from_the_case_brings_the_desk_back_to_the_case(reporter, workspace_case):
+    case = workspace_case["case"]
+    speaker = make_speaker(name="Ines Okafor")
+    data = {
+        "slug": "okafor-new",
+        "speaker": speaker.pk,
+        "kind": "quote",
+        "text": "The supports were never inspected.",
+        "said_on_precision": "day",
+        "cases": [case.pk],
+        "citations-TOTAL_FORMS": "0",
+        "citations-INITIAL_FORMS": "0",
+    }
+    response = reporter.post(f"/admin/claims/claim/add/?cases={case.pk}", data)
+    assert response.status_code == 302 and response["Location"] == change_url(case)
+    assert "okafor-new" in section(text(reporter.get(change_url(case))), "unpaired")
+    # "Save and continue editing" stays on the claim, as asked
+    data["slug"], data["_continue"] = "okafor-other", "1"
+    response = reporter.post(f"/admin/claims/claim/add/?cases={case.pk}", data)
+    assert "/admin/claims/claim/" in response["Location"]
+
+
 def test_a_sources_page_shows_and_changes_the_cases_it_belongs_to(reporter, workspace_case):
     case, source = workspace_case["case"], workspace_case["source"]
     other = make_case(status=Status.DRAFT, title="Harbour budget")
