@@ -103,14 +103,28 @@ UNCACHED = {"PUBLIC_CACHE_SECONDS": "0"}
 # --- data -----------------------------------------------------------------------------------
 
 
-def generate(claims: int, seed: int) -> tuple[Path, float]:
-    path = VAR / f"synthetic-{claims}-seed{seed}.jsonl"
+def generate(claims: int, seed: int, order: str = "grouped") -> tuple[Path, float]:
+    """The synthetic file of ``claims`` claims, grouped by type (as an export) or written case
+    by case (``order="cases"``)."""
+    suffix = "" if order == "grouped" else f"-{order}"
+    path = VAR / f"synthetic-{claims}-seed{seed}{suffix}.jsonl"
     if path.exists() and path.stat().st_size:
         return path, 0.0
     started = time.monotonic()
     tmp = path.with_suffix(".tmp")
     subprocess.run(
-        [*MANAGE, "generate_synthetic", "--claims", str(claims), "--seed", str(seed), "-o", tmp],
+        [
+            *MANAGE,
+            "generate_synthetic",
+            "--claims",
+            str(claims),
+            "--seed",
+            str(seed),
+            "--order",
+            order,
+            "-o",
+            tmp,
+        ],
         env=app_env(os.environ.get("BENCH_SERVER_URL", "postgresql://localhost/postgres")),
         check=True,
     )

@@ -25,6 +25,7 @@ a source finds every claim that cites it by looking at the ``3 × SPREAD`` claim
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 import json
 import random
 import re
@@ -742,8 +743,12 @@ def source_slug(plan: Plan, index: int) -> str:
 
 
 def _outlet_of_source(plan: Plan, index: int) -> dict:
+    return outlet(plan, _outlet_index(plan, index))
+
+
+def _outlet_index(plan: Plan, index: int) -> int:
     rng = _rng(plan, "source-outlet", index)
-    return outlet(plan, _skewed(rng, plan.outlets, power=2.0))
+    return _skewed(rng, plan.outlets, power=2.0)
 
 
 def citing(plan: Plan, index: int) -> list[tuple[int, int]]:
@@ -875,10 +880,23 @@ def contradiction(plan: Plan, index: int) -> dict:
 # --- the stream -----------------------------------------------------------------------------
 
 
-def records(claims: int, seed: int = 0) -> Iterator[dict]:
-    """Every record, in an order the import accepts (each reference on an earlier line)."""
+ORDERS = ("grouped", "cases")
+
+
+def records(claims: int, seed: int = 0, order: str = "grouped") -> Iterator[dict]:
+    """Every record, in an order the import accepts (each reference on an earlier line).
+
+    ``grouped`` (the export's order): every record of a type, then the next type's.
+    ``cases``: as a desk writes case by case: each source followed by the claims whose last
+    source it is, each pair after its second claim, and an outlet, speaker or topic just before
+    the first line that names it. The same records either way, so the same database."""
+    if order not in ORDERS:
+        raise ValueError(f"order must be one of {', '.join(ORDERS)}, not {order!r}")
     plan = Plan(claims=claims, seed=seed)
     claim_data.cache_clear()
+    if order == "cases":
+        yield from _case_by_case(plan)
+        return
     for index in range(plan.outlets):
         yield outlet(plan, index)
     for index in range(plan.sources):
@@ -893,7 +911,69 @@ def records(claims: int, seed: int = 0) -> Iterator[dict]:
         yield contradiction(plan, index)
 
 
-def lines(claims: int, seed: int = 0) -> Iterator[str]:
-    """The records as JSON Lines (with their newlines), as ``export_jsonl`` writes them."""
-    for record in records(claims, seed):
+def _last_source(plan: Plan, index: int) -> int:
+    """The source after which claim ``index`` can be written: the last of those it cites."""
+    return max(_links(plan, index))
+
+
+def _pair_sides(plan: Plan, index: int) -> tuple[int, int]:
+    """The two claims of contradiction ``index`` (as ``contradiction`` draws them)."""
+    rng = _rng(plan, "contradiction", index)
+    first = index * 5 + rng.randrange(5)
+    return first, (first + 1 + rng.randrange(plan.claims - 1)) % plan.claims
+
+
+def _case_by_case(plan: Plan) -> Iterator[dict]:
+    """The ``cases`` order. What is held between lines: the outlets, speakers and topics
+    written (small sets), the claims due after the next few sources, and the pairs waiting for
+    their second claim (two integers each: at most N/5)."""
+    written: dict[str, set[int]] = {"outlet": set(), "speaker": set(), "topic": set()}
+
+    def first_use(kind: str, index: int, make) -> Iterator[dict]:
+        if index not in written[kind]:
+            written[kind].add(index)
+            yield make(plan, index)
+
+    claims_due: list[tuple[int, int]] = []  # (last source, claim)
+    pairs_due: list[tuple[int, int]] = []  # (later side's source, pair)
+    next_claim = next_pair = 0
+    for source_index in range(plan.sources):
+        # claims citing this source first, and the pairs whose first side is among them
+        # (a claim cites sources at most SPREAD after its first, so each is due soon)
+        while next_claim < plan.claims and next_claim // CLAIMS_PER_SOURCE <= source_index:
+            heapq.heappush(claims_due, (_last_source(plan, next_claim), next_claim))
+            next_claim += 1
+        while (
+            next_pair < plan.contradictions and next_pair * 5 // CLAIMS_PER_SOURCE <= source_index
+        ):
+            sides = _pair_sides(plan, next_pair)
+            due = max(_last_source(plan, side) for side in sides)
+            heapq.heappush(pairs_due, (due, next_pair))
+            next_pair += 1
+        the_source = source(plan, source_index)
+        yield from first_use("outlet", _outlet_index(plan, source_index), outlet)
+        yield the_source
+        while claims_due and claims_due[0][0] <= source_index:
+            index = heapq.heappop(claims_due)[1]
+            data = claim_data(plan, index)
+            yield from first_use("speaker", data.speaker, speaker)
+            for topic_index in data.topics:
+                yield from first_use("topic", topic_index, topic)
+            yield claim(plan, index)
+        while pairs_due and pairs_due[0][0] <= source_index:
+            yield contradiction(plan, heapq.heappop(pairs_due)[1])
+    # the records no claim named (a file carries every record either way)
+    for kind, count, make in (
+        ("outlet", plan.outlets, outlet),
+        ("speaker", plan.speakers, speaker),
+        ("topic", plan.topics, topic),
+    ):
+        for index in range(count):
+            yield from first_use(kind, index, make)
+
+
+def lines(claims: int, seed: int = 0, order: str = "grouped") -> Iterator[str]:
+    """The records as JSON Lines (with their newlines); ``grouped`` as ``export_jsonl`` writes
+    them, ``cases`` case by case (``records``)."""
+    for record in records(claims, seed, order):
         yield json.dumps(record, ensure_ascii=False) + "\n"

@@ -1,5 +1,6 @@
-"""Writing a checked file: the second pass, in one transaction, in batches of consecutive lines of
-one type (a line refers only to earlier lines, never to a line of its own type).
+"""Writing a checked file: the second pass, in one transaction, in batches of lines of one type
+gathered across a window of the file whatever their order, written in dependency order (a line
+refers only to earlier lines, never to a line of its own type; ``Window``).
 
 Per batch: one query finds the records already in the database; new ones are written with COPY
 (claims/exchange/rows.py: with their citations, list references and history rows), changed ones
@@ -39,11 +40,12 @@ from claims.exchange.read import (
 from claims.exchange.rows import NewRows, new_rows, through_columns
 from claims.models import Citation, Claim, Contradiction, Status
 from claims.publishing import first_published_at
-from claims.schema import CHECK, FIRST, RECORD_TYPES, TOUCHED, Field, RecordType
+from claims.schema import CHECK, FIRST, RECORD_TYPES, TOUCHED, TYPE_ORDER, Field, RecordType
 from claims.verification import ANCHOR_FIELDS, reanchor_citations, verify_citation
-from sources.models import Source
+from sources.models import Capture, Source
 
-BATCH = 2000
+BATCH = 2000  # records of one type written at once
+WINDOW_TEXT = 32 * 1024 * 1024  # characters of text held before a window is written anyway
 TEXT_CACHE_BYTES = 64 * 1024 * 1024
 ANALYZE_AFTER_ROWS = 1000  # a smaller import leaves the statistics to autovacuum
 
@@ -90,15 +92,12 @@ def import_records(data, *, progress: bool = False, restore: bool = False) -> Im
         writer = Writer(restore=restore)
         try:
             with transaction.atomic(), progress_bar(progress, lines, "importing") as bar:
-                batch: list[Parsed] = []
+                window = Window()
                 for record in parsed_records(source):
-                    if batch and (record.type != batch[0].type or len(batch) >= BATCH):
-                        writer.write(batch)
-                        bar.update(batch[-1].line - bar.n)
-                        batch = []
-                    batch.append(record)
-                if batch:
-                    writer.write(batch)
+                    if window.add(record):
+                        window.write(writer)
+                        bar.update(record.line - bar.n)
+                window.write(writer)
                 bar.update(lines - bar.n)
                 writer.finish()
         except IntegrityError as exc:
@@ -110,6 +109,33 @@ def import_records(data, *, progress: bool = False, restore: bool = False) -> Im
     if writer.rows_written >= ANALYZE_AFTER_ROWS:
         _analyze(writer.touched)
     return writer.report
+
+
+class Window:
+    """The lines read and not yet written, by type, whatever their order in the file: written
+    in dependency order (``TYPE_ORDER``: each type refers only to types before it) once one
+    type holds a batch's worth or the texts held pass ``WINDOW_TEXT``. A line refers only to
+    lines before it, so what it refers to is written in an earlier window or earlier in its
+    own: a file written case by case (a source, the claims citing it, their pairs, the next
+    source) is written in as few batches, as large, as the same records grouped by type."""
+
+    def __init__(self):
+        self.held: dict[str, list[Parsed]] = {name: [] for name in TYPE_ORDER}
+        self.text = 0
+
+    def add(self, record: Parsed) -> bool:
+        """Hold ``record``; is the window full?"""
+        held = self.held[record.type]
+        held.append(record)
+        self.text += len(record.values.get("text") or "")
+        return len(held) >= BATCH or self.text >= WINDOW_TEXT
+
+    def write(self, writer: Writer) -> None:
+        for name in TYPE_ORDER:
+            if self.held[name]:
+                writer.write(self.held[name])
+                self.held[name] = []
+        self.text = 0
 
 
 def records_held() -> dict[str, int]:
@@ -164,6 +190,21 @@ class TextCache:
                 found[pk] = text  # returned even when the cache cannot keep it
                 self.put(pk, text)
         return found
+
+
+def current_captures(source_ids: set[int]) -> dict[int, Capture]:
+    """Each source's current capture (``verification.current_capture``), for many sources in
+    one query."""
+    if not source_ids:
+        return {}
+    captures = (
+        Capture.objects.in_use()
+        .listed()
+        .filter(source_id__in=source_ids)
+        .order_by("source_id", "-pk")
+        .distinct("source_id")
+    )
+    return {capture.source_id: capture for capture in captures}
 
 
 # --- what a record type does beyond its declared fields --------------------------------------
@@ -290,7 +331,7 @@ def checked_at(citation: Citation, item: dict[str, Any]):
 
 
 class Writer:
-    """The second pass: writes batches of records of one type, in file order."""
+    """The second pass: writes batches of records of one type, each after those it refers to."""
 
     def __init__(self, *, restore: bool = False):
         self.restore = restore
@@ -518,8 +559,14 @@ class Writer:
 
         if to_verify:
             texts = self.texts.get_many(c.source_id for c, _item in to_verify)
+            captures = current_captures({c.source_id for c, _item in to_verify})
             for citation, item in to_verify:
-                verify_citation(citation=citation, text=texts[citation.source_id], save=False)
+                verify_citation(
+                    citation=citation,
+                    text=texts[citation.source_id],
+                    save=False,
+                    capture=captures.get(citation.source_id),
+                )
                 citation.verified_at = checked_at(citation, item)
             self.report.verified += len(to_verify)
         if gone:
