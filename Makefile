@@ -24,7 +24,7 @@ SERVE_SECRET := var/serve-secret
 CLAIMS ?= 100000
 BENCH_ARGS ?=
 
-.PHONY: help install run serve demo test test-plans lint format check bench bench-quotes bench-text wrk browser-deps scan chaos replicas nginx backup restore clean
+.PHONY: help install run serve demo test test-plans lint format check bench bench-import bench-quotes bench-text wrk browser-deps scan chaos replicas nginx backup restore clean
 
 help:
 	@echo "make run          set up everything and serve the Rust case on http://$(HOST):$(PORT)"
@@ -33,6 +33,7 @@ help:
 	@echo "make test-plans   the public queries' plans at 30k claims (CI runs them)"
 	@echo "make lint         ruff, migrations check"
 	@echo "make bench        $(CLAIMS) synthetic claims served by make serve and measured with wrk (CLAIMS=N)"
+	@echo "make bench-import the import in both orders, grouped and case by case (IMPORT_CLAIMS=N)"
 	@echo "make bench-quotes quote extraction and location benchmark"
 	@echo "make bench-text   text algorithms on hostile input, against their goals"
 	@echo "make replicas     the docker-compose topology run locally (primary + read replica, Redis, 3 web, nginx), checked"
@@ -138,6 +139,12 @@ wrk:
 # make serve and measured with wrk; writes BENCHMARKS.md. See bench/bench_scale.py --help.
 bench: install wrk
 	$(PY) bench/bench_scale.py --claims $(CLAIMS) $(BENCH_ARGS)
+
+# The import of the same records grouped by type and written case by case, in turn: both
+# figures and their ratio (goal: case by case within 1.2 times grouped).
+IMPORT_CLAIMS ?= 20000
+bench-import: install
+	$(PY) bench/import_orders.py --claims $(IMPORT_CLAIMS) $(IMPORT_ARGS)
 
 bench-quotes: install
 	$(PY) bench/bench_quotes.py
