@@ -167,6 +167,14 @@ def _name_words(label: str) -> tuple[str, ...]:
     return tuple(part[last_title + 1 :])
 
 
+_HOST_NAME = re.compile(r"[A-Z][\w’'-]+(?: [A-Z][\w’'-]+){1,2}")
+
+
+@lru_cache(maxsize=4096)
+def _is_host_role(label: str) -> bool:
+    return label.split()[0].rstrip(".,").lower() in _HOST_ROLES
+
+
 @lru_cache(maxsize=4096)
 def _is_header_label(label: str) -> bool:
     first = label.split()[0].lower().rstrip(".,")
@@ -200,14 +208,12 @@ def read_transcript(text: str, paras: list[tuple[int, int]]) -> Transcript | Non
             if not label.isupper() or label in ("Q", "A"):
                 continue
             dashes += 1
-        content = text[match.end() : end]
         upper = label.upper()
-        first_word = upper.split()[0].rstrip(".,")
-        if first_word.lower() in _HOST_ROLES and re.fullmatch(
-            r"[A-Z][\w’'-]+(?: [A-Z][\w’'-]+){1,2}", content.strip()
-        ):
-            hosts.append(content.strip())  # "HOST: Jane Roe" in a header
-            continue
+        if _is_host_role(label):
+            content = text[match.end() : end].strip()
+            if _HOST_NAME.fullmatch(content):
+                hosts.append(content)  # "HOST: Jane Roe" in a header
+                continue
         if match.group("stamp"):
             stamped += 1
         if first_turn_at is None:

@@ -61,6 +61,7 @@ _SPOKES = re.compile(
     r"\b(?:[Aa]n?|[Tt]he|[Aa]nother)[ \u00a0]+(?:[\w’'-]+[ \u00a0]+){0,3}?"
     r"(spokes(man|woman|person)|representative)\b"
 )
+_SPOKES_WORD = re.compile(r"spokes(?:man|woman|person)\b|representative\b")
 _FOR_ORG = re.compile(r"[ \u00a0]+for[ \u00a0]+(?:the[ \u00a0]+)?")
 _BYLINE = re.compile(r"[ \t]*By[ \t]+")
 # a byline ("By Ann Lee" on its own line) or a photo caption ("Photo: ...", "Caption: ...")
@@ -221,7 +222,10 @@ class People:
         the "he" or "she" that follows."""
         out: list[tuple[int, str | None, str]] = []
         text = self.text
-        for sm in _SPOKES.finditer(text):
+        for head in _SPOKES_WORD.finditer(text):
+            sm = _SPOKES.search(text, max(0, head.start() - 60), head.end())
+            if sm is None or sm.end() != head.end():
+                continue
             if APPOSITIVE.match(text, sm.end()) and self.by_start.get(sm.end() + 2):
                 continue  # "a spokeswoman, Ann Lee," is Ann Lee
             org = self.organisation_of(sm.start(), sm.end())
