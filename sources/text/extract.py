@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 from .attribution import Attributor, Cue, Subject
 from .lexicon import TITLE_SMALL_WORDS
@@ -52,7 +52,8 @@ class Candidate:
     ``attribution`` says how the speaker was found: "cue_after" (", he said"), "cue_before"
     ("He said:"), "previous" (the quotation continues the one before), "sentence" (the
     subject of the sentence it sits in), "passive" (words told *to* the subject: no speaker),
-    "turn" (a transcript's "NAME:" line), or None. When the speaker is not on record
+    "turn" (a transcript's "NAME:" line), "repeated" (the same words are quoted elsewhere with
+    a speaker: a headline's fragment), or None. When the speaker is not on record
     (``speaker_id`` is None), ``speaker_kind`` and ``speaker_role`` describe them as the
     text does, so that a desk can add them.
     """
@@ -465,6 +466,37 @@ def extract_quotes(text: str, *, speakers: Sequence[KnownSpeaker] = ()) -> list[
             position = found.cue.start if found.cue is not None else span.start
             reader.note(key, max(position, span.start))
         previous = (span.paragraph, cand, key)
+    return _repeated(out)
+
+
+def _words_of(quote: str) -> str:
+    return " ".join(re.findall(r"\w+", quote.casefold()))
+
+
+def _repeated(found: list[Candidate]) -> list[Candidate]:
+    """A quotation nobody is named for whose words are quoted elsewhere with a speaker (a
+    headline's “a slow-motion shipwreck” that the story attributes) is that speaker's."""
+    said: dict[str, Candidate] = {}
+    for cand in found:
+        if cand.speaker and cand.attribution != "turn":
+            said.setdefault(_words_of(cand.quote), cand)
+    if not said:
+        return found
+    out = []
+    for cand in found:
+        if cand.speaker is None and cand.attribution is None:
+            other = said.get(_words_of(cand.quote))
+            if other is not None:
+                cand = replace(
+                    cand,
+                    speaker=other.speaker,
+                    speaker_id=other.speaker_id,
+                    speaker_flag=other.speaker_flag,
+                    attribution="repeated",
+                    speaker_kind=other.speaker_kind,
+                    speaker_role=other.speaker_role,
+                )
+        out.append(cand)
     return out
 
 

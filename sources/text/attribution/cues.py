@@ -141,6 +141,16 @@ _STATEMENT_BEFORE = re.compile(
     r"\b(?:the|a|an|its|their)[ \u00a0]+(?:[\w’'-]+[ \u00a0]+){0,2}?" + _STATEMENT_WORDS + r"$",
     re.I,
 )
+_HEAD_OF_BEFORE = re.compile(
+    r"\b((?:[Tt]he|[Aa]n?)[ \u00a0]+(?:[\w-]+[ \u00a0]+)?"
+    r"(?:head|chief|leader|director|president|chair|chairman|chairwoman|boss))[ \u00a0]+of"
+    r"[ \u00a0]+(?:the[ \u00a0]+)?(?:[A-Z][\w’'-]*[ \u00a0]+(?:of[ \u00a0]+)?){0,4}$"
+)
+_TIME_BEFORE = re.compile(
+    r"[ \u00a0]+(?:(?:on|late|early)[ \u00a0]+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday"
+    r"|Saturday|Sunday|yesterday|today|tonight)(?:[ \u00a0]+(?:morning|afternoon|evening"
+    r"|night))?$|[ \u00a0]+(?:last|this|earlier[ \u00a0]+this)[ \u00a0]+(?:week|month|year)$"
+)
 _ACCOUNT_BEFORE = re.compile(
     r"['’]s[ \u00a0]+(?:official[ \u00a0]+|own[ \u00a0]+)?"
     r"(?:account|page|feed|website|channel|handle|profile)$",
@@ -168,9 +178,17 @@ class CueReader:
             return None
         mention = self.by_end.get(end)
         if mention is not None and mention.start >= floor:
+            head = _HEAD_OF_BEFORE.search(text, max(floor, mention.start - 80), mention.start)
+            if head is not None and not mention.is_person:
+                # "The head of the Port Authority said": its head, not the authority
+                return Subject("role", head.start(), end, head.group(1))
             return Subject("name", mention.start, mention.end, mention.text, mention)
         window = text[max(floor, end - 80) : end]
         base = end - len(window)
+        tm = _TIME_BEFORE.search(window)
+        if tm and tm.start() > 0:
+            # "The mayor on Tuesday called", "Lee last week said"
+            return self.subject_before(base + tm.start(), floor)
         am = _ACCOUNT_BEFORE.search(window)
         if am:
             # "the co-op's account said", "Acme's website posted": the owner's words

@@ -176,6 +176,17 @@ class Resolver:
             return self._recent(start, ORGANIZATION)
         return None
 
+    def _introduced_after(self, pos: int) -> str | None:
+        """The person a lede's "the port's director" turns out to be: with nobody named
+        before, the first person named as a sentence's subject in the next few sentences."""
+        first = bisect_left(self.refs, (pos, ""))
+        for at, key in self.refs[first : first + 20]:
+            if at - pos > 800:
+                break
+            if at in self.subjects and self.entities[key].kind == PERSON:
+                return key
+        return None
+
     def main_person(self, pos: int) -> str | None:
         """The person the text has been about before ``pos`` (see `_salient`)."""
         return self._salient(pos)
@@ -218,7 +229,7 @@ class Resolver:
             head = word.rsplit(" ", 1)[-1]
             if head in ORG_NOUNS:
                 return self._recent(pos, ORGANIZATION)
-            return self._salient(pos)
+            return self._salient(pos) or self._introduced_after(pos)
         if word == "i":
             return self.writer  # "As I told the board, “…”": the column's writer
         if word == "it":

@@ -522,3 +522,18 @@ def test_a_relative_clause_about_her_organisation_leaves_her_the_speaker(record)
         "clinics in the region, called the grants “a lifeline at exactly the right moment.”"
     )
     assert speakers_of(text, record) == ["Yusuf Brandt"]
+
+
+def test_a_headline_s_fragment_is_the_lede_s_speaker_introduced_after_it(record):
+    text = (
+        "Port chief calls dredging delay ‘a slow-motion shipwreck’\n\n"
+        "VESPERTINE BAY — The head of the Port of Vespertine Bay on Tuesday called the delay "
+        "“a slow-motion shipwreck” for the region.\n\n"
+        "Port Director Cassius Mbeki told the port commission that two lines might stop "
+        "calling."
+    )
+    found = extract_quotes(text, speakers=record)
+    assert [(c.speaker, c.attribution) for c in found] == [
+        ("Cassius Mbeki", "repeated"),
+        ("Cassius Mbeki", "cue_before"),
+    ]
