@@ -86,7 +86,7 @@ def verify_citation(
     location = locate_quote(citation.quote, text, hint=citation.anchor_start)
     earlier = (
         citation.drifted
-        and location.state == VerificationState.NOT_FOUND
+        and location.state not in VERIFIED_STATES
         and citation.capture_id is not None
         and capture is not False
         and citation.capture_id != getattr(capture, "pk", None)
@@ -227,9 +227,10 @@ def reanchor_citations(*, source: Source, capture: Capture | bool | None = True)
     """Re-find every citation of ``source`` in its (new) text, by prefix and suffix, in
     ``capture`` (the source's current capture; True: looked up).
 
-    A citation found is checked in the new capture. One whose words are gone keeps its
-    verification against the capture it was checked in and is marked drifted ("changed
-    since"); with no such capture (never found, or checked before captures were kept) it turns
+    A citation found is checked in the new capture. One verified in the capture it was checked
+    in whose words the new one no longer prints as they were (not found, or only a close
+    match) keeps that verification and is marked drifted ("changed since"); with no such
+    capture (never found, or checked before captures were kept) it turns
     "not found", drifted if it had been found. The drifted citations are returned, for the
     curator to review.
     """
@@ -254,7 +255,7 @@ def reanchor_citations(*, source: Source, capture: Capture | bool | None = True)
             # the anchored words are gone (or never were): the printed quote may still be there
             location = locate_quote(citation.quote, source.text)
         keeps_earlier = (
-            location.state == VerificationState.NOT_FOUND
+            location.state not in VERIFIED_STATES
             and capture_id is not None
             and citation.capture_id is not None
             and citation.capture_id != capture_id
@@ -278,17 +279,18 @@ def drift_report(drifted: list[Citation]) -> str:
     names = "; ".join(f"'{c.claim.slug}' (“{c.quote[:60]}”)" for c in drifted)
     claims = Claim.objects.filter(pk__in={c.claim_id for c in drifted})
     published = sorted(
-        [f"claim '{slug}'" for slug in claims.needing_attention().values_list("slug", flat=True)]
+        [f"claim '{slug}'" for slug in claims.published().values_list("slug", flat=True)]
         + [
             f"contradiction '{slug}'"
             for slug in Contradiction.objects.involving(claims.values("pk"))
-            .needing_attention()
+            .published()
             .values_list("slug", flat=True)
         ]
     )
     message = (
-        f"{len(drifted)} citation(s) no longer match the new text and are marked drifted "
-        f"(changed since the capture they were checked in): {names}."
+        f"{len(drifted)} citation(s) are not in the new text and are marked drifted: they keep "
+        f"their verification against the capture they were checked in, shown as changed "
+        f"since: {names}."
     )
     if published:
         message += f" Published items affected: {', '.join(published)}."

@@ -18,6 +18,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from claims import comparison, exports
 from claims import search as full_text
+from claims.capture_diff import side_by_side
 from claims.filters import (
     MAX_QUERY,
     ClaimFilter,
@@ -43,7 +44,7 @@ from claims.models import (
 )
 from claims.paging import paginate
 from claims.seo import PublicPair, claim_review, json_ld
-from sources.models import Outlet
+from sources.models import Capture, Outlet
 
 HOME_LIMIT = 20
 HOME_TOPICS = 40  # the rest on /topics/
@@ -66,7 +67,10 @@ def _claims():
 
 
 def _citations():
-    return Citation.objects.select_related("source__outlet")
+    """With the capture each was checked in (its date, for the badge; not its text)."""
+    return Citation.objects.select_related("source__outlet", "capture").defer(
+        "capture__text", "capture__warc"
+    )
 
 
 def _topics():
@@ -520,12 +524,14 @@ def source_detail(request, slug):
     source = get_object_or_404(published_sources().select_related("outlet"), slug=slug)
     citations = list(
         source.citations.filter(published_claim("claim__"))
-        .select_related("claim__speaker")
+        .select_related("claim__speaker", "capture")
+        .defer("capture__text", "capture__warc")
         .order_by(F("anchor_start").asc(nulls_last=True), "pk")
     )
     anchors = [
         anchor
         for c in citations
+        if not c.drifted  # a drifted citation's anchor is in an earlier capture's text
         for anchor in citation_anchors(
             c.claim.slug,
             c.anchor_start,
@@ -534,6 +540,8 @@ def source_detail(request, slug):
             f"Quoted: {c.claim.speaker.name}",
         )
     ]
+    captures = list(source.captures.listed().order_by("-pk"))
+    in_use = [c for c in captures if not c.superseded]
     return render(
         request,
         "sources/source_detail.html",
@@ -541,6 +549,52 @@ def source_detail(request, slug):
             "source": source,
             "citations": citations,
             "highlighted": render_segments(split_by_anchors(source.text, anchors)),
+            "captures": captures,
+            "comparable": in_use,
+            "current": in_use[0] if in_use else None,
+        },
+    )
+
+
+@require_safe
+def source_changes(request, slug):
+    """Two captures of a source side by side with their differences: ``a`` and ``b`` (ids of
+    captures in use), by default the two latest; ``a`` alone, against the current one."""
+    source = get_object_or_404(published_sources().select_related("outlet"), slug=slug)
+    captures = list(source.captures.listed().order_by("-pk"))
+    in_use = [c for c in captures if not c.superseded]
+    by_pk = {c.pk: c for c in in_use}
+    picked = []
+    for name, default in (("a", in_use[1] if len(in_use) > 1 else None), ("b", None)):
+        value = request.GET.get(name, "").strip()
+        if not value:
+            picked.append(default if name == "a" else (in_use[0] if in_use else None))
+            continue
+        if not value.isdigit() or int(value) not in by_pk:
+            return bad_request(
+                f"“{value[:20]}” is not one of this source's captures: pick two of those "
+                f"listed on {source.get_absolute_url()}."
+            )
+        picked.append(by_pk[int(value)])
+    before, after = picked
+    diff = None
+    if before is not None and after is not None and before.pk != after.pk:
+        if before.taken_at > after.taken_at or (
+            before.taken_at == after.taken_at and before.pk > after.pk
+        ):
+            before, after = after, before
+        texts = dict(Capture.objects.filter(pk__in=[before.pk, after.pk]).values_list("pk", "text"))
+        diff = side_by_side(texts[before.pk], texts[after.pk])
+    return render(
+        request,
+        "sources/source_changes.html",
+        {
+            "source": source,
+            "captures": captures,
+            "comparable": in_use,
+            "before": before,
+            "after": after,
+            "diff": diff,
         },
     )
 

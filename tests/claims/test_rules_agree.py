@@ -185,7 +185,7 @@ def _drifted_citation() -> Citation:
     claim = make_claim(text="The plant is safe.", cite=source)
     replace_source_text(source=source, text="The agency declined to comment.")
     citation = claim.citations.get()
-    assert (citation.verification_state, citation.drifted) == ("not_found", True)
+    assert (citation.verification_state, citation.drifted) == ("verbatim", True)
     return citation
 
 
@@ -261,7 +261,7 @@ def test_a_second_new_text_without_the_words_keeps_the_drift():
     citation = _drifted_citation()
     assert replace_source_text(source=citation.source, text="Still nothing.") == [citation]
     citation.refresh_from_db()
-    assert (citation.verification_state, citation.drifted) == ("not_found", True)
+    assert (citation.verification_state, citation.drifted) == ("verbatim", True)
 
 
 def test_the_drift_report_names_the_items_that_need_attention():
@@ -287,12 +287,10 @@ def test_the_drift_report_names_the_items_that_need_attention():
     ]
     report = drift_report(replace_source_text(source=source, text="Nothing left."))
     items = [quote, reported, twice, *pairs]
-    expected = sorted(
-        f"{item._meta.verbose_name} '{item.slug}'"
-        for item in items
-        if publishing.needs_attention(type(item).objects.get(pk=item.pk))
-    )
-    assert expected == ["claim 'quote'", "contradiction 'on-quote'", "contradiction 'on-reported'"]
+    # verified in the capture they were checked in: nothing needs attention by the rules, but
+    # the report names every published item standing on a citation changed since
+    assert not any(publishing.needs_attention(type(i).objects.get(pk=i.pk)) for i in items)
+    expected = sorted(f"{item._meta.verbose_name} '{item.slug}'" for item in items)
     assert f"Published items affected: {', '.join(expected)}." in report
 
 

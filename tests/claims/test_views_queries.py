@@ -6,7 +6,7 @@ from dataclasses import dataclass
 import pytest
 
 from claims.models import Citation, ClaimKind, Correction, Status
-from claims.verification import verify_citation
+from claims.verification import replace_source_text, verify_citation
 from tests.factories import (
     make_case,
     make_claim,
@@ -80,6 +80,8 @@ def build(n: int) -> World:
         )
         if i:  # the claim is also the counter of an earlier pair
             make_contradiction(claim=claims[i - 1], counter=claim)
+    # a second capture of the source no longer prints the first claim's words: changed since
+    replace_source_text(source=source, text=source.text.replace("Words 0 on", "Words 0 off"))
     return World(speaker, topic, outlet, source, claims[0], counters[0], item, case)
 
 
@@ -139,8 +141,10 @@ def page_queries(w: World) -> dict[str, tuple[str, dict, dict, int]]:
         "speaker": (w.speaker.get_absolute_url(), {}, {}, 4),
         # topic, claims, contradictions
         "topic": (w.topic.get_absolute_url(), {}, {}, 3),
-        # source, its published citations
-        "source": (w.source.get_absolute_url(), {}, {}, 2),
+        # source, its published citations, its captures
+        "source": (w.source.get_absolute_url(), {}, {}, 3),
+        # source, its captures (no texts), the two compared's texts
+        "source changes": (f"{w.source.get_absolute_url()}changes/", {}, {}, 3),
         # case, its claims, its contradictions, its speakers
         "case": (w.case.get_absolute_url(), {}, {}, 4),
         # case, its contradictions
@@ -175,6 +179,7 @@ PAGES = [
     "speaker",
     "topic",
     "source",
+    "source changes",
     "case",
     "case feed",
     "case export",
