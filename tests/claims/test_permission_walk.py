@@ -444,26 +444,6 @@ def passage_endpoints(world: World) -> list[Target]:
     return targets
 
 
-def capture_endpoints(action: str) -> Fill:
-    """A source's captures in the admin (claims/admin/sources.py): each one's WARC record and
-    supersede page, and one asked for under another source (404)."""
-
-    def fill(world: World) -> list[Target]:
-        targets = []
-        sources = world.items["sources.source"]
-        for state, source in sources.items():
-            for capture in source.captures.order_by("pk"):
-                url = f"/admin/sources/source/{source.pk}/captures/{capture.pk}/{action}/"
-                targets.append(Target(url, state, "sources.source", source))
-                other = next((s for s in sources.values() if s.pk != source.pk), None)
-                if other is not None:
-                    url = f"/admin/sources/source/{other.pk}/captures/{capture.pk}/{action}/"
-                    targets.append(Target(url, state, "sources.source", other))
-        return targets
-
-    return fill
-
-
 AUTOCOMPLETE = [  # (app, model, field) of every autocomplete field of the admin
     ("claims", "claim", "speaker"),
     ("claims", "claim", "topics"),
@@ -568,8 +548,13 @@ ROUTES: dict[str, Fill] = {
     "admin/autocomplete/": autocomplete,
     "admin/jsi18n/": fixed("/admin/jsi18n/"),
     "admin/r/<path:content_type_id>/<path:object_id>/": view_on_site,
-    "admin/^(?P<app_label>auth|axes|claims|sources)/$": fixed(
-        "/admin/auth/", "/admin/axes/", "/admin/claims/", "/admin/sources/"
+    "admin/^(?P<app_label>auth|axes|claims|sources|django_tasks_database|watch)/$": fixed(
+        "/admin/auth/",
+        "/admin/axes/",
+        "/admin/claims/",
+        "/admin/sources/",
+        "/admin/django_tasks_database/",
+        "/admin/watch/",
     ),
     "admin/(?P<url>.*)$": catch_all,
     # the models of the admin (Django's and simple-history's patterns)
@@ -587,6 +572,13 @@ ROUTES: dict[str, Fill] = {
     **admin_model("claims", "case"),
     **admin_model("sources", "outlet"),
     **admin_model("sources", "source"),
+    # the watch and the background tasks (watch/admin.py, django-tasks-db's results)
+    **admin_model("django_tasks_database", "dbtaskresult", history_rows_page=False),
+    **admin_model("watch", "alert", history_rows_page=False),
+    **admin_model("watch", "knownrepeat", history_rows_page=False),
+    **admin_model("watch", "watchedsource", history_rows_page=False),
+    **admin_model("watch", "casefollower", history_rows_page=False),
+    **admin_model("watch", "periodicjob", history_rows_page=False),
     **revision_entries(),  # proposed changes to what the public reads, and an editor's decision
     # the newsroom's own admin endpoints
     "admin/auth/user/<id>/password/": each(
@@ -602,12 +594,6 @@ ROUTES: dict[str, Fill] = {
         quote_endpoints
     ),
     "admin/sources/source/<int:source_id>/passage/<slug:action>/": passage_endpoints,
-    "admin/sources/source/<int:source_id>/captures/<int:capture_id>/warc/": capture_endpoints(
-        "warc"
-    ),
-    "admin/sources/source/<int:source_id>/captures/<int:capture_id>/supersede/": (
-        capture_endpoints("supersede")
-    ),
     # the public site
     "sitemap.xml": fixed("/sitemap.xml"),
     "sitemap-<section>.xml": fixed(*(f"/sitemap-{s}.xml" for s in SITEMAPS)),
@@ -624,8 +610,10 @@ ROUTES: dict[str, Fill] = {
     "topics/<slug:slug>/": each("claims.topic", lambda o: f"/topics/{o.slug}/"),
     "cases/<slug:slug>/": each("claims.case", lambda o: f"/cases/{o.slug}/"),
     "cases/<slug:slug>/feed/": each("claims.case", lambda o: f"/cases/{o.slug}/feed/"),
+    "cases/<slug:slug>/revisions/feed/": each(
+        "claims.case", lambda o: f"/cases/{o.slug}/revisions/feed/"
+    ),
     "sources/<slug:slug>/": each("sources.source", lambda o: f"/sources/{o.slug}/"),
-    "sources/<slug:slug>/changes/": each("sources.source", lambda o: f"/sources/{o.slug}/changes/"),
     "corrections/": fixed("/corrections/"),
     "suggest/<slug:kind>/": fixed(*(f"/suggest/{k}/?q=walk" for k in SUGGESTERS)),
     "preview/claims/<slug:slug>/": each("claims.claim", lambda o: f"/preview/claims/{o.slug}/"),
@@ -634,6 +622,7 @@ ROUTES: dict[str, Fill] = {
     ),
     "feeds/contradictions/": fixed("/feeds/contradictions/"),
     "feeds/corrections/": fixed("/feeds/corrections/"),
+    "desk/alerts/feed/": fixed("/desk/alerts/feed/"),  # staff only
 }
 
 # Walked first: the quote pages need the sources' texts as seeded (the walk may rewrite a
