@@ -36,6 +36,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from claims import publishing, revisions
 from claims.filters import ClaimFilter, ContradictionFilter, CorrectionFilter, TopicFilter
@@ -53,7 +54,7 @@ from claims.models import (
     Topic,
 )
 from claims.verification import verify_citation
-from sources.models import Outlet, Source
+from sources.models import Capture, CaptureHow, Outlet, Source
 from tests.factories import (
     make_case,
     make_claim,
@@ -79,6 +80,7 @@ APPS = ("claims", "sources")
 TEXT_FIELDS: dict[str, set[str]] = {
     "sources.outlet": {"slug", "name", "homepage"},
     "sources.source": {"slug", "title", "url", "archive_url", "author", "text"},
+    "sources.capture": {"text", "url", "superseded_reason"},
     "claims.speaker": {"slug", "name", "role", "aliases", "misspellings"},
     "claims.topic": {"slug", "name", "description"},
     "claims.case": {"slug", "title", "summary"},
@@ -105,6 +107,7 @@ TEXT_FIELDS: dict[str, set[str]] = {
 # Text fields no one types: derived from fields the walk fills.
 DERIVED: dict[str, set[str]] = {
     "sources.source": {"sha256"},  # the digest of its text (hexadecimal, by constraint)
+    "sources.capture": {"sha256"},
     # where verification found the quote in the source's text
     "claims.citation": {"anchor_exact", "anchor_prefix", "anchor_suffix", "anchor_parts"},
 }
@@ -334,6 +337,20 @@ def world(demo):
     states["speaker only a draft uses"] = lonely.speaker
     states["topic only a draft uses"] = lonely.topics.get()
     states["source only a draft cites"] = citation.source
+    # its captures (never changed: made marked), one in use, one superseded
+    for superseded in (None, timezone.now()):
+        room.hidden.append(
+            Capture.objects.create(
+                source=citation.source,
+                text=f"{DRAFT_MARK} text capture",
+                sha256=Source.digest(f"{DRAFT_MARK} text capture"),
+                taken_at=timezone.now(),
+                how=CaptureHow.FETCHED,
+                url=f"https://{DRAFT_MARK}.example/url",
+                superseded_at=superseded,
+                superseded_reason=f"{DRAFT_MARK} superseded_reason capture",
+            )
+        )
     states["outlet only a draft's source names"] = citation.source.outlet
 
     # Pairs in every state off the record.
@@ -433,6 +450,7 @@ def world(demo):
         "claims:speaker_detail": [*slugs[Speaker], "alec-baldwin"],
         "claims:topic_detail": [*slugs[Topic], "the-trigger"],
         "claims:source_detail": [*slugs[Source], "abc-interview-syndicated-report"],
+        "claims:source_changes": [*slugs[Source], "abc-interview-syndicated-report"],
         "claims:case_detail": [*slugs[Case], "rust-shooting"],
         "claims:case_feed": [*slugs[Case], "rust-shooting"],
         "claims:case_revisions_feed": [*slugs[Case], "rust-shooting"],

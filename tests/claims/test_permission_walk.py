@@ -444,6 +444,26 @@ def passage_endpoints(world: World) -> list[Target]:
     return targets
 
 
+def capture_endpoints(action: str) -> Fill:
+    """A source's captures in the admin (claims/admin/sources.py): each one's WARC record and
+    supersede page, and one asked for under another source (404)."""
+
+    def fill(world: World) -> list[Target]:
+        targets = []
+        sources = world.items["sources.source"]
+        for state, source in sources.items():
+            for capture in source.captures.order_by("pk"):
+                url = f"/admin/sources/source/{source.pk}/captures/{capture.pk}/{action}/"
+                targets.append(Target(url, state, "sources.source", source))
+                other = next((s for s in sources.values() if s.pk != source.pk), None)
+                if other is not None:
+                    url = f"/admin/sources/source/{other.pk}/captures/{capture.pk}/{action}/"
+                    targets.append(Target(url, state, "sources.source", other))
+        return targets
+
+    return fill
+
+
 AUTOCOMPLETE = [  # (app, model, field) of every autocomplete field of the admin
     ("claims", "claim", "speaker"),
     ("claims", "claim", "topics"),
@@ -594,6 +614,12 @@ ROUTES: dict[str, Fill] = {
         quote_endpoints
     ),
     "admin/sources/source/<int:source_id>/passage/<slug:action>/": passage_endpoints,
+    "admin/sources/source/<int:source_id>/captures/<int:capture_id>/warc/": capture_endpoints(
+        "warc"
+    ),
+    "admin/sources/source/<int:source_id>/captures/<int:capture_id>/supersede/": (
+        capture_endpoints("supersede")
+    ),
     # the public site
     "sitemap.xml": fixed("/sitemap.xml"),
     "sitemap-<section>.xml": fixed(*(f"/sitemap-{s}.xml" for s in SITEMAPS)),
@@ -614,6 +640,7 @@ ROUTES: dict[str, Fill] = {
         "claims.case", lambda o: f"/cases/{o.slug}/revisions/feed/"
     ),
     "sources/<slug:slug>/": each("sources.source", lambda o: f"/sources/{o.slug}/"),
+    "sources/<slug:slug>/changes/": each("sources.source", lambda o: f"/sources/{o.slug}/changes/"),
     "corrections/": fixed("/corrections/"),
     "suggest/<slug:kind>/": fixed(*(f"/suggest/{k}/?q=walk" for k in SUGGESTERS)),
     "preview/claims/<slug:slug>/": each("claims.claim", lambda o: f"/preview/claims/{o.slug}/"),
