@@ -85,12 +85,15 @@ INSTALLED_APPS = [
     "claims",
     "django_tasks_db",  # the tasks' queue, in PostgreSQL
     "watch",  # background work: the watch, repeats, alerts (watch/__init__.py)
+    "ninja",  # the public API (api/): its docs page's Swagger UI, served from static files
+    "corsheaders",  # the public API may be read from any site (CORS_* below)
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # before anything reads a body: over 5 MB (22 MB on the source form) is a 413, unread
     "rust_tracker.bodylimit.BodyLimitMiddleware",
+    "corsheaders.middleware.CorsMiddleware",  # /api/ only (CORS_URLS_REGEX)
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -271,6 +274,14 @@ SECURE_CSP = {
     "form-action": [CSP.SELF],
 }
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# The public API (/api/) is public data: any site's scripts may read it (GET, and the preflight
+# a conditional request needs), never with the visitor's cookies.
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_CREDENTIALS = False
+CORS_ALLOW_METHODS = ("GET", "HEAD", "OPTIONS")
+CORS_ALLOW_HEADERS = ("accept", "if-none-match", "if-modified-since")
+CORS_EXPOSE_HEADERS = ("ETag", "Last-Modified")
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "DENY"
 # HTTPS in production: HSTS for a year, HTTP redirected to HTTPS, cookies sent over HTTPS only.

@@ -20,6 +20,7 @@ urlpatterns = [
         {"sitemaps": SITEMAPS},
         name="sitemap_section",
     ),
+    path("api/", include("api.urls")),  # the public API and its docs
     path("", include("claims.urls")),
 ]
 

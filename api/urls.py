@@ -1,0 +1,23 @@
+"""``/api/``: the documentation; ``/api/v1/``: the API and its OpenAPI schema. Every answer
+goes through the public page cache (rust_tracker/caching.py): cached until the public data
+changes, with an ETag and Last-Modified, a 304 for a matching ``If-None-Match``."""
+
+from django.urls import include, path
+from django.views.decorators.http import require_safe
+
+from api.views import api
+from rust_tracker.caching import cache_public, cache_public_patterns
+
+
+@require_safe
+def docs(request):
+    """The browsable documentation of every endpoint (Swagger UI, served from here)."""
+    return api.docs.render_page(request, api)
+
+
+_patterns, _app, _namespace = api.urls  # not ``app_name``: this module is not namespaced
+
+urlpatterns = [
+    path("", cache_public(docs), name="api_docs"),
+    path("v1/", include((cache_public_patterns(_patterns), _app), namespace=_namespace)),
+]
