@@ -85,6 +85,7 @@ _TITLE_WORD = re.compile(r"^[\"'“‘(]*[A-Z0-9À-Þ]")
 _INNER_STOP = re.compile(r"[.!?;:]\s")
 _LOWER_NEXT = re.compile(r"[ \u00a0]+[a-z]")
 _INNER_SENTENCE = re.compile(r"[.!?]\s+[A-Z]")
+_RELATIVE_CUE = re.compile(r".*,[ \u00a0]+(?:who|which)[ \u00a0]", re.S)
 _SENTENCE_STOP = re.compile(r"[.!?:](?=\s|$)")
 
 
@@ -462,7 +463,14 @@ def extract_quotes(text: str, *, speakers: Sequence[KnownSpeaker] = ()) -> list[
             **_describe(reader, key, speaker_id),
         )
         out.append(cand)
-        if key is not None:
+        relative = (
+            kind == FRAGMENT
+            and found.cue is not None
+            and _RELATIVE_CUE.match(reader.text, found.cue.start, found.cue.end)
+        )
+        if key is not None and not relative:
+            # (not "..., Kofi Lee, who calls her “the reason I stayed”": a clause about
+            # someone else's sentence subject, whom a later "she says" still means)
             position = found.cue.start if found.cue is not None else span.start
             reader.note(key, max(position, span.start))
         previous = (span.paragraph, cand, key)

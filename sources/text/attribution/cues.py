@@ -141,6 +141,7 @@ _STATEMENT_BEFORE = re.compile(
     r"\b(?:the|a|an|its|their)[ \u00a0]+(?:[\w’'-]+[ \u00a0]+){0,2}?" + _STATEMENT_WORDS + r"$",
     re.I,
 )
+_WHO_BEFORE = re.compile(r",?[ \u00a0]+(?:who|which)$")
 _HEAD_OF_BEFORE = re.compile(
     r"\b((?:[Tt]he|[Aa]n?)[ \u00a0]+(?:[\w-]+[ \u00a0]+)?"
     r"(?:head|chief|leader|director|president|chair|chairman|chairwoman|boss))[ \u00a0]+of"
@@ -149,7 +150,7 @@ _HEAD_OF_BEFORE = re.compile(
 _TIME_BEFORE = re.compile(
     r"[ \u00a0]+(?:(?:on|late|early)[ \u00a0]+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday"
     r"|Saturday|Sunday|yesterday|today|tonight)(?:[ \u00a0]+(?:morning|afternoon|evening"
-    r"|night))?$|[ \u00a0]+(?:last|this|earlier[ \u00a0]+this)[ \u00a0]+(?:week|month|year)$"
+    r"|night))?$"
 )
 _ACCOUNT_BEFORE = re.compile(
     r"['’]s[ \u00a0]+(?:official[ \u00a0]+|own[ \u00a0]+)?"
@@ -185,10 +186,21 @@ class CueReader:
             return Subject("name", mention.start, mention.end, mention.text, mention)
         window = text[max(floor, end - 80) : end]
         base = end - len(window)
+        wm = _WHO_BEFORE.search(window)
+        if wm:
+            # "the charge nurse, Kofi Lee, who calls her": the name the "who" follows
+            named = self.by_end.get(base + wm.start())
+            if named is not None and named.start >= floor:
+                return Subject("name", named.start, named.end, named.text, named)
         tm = _TIME_BEFORE.search(window)
         if tm and tm.start() > 0:
-            # "The mayor on Tuesday called", "Lee last week said"
-            return self.subject_before(base + tm.start(), floor)
+            # "The mayor on Tuesday called": not "the gun that killed Lee on Tuesday found"
+            inner = self.subject_before(base + tm.start(), floor)
+            if inner is not None and (
+                inner.kind != "name" or self._is_subject(inner.start, inner.end)
+            ):
+                return inner
+            return None
         am = _ACCOUNT_BEFORE.search(window)
         if am:
             # "the co-op's account said", "Acme's website posted": the owner's words

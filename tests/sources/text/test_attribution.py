@@ -537,3 +537,20 @@ def test_a_headline_s_fragment_is_the_lede_s_speaker_introduced_after_it(record)
         ("Cassius Mbeki", "repeated"),
         ("Cassius Mbeki", "cue_before"),
     ]
+
+
+def test_who_calls_her_is_the_name_before_and_she_stays_the_subject(record):
+    text = (
+        "Nadia Brzezinski, 58, has worked nights for twenty-six years. She has trained the "
+        "charge nurse tonight, Kofi Adjei-Mensah, who calls her “the reason I stayed.”\n\n"
+        "“Everybody is doing a job and a half,” she says."
+    )
+    assert speakers_of(text, record) == ["Kofi Adjei-Mensah", "Nadia Brzezinski"]
+
+
+def test_a_name_before_a_time_phrase_speaks_only_when_it_opens_the_sentence(record):
+    text = (
+        "An FBI analysis of the gun that killed Ann Lee on Tuesday found it “in working "
+        "order.”\n\nMayor Tom Roe on Tuesday called the report “a relief.”"
+    )
+    assert speakers_of(text, record) == ["FBI", "Tom Roe"]
