@@ -21,7 +21,7 @@ import re
 from bisect import bisect_left, insort
 from functools import lru_cache
 
-from ..lexicon import ANONYMOUS_POSTERS, ORG_NOUNS
+from ..lexicon import ANONYMOUS_POSTERS, ORG_NOUNS, ROLE_SYNONYMS, words
 from .cues import DETERMINERS, Subject
 from .people import ORGANIZATION, PERSON, PLACE
 
@@ -43,6 +43,10 @@ _DOCUMENT_VERBS = {
 _BY = re.compile(r"\bby\b")
 _SPOKES_HEAD = re.compile(r"\b(?:spokes(?:man|woman|person)|representative)$", re.I)
 _POSSESSIVE = re.compile(r"\b(his|her|its)\b", re.I)
+# roles of people who speak for someone else: never that someone
+_AGENT_ROLES = words(
+    "lawyer attorney counsel spokesman spokeswoman spokesperson representative publicist agent"
+)
 _OWNER_WORD = re.compile(r"([\w-]+)['’]s")
 _OWNER_BEFORE = re.compile(r"\b(his|her|its|their)[ \u00a0]+(?:[\w-]+[ \u00a0]+)?$", re.I)
 _ORG_SUBJECT = re.compile(r"\bthe ([a-z]+)\b")
@@ -176,6 +180,21 @@ class Resolver:
             return self._recent(start, ORGANIZATION)
         return None
 
+    def _by_role_after(self, role: str, pos: int) -> str | None:
+        """The first entity given ``role`` (or a synonym) mentioned after ``pos`` in the next
+        few sentences."""
+        index = self._roles()
+        wanted = set(index.get(role, ()))
+        for synonym in ROLE_SYNONYMS.get(role, ()):
+            wanted |= index.get(synonym, set())
+        first = bisect_left(self.refs, (pos, ""))
+        for at, key in self.refs[first : first + 20]:
+            if at - pos > 800:
+                break
+            if key in wanted:
+                return key
+        return None
+
     def _introduced_after(self, pos: int) -> str | None:
         """The person a lede's "the port's director" turns out to be: with nobody named
         before, the first person named as a sentence's subject in the next few sentences."""
@@ -229,6 +248,13 @@ class Resolver:
             head = word.rsplit(" ", 1)[-1]
             if head in ORG_NOUNS:
                 return self._recent(pos, ORGANIZATION)
+            if head in _AGENT_ROLES:
+                # "his lawyer said" with no lawyer named yet: the one named next, never the
+                # client the story is about
+                key = self._by_role_after(head, pos)
+                if key is None and _SPOKES_HEAD.search(head):
+                    key = self.organisation_of(subj.start, subj.end)  # "the spokeswoman"
+                return key
             return self._salient(pos) or self._introduced_after(pos)
         if word == "i":
             return self.writer  # "As I told the board, “…”": the column's writer

@@ -554,3 +554,15 @@ def test_a_name_before_a_time_phrase_speaks_only_when_it_opens_the_sentence(reco
         "order.”\n\nMayor Tom Roe on Tuesday called the report “a relief.”"
     )
     assert speakers_of(text, record) == ["FBI", "Tom Roe"]
+
+
+def test_his_lawyer_is_never_his_client(record):
+    text = (
+        "Corbin Ashdown, 52, pleaded not guilty on Tuesday.\n\n"
+        "“He took nothing,” his lawyer said.\n\n"
+        "Ashdown’s lawyer, Priyanka Dale, said her client kept poor records.\n\n"
+        "“Bad bookkeeping is not a crime,” the lawyer said."
+    )
+    assert speakers_of(text, record) == ["Priyanka Dale", "Priyanka Dale"]
+    text = "Corbin Ashdown, 52, pleaded not guilty.\n\n“He took nothing,” his lawyer said."
+    assert speakers_of(text, record) == [None]
