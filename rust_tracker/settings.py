@@ -335,7 +335,7 @@ TASK_RETRY_SECONDS = float(os.environ.get("TASK_RETRY_SECONDS", "30"))
 
 
 def watch_schedule(value: str) -> list[tuple[float, float]]:
-    """"1d:1h,30d:1d,*:7d": (story age up to, re-check every) in seconds, the last for any age."""
+    """(story age up to, re-check every) in seconds from "1d:1h,30d:1d,*:7d"; the last: any age."""
     units = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
 
     def seconds(text: str) -> float:
