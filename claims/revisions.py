@@ -150,7 +150,7 @@ def accept(*, revision: Revision, by, note: str = "") -> Revision:
 def _save(item, *, by, changed: set[str]) -> None:
     """An editor's save: a source's new text goes through the service that re-checks it."""
     if isinstance(item, Source) and "text" in changed:
-        replace_source_text(source=item, text=item.text)
+        replace_source_text(source=item, text=item.text, by=by)
     else:
         item.save()
 

@@ -237,7 +237,9 @@ def test_a_speakers_and_a_sources_changes_are_proposed_too(reporter, editor, pub
     speaker.refresh_from_db()
     source.refresh_from_db()
     assert speaker.name == "Someone Else" and source.text.startswith("The agency")
-    assert published.citations.get().verification_state == "not_found"  # re-checked
+    citation = published.citations.get()  # re-checked: changed since the capture it was in
+    assert (citation.verification_state, citation.drifted) == ("verbatim", True)
+    assert source.captures.count() == 2
 
 
 def test_a_reporter_cannot_cite_a_source_on_a_published_claim(reporter, published):
