@@ -90,7 +90,10 @@ _SENTENCE_STOP = re.compile(r"[.!?:](?=\s|$)")
 
 
 def _looks_like_title(content: str) -> bool:
-    """A short Title Case phrase with no sentence punctuation: 'Casablanca', '60 Minutes'."""
+    """A short Title Case phrase with no sentence punctuation: 'Casablanca', '60 Minutes',
+    a show's "Harbour Line," in a list (a comma alone may close it)."""
+    if content.endswith(",") and len(content) > 1 and content[-2] not in ".,;:!?…":
+        content = content[:-1]
     if len(content) > 80 or content[-1] in ".,;:!?…" or not _TITLE_WORD.match(content):
         return False
     words = content.split()
@@ -153,9 +156,11 @@ def _surroundings(
 def _classify(text: str, span: QuoteSpan, around: _Surroundings) -> str | None:
     """ "statement", "fragment", or None for what is not a quotation (a title)."""
     content = around.content
-    if span.title and (
-        span.family == SINGLE or (not around.after_colon and around.cue_after is None)
-    ):
+    # a title after a header's label ("TRANSCRIPT: “Harbour Line,” ...") is no quotation
+    prose_colon = around.after_colon and any(
+        ch.islower() for ch in text[around.clause_start : span.opening]
+    )
+    if span.title and (span.family == SINGLE or (not prose_colon and around.cue_after is None)):
         return None
     ends_punct = content[-1] in ".,;:!?…"
     continues_prose = (

@@ -566,3 +566,11 @@ def test_his_lawyer_is_never_his_client(record):
     assert speakers_of(text, record) == ["Priyanka Dale", "Priyanka Dale"]
     text = "Corbin Ashdown, 52, pleaded not guilty.\n\n“He took nothing,” his lawyer said."
     assert speakers_of(text, record) == [None]
+
+
+def test_a_show_s_title_in_a_transcript_header_is_no_quotation():
+    text = (
+        "TRANSCRIPT: “Harbour Line,” Coastal Public Radio, broadcast April 2\n\n"
+        "“We will dredge in June,” Delphine Marrow said."
+    )
+    assert [c.quote for c in extract_quotes(text)] == ["We will dredge in June,"]
