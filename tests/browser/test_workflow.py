@@ -74,7 +74,9 @@ def newsroom(site, django_db_blocker):
         # a new snapshot of the source without B's words: B's citation is no longer verified
         replace_source_text(source=source, text=f"At the launch the minister said: {SAID}")
         citation = denied.citations.get()
-        assert not citation.is_verified and citation.drifted, citation.verification_state
+        assert citation.is_verified and citation.drifted  # kept: verified in its capture
+        # as a check made before captures were kept left it: its words lost, not verified
+        Citation.objects.filter(pk=citation.pk).update(capture=None, verification_state="not_found")
         contradiction = make_contradiction(
             claim=said,
             counter=denied,
