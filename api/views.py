@@ -443,6 +443,7 @@ def correction_list(request, query: Query[CorrectionQuery]):
     summary="A correction",
 )
 def correction_detail(request, slug: Slug):
+    """A published correction (of a published or retracted item, or standing alone)."""
     correction = _corrections().filter(slug=slug).first()
     if correction is None:
         raise _not_found("correction", slug)
