@@ -238,9 +238,10 @@ def read_transcript(text: str, paras: list[tuple[int, int]]) -> Transcript | Non
     keys = [_key(t.label) for t in turns]
     distinct = set(keys)
     comes_back = len(distinct) < len(keys)
-    if len(distinct) < 2 or not (comes_back or stamped >= 4):
+    run = _longest_caps_run(turns)
+    if len(distinct) < 2 or not (comes_back or stamped >= 4 or run >= 4):
         return None
-    if not stamped and len(distinct) * 2 > len(keys) + 2 and _longest_caps_run(turns) < 4:
+    if not stamped and len(distinct) * 2 > len(keys) + 2 and run < 4:
         return None  # a few "Name: ..." lines, most never back: not a transcript
     intro = text[: first_turn_at or 0].lower()
     list_questions = (
@@ -289,13 +290,19 @@ def _header_names(intro: str) -> list[list[str]]:
     return out
 
 
+# a label that is a person's name in Title Case ("Anita Corvo", "Dr. Ann Lee")
+_NAME_LABEL = re.compile(r"(?:(?:Mr|Mrs|Ms|Dr)\.? )?[A-Z][a-z][\w’'-]*(?: [A-Z][a-z][\w’'-]*){1,2}")
+
+
 def _longest_caps_run(turns: list[Turn]) -> int:
-    """The most consecutive lines opening with a label in capitals ("ANN LEE, CLERK: ..."):
-    a short excerpt of a record, where most speak once."""
+    """The most consecutive lines opening with a label in capitals ("ANN LEE, CLERK: ...") or
+    a person's name ("Ann Lee: ..."): a short excerpt of a record, where most speak once."""
     best = run = 0
     previous = None
     for t in turns:
-        caps = t.label.isupper() and not t.question and not t.answer
+        caps = (t.label.isupper() or _NAME_LABEL.fullmatch(t.label) is not None) and not (
+            t.question or t.answer
+        )
         if not caps:
             run, previous = 0, None
             continue

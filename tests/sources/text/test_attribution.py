@@ -574,3 +574,19 @@ def test_a_show_s_title_in_a_transcript_header_is_no_quotation():
         "“We will dredge in June,” Delphine Marrow said."
     )
     assert [c.quote for c in extract_quotes(text)] == ["We will dredge in June,"]
+
+
+def test_a_short_excerpt_with_names_as_labels(record):
+    text = (
+        "From the district's video of the meeting:\n\n"
+        "Anita Corvo: If we keep Wickham open, what does that cost us?\n"
+        "Leon Dreyer: About $610,000.\n"
+        "Francine Ogundipe: So we're closing a school for $480,000.\n"
+        "Malik Hosseini: Call the question."
+    )
+    assert speakers_of(text, record) == [
+        "Anita Corvo",
+        "Leon Dreyer",
+        "Francine Ogundipe",
+        "Malik Hosseini",
+    ]
