@@ -144,9 +144,13 @@ def timed(command: list[str], env: dict[str, str], logfile: Path) -> dict:
         seconds = time.monotonic() - started
     text = logfile.read_text()
     rss = re.search(r"Maximum resident set size \(kbytes\): (\d+)", text)
+    cpu = re.findall(r"(?:User|System) time \(seconds\): ([\d.]+)", text)
     return {
         "ok": done.returncode == 0,
         "seconds": round(seconds, 1),
+        # the command's own CPU (user + system; not the database server's): on a loaded
+        # machine the figure the other jobs disturb least
+        "cpu_seconds": round(sum(float(x) for x in cpu), 1) if cpu else None,
         "peak_rss_mib": round(int(rss.group(1)) / 1024) if rss else None,
         "log": str(logfile.relative_to(ROOT)),
     }
@@ -583,7 +587,8 @@ def goal_lines(r: dict, reports: list[dict]) -> list[str]:
     shares = {
         p["name"]: 100 * p["wrk"]["rps"] / static["wrk"]["rps"]
         for p in r["pages"]
-        if p.get("key") not in ("static", "csv") and not p.get("tail")
+        if p.get("key") not in ("static", "csv")
+        and not p.get("tail")
         and p.get("wrk", {}).get("rps")
         and static.get("wrk", {}).get("rps")
     }
