@@ -45,6 +45,7 @@ from claims.models import (
 from claims.paging import paginate
 from claims.seo import PublicPair, claim_review, json_ld
 from sources.models import Capture, Outlet
+from watch.models import KnownRepeat
 
 HOME_LIMIT = 20
 HOME_TOPICS = 40  # the rest on /topics/
@@ -309,6 +310,12 @@ def contradiction_detail(request, slug, *, fmt, preview: bool = False):
         Q(contradiction=contradiction) | Q(claim__in=[claim.pk, counter.pk])
     )
     review = claim_review(contradiction)  # None unless published
+    repeats = (
+        KnownRepeat.objects.public()
+        .filter(contradiction=contradiction)
+        .select_related("claim", "source")
+        .order_by("found_at", "pk")
+    )
     return render(
         request,
         "claims/contradiction_detail.html",
@@ -324,6 +331,7 @@ def contradiction_detail(request, slug, *, fmt, preview: bool = False):
             else [],
             "diff": comparison.quote_diff(claim, counter) if shown else None,
             "corrections": corrections.order_by("published_on", "slug") if shown else [],
+            "repeats": repeats if shown and not preview else [],
             "json_ld": json_ld(review) if review else "",
         },
     )

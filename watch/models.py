@@ -88,6 +88,19 @@ class Side(models.TextChoices):
     COUNTER = "counter", "The counter-evidence"
 
 
+class KnownRepeatQuerySet(models.QuerySet):
+    def public(self):
+        """The one rule for a repeat on a public page: confirmed by an editor, and said in
+        what the public may read: a published claim, or a quotation in a public source (one a
+        published claim cites). A draft's words never show through a repeat."""
+        from claims.models import published_claim, published_sources
+
+        return self.filter(status=RepeatStatus.CONFIRMED).filter(
+            (Q(claim__isnull=False) & published_claim("claim__"))
+            | Q(claim__isnull=True, source__in=published_sources())
+        )
+
+
 class KnownRepeat(models.Model):
     """A side of a published contradiction said again: by a claim on record, or by a
     quotation in a source's new capture. Shown to the public once an editor confirms it."""
@@ -116,6 +129,8 @@ class KnownRepeat(models.Model):
         editable=False,
         related_name="+",
     )
+
+    objects = KnownRepeatQuerySet.as_manager()
 
     class Meta:
         ordering = ["-found_at", "-pk"]

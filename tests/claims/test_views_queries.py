@@ -16,6 +16,7 @@ from tests.factories import (
     make_speaker,
     make_topic,
 )
+from watch.models import KnownRepeat, RepeatStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -80,6 +81,14 @@ def build(n: int) -> World:
         )
         if i:  # the claim is also the counter of an earlier pair
             make_contradiction(claim=claims[i - 1], counter=claim)
+        # said again: by a published claim, confirmed; a proposed one is not read
+        again = make_claim(speaker=speaker, text=f"Words {i} on record, again.")
+        for status in (RepeatStatus.CONFIRMED, RepeatStatus.PROPOSED):
+            KnownRepeat.objects.create(
+                contradiction=item, claim=again if status == "confirmed" else None,
+                source=None if status == "confirmed" else source,
+                words=again.text, speaker_name=speaker.name, status=status,
+            )
     # a second capture of the source no longer prints the first claim's words: changed since
     replace_source_text(source=source, text=source.text.replace("Words 0 on", "Words 0 off"))
     return World(speaker, topic, outlet, source, claims[0], counters[0], item, case)
@@ -125,8 +134,8 @@ def page_queries(w: World) -> dict[str, tuple[str, dict, dict, int]]:
             {},
             5,  # + the speaker, topic and case lookups
         ),
-        # pair, each side's citations, corrections, timeline events
-        "contradiction": (w.contradiction.get_absolute_url(), {}, {}, 5),
+        # pair, each side's citations, corrections, timeline events, confirmed repeats
+        "contradiction": (w.contradiction.get_absolute_url(), {}, {}, 6),
         # both sides, their citations, the curated pair, timeline events
         "compare": ("/compare/", {"a": w.claim.slug, "b": w.counter.slug}, {}, 4),
         "compare, empty": ("/compare/", {}, {}, 0),
