@@ -22,6 +22,8 @@ from ..lexicon import (
     FEMALE_ROLES,
     MALE_HONORIFICS,
     MALE_ROLES,
+    NOT_NAMES,
+    ROLE_NOUNS,
     ROLE_SYNONYMS,
     SPEECH_VERBS,
 )
@@ -158,6 +160,7 @@ class People:
         self.index = index
         read = text if scanned is None or scanned >= len(text) else text[:scanned]
         mentions = _merge_mentions(index, read, names)
+        mentions = _add_first_names(read, mentions)
         self.mentions = mentions
         self.by_start = {mention.start: mention for mention in mentions}
         self.by_end = {mention.end: mention for mention in mentions}
@@ -484,6 +487,39 @@ class People:
                 if self.refs[at][1] in candidates:
                     return self.refs[at][1]
         return None
+
+
+# "Her husband, Dele, nods": a lone first name set off after a relative's or a role noun
+_LONE_NAME = re.compile(r",[ \u00a0]+([A-Z][a-z][\w’'-]*),")
+_RELATIVE_BEFORE = re.compile(
+    r"\b(?:[Hh]is|[Hh]er|[Tt]heir|[A-Z][\w’'-]+['’]s)[ \u00a0]+(?:[\w-]+[ \u00a0]+)?"
+    r"([a-z][\w-]+)$"
+)
+
+
+def _add_first_names(text: str, mentions: list[NameMention]) -> list[NameMention]:
+    """People a text names by one word, where it says who they are ("Her son, Emeka,"),
+    and the later mentions of that word; names already found are left as they are."""
+    taken = {m.start for m in mentions}
+    found: dict[str, str] = {}
+    for lm in _LONE_NAME.finditer(text):
+        if lm.start(1) in taken or lm.group(1).casefold() in NOT_NAMES:
+            continue
+        rm = _RELATIVE_BEFORE.search(text, max(0, lm.start() - 40), lm.start())
+        if rm and rm.group(1) in ROLE_NOUNS:
+            found.setdefault(lm.group(1), lm.group(1))
+    if not found:
+        return mentions
+    covered = sorted((m.start, m.end) for m in mentions)
+    starts = [a for a, _ in covered]
+    extra = []
+    for wm in re.finditer(r"\b(" + "|".join(map(re.escape, found)) + r")\b", text):
+        i = bisect_right(starts, wm.start()) - 1
+        if i >= 0 and covered[i][1] > wm.start():
+            continue  # inside a longer name ("Dele Oyelowo")
+        name = wm.group(1)
+        extra.append(NameMention(wm.start(), wm.end(), name, None, name, 100.0, False))
+    return sorted(mentions + extra, key=lambda m: m.start)
 
 
 def _merge_mentions(

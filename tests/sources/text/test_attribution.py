@@ -590,3 +590,11 @@ def test_a_short_excerpt_with_names_as_labels(record):
         "Francine Ogundipe",
         "Malik Hosseini",
     ]
+
+
+def test_a_lone_first_name_after_a_relative_is_a_person(record):
+    text = (
+        "Margaret Oyelowo was nine when the flood came.\n\n"
+        "Her husband, Dele, nods. “She tells it better than me,” he says."
+    )
+    assert speakers_of(text, record) == ["Dele"]
