@@ -558,6 +558,17 @@ def revision_entries() -> dict[str, Fill]:
     return entries
 
 
+API_KINDS = {  # the public API's lists and details (api/views.py), by the model they read
+    "claims": "claims.claim",
+    "contradictions": "claims.contradiction",
+    "speakers": "claims.speaker",
+    "topics": "claims.topic",
+    "cases": "claims.case",
+    "sources": "sources.source",
+    "corrections": "claims.correction",
+}
+API_SEARCHED = {"claims", "contradictions", "topics"}
+
 ROUTES: dict[str, Fill] = {
     # the admin site
     "admin/": fixed("/admin/"),
@@ -650,6 +661,21 @@ ROUTES: dict[str, Fill] = {
     "feeds/contradictions/": fixed("/feeds/contradictions/"),
     "feeds/corrections/": fixed("/feeds/corrections/"),
     "desk/alerts/feed/": fixed("/desk/alerts/feed/"),  # staff only
+    # the public API (api/) and its documentation
+    "api/": fixed("/api/"),
+    "api/v1/": fixed("/api/v1/"),
+    "api/v1/openapi.json": fixed("/api/v1/openapi.json"),
+    "api/v1/docs/": fixed("/api/v1/docs/"),
+    **{
+        f"api/v1/{kind}/": fixed(
+            f"/api/v1/{kind}/?q=walk" if kind in API_SEARCHED else f"/api/v1/{kind}/"
+        )
+        for kind in API_KINDS
+    },
+    **{
+        f"api/v1/{kind}/<slug>/": each(model, lambda o, kind=kind: f"/api/v1/{kind}/{o.slug}/")
+        for kind, model in API_KINDS.items()
+    },
 }
 
 # Walked first: the quote pages need the sources' texts as seeded (the walk may rewrite a
