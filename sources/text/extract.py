@@ -311,6 +311,10 @@ def _turn_speaker(
         else:
             key = reader.main_person(turn.label_start)
             if key is None:
+                # an edited interview that names its subject only after ("Ann Lee is the
+                # mayor of Harlow."): the person the whole text is about
+                key = reader.main_person(len(reader.text))
+            if key is None:
                 return None, None, None, None
             entity = reader.entities[key]
             return entity.name, entity.speaker_id, None, key

@@ -141,6 +141,7 @@ _STATEMENT_BEFORE = re.compile(
     r"\b(?:the|a|an|its|their)[ \u00a0]+(?:[\w’'-]+[ \u00a0]+){0,2}?" + _STATEMENT_WORDS + r"$",
     re.I,
 )
+_FROM_BY = re.compile(r"[ \u00a0]+(?:from|by|signed by|issued by)[ \u00a0]+")
 _WHO_BEFORE = re.compile(r",?[ \u00a0]+(?:who|which)$")
 _HEAD_OF_BEFORE = re.compile(
     r"\b((?:[Tt]he|[Aa]n?)[ \u00a0]+(?:[\w-]+[ \u00a0]+)?"
@@ -291,6 +292,12 @@ class CueReader:
             return Subject("name", pos, mention.end, text[pos : mention.end], mention)
         sm = _STATEMENT_AT.match(text, pos, limit)
         if sm:
+            fm = _FROM_BY.match(text, sm.end(), limit)
+            if fm:
+                # "a statement from Mayor Ann Lee", "a letter by the union": theirs
+                inner = self.subject_at(fm.end(), limit)
+                if inner is not None and inner.kind in ("name", "role"):
+                    return Subject(inner.kind, pos, inner.end, text[pos : inner.end], inner.mention)
             return Subject("statement", pos, sm.end(), sm.group(0))
         pm = _PRONOUN_AT.match(text, pos, limit)
         if pm:

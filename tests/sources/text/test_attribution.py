@@ -598,3 +598,21 @@ def test_a_lone_first_name_after_a_relative_is_a_person(record):
         "Her husband, Dele, nods. “She tells it better than me,” he says."
     )
     assert speakers_of(text, record) == ["Dele"]
+
+
+def test_a_statement_from_someone_is_theirs(record):
+    text = (
+        "In a statement, the Harlow School District said it was “deeply concerned.”\n\n"
+        "According to a statement from Mayor Ann Lee, the city will “do whatever it takes.”"
+    )
+    assert speakers_of(text, record) == ["Harlow School District", "Ann Lee"]
+
+
+def test_an_edited_interview_names_its_subject_at_the_end(record):
+    text = (
+        "This interview has been edited for length.\n\n"
+        "Q: Why did you run?\n\nA: Because nobody else would.\n\n"
+        "Q: What now?\n\nA: Now we work.\n\n"
+        "Ann Lee is the mayor of Harlow."
+    )
+    assert speakers_of(text, record) == ["Ann Lee", "Ann Lee"]
