@@ -103,7 +103,7 @@ def bad_cursor(request, exc):
 
 
 def _not_found(noun: str, slug: str):
-    return HttpError(404, f"There is no published {noun} with the id “{slug[:120]}”.")
+    return HttpError(404, f"There is no published {noun} with this id.")
 
 
 def _page(request, queryset, query, *, record, filterset_class=None, prepare=lambda qs: qs):

@@ -457,6 +457,21 @@ def world(demo):
         "claims:preview_claim": [*slugs[Claim][:8], "public-claim"],
         "claims:preview_contradiction": [*slugs[Contradiction][:4], "live-pair"],
         "claims:suggest": ["speakers", "topics", "outlets"],
+        # the public API's details (api/views.py)
+        **{
+            f"api-v1:{name}_detail": [*slugs[model], *demo_slugs]
+            for name, model, demo_slugs in (
+                ("claim", Claim, ["abc-would-never-point-a-gun"]),
+                ("contradiction", Contradiction, ["trigger-vs-fbi-finding"]),
+                ("speaker", Speaker, ["alec-baldwin"]),
+                ("topic", Topic, ["the-trigger"]),
+                ("case", Case, ["rust-shooting"]),
+                ("source", Source, ["abc-interview-syndicated-report"]),
+            )
+        },
+        "api-v1:correction_detail": list(
+            Correction.objects.order_by("pk").values_list("slug", flat=True)
+        ),
         "sitemap_section": [
             "claims",
             "contradictions",
@@ -544,6 +559,11 @@ FILTERSETS = {
     "claims:contradiction_list": ContradictionFilter,
     "claims:correction_list": CorrectionFilter,
     "claims:topic_list": TopicFilter,
+    # the public API's lists take the same filters (api/views.py)
+    "api-v1:claim_list": ClaimFilter,
+    "api-v1:contradiction_list": ContradictionFilter,
+    "api-v1:correction_list": CorrectionFilter,
+    "api-v1:topic_list": TopicFilter,
 }
 
 
@@ -582,9 +602,22 @@ QUERIES = {
     "claims:feed_corrections": [{}],
     "claims:desk_alert_feed": [{}],  # staff only: a visitor is sent to the login
     "sitemap": [{}],
+    # the public API's other lists, its schema and its documentation
+    "api-v1:speaker_list": [{}, {"limit": "100"}],
+    "api-v1:case_list": [{}, {"limit": "100"}],
+    "api-v1:source_list": [{}, {"limit": "100"}],
+    "api-v1:openapi-json": [{}],
+    "api-v1:openapi-view": [{}],
+    "api-v1:api-root": [{}],
+    "api_docs": [{}],
 }
 # Where a retracted item may still be named: its notice and the corrections.
-GONE_ALLOWED = {"claims:correction_list", "claims:feed_corrections"}
+GONE_ALLOWED = {
+    "claims:correction_list",
+    "claims:feed_corrections",
+    "api-v1:correction_list",
+    "api-v1:correction_detail",
+}
 
 
 def requests(world) -> list[tuple[str, str, dict, dict]]:
@@ -687,7 +720,14 @@ def test_no_public_output_shows_unpublished_material(client, world):
             f"{path} {query} {headers} shows unpublished material: "
             f"…{text[max(0, text.find(DRAFT_MARK) - 150) : text.find(DRAFT_MARK) + 60]}…"
         )
-        own_notice = path.startswith(("/claims/gone-", "/contradictions/gone-"))
+        own_notice = path.startswith(
+            (
+                "/claims/gone-",
+                "/contradictions/gone-",
+                "/api/v1/claims/gone-",  # the API's answer there: the notice alone
+                "/api/v1/contradictions/gone-",
+            )
+        )
         if name not in GONE_ALLOWED and not own_notice:
             assert GONE_MARK not in text, f"{path} {query} lists a retracted item"
         walked += 1
