@@ -205,3 +205,12 @@ def test_a_rejected_line_is_named_by_the_lines_that_refer_to_it_in_any_order():
         f"refers to source {cited!r} on line {source_line + 1}, which was rejected" in message
         for message in messages[1:]
     )
+
+
+def test_the_command_writes_either_order(tmp_path):
+    from django.core.management import call_command
+
+    for order in synthetic.ORDERS:
+        target = tmp_path / f"{order}.jsonl"
+        call_command("generate_synthetic", claims=50, seed=2, order=order, output=str(target))
+        assert target.read_text(encoding="utf-8") == "".join(synthetic.lines(50, 2, order))
