@@ -493,6 +493,8 @@ def _words_of(quote: str) -> str:
 def _repeated(found: list[Candidate]) -> list[Candidate]:
     """A quotation nobody is named for whose words are quoted elsewhere with a speaker (a
     headline's “a slow-motion shipwreck” that the story attributes) is that speaker's."""
+    if all(cand.speaker is not None or cand.attribution is not None for cand in found):
+        return found
     said: dict[str, Candidate] = {}
     for cand in found:
         if cand.speaker and cand.attribution != "turn":

@@ -142,6 +142,11 @@ _STATEMENT_BEFORE = re.compile(
     re.I,
 )
 _FROM_BY = re.compile(r"[ \u00a0]+(?:from|by|signed by|issued by)[ \u00a0]+")
+_TIME_WORDS = words(
+    "monday tuesday wednesday thursday friday saturday sunday yesterday today tonight morning"
+    " afternoon evening night"
+)
+_ACCOUNT_WORDS = words("account page feed website channel handle profile")
 _WHO_BEFORE = re.compile(r",?[ \u00a0]+(?:who|which)$")
 _HEAD_OF_BEFORE = re.compile(
     r"\b((?:[Tt]he|[Aa]n?)[ \u00a0]+(?:[\w-]+[ \u00a0]+)?"
@@ -187,13 +192,14 @@ class CueReader:
             return Subject("name", mention.start, mention.end, mention.text, mention)
         window = text[max(floor, end - 80) : end]
         base = end - len(window)
-        wm = _WHO_BEFORE.search(window)
+        last_word = window[window.rfind(" ") + 1 :].lower()  # cheap tests before the patterns
+        wm = _WHO_BEFORE.search(window) if last_word in ("who", "which") else None
         if wm:
             # "the charge nurse, Kofi Lee, who calls her": the name the "who" follows
             named = self.by_end.get(base + wm.start())
             if named is not None and named.start >= floor:
                 return Subject("name", named.start, named.end, named.text, named)
-        tm = _TIME_BEFORE.search(window)
+        tm = _TIME_BEFORE.search(window) if last_word in _TIME_WORDS else None
         if tm and tm.start() > 0:
             # "The mayor on Tuesday called": not "the gun that killed Lee on Tuesday found"
             inner = self.subject_before(base + tm.start(), floor)
@@ -202,7 +208,7 @@ class CueReader:
             ):
                 return inner
             return None
-        am = _ACCOUNT_BEFORE.search(window)
+        am = _ACCOUNT_BEFORE.search(window) if last_word in _ACCOUNT_WORDS else None
         if am:
             # "the co-op's account said", "Acme's website posted": the owner's words
             inner = self.subject_before(base + am.start(), floor)
