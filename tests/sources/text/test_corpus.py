@@ -70,11 +70,14 @@ def test_built_files_are_current():
 
 
 def test_at_least_thirty_articles_of_150_to_400_words_in_every_style():
+    """Short articles in the sets written with the rules; the sets written by outside hands
+    (unseen, final, final2) run to full length, up to 800 words, as real copy does."""
     assert len(MANIFEST) >= 30
     assert {info["style"] for info in MANIFEST.values()} >= STYLES
-    for name in MANIFEST:
+    for name, info in MANIFEST.items():
         words = len((CORPUS / "articles" / name).read_text("utf-8").split())
-        assert 150 <= words <= 400, (name, words)
+        longest = 400 if info.get("set", "") in ("", "tuning", "late") else 800
+        assert 150 <= words <= longest, (name, words)
 
 
 def test_every_truth_speaker_is_on_the_articles_own_record():
