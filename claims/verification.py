@@ -108,6 +108,16 @@ def verify_citation(
     return citation
 
 
+def capture_of_text(source: Source) -> Capture | None:
+    """The capture a source's stored text is: its latest one in use with that digest; None
+    for a text written outside ``replace_source_text`` (the exchange's import writes texts
+    itself: its citations are then checked as before captures were kept)."""
+    if not source.text:
+        return None
+    captures = Capture.objects.in_use().listed().filter(source_id=source.pk, sha256=source.sha256)
+    return captures.order_by("-pk").first()
+
+
 def current_capture(source_id: int | None) -> Capture | None:
     """The capture a source's text is (its latest one in use), without its text."""
     if source_id is None:
@@ -235,7 +245,7 @@ def reanchor_citations(*, source: Source, capture: Capture | bool | None = True)
     curator to review.
     """
     if capture is True:
-        capture = current_capture(source.pk) if source.text else None
+        capture = capture_of_text(source)
     capture_id = getattr(capture, "pk", None)
     now = timezone.now()
     drifted = []

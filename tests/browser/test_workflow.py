@@ -72,7 +72,11 @@ def newsroom(site, django_db_blocker):
             cite=source,
         )
         # a new snapshot of the source without B's words: B's citation is no longer verified
-        replace_source_text(source=source, text=f"At the launch the minister said: {SAID}")
+        replace_source_text(
+            source=source,
+            text=f"At the launch the minister said: {SAID}",
+            captured_at=dt.datetime(2025, 3, 5, 9, 0, tzinfo=dt.UTC),  # fixed: the screenshots
+        )
         citation = denied.citations.get()
         assert citation.is_verified and citation.drifted  # kept: verified in its capture
         # as a check made before captures were kept left it: its words lost, not verified
