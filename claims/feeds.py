@@ -187,6 +187,14 @@ class CaseRevisionFeed(SafeFeed):
     def feed_url(self, case):
         return reverse("claims:case_revisions_feed", kwargs={"slug": case.slug})
 
+    def get_feed(self, obj, request):
+        """With no revision yet, the feed is as old as the case (Django would date an empty
+        feed now, a new answer every second, which no cache or reader can keep)."""
+        feed = super().get_feed(obj, request)
+        if not feed.items:
+            feed.latest_post_date = lambda: obj.updated_at
+        return feed
+
     def items(self, case):
         from watch.models import SilentRevision
 

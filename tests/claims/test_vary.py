@@ -15,7 +15,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from claims.filters import MAX_QUERY
-from claims.models import Case, Claim, Contradiction, Speaker, Topic
+from claims.models import Case, Claim, Contradiction, Correction, Speaker, Topic
 from sources.models import Source
 
 pytestmark = pytest.mark.django_db
@@ -51,8 +51,20 @@ QUERIES = {
     "claims:feed_contradictions": [{}],
     "claims:feed_corrections": [{}],
     "sitemap": [{}],
+    "api_docs": [{}],
+    "api-v1:openapi-json": [{}],
+    "api-v1:openapi-view": [{}],
+    "api-v1:api-root": [{}],
+    "api-v1:claim_list": [{}, {"q": "trigger"}],
+    "api-v1:contradiction_list": [{}, {"q": "trigger"}],
+    "api-v1:speaker_list": [{}],
+    "api-v1:topic_list": [{}],
+    "api-v1:case_list": [{}],
+    "api-v1:source_list": [{}],
+    "api-v1:correction_list": [{}],
 }
-NOT_PUBLIC = {"claims:preview_claim", "claims:preview_contradiction"}  # staff only
+# staff only
+NOT_PUBLIC = {"claims:preview_claim", "claims:preview_contradiction", "claims:desk_alert_feed"}
 
 
 def public_patterns(resolver=None, prefix="") -> list[tuple[str, str]]:
@@ -91,6 +103,24 @@ def routes_with_parameters() -> dict[str, tuple[str, list[str]]]:
             list(Source.objects.order_by("pk").values_list("slug", flat=True)[:1]),
         ),
         "claims:suggest": ("kind", ["speakers"]),
+        "claims:case_revisions_feed": ("slug", first[Case]),
+        "claims:source_changes": (
+            "slug",
+            list(Source.objects.order_by("pk").values_list("slug", flat=True)[:1]),
+        ),
+        "api-v1:claim_detail": ("slug", first[Claim]),
+        "api-v1:contradiction_detail": ("slug", first[Contradiction]),
+        "api-v1:speaker_detail": ("slug", first[Speaker]),
+        "api-v1:topic_detail": ("slug", first[Topic]),
+        "api-v1:case_detail": ("slug", first[Case]),
+        "api-v1:correction_detail": (
+            "slug",
+            list(Correction.objects.published().order_by("pk").values_list("slug", flat=True)[:1]),
+        ),
+        "api-v1:source_detail": (
+            "slug",
+            list(Source.objects.order_by("pk").values_list("slug", flat=True)[:1]),
+        ),
         "sitemap_section": ("section", ["claims", "topics"]),
     }
 
