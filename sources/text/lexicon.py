@@ -139,7 +139,7 @@ ORG_HEADS = words(
     utilities utility works metalworks industries systems technologies pharmaceuticals
     insurance holdings partners capital ventures studios productions pictures records
     library school academy center centre clinic institute cooperative parliament senate
-    assembly congress government army navy force guard workers textiles mills
+    assembly congress government army navy force guard workers textiles mills infirmary co
     """
 )
 

@@ -356,6 +356,9 @@ def guess_person_mentions(text: str) -> list[NameMention]:
 # Words that join the parts of an organisation's name ("Office of the State Auditor").
 _CONNECTOR = re.compile(r"(?: of(?: the)?| for(?: the)?| &)[ \u00a0]+$")
 _ACRONYM = re.compile(r"(?<![\w.’'-])[A-Z]{2,6}(?![\w.’'-]|\.\w)")
+# a word in capitals next to another (a headline or dateline set in capitals) or in brackets
+_SHOUTED_BEFORE = re.compile(r"(?:[A-Z][A-Z’'.-]+[ \t]|\[)$")
+_SHOUTED_AFTER = re.compile(r"[ \t][A-Z][A-Z’'.-]*[A-Z.](?![a-z])|\]")
 _LABEL_AFTER = re.compile(r"\s*(?::|—|–|--| - )")
 _AGENT_SUFFIX = re.compile(r"(?:er|or|ist|ian|ant|ent|master|man|woman|keeper)$")
 _LOCATIVE_BEFORE = re.compile(r"(?:^|\s)(\w+)[ \u00a0]+$")
@@ -501,6 +504,42 @@ def _names_in_run(
     return names
 
 
+class _Run:
+    """Part of a capitalised run (the same reading as a match's)."""
+
+    __slots__ = ("_end", "_start", "_text")
+
+    def __init__(self, text: str, start: int, end: int) -> None:
+        self._text, self._start, self._end = text, start, end
+
+    def start(self) -> int:
+        return self._start
+
+    def end(self) -> int:
+        return self._end
+
+    def group(self) -> str:
+        return self._text[self._start : self._end]
+
+
+def _split_at_short_lines(text: str, run: re.Match[str]) -> list[re.Match[str] | _Run]:
+    """A run that crosses a line break is one name wrapped in a paragraph ("Ann\nLee"), unless
+    the line it leaves is short: a byline over the outlet's name ("By Ann Lee\nThe Ledger"),
+    a heading over its first line. Those are separate names."""
+    out: list[re.Match[str] | _Run] = []
+    start = run.start()
+    newline = text.find("\n", start, run.end())
+    while newline >= 0:
+        if newline - (text.rfind("\n", 0, newline) + 1) < 45:
+            out.append(_Run(text, start, newline))
+            start = newline + 1
+        newline = text.find("\n", newline + 1, run.end())
+    if start == run.start():
+        return [run]
+    out.append(_Run(text, start, run.end()))
+    return out
+
+
 def guess_mentions(text: str, names: Sequence[str] = ()) -> list[NameMention]:
     """Guess names without a list: people, organisations and places, then their short forms.
 
@@ -526,10 +565,20 @@ def guess_mentions(text: str, names: Sequence[str] = ()) -> list[NameMention]:
         # transcript's label ("ROE:") or a common abbreviation
         if am.group() in NOT_ORG_ACRONYMS or _LABEL_AFTER.match(text, am.end()):
             continue
+        if _SHOUTED_BEFORE.search(text, max(0, am.start() - 12), am.start()) or (
+            _SHOUTED_AFTER.match(text, am.end())
+        ):
+            continue  # a line set in capitals ("THE LAST HARVEST", "PORT LEE, Avonia"), a
+            # stage or picture tag ("[PHOTO]"), "BY MS. ROE:": words, not an organisation
         out.append(
             NameMention(am.start(), am.end(), am.group(), None, am.group(), 100.0, False, False)
         )
-    runs = list(_CAP_RUN.finditer(text))
+    runs: list[re.Match[str] | _Run] = []
+    for run in _CAP_RUN.finditer(text):
+        if "\n" in run.group():
+            runs += _split_at_short_lines(text, run)
+        else:
+            runs.append(run)
     memo: dict[str, list[NameMention]] = {}  # a run seen before names the same (offsets aside)
     index = 0
     while index < len(runs):

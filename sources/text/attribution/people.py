@@ -69,8 +69,11 @@ _BYLINE = re.compile(r"[ \t]*By[ \t]+")
 # a byline ("By Ann Lee" on its own line) or a photo caption ("Photo: ...", "Caption: ...")
 _ASIDE = re.compile(
     r"[ \t]*(?:By[ \t]+[A-Z][^\n.:]{1,60}(?:\n|$)"
-    r"|(?i:photo(?:graph)?|caption|image|pictured|photo caption)[ \t]*:)"
+    r"|(?i:photo(?:graph)?|caption|image|pictured|photo caption)[ \t]*:"
+    r"|[\[(](?i:photo(?:graph)?|image|picture|video|caption)[^\])\n]{0,30}[\])])"
 )
+# a line that reads as a sentence (not an outlet's name or a job title under a byline)
+_SENTENCE_LIKE = re.compile(r"[.!?:\"“”]\s*$|\b(?:said|says|is|was|are|were)\b")
 # a short noun phrase (or opening phrase) and a comma before a name: "The county's lawyer, "
 _LEAD_TO_APPOSITIVE = re.compile(
     r"[\s\"'“‘(]*(?:(?:[Tt]he|[Hh]is|[Hh]er|[Tt]heir|[Ii]ts|[A-Z][\w’'-]*['’]s)[ \u00a0]+)?"
@@ -182,6 +185,12 @@ class People:
         self.subjects: set[int] = set()  # offsets of refs that are a sentence's subject
         # bylines and photo captions: the people they name are not the story's speakers
         aside = {i for i, (start, end) in enumerate(paras) if _ASIDE.match(text, start, end)}
+        for i in sorted(aside):
+            # the outlet's name or the writer's post on the line under a byline
+            if i + 1 < len(paras) and _BYLINE.match(text, *paras[i]):
+                start, end = paras[i + 1]
+                if end - start < 60 and not _SENTENCE_LIKE.search(text, start, end):
+                    aside.add(i + 1)
         for mention in self.prose:
             entity = self.entity_for(mention)
             if aside and bisect_right(self.para_starts, mention.start) - 1 in aside:

@@ -616,3 +616,29 @@ def test_an_edited_interview_names_its_subject_at_the_end(record):
         "Ann Lee is the mayor of Harlow."
     )
     assert speakers_of(text, record) == ["Ann Lee", "Ann Lee"]
+
+
+# --- issue 20, fourth round --------------------------------------------------------------------
+
+
+def test_words_in_a_capitals_headline_or_a_picture_tag_are_no_organisation(record):
+    text = (
+        "THE QUIET MILL OWNER\n\n"
+        "[IMAGE] Harlan Doyle Estes at his loom.\n\n"
+        "Harlan Doyle Estes sells cloth to Tarrow Weaving Co., which ships it north. "
+        "In an email, the company called his cloth “the best we stock.”"
+    )
+    found = extract_quotes(text, speakers=record)
+    assert by_quote(found, "the best").speaker == "Tarrow Weaving Co"
+
+
+def test_the_outlet_under_a_byline_is_no_speaker(record):
+    text = (
+        "By Lotte Varga\n"
+        "Valley Courier\n\n"
+        "Wenna Pask has raced dinghies on the estuary for thirty years. "
+        "She buys her sails from Kettle Row Ltd. down the coast. "
+        "In a note, the company called her sails “fit for another decade.”"
+    )
+    found = extract_quotes(text, speakers=record)
+    assert by_quote(found, "fit for").speaker == "Kettle Row Ltd"
