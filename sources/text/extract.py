@@ -306,14 +306,17 @@ def _turn_speaker(
         name = pair[0] if pair else None
     if name is None and turn.answer:
         pair = questioning(reader.text, turn.start)
-        if pair:
+        if pair and pair[1]:
             name = pair[1]
         else:
-            key = reader.main_person(turn.label_start)
+            # the person the text is about, never the one asking ("Roe is asking the
+            # questions")
+            asker = pair[0] if pair else None
+            key = reader.main_person(turn.label_start, asker)
             if key is None:
                 # an edited interview that names its subject only after ("Ann Lee is the
                 # mayor of Harlow."): the person the whole text is about
-                key = reader.main_person(len(reader.text))
+                key = reader.main_person(len(reader.text), asker)
             if key is None:
                 return None, None, None, None
             entity = reader.entities[key]

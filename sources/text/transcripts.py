@@ -70,6 +70,14 @@ _QUESTIONING = re.compile(
     r"|cross-examining|cross-examined) ([A-Z][\w’'-]+)"
 )
 
+# "Roe, the family's lawyer, is asking the questions", "questions put by Roe"
+_ASKING = re.compile(
+    r"\b((?:[A-Z][\w’'-]+ ){0,2}[A-Z][\w’'-]+),? (?:is|was|does|did) (?:asking|putting|doing) (?:the |most of the )?"
+    r"(?:questions|questioning|asking)\b"
+    r"|\bquestion(?:s|ing|ed)? (?:put |posed )?by (?:[a-z]+ ){0,3}?(?:(?:Mr|Ms|Mrs|Dr)\.? )?"
+    r"(?:[A-Z][\w’'-]+ )?([A-Z][\w’'-]+)"
+)
+
 # first words of header lines that look like labels
 _HEADER = words(
     """
@@ -250,6 +258,7 @@ def read_transcript(text: str, paras: list[tuple[int, int]]) -> Transcript | Non
         or "transcript" in intro
         or "deposition" in intro
         or bool(_QUESTIONING.search(text, 0, first_turn_at or 0))
+        or bool(_ASKING.search(text, 0, first_turn_at or 0))
     )
     deponent = None
     found = _DEPONENT.search(text, 0, min(len(text), max(first_turn_at or 0, 200) + 400))
@@ -329,10 +338,17 @@ def _unnamed(label: str) -> bool:
     return bool(first) and (first[0] in _UNNAMED or first[-1] in _UNNAMED)
 
 
-def questioning(text: str, end: int) -> tuple[str, str] | None:
-    """("Roe", "Lee") for "Roe is questioning Lee" before ``end``."""
-    found = list(_QUESTIONING.finditer(text, 0, end))
-    return (found[-1].group(1), found[-1].group(2)) if found else None
+def questioning(text: str, end: int) -> tuple[str, str | None] | None:
+    """("Roe", "Lee") for "Roe is questioning Lee" before ``end``; ("Roe", None) for "Roe is
+    asking the questions", "questions put by Roe" (the witness left to the header)."""
+    found = [(m.start(), m.group(1), m.group(2)) for m in _QUESTIONING.finditer(text, 0, end)]
+    found += [
+        (m.start(), m.group(1) or m.group(2), None) for m in _ASKING.finditer(text, 0, end)
+    ]
+    if not found:
+        return None
+    _at, asker, witness = max(found)
+    return asker, witness
 
 
 def label_name(transcript: Transcript, turn: Turn) -> tuple[str | None, bool]:

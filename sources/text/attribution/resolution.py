@@ -49,6 +49,8 @@ _AGENT_ROLES = words(
 )
 _OWNER_WORD = re.compile(r"([\w-]+)['’]s")
 _OWNER_BEFORE = re.compile(r"\b(his|her|its|their)[ \u00a0]+(?:[\w-]+[ \u00a0]+)?$", re.I)
+# "In a statement, ", "In an emailed letter to parents, ": a phrase opening the sentence
+_OPENING_PHRASE = re.compile(r"\s*(?:In|Through|Via|With) (?:a|an|the|its|his|her|their) ", re.I)
 _ORG_SUBJECT = re.compile(r"\bthe ([a-z]+)\b")
 
 
@@ -169,6 +171,11 @@ class Resolver:
             # the sentence's subject ("The hospital's parent company, Acme Health, said in a
             # statement": Acme, not the hospital), else the first named
             return next((key for at, key in before if at in self.subjects), before[0][1])
+        after = [(at, key) for at, key in refs if at >= mention.end()]
+        if after and _OPENING_PHRASE.match(text, start, mention.start()):
+            # "In a written statement, Acme Corp, which owns the mill, said": the subject
+            # after the opening phrase, not a name in a clause about it
+            return next((key for at, key in after if at in self.subjects), after[0][1])
         pronoun = _POSSESSIVE.search(text, start, mention.start())
         if pronoun is not None:
             word = pronoun.group(1).lower()
@@ -206,18 +213,22 @@ class Resolver:
                 return key
         return None
 
-    def main_person(self, pos: int) -> str | None:
-        """The person the text has been about before ``pos`` (see `_salient`)."""
-        return self._salient(pos)
+    def main_person(self, pos: int, besides: str | None = None) -> str | None:
+        """The person the text has been about before ``pos`` (see `_salient`), other than
+        the one named ``besides`` (a name or a surname)."""
+        return self._salient(pos, besides)
 
-    def _salient(self, pos: int) -> str | None:
+    def _salient(self, pos: int, besides: str | None = None) -> str | None:
         """The person the text has been about so far: mentioned most often before ``pos``
         (as a subject counting double), the most recent of equals. "The actor", "the
         63-year-old" with no one given that role are the story's main character."""
         weight: dict[str, float] = {}
         last: dict[str, int] = {}
         for at, key in self.refs[: bisect_left(self.refs, (pos, ""))]:
-            if self.entities[key].kind != PERSON:
+            entity = self.entities[key]
+            if entity.kind != PERSON:
+                continue
+            if besides and (besides == entity.name or besides.split()[-1] in entity.name.split()):
                 continue
             weight[key] = weight.get(key, 0.0) + (2.0 if at in self.subjects else 1.0)
             last[key] = at

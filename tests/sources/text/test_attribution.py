@@ -642,3 +642,31 @@ def test_the_outlet_under_a_byline_is_no_speaker(record):
     )
     found = extract_quotes(text, speakers=record)
     assert by_quote(found, "fit for").speaker == "Kettle Row Ltd"
+
+
+def test_the_questioner_named_in_the_prose_asks_the_q_turns(record):
+    text = (
+        "Mill owner Osric Penhallow was deposed in March in the dispute over the weir.\n\n"
+        "In the passage below, the anglers' lawyer, Ysolde Marrack-Tye, is asking the "
+        "questions:\n\n"
+        "Q. When did you first see the cracks?\n"
+        "A. Some time in the spring.\n"
+        "Q. Which spring?\n"
+        "A. I could not say for certain.\n"
+        "Q. Did you report them?\n"
+        "A. No."
+    )
+    found = extract_quotes(text, speakers=record)
+    assert by_quote(found, "Which spring").speaker == "Ysolde Marrack-Tye"
+    assert by_quote(found, "I could not say").speaker == "Osric Penhallow"
+
+
+def test_a_statement_opening_the_sentence_is_its_subject_s_not_a_clause_s(record):
+    text = (
+        "The mill at Brackwater closed on Friday.\n\n"
+        "In a short statement, Tamsin Ridge Holdings, which bought Brackwater Milling Co. in "
+        "2019, said it regretted the closure.\n\n"
+        "“No buyer could be found for the site,” the statement said."
+    )
+    found = extract_quotes(text, speakers=record)
+    assert by_quote(found, "No buyer").speaker == "Tamsin Ridge Holdings"
