@@ -4,7 +4,11 @@ Read by general rules, not by any example's words: the headline is a short line 
 without a final full stop, set apart by a blank line, a byline or a date, or capitalised like
 a title; the byline starts "By"; a date is a line that holds a date and little else (or the
 date in a byline or a wire dateline with its year); an outlet is a short line beside them
-with capitals (or an email's or a transcript's header lines give the same facts).
+with capitals (or an email's or a transcript's header lines give the same facts). A header
+block (a few heading-shaped lines before the first blank line) is set apart by that blank line,
+and a full date anywhere in one of its lines dates the text. A letter (a letterhead name, then
+address and date lines, then "Dear …" or "To the …") is titled by its subject line or "Letter
+from <name> to <addressee>".
 """
 
 from __future__ import annotations
@@ -116,6 +120,10 @@ def read_heading(text: str) -> Heading:
     mail = _headers(lines)
     if mail is not None:
         return mail
+    letter = _letter(text)
+    if letter is not None:
+        return letter
+    block = _block_lines(text)
     title = author = outlet = ""
     published: date | None = None
     byline_at = next((i for i, (line, _b) in enumerate(lines[:5]) if BYLINE.match(line)), None)
@@ -152,6 +160,7 @@ def read_heading(text: str) -> Heading:
             or byline_at == index + 1
             or _date_line(following) is not None
             or _titleish(line)
+            or (index == 0 and 2 <= len(block) <= 6)  # the first line of a header block
         )
         if not set_apart:
             break
@@ -172,6 +181,8 @@ def read_heading(text: str) -> Heading:
             elif not outlet and part != line and 0 < len(part.split()) <= 6 and _titleish(part):
                 outlet = part.strip()  # "The Ledger | April 2, 2025"
     if published is None:
+        published = _block_date(block, title)
+    if published is None:
         published, wire = _dateline(text)
         outlet = outlet or wire
     if not outlet:
@@ -182,6 +193,92 @@ def read_heading(text: str) -> Heading:
                 outlet = line
                 break
     return Heading(title=title[:300], author=author, published_on=published, outlet=outlet[:200])
+
+
+def _block_lines(text: str, limit: int = 6) -> list[str]:
+    """The text's header block: its first lines, up to the first blank line, when at most
+    ``limit`` lines (after any blank lines at the top), all shaped like headings (none ends a
+    sentence, none is a transcript's first turn), and the text goes on after it."""
+    raw = text.lstrip("\n \t").split("\n")
+    block: list[str] = []
+    for line in raw:
+        if not line.strip():
+            break
+        block.append(line.strip())
+        if len(block) > limit:
+            return []
+    if len(block) == len(raw) or not all(_headline_shape(line) for line in block):
+        return []
+    if any(SPEAKER_LABEL.match(line) for line in block[1:]):
+        return []
+    return block
+
+
+def _block_date(block: list[str], title: str) -> date | None:
+    """A full date (day, month, year) in a line of the header block other than the title,
+    with or without a weekday or other words around it."""
+    for line in block:
+        if line == title:
+            continue
+        found = parse_date(re.sub(r"^[^\d]{0,30}?:\s*", "", line))
+        if found is not None and found[1] == "day" and re.search(r"\b(?:1[89]|20)\d\d\b", line):
+            return found[0]
+    return None
+
+
+SALUTATION = re.compile(
+    r"^(?:Dear\s+(?P<dear>[^,:\n]{2,80}?)\s*[,:]?|To\s+whom\s+it\s+may\s+concern[,:]?"
+    r"|To\s+(?P<to>(?:the\s+)?[A-Z][^\n:]{2,80}?)(?<!\.))\s*$",
+)
+SUBJECT_LINE = re.compile(r"^(?:Re|Subject|Ref)\s*:\s*(?P<subject>\S.{2,200})$", re.I)
+CLOSING = re.compile(
+    r"^(?:Sincerely|Yours|Regards|Best regards|Kind regards|Respectfully|With thanks|"
+    r"Best wishes)\b[^\n]{0,30}$",
+    re.I,
+)
+
+
+def _letter(text: str) -> Heading | None:
+    """A letter: a letterhead (a person's or an organisation's name on the first line, then
+    address and date lines, none a sentence) above a salutation ("Dear …", "To the …").
+    Titled by its subject line, or "Letter from <name> to <addressee>"."""
+    lines = [line.strip() for line in text[:3000].split("\n") if line.strip()]
+    head: list[str] = []
+    salutation = None
+    for line in lines[:14]:
+        salutation = SALUTATION.match(line)
+        if salutation:
+            break
+        if not _headline_shape(line) and not SUBJECT_LINE.match(line):
+            return None
+        head.append(line)
+    if not salutation or len(head) < 2:
+        return None
+    name = head[0]
+    if (
+        len(name.split()) > 8
+        or _date_line(name)
+        or SUBJECT_LINE.match(name)
+        or not _titleish(name)
+        or re.search(r"\d", name)
+    ):
+        return None
+    at = lines.index(salutation.group(0))
+    subject = next(
+        (m.group("subject") for line in lines[: at + 3] if (m := SUBJECT_LINE.match(line))), ""
+    )
+    who = (salutation.group("dear") or salutation.group("to") or "").strip()
+    if who.lower() in ("sir or madam", "sir/madam", "sir", "madam"):
+        who = ""
+    title = subject or (f"Letter from {name} to {who}" if who else f"Letter from {name}")
+    published = next((day for line in head if (day := _date_line(line))), None)
+    author = ""
+    for number, line in enumerate(lines):
+        if CLOSING.match(line) and number + 1 < len(lines):
+            signature = lines[number + 1]
+            if len(signature.split()) <= 6 and _titleish(signature):
+                author = _author(signature)
+    return Heading(title=title[:300], author=author, published_on=published)
 
 
 def _dateline(text: str) -> tuple[date | None, str]:

@@ -533,3 +533,87 @@ def test_a_transcript_s_heading_and_date_header():
     )
     assert document.title == "Transcript: Oversight Committee Hearing on Bridge Inspections"
     assert document.published_on == date(2026, 2, 18)
+
+
+# --- transcripts and letters whose first lines are not a newspaper's ---------------------------
+
+
+def test_a_pasted_transcript_s_first_line_is_its_title_and_its_second_line_its_date():
+    document = from_paste(
+        "Harbor Commission — special meeting on the dredging contract\n"
+        "Minutes of the open session, Thursday 4 September 2025, Room 2, Port Authority Offices\n"
+        "\n"
+        "CHAIR OSEI: We are in session. The only item is the contract.\n"
+        "\n"
+        "COMMISSIONER VAN DYKE: I have read the bids and they do not add up.\n"
+    )
+    assert document.title == "Harbor Commission — special meeting on the dredging contract"
+    assert document.published_on == date(2025, 9, 4)
+
+
+def test_a_date_line_without_a_weekday_in_the_header_block():
+    document = from_paste(
+        "Planning board hearing on the quarry extension\n"
+        "Official record\n"
+        "Held 12 June 2025 in the Guildhall, Eastmoor\n"
+        "\n"
+        "MS. PARK: The quarry has been blasting outside its permitted hours for a year.\n"
+    )
+    assert document.title == "Planning board hearing on the quarry extension"
+    assert document.published_on == date(2025, 6, 12)
+
+
+def test_a_date_mentioned_in_the_body_is_not_the_date_of_a_text():
+    document = from_paste(
+        "notes\n\nThe council met on 3 May 2024 and again in June. Nobody spoke.\n"
+        "It was a long evening, and on 9 May 2024 the vote was taken.\n"
+    )
+    assert document.published_on is None
+
+
+LETTER_HEAD = (
+    "Marcus Oyelaran\n"
+    "Director of Parks\n"
+    "Westfield Parks Trust\n"
+    "12 Elm Row, Westfield\n"
+    "\n"
+    "3 October 2025\n"
+    "\n"
+)
+
+
+def test_a_letter_is_titled_from_its_writer_to_its_addressee():
+    document = from_paste(
+        LETTER_HEAD + "Dear Councillor Brandt,\n\n"
+        "I write to ask that the east playground stay open through the winter. The trust "
+        "will pay for the lighting.\n\nYours sincerely,\nMarcus Oyelaran\n"
+    )
+    assert document.title == "Letter from Marcus Oyelaran to Councillor Brandt"
+    assert document.published_on == date(2025, 10, 3)
+    assert document.author == "Marcus Oyelaran"
+
+
+def test_a_letter_addressed_on_a_line_of_its_own():
+    document = from_paste(
+        "Westfield Tenants' Association\n"
+        "Unit 4, Harrow Court\n"
+        "\n"
+        "October 21, 2025\n"
+        "\n"
+        "To the Westfield Housing Committee\n"
+        "\n"
+        "We have asked for the boilers to be replaced four times since 2023.\n"
+    )
+    assert document.title == (
+        "Letter from Westfield Tenants' Association to the Westfield Housing Committee"
+    )
+    assert document.published_on == date(2025, 10, 21)
+
+
+def test_a_letter_s_subject_line_is_its_title():
+    document = from_paste(
+        LETTER_HEAD + "Re: Winter opening of the east playground\n\n"
+        "Dear Councillor Brandt,\n\nI write to ask that the playground stay open.\n"
+    )
+    assert document.title == "Winter opening of the east playground"
+    assert document.published_on == date(2025, 10, 3)
