@@ -72,7 +72,8 @@ _QUESTIONING = re.compile(
 
 # "Roe, the family's lawyer, is asking the questions", "questions put by Roe"
 _ASKING = re.compile(
-    r"\b((?:[A-Z][\w’'-]+ ){0,2}[A-Z][\w’'-]+),? (?:is|was|does|did) (?:asking|putting|doing) (?:the |most of the )?"
+    r"\b((?:[A-Z][\w’'-]+ ){0,2}[A-Z][\w’'-]+),? (?:is|was|does|did) "
+    r"(?:asking|putting|doing) (?:the |most of the )?"
     r"(?:questions|questioning|asking)\b"
     r"|\bquestion(?:s|ing|ed)? (?:put |posed )?by (?:[a-z]+ ){0,3}?(?:(?:Mr|Ms|Mrs|Dr)\.? )?"
     r"(?:[A-Z][\w’'-]+ )?([A-Z][\w’'-]+)"
@@ -342,9 +343,7 @@ def questioning(text: str, end: int) -> tuple[str, str | None] | None:
     """("Roe", "Lee") for "Roe is questioning Lee" before ``end``; ("Roe", None) for "Roe is
     asking the questions", "questions put by Roe" (the witness left to the header)."""
     found = [(m.start(), m.group(1), m.group(2)) for m in _QUESTIONING.finditer(text, 0, end)]
-    found += [
-        (m.start(), m.group(1) or m.group(2), None) for m in _ASKING.finditer(text, 0, end)
-    ]
+    found += [(m.start(), m.group(1) or m.group(2), None) for m in _ASKING.finditer(text, 0, end)]
     if not found:
         return None
     _at, asker, witness = max(found)
