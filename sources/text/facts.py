@@ -133,7 +133,27 @@ WROTE = re.compile(
 MAIL_FIELD = re.compile(
     r"^[ \t>]*(?P<name>From|To|Subject|Cc)[ \t]*:[ \t]*(?P<value>.*)$", re.I | re.M
 )
-SALUTATION = re.compile(r"^[ \t]*(?:Dear|To whom it may concern)\b(?P<who>[^,:\n]*)", re.I | re.M)
+SALUTATION = re.compile(
+    r"^[ \t]*(?:(?i:Dear|To whom it may concern)\b(?P<who>[^,:\n]*)"
+    r"|To\s+(?P<to>(?:the\s+)?[A-Z][^\n:]{2,80}?)(?<!\.)[ \t]*$)",
+    re.M,
+)
+TURN = re.compile(  # "NAME:", "NAME —" in capitals; "Ms. Name:" with a colon only
+    r"^[ \t]*(?:(?P<label>[A-Z][A-Z .'’-]{1,60}?)[ \t]*(?::|[ \t][—–-][ \t])"
+    r"|(?P<named>(?:[A-Z][\w.'’-]*[ \t]+){0,4}[A-Z][\w.'’-]*)[ \t]*:)",
+    re.M,
+)
+NOT_LABELS = {
+    "date", "sent", "dated", "from", "to", "cc", "subject", "re", "event", "occasion", "venue",
+    "meeting", "hearing", "location", "written", "posted", "published", "recorded", "note",
+    "update", "editor's note", "transcript", "transcript date", "present", "attendees",
+}  # fmt: skip
+PLACE_NOUN = re.compile(
+    r"\b(?:room|chamber|chambers|hall|building|house|centre|center|court|courthouse|office|"
+    r"offices|library|auditorium|theatre|theater|studio|hotel|school|church|station|"
+    r"headquarters|arena|stadium|park|square|plaza|parliament|capitol|senate)\b",
+    re.I,
+)
 EVENT_FIELD = re.compile(
     r"^[ \t]*(?P<name>Event|Occasion|Venue|Meeting|Hearing|Program|Programme|Show|Location)"
     r"[ \t]*:[ \t]*(?P<value>\S.*)$",
@@ -523,6 +543,73 @@ def _top_date(text: str) -> tuple[date, str, str] | None:
     return None
 
 
+def _turn_label(text: str, span: tuple[int, int]) -> bool:
+    match = TURN.match(text, span[0], span[1])
+    if not match:
+        return False
+    return (match.group("label") or match.group("named")).strip().lower() not in NOT_LABELS
+
+
+def _in_turn(text: str, spans, index: int) -> bool:
+    """The passage's paragraph is a transcript's turn: it opens with a speaker's label
+    ("NAME:", "NAME —") and so do other paragraphs of the text."""
+    if not _turn_label(text, spans[index]):
+        return False
+    return sum(_turn_label(text, span) for span in spans) >= 2
+
+
+@dataclass(frozen=True)
+class _Head:
+    date: date | None
+    precision: str | None
+    words: str  # the date as written
+    line: str  # the line it is in
+    place: str  # the place the header names ("Council Chamber, City Hall"), or ""
+    place_line: str
+
+
+def _transcript_head(text: str, spans) -> _Head | None:
+    """A transcript's header: the lines above its first turn (at most six), the first one with
+    a full date (with or without a weekday, with other words around it) and a place line (the
+    words after that date, or a line of its own naming a room, a hall, a building)."""
+    first_turn = next((a for a, b in spans if _turn_label(text, (a, b))), len(text))
+    hi = min(first_turn, _first_lines_end(text))
+    lines = [m for m in DATE_LINE.finditer(text, 0, hi) if m.group("value").strip()]
+    day = words = line = place = place_line = ""
+    precision = None
+    for number, match in enumerate(lines):
+        value = match.group("value").strip()
+        header = HEADER.match(value)
+        lo = match.start("value") + (header.start("value") if header else 0)
+        taken: list[tuple[int, int]] = []
+        mentions = [
+            m
+            for m in _explicit(text, lo, match.end("value"), None, taken)
+            if m.date is not None and m.precision == DAY
+        ]
+        if mentions and not day:
+            mention = min(mentions, key=lambda m: m.start)
+            day, precision, words, line = mention.date, DAY, mention.words, value
+            after = text[mention.end : match.end("value")].strip(" \t,;.—–-")
+            if after and after[:1].isupper() and len(after.split()) <= 12:
+                place, place_line = after, value
+        elif (
+            not mentions
+            and number > 0
+            and not place
+            and not header
+            and not EVENT_FIELD.match(value)
+            and len(value.split()) <= 12
+            and PLACE_NOUN.search(value)
+            and value[:1].isupper()
+            and not value.endswith(".")
+        ):
+            place, place_line = value, value
+    if not day and not place:
+        return None
+    return _Head(day or None, precision, words, line, place, place_line)
+
+
 def _quoted(words: str, limit: int = 60) -> str:
     words = re.sub(r"\s+", " ", words).strip()
     return f"“{words if len(words) <= limit else words[:limit].rstrip() + '…'}”"
@@ -557,6 +644,23 @@ def propose_date(text: str, start: int, end: int, story_date: date | None) -> Da
                 what = "email's" if _is_mail(text, match.start()) else "text's"
                 basis = f"the {what} own date line ({_quoted(name + ': ' + value)})"
             return DateProposal(found[0], found[1], basis)
+
+    if _in_turn(text, spans, index):
+        head = _transcript_head(text, spans)
+        if head is not None and head.date is not None:
+            return DateProposal(
+                head.date,
+                head.precision,
+                f"the transcript's own date ({_quoted(head.words)} in its header"
+                f" {_quoted(head.line)}); days its speakers mention are not when they spoke",
+            )
+        if story_date is not None:
+            return DateProposal(
+                story_date,
+                DAY,
+                "the story's date (a transcript's turn, and no date in its header; days its "
+                "speakers mention are not when they spoke)",
+            )
 
     unread: list[_Mention] = []
     a, b = spans[index]
@@ -811,6 +915,19 @@ def propose_venue(text: str, start: int, end: int) -> VenueProposal | None:
     own = _own_document_venue(text, start, end, spans, index)
     if own is not None:
         return own
+    if _in_turn(text, spans, index):  # not the places its speakers mention
+        head = _transcript_head(text, spans)
+        if head is not None and head.place:
+            return VenueProposal(
+                head.place, f"the transcript's own header ({_quoted(head.place_line)})"
+            )
+        for match in EVENT_FIELD.finditer(text, 0, start):
+            if match.start() < _first_lines_end(text, 10):
+                value = match.group("value").strip()
+                return VenueProposal(
+                    value, f"the text's own {_quoted(match.group(0).strip())} line"
+                )
+        return None
     a, b = spans[index]
     if not (index == 0 and _is_headline(text, spans, 0) and not (a <= start < b)):
         found = _venue_in(text, a, b, (start, end))
@@ -865,7 +982,9 @@ def _own_document_venue(text: str, start: int, end: int, spans, index: int) -> V
     if header is not None and header[0] == "letter":
         salutations = list(SALUTATION.finditer(text, 0, start))
         salutation = salutations[-1] if salutations else None
-        who = salutation.group("who").strip() if salutation else ""
+        who = (
+            (salutation.group("who") or salutation.group("to") or "").strip() if salutation else ""
+        )
         venue = (
             f"Letter to {who}"
             if who and who.lower() not in ("sir or madam", "sir/madam")

@@ -403,3 +403,92 @@ def test_last_week_is_shown_to_the_month_most_of_its_days_fall_in():
     found = facts(text, "not one dollar", date(2026, 5, 4))  # Mon 27 Apr to Sun 3 May
     assert (found.date, found.precision) == (date(2026, 4, 1), MONTH)
     assert "27 Apr 2026 and 3 May 2026" in found.date_basis
+
+
+# --- a transcript's and a letter's own date and place --------------------------------------
+
+HEARING = """Eastmoor Planning Board — hearing on the Marsh Road rezoning
+Record of the hearing, Wednesday 9 April 2025, Assembly Room, Old Town Hall
+
+CHAIR LINDQVIST: We are in session. The flooding on Marsh Road last Saturday night is the first item.
+
+DEVELOPER ROSA RAMOS: The culvert was cleared on Friday 4 April. The water never reached the new houses.
+
+MEMBER ADEYEMI — Then why were the basements pumped out on Sunday?
+"""
+
+
+def test_a_turn_in_a_transcript_is_dated_by_the_transcript_not_by_the_day_it_mentions():
+    for story_date in (None, date(2025, 4, 10)):
+        found = facts(HEARING, "The water never reached the new houses.", story_date)
+        assert found.date == date(2025, 4, 9), story_date
+        assert "9 April 2025" in found.date_basis
+
+
+def test_a_turn_after_a_dash_label_is_dated_by_the_transcript():
+    found = facts(HEARING, "Then why were the basements pumped out", None)
+    assert found.date == date(2025, 4, 9)
+
+
+def test_a_transcript_turn_s_venue_is_its_header_s_place():
+    found = facts(HEARING, "The water never reached the new houses.", None)
+    assert found.venue == "Assembly Room, Old Town Hall"
+    assert "Record of the hearing" in found.venue_basis
+
+
+def test_a_transcript_with_a_date_line_of_its_own_and_no_place():
+    text = (
+        "Radio phone-in with the harbour master\n"
+        "5 February 2026\n\n"
+        "HOST: Last Tuesday a trawler ran aground. What happened?\n\n"
+        "HARBOUR MASTER GRAY: The beacon had been out since January 30 and nobody told us.\n"
+    )
+    found = facts(text, "nobody told us.", date(2026, 2, 7))
+    assert found.date == date(2026, 2, 5)
+
+
+LETTER_NO_DEAR = """Westfield Tenants' Association
+Unit 4, Harrow Court
+
+21 October 2025
+
+To the Westfield Housing Committee
+
+On 2 October the boiler in block C failed again, and the landlord's agent told us on 6 October that no engineer was available.
+
+We ask the committee to act before the frost.
+"""
+
+
+def test_a_letter_s_own_date_beats_the_days_its_body_mentions():
+    found = facts(LETTER_NO_DEAR, "the boiler in block C failed again", date(2025, 10, 25))
+    assert found.date == date(2025, 10, 21)
+    assert "letter" in found.date_basis
+    assert found.venue == "Letter to the Westfield Housing Committee"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        'She was told the Kessler Street pumps were off. "Nobody warned us," she said.',
+        '"Nobody warned us," Ortiz said, and told the Kessler Street residents to leave.',
+        '"Nobody warned us," Ortiz told the Kessler Street.',
+    ],
+)
+def test_told_with_a_place_as_its_object_is_no_venue(sentence):
+    found = facts(sentence, "Nobody warned us,", date(2026, 3, 1))
+    assert found.venue is None, found.venue
+
+
+@pytest.mark.parametrize(
+    ("sentence", "venue"),
+    [
+        ('"Nobody warned us," Ortiz told the Eastmoor Gazette.', "Remarks to the Eastmoor Gazette"),
+        ('"Nobody warned us," Ortiz told the Finance Committee.', "Remarks to the Finance Committee"),
+        ('"Nobody warned us," Ortiz told reporters.', "Remarks to reporters"),
+        ('"Nobody warned us," Ortiz told the BBC.', "Remarks to the BBC"),
+    ],
+)
+def test_told_an_audience_is_a_venue(sentence, venue):
+    found = facts(sentence, "Nobody warned us,", date(2026, 3, 1))
+    assert found.venue == venue
