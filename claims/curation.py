@@ -641,6 +641,22 @@ def link_as_contradiction(*, claim: Claim, counter: Claim, by=None) -> Contradic
     return pair
 
 
+@transaction.atomic
+def swap_sides(*, pair: Contradiction, by=None) -> Contradiction:
+    """The statement challenged becomes the counter-evidence and back: a draft's direction is
+    whatever page it was linked from, so the curator turns it round. Refused once the pair has
+    gone to the editors (its direction is what they check)."""
+    pair = Contradiction.objects.select_for_update().get(pk=pair.pk)
+    if pair.status != Status.DRAFT:
+        status = pair.get_status_display().lower()
+        raise ValueError(f"Only a draft's sides can be swapped: this pair is {status}.")
+    pair.claim, pair.counter = pair.counter, pair.claim
+    pair._history_user = by
+    pair._change_reason = "Sides swapped"
+    pair.save()
+    return pair
+
+
 def take_shared_cases(pair: Contradiction) -> None:
     """A pair belongs to the cases both of its claims belong to."""
     shared = pair.claim.cases.filter(pk__in=pair.counter.cases.values("pk"))

@@ -274,13 +274,20 @@ def _save(item: Item | Case, *, by, reason: str) -> Item | Case:
 
 @transaction.atomic
 def submit_for_review(*, item: Item, by, expected_version: int | None = None) -> Item:
-    """A draft goes to the editors."""
+    """A draft goes to the editors. A pair takes its draft sides with it (a pair cannot be
+    published before its two statements, so the editor gets the three at once)."""
     if not can_edit(by, item):
         raise PermissionDenied("You cannot edit this item.")
     item = lock_version(item, expected_version)
     if item.status not in STEPS_FROM["review"]:
         raise Refused([f"the {_label(item)} is {item.get_status_display().lower()}, not a draft"])
     item.status = Status.REVIEW
+    if isinstance(item, Contradiction):
+        for side in (item.claim, item.counter):
+            if side.status == Status.DRAFT and can_edit(by, side):
+                side = lock_version(side, None)
+                side.status = Status.REVIEW
+                _save(side, by=by, reason=f"Sent to review with the pair '{item.slug}'")
     return _save(item, by=by, reason="Sent to review")
 
 

@@ -4,13 +4,14 @@ claims."""
 from __future__ import annotations
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
 
 from claims import curation
 from claims.admin.claims import VerificationFilter
 from claims.admin.workflow import WorkflowAdmin
-from claims.models import Contradiction
+from claims.models import Contradiction, Status
 
 
 class ContradictionAdminForm(forms.ModelForm):
@@ -41,6 +42,30 @@ class ContradictionAdmin(WorkflowAdmin):
     prepopulated_fields = {"slug": ["title"]}
     readonly_fields = ["created_at", "updated_at"]
     list_select_related = ["claim", "counter"]
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context["can_swap_sides"] = (
+            obj is not None
+            and obj.status == Status.DRAFT
+            and self.has_change_permission(request, obj)
+        )
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def response_change(self, request, obj):
+        """ "Swap the two sides" on a draft: the form is saved (above), then turned round."""
+        if "_swap_sides" in request.POST:
+            try:
+                curation.swap_sides(pair=obj, by=request.user)
+            except ValueError as refused:
+                self.message_user(request, str(refused), messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    "Sides swapped: the statement challenged is now "
+                    f"'{obj.counter.slug}', the counter-evidence '{obj.claim.slug}'.",
+                )
+            return HttpResponseRedirect(request.path)
+        return super().response_change(request, obj)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

@@ -128,6 +128,8 @@ class StepsAdmin(GuardedAdmin):
                 )
                 for step in publishing.allowed_steps(request.user, obj)
             ]
+            if hasattr(obj, "cases"):  # claims and pairs: the way back to their cases' work
+                context["item_cases"] = list(obj.cases.order_by("title").only("pk", "title"))
             context["on_record"] = on_record = self.on_record(obj)
             context["publishing_review"] = [] if on_record else publishing.review(obj).problems
             context["attention"] = publishing.needs_attention(obj)

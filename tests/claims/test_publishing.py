@@ -188,15 +188,24 @@ def test_non_quote_kinds_need_no_citation(editor):
     publishing.publish(item=record, by=editor)
 
 
-def test_needs_attention_after_a_source_text_replacement(editor, source):
+def test_a_source_text_replacement_keeps_the_check_made_in_the_earlier_capture(editor, source):
+    """Since captures (issue 21): the quote stays verified in the capture it was checked in,
+    marked changed since (the desk is told by the drift report and the watch's alert), so the
+    published claim does not fall out of the rules because the page changed."""
     claim = make_claim(slug="safe", text="The plant is safe.", cite=source)
+    first = claim.citations.get().capture
     assert publishing.needs_attention(claim) == []
     replace_source_text(source=source, text="The agency declined to comment.")
-    assert publishing.needs_attention(claim) == [
-        "citation 1 of 'safe' was not found in its source since the source's text was replaced"
-    ]
-    replace_source_text(source=source, text=TEXT)
+    citation = claim.citations.get()
+    assert (citation.verification_state, citation.capture, citation.drifted) == (
+        "verbatim",
+        first,
+        True,
+    )
     assert publishing.needs_attention(claim) == []
+    replace_source_text(source=source, text=TEXT)
+    citation.refresh_from_db()
+    assert citation.verification_state == "verbatim" and not citation.drifted
 
 
 # --- the import applies the same rules -----------------------------------------------------
