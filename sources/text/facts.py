@@ -474,6 +474,7 @@ def _story_paragraph(text: str, span: tuple[int, int], start: int, end: int) -> 
 
 
 DATE_LINE = re.compile(r"^[ \t]*(?P<value>[^\n]{4,80})$", re.M)
+HEAD_LINE = re.compile(r"^[ \t]*(?P<value>[^\n]{4,200})$", re.M)
 
 
 def _letter_head(text: str, salutation: int) -> re.Match | None:
@@ -574,7 +575,7 @@ def _transcript_head(text: str, spans) -> _Head | None:
     words after that date, or a line of its own naming a room, a hall, a building)."""
     first_turn = next((a for a, b in spans if _turn_label(text, (a, b))), len(text))
     hi = min(first_turn, _first_lines_end(text))
-    lines = [m for m in DATE_LINE.finditer(text, 0, hi) if m.group("value").strip()]
+    lines = [m for m in HEAD_LINE.finditer(text, 0, hi) if m.group("value").strip()]
     day = words = line = place = place_line = ""
     precision = None
     for number, match in enumerate(lines):
@@ -828,6 +829,39 @@ def _tail(text: str, at: int, hi: int) -> int:
     return max(end, at)
 
 
+AUDIENCE = re.compile(
+    r"\b(?:committee|subcommittee|council|board|commission|hearing|court|tribunal|jury|inquiry|"
+    r"inquest|assembly|parliament|senate|house|congress|legislature|caucus|cabinet|meeting|"
+    r"conference|convention|panel|forum|summit|crowd|audience|rally|delegates|members|"
+    r"newspaper|paper|magazine|station|channel|network|show|program|programme|podcast|"
+    r"news|times|post|herald|gazette|tribune|journal|daily|weekly|courier|ledger|press|"
+    r"chronicle|observer|guardian|review|record|telegraph|mail|star|sun|radio|tv|television|"
+    r"wire|bulletin|magazine|register|dispatch|standard|mirror|express|independent|monitor|"
+    r"inquirer|examiner|sentinel|agency|reuters|bloomberg|associated\s+press)s?$",
+    re.I,
+)
+PASSIVE = re.compile(r"\b(?:was|were|been|being|is|are|am|be|get|gets|got|getting)\s+$", re.I)
+
+
+def _audience(text: str, match: re.Match) -> bool:
+    """ "told …" names an audience (reporters, the committee, the Gazette, the BBC), not a
+    place or a thing ("was told the Elm Street pumps…", "told the Elm Street residents to …"):
+    a proper-noun object counts only when it is a body, an outlet or an acronym, and stands
+    alone (not a modifier of the next word); a passive "was told" has no audience."""
+    if PASSIVE.search(text[max(0, match.start() - 12) : match.start()]):
+        return False
+    who = match.group("who")
+    words = re.sub(r"^(?:the|a|an)\s+", "", who, flags=re.I).split()
+    if not words[0][:1].isupper():
+        return True  # "reporters", "the crowd": the pattern's own audiences
+    last = words[-1].rstrip(".")
+    body = AUDIENCE.search(" ".join(words).rstrip(".")) or re.fullmatch(r"[A-Z]{2,6}s?", last)
+    if not body and who.lower().startswith(("the ", "a ", "an ")):
+        return False  # "the Orchard Lane": a place or a thing, not people
+    following = re.match(r"\s+([a-z][\w'’-]*)", text[match.end() : match.end() + 40])
+    return not (following and following.group(1) not in TAIL_STOP | TAIL_PREPS)
+
+
 def _venue_in(text: str, lo: int, hi: int, skip: tuple[int, int]):
     """Venue phrases in ``text[lo:hi]`` outside ``skip``: (start, end, venue, words)."""
     out = []
@@ -887,10 +921,12 @@ def _venue_in(text: str, lo: int, hi: int, skip: tuple[int, int]):
             who = match.group("who")
             if who.split()[-1].lower() in NOT_VENUE or _month(who.split()[-1]):
                 continue
-            if EVENT.match(match.group(0)):
+            if EVENT.match(match.group(0)) or not _audience(text, match):
                 continue
             end = _tail(text, match.end(), b)
             who = re.sub(r"\s+", " ", text[match.start("who") : end])
+            if who.endswith(".") and "." not in who.split()[-1][:-1]:
+                who = who[:-1]  # the sentence's full stop
             out.append((match.start(), end, f"Remarks to {who}", text[match.start() : end]))
     # An event phrase inside another (a "hearing" inside "told a Senate hearing") counts once.
     out.sort(key=lambda item: (item[0], -(item[1] - item[0])))

@@ -407,20 +407,25 @@ def test_last_week_is_shown_to_the_month_most_of_its_days_fall_in():
 
 # --- a transcript's and a letter's own date and place --------------------------------------
 
-HEARING = """Eastmoor Planning Board — hearing on the Marsh Road rezoning
-Record of the hearing, Wednesday 9 April 2025, Assembly Room, Old Town Hall
+HEARING = (
+    "Eastmoor Planning Board — hearing on the Marsh Road rezoning\n"
+    "Record of the public hearing held on Wednesday 9 April 2025, Assembly Room, Old Town Hall, "
+    "Eastmoor\n"
+    """
+CHAIR LINDQVIST: We are in session. The flooding on Marsh Road last Saturday night is the
+first item.
 
-CHAIR LINDQVIST: We are in session. The flooding on Marsh Road last Saturday night is the first item.
-
-DEVELOPER ROSA RAMOS: The culvert was cleared on Friday 4 April. The water never reached the new houses.
+DEVELOPER ROSA RAMOS: The culvert was cleared on Friday 4 April. The water never reached the
+new houses.
 
 MEMBER ADEYEMI — Then why were the basements pumped out on Sunday?
 """
+)
 
 
 def test_a_turn_in_a_transcript_is_dated_by_the_transcript_not_by_the_day_it_mentions():
     for story_date in (None, date(2025, 4, 10)):
-        found = facts(HEARING, "The water never reached the new houses.", story_date)
+        found = facts(HEARING, "The water never reached the\nnew houses.", story_date)
         assert found.date == date(2025, 4, 9), story_date
         assert "9 April 2025" in found.date_basis
 
@@ -431,9 +436,9 @@ def test_a_turn_after_a_dash_label_is_dated_by_the_transcript():
 
 
 def test_a_transcript_turn_s_venue_is_its_header_s_place():
-    found = facts(HEARING, "The water never reached the new houses.", None)
-    assert found.venue == "Assembly Room, Old Town Hall"
-    assert "Record of the hearing" in found.venue_basis
+    found = facts(HEARING, "The water never reached the\nnew houses.", None)
+    assert found.venue == "Assembly Room, Old Town Hall, Eastmoor"
+    assert "Record of the public hearing" in found.venue_basis
 
 
 def test_a_transcript_with_a_date_line_of_its_own_and_no_place():
@@ -454,7 +459,8 @@ Unit 4, Harrow Court
 
 To the Westfield Housing Committee
 
-On 2 October the boiler in block C failed again, and the landlord's agent told us on 6 October that no engineer was available.
+On 2 October the boiler in block C failed again, and the landlord's agent told us on 6 October
+that no engineer was available.
 
 We ask the committee to act before the frost.
 """
@@ -484,7 +490,10 @@ def test_told_with_a_place_as_its_object_is_no_venue(sentence):
     ("sentence", "venue"),
     [
         ('"Nobody warned us," Ortiz told the Eastmoor Gazette.', "Remarks to the Eastmoor Gazette"),
-        ('"Nobody warned us," Ortiz told the Finance Committee.', "Remarks to the Finance Committee"),
+        (
+            '"Nobody warned us," Ortiz told the Finance Committee.',
+            "Remarks to the Finance Committee",
+        ),
         ('"Nobody warned us," Ortiz told reporters.', "Remarks to reporters"),
         ('"Nobody warned us," Ortiz told the BBC.', "Remarks to the BBC"),
     ],
