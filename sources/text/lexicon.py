@@ -140,6 +140,7 @@ ORG_HEADS = words(
     insurance holdings partners capital ventures studios productions pictures records
     library school academy center centre clinic institute cooperative parliament senate
     assembly congress government army navy force guard workers textiles mills infirmary co
+    line lines shipping logistics
     """
 )
 

@@ -95,6 +95,7 @@ _UNNAMED = words(
     """
     unidentified unknown caller callers voice voices audience crowd protester protesters
     videographer reporter reporters man woman male female participant speaker speakers
+    listener listeners viewer viewers
     """
 )
 _EXTRA_TITLES = words(
@@ -143,6 +144,15 @@ class Transcript:
 
 _PAREN_IN = re.compile(r"[ \t]*\(([^()\n]*)\)")
 _PAREN_NAME = re.compile(r"[A-Z][a-z’'][\w’'.-]*(?: [A-Z][a-z’'][\w’'.-]*){0,3}")
+# a name in capitals ("CALLER (JEROME)"), not a direction ("(VOICE-OVER)", "(ON CAMERA)")
+_PAREN_CAPS_NAME = re.compile(r"[A-Z][A-Z’'-]{2,}(?: [A-Z][A-Z’'-]+){0,2}")
+_DIRECTION_WORDS = words(
+    """
+    voice-over voiceover vo sot on off camera through translator translation translated via
+    phone telephone video audio cont'd contd continuing interpreter recorded live inaudible
+    crosstalk laughter applause laughs overlapping remote unidentified
+    """
+)
 
 
 @lru_cache(maxsize=4096)
@@ -156,7 +166,13 @@ def _split_paren(label: str) -> tuple[str, str | None, str]:
     base = label[: pm.start()] + label[pm.end() :]
     inner = pm.group(1).strip()
     first = inner.split(",", 1)[0].strip()
-    return base, (first if _PAREN_NAME.fullmatch(first) else None), inner
+    if _PAREN_NAME.fullmatch(first):
+        return base, first, inner
+    if _PAREN_CAPS_NAME.fullmatch(first) and not any(
+        w.lower() in _DIRECTION_WORDS for w in first.split()
+    ):
+        return base, first, inner  # "CALLER (JEROME)": the caller's name
+    return base, None, inner
 
 
 @lru_cache(maxsize=4096)

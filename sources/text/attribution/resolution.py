@@ -49,6 +49,14 @@ _AGENT_ROLES = words(
 )
 _OWNER_WORD = re.compile(r"([\w-]+)['’]s")
 _OWNER_BEFORE = re.compile(r"\b(his|her|its|their)[ \u00a0]+(?:[\w-]+[ \u00a0]+)?$", re.I)
+# an unnamed source the text says is unnamed: "a company spokesperson who spoke on condition
+# of anonymity", "an official, who asked not to be named because ..."
+_ANONYMOUS = re.compile(
+    r"\b(?:[Aa]n?|[Oo]ne|[Aa]nother)[ \u00a0]+(?:[\w’'-]+[ \u00a0]+){0,3}?([a-z]+),?[ \u00a0]+"
+    r"(?:who[ \u00a0]+|speaking[ \u00a0]+)?(?:spoke|asked|requested|declined|was not|were not|"
+    r"is not|are not|on condition|not authori[sz]ed)\b[^.;\n]{0,60}?"
+    r"(?:anonymity|named|identified|authori[sz]ed)"
+)
 # "In a statement, ", "In an emailed letter to parents, ": a phrase opening the sentence
 _OPENING_PHRASE = re.compile(r"\s*(?:In|Through|Via|With) (?:a|an|the|its|his|her|their) ", re.I)
 _ORG_SUBJECT = re.compile(r"\bthe ([a-z]+)\b")
@@ -187,6 +195,17 @@ class Resolver:
             return self._recent(start, ORGANIZATION)
         return None
 
+    def _anonymous_intro(self, role: str, pos: int) -> tuple[int, int] | None:
+        """Where the text last introduced a source with ``role``'s head noun who is not named
+        ("a company spokesperson who spoke on condition of anonymity"), in the 1,500
+        characters before ``pos``; None when it named them or never said so."""
+        head = role.rsplit(" ", 1)[-1].lower()
+        found = None
+        for am in _ANONYMOUS.finditer(self.text, max(0, pos - 1500), pos):
+            if am.group(1).lower() == head:
+                found = (am.start(), am.end(1))
+        return found
+
     def _by_role_after(self, role: str, pos: int) -> str | None:
         """The first entity given ``role`` (or a synonym) mentioned after ``pos`` in the next
         few sentences."""
@@ -254,6 +273,13 @@ class Resolver:
             return self._recent(pos, ORGANIZATION) or self.last_speaker
         if subj.kind == "role":
             key = self._by_role(word, pos)
+            anonymous = self._anonymous_intro(word, subj.start)
+            if anonymous is not None and (key is None or self._last_ref(key, pos) < anonymous[0]):
+                # "a ministry official, who spoke on condition of anonymity, ... the official
+                # said": that unnamed official (a spokesperson's words are the employer's)
+                if _SPOKES_HEAD.search(word.rsplit(" ", 1)[-1]):
+                    return self.organisation_of(*anonymous)
+                return None
             if key is not None:
                 return key
             head = word.rsplit(" ", 1)[-1]

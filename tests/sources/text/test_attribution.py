@@ -670,3 +670,32 @@ def test_a_statement_opening_the_sentence_is_its_subject_s_not_a_clause_s(record
     )
     found = extract_quotes(text, speakers=record)
     assert by_quote(found, "No buyer").speaker == "Tamsin Ridge Holdings"
+
+
+def test_an_unnamed_voice_s_label_with_a_name_in_capitals_is_that_name(record):
+    text = (
+        "TRANSCRIPT: Morning Line, Radio Tarn\n\n"
+        "HOST: You're on the air.\n"
+        "LISTENER (WINNIFRED): The buses never come on time.\n"
+        "HOST: Thank you. Next caller.\n"
+        "LISTENER (ON PHONE): I agree with her.\n"
+        "HOST: We'll leave it there."
+    )
+    found = extract_quotes(text, speakers=record)
+    assert by_quote(found, "The buses").speaker == "Winnifred"
+    assert by_quote(found, "I agree").speaker is None
+
+
+def test_the_official_after_an_anonymous_one_is_that_unnamed_official(record):
+    text = (
+        "Deputy Minister Halvard Strick said the ferry contract would be signed this week.\n\n"
+        "“We are close,” Strick said.\n\n"
+        "A treasury official, who asked not to be named because talks were private, said "
+        "the price had doubled. “Nobody budgeted for this,” the official said.\n\n"
+        "Brightwater Ferries, which runs the crossing, would not comment on the record, "
+        "according to a company spokeswoman who spoke on condition of anonymity.\n\n"
+        "“We are ready to sail,” the spokeswoman said."
+    )
+    found = extract_quotes(text, speakers=record)
+    assert by_quote(found, "Nobody budgeted").speaker is None
+    assert by_quote(found, "We are ready").speaker == "Brightwater Ferries"
