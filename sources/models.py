@@ -33,6 +33,8 @@ class SourceKind(models.TextChoices):
     COURT = "court", "Court record"
     PRESS = "press", "Press statement"
     VIDEO = "video", "Video"
+    TRANSCRIPT = "transcript", "Transcript"
+    LETTER = "letter", "Letter or email"
 
 
 class Source(Versioned):
