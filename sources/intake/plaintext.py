@@ -228,7 +228,7 @@ def _block_date(block: list[str], title: str) -> date | None:
 
 SALUTATION = re.compile(
     r"^(?:Dear\s+(?P<dear>[^,:\n]{2,80}?)\s*[,:]?|To\s+whom\s+it\s+may\s+concern[,:]?"
-    r"|To\s+(?P<to>(?:the\s+)?[A-Z][^\n:]{2,80}?)(?<!\.))\s*$",
+    r"|To\s+(?P<to>(?:the\s+)?[A-Z][^\n:,;]{2,80}?)(?<!\.))\s*$",
 )
 SUBJECT_LINE = re.compile(r"^(?:Re|Subject|Ref)\s*:\s*(?P<subject>\S.{2,200})$", re.I)
 CLOSING = re.compile(
@@ -252,11 +252,14 @@ def _letter(text: str) -> Heading | None:
         if not _headline_shape(line) and not SUBJECT_LINE.match(line):
             return None
         head.append(line)
-    if not salutation or len(head) < 2:
+    if not salutation or len(head) < 2 or any(BYLINE.match(line) for line in head):
         return None
+    dated = any(_date_line(line) for line in head)
+    if salutation.group("to") and not dated:
+        return None  # "To …" opens a letter only under a dated letterhead
     name = head[0]
     if (
-        len(name.split()) > 8
+        len(name.split()) > 6
         or _date_line(name)
         or SUBJECT_LINE.match(name)
         or not _titleish(name)

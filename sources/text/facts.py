@@ -135,7 +135,7 @@ MAIL_FIELD = re.compile(
 )
 SALUTATION = re.compile(
     r"^[ \t]*(?:(?i:Dear|To whom it may concern)\b(?P<who>[^,:\n]*)"
-    r"|To\s+(?P<to>(?:the\s+)?[A-Z][^\n:]{2,80}?)(?<!\.)[ \t]*$)",
+    r"|To\s+(?P<to>(?:the\s+)?[A-Z][^\n:,;]{2,80}?)(?<!\.)[ \t]*$)",
     re.M,
 )
 TURN = re.compile(  # "NAME:", "NAME —" in capitals; "Ms. Name:" with a colon only

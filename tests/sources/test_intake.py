@@ -617,3 +617,24 @@ def test_a_letter_s_subject_line_is_its_title():
     )
     assert document.title == "Winter opening of the east playground"
     assert document.published_on == date(2025, 10, 3)
+
+
+def test_a_headline_starting_with_to_or_a_column_to_its_readers_is_not_a_letter():
+    document = from_paste(
+        "THE HILLSIDE ECHO\n"
+        "Weekend edition\n"
+        "To Save the Old Mill, Neighbours Take Turns Standing Guard\n"
+        "\n"
+        "For three weeks the mill has never been left alone.\n"
+    )
+    assert not document.title.startswith("Letter")
+    document = from_paste(
+        "A note from the editor\n"
+        "By Priya Natarajan\n"
+        "\n"
+        "Dear readers,\n"
+        "\n"
+        "This is our last printed edition.\n"
+    )
+    assert document.title == "A note from the editor"
+    assert document.author == "Priya Natarajan"
