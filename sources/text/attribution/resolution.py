@@ -69,6 +69,15 @@ def _document_re(stem: str) -> re.Pattern[str]:
     return re.compile(r"\b(?:" + "|".join(words) + r")\b", re.I)
 
 
+@lru_cache(maxsize=64)
+def _written_by_re(stem: str) -> re.Pattern[str]:
+    # "The letter was drafted by ", "the statement, written by ", "the post was signed by "
+    return re.compile(
+        rf"\b[Tt]he {stem}s?,? (?:was |were |had been )?(?:written|drafted|penned|composed"
+        r"|authored|put together|signed|sent|issued) (?:[a-z]+ ){0,2}?by "
+    )
+
+
 class Resolver:
     """Who a cue's subject is, at a point of the text (see the module's docstring)."""
 
@@ -148,7 +157,7 @@ class Resolver:
         window = max(0, pos - 1500)
         mentions = list(_document_re(stem).finditer(text, window, pos))
         if not mentions:
-            return None
+            return self._author_named_after(stem, pos)
         mention = mentions[-1]
         # its sentence ("Dr. Lee" does not end one)
         start = max(
@@ -193,6 +202,20 @@ class Resolver:
         role = _ORG_SUBJECT.search(text, start, mention.start())
         if role is not None and role.group(1).lower() in ORG_NOUNS:
             return self._recent(start, ORGANIZATION)
+        return self._author_named_after(stem, pos)
+
+    def _author_named_after(self, stem: str, pos: int) -> str | None:
+        """The writer a later sentence names ("The letter was drafted by Ann Lee, a ward
+        sister"), when nothing before the quotation said who wrote the document."""
+        pattern = _written_by_re(stem)
+        found = pattern.search(self.text, pos, min(len(self.text), pos + 2000))
+        if found is None:
+            return None
+        first = bisect_left(self.refs, (found.end(), ""))
+        if first < len(self.refs):
+            at, key = self.refs[first]
+            if at - found.end() <= 3 and self.entities[key].kind != PLACE:
+                return key
         return None
 
     def _anonymous_intro(self, role: str, pos: int) -> tuple[int, int] | None:

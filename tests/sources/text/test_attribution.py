@@ -699,3 +699,15 @@ def test_the_official_after_an_anonymous_one_is_that_unnamed_official(record):
     found = extract_quotes(text, speakers=record)
     assert by_quote(found, "Nobody budgeted").speaker is None
     assert by_quote(found, "We are ready").speaker == "Brightwater Ferries"
+
+
+def test_a_letter_s_writer_named_after_its_quotation_wrote_it(record):
+    text = (
+        "Parents at Millbeck Primary have written to the Dunmere Education Authority about "
+        "the school's leaking roof.\n\n"
+        "“Our children sit under buckets every time it rains,” the letter said.\n\n"
+        "The letter was written by Ottilie Brandvik, who chairs the parents' group.\n\n"
+        "The authority said repairs would start in the summer."
+    )
+    found = extract_quotes(text, speakers=record)
+    assert by_quote(found, "Our children").speaker == "Ottilie Brandvik"
