@@ -7,11 +7,15 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
+from django.utils.text import slugify
 
 from claims import curation
 from claims.admin.claims import VerificationFilter
 from claims.admin.workflow import WorkflowAdmin
 from claims.models import Contradiction, Status
+from claims.slugs import free_slug
+
+TITLE_ID_LENGTH = 80
 
 
 class ContradictionAdminForm(forms.ModelForm):
@@ -42,6 +46,27 @@ class ContradictionAdmin(WorkflowAdmin):
     prepopulated_fields = {"slug": ["title"]}
     readonly_fields = ["created_at", "updated_at"]
     list_select_related = ["claim", "counter"]
+
+    def save_model(self, request, obj, form, change):
+        """A pair linked from a claim's page was saved before it had a title, so its id was
+        made from its two claims' ids; the first title written while it is a draft, never
+        published, gives it its id instead (as a pair added with its title gets one), unless
+        the curator wrote the id too."""
+        if (
+            change
+            and obj.status == Status.DRAFT
+            and obj.published_at is None
+            and "title" in form.changed_data
+            and "slug" not in form.changed_data
+            and not form.initial.get("title")
+            and obj.title.strip()
+        ):
+            words = slugify(obj.title)
+            if len(words) > TITLE_ID_LENGTH:  # cut at a word, as a reader would
+                words = words[:TITLE_ID_LENGTH].rsplit("-", 1)[0]
+            others = Contradiction.objects.exclude(pk=obj.pk)
+            obj.slug = free_slug(others, words, max_length=TITLE_ID_LENGTH)
+        super().save_model(request, obj, form, change)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         context["can_swap_sides"] = (

@@ -82,3 +82,28 @@ def test_a_claim_or_pair_page_leads_back_to_its_cases(reporter):
     assert f'href="{change_url(case)}"' in page and f'href="{change_url(other)}"' in page
     alone = make_claim(status=Status.DRAFT)
     assert 'id="item-cases"' not in text(reporter.get(change_url(alone)))
+
+
+def test_a_linked_pairs_first_title_gives_it_its_id(reporter):
+    """Linked from a claim's page before it had a title, its id came from both claims' ids;
+    the title written next, while a draft, names it, cut at a word."""
+    words = make_claim(
+        status=Status.DRAFT, slug="quell-our-air-monitors-on-orchard-lane-showed-nothing"
+    )
+    lab = make_claim(status=Status.DRAFT, slug="state-lab-benzene-above-the-limit-on-orchard-lane")
+    pair = curation.link_as_contradiction(claim=words, counter=lab)
+    assert pair.slug.startswith("quell-our-air-monitors")
+    page = reporter.get(change_url(pair))
+    title = (
+        "The county said its monitors showed nothing; the state laboratory measured benzene "
+        "above the limit"
+    )
+    data = {**form_data(page), "title": title, "explanation": "The lab measured it."}
+    assert reporter.post(change_url(pair), data).status_code == 302
+    pair.refresh_from_db()
+    assert pair.slug == "the-county-said-its-monitors-showed-nothing-the-state-laboratory-measured"
+    # once titled, a new title keeps the id (it may have been shared in review)
+    data = {**form_data(reporter.get(change_url(pair))), "title": "Another title"}
+    assert reporter.post(change_url(pair), data).status_code == 302
+    pair.refresh_from_db()
+    assert pair.slug.startswith("the-county-said")
