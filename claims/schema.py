@@ -129,6 +129,14 @@ def _same(value: Any) -> Any:
     return value
 
 
+def _sha256(value: Any) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or not re.fullmatch(r"[0-9a-f]{64}", value):
+        raise FieldError(f"{str(value)[:80]!r} is not a SHA-256 digest (64 hex digits, lowercase)")
+    return value
+
+
 @dataclass(frozen=True)
 class Kind:
     """What a field holds: how a value is read from a line (``load``, raising FieldError) and
@@ -149,7 +157,9 @@ OFFSET = Kind("offset in a text", _offset)
 FLAG = Kind("true/false", _flag)
 CHOICE = Kind("one of the model field's choices", _same)  # checked against them by Field.load
 REF = Kind("an id", _same)
+SHA256 = Kind("SHA-256 digest", _sha256)
 CITATIONS = Kind("citations", _same)  # a list of CITATION objects
+CAPTURES = Kind("captures", _same)  # a list of CAPTURE objects
 
 # What an import does with a field a line leaves out (or gives as null).
 DEFAULT = "default"  # the model's default (an optional text: "")
@@ -175,6 +185,9 @@ class Field:
     omit_empty: bool = False  # the export leaves it out when empty (rare fields)
     record_type: str = ""  # set by RecordType
     model_label: str = ""  # a field outside a record type (a citation's check): its model
+    # a value read from a related record (a citation's capture, named by its digest: the
+    # export reads ``capture.sha256``; the import finds the capture of the cited source)
+    read_as: str = ""
 
     @property
     def model(self):
@@ -275,6 +288,30 @@ CHECK: tuple[Field, ...] = (
     Field("anchor_end", OFFSET, omit_empty=True),
     Field("drifted", FLAG, omit_empty=True),  # written when true
     Field("verified_at", DATETIME, omit_empty=True),
+    # the capture of the source the check was made in, by its sha256: the current one, or for
+    # a drifted citation ("changed since") the earlier one that still prints the words
+    Field("capture", SHA256, omit_empty=True, read_as="capture.sha256"),
+)
+
+# A source's captures (sources.Capture), in the order they were taken into the database (the
+# last one in use is the source's current text): each an object of these fields. Restore-grade:
+# a superseded capture travels with its text, so the export is for the newsroom (export_jsonl,
+# backups), never a public export (a public page lists a superseded capture by its reason
+# only). Who took or superseded one, and the original bytes (WARC), do not travel. ``text`` is
+# left out when it is the source line's own ``text`` (its current capture: the file does not
+# carry it twice). An import adds the captures a source lacks, matched by sha256 and
+# ``taken_at``, and never changes one it has; a line without ``captures`` (a file from before
+# captures were kept) makes the source's text its first capture, "imported", dated
+# ``captured_at``; the source's text stays its current text (a capture of it is added when
+# the last capture in use is not it).
+CAPTURE: tuple[Field, ...] = (
+    Field("taken_at", DATETIME, required=True, model_label="sources.Capture"),
+    Field("how", CHOICE, required=True, model_label="sources.Capture"),
+    Field("sha256", SHA256, required=True, model_label="sources.Capture"),
+    Field("text", TEXT, omit_empty=True, model_label="sources.Capture"),
+    Field("url", OPTIONAL_TEXT, omit_empty=True, model_label="sources.Capture"),
+    Field("superseded_at", DATETIME, omit_empty=True, model_label="sources.Capture"),
+    Field("superseded_reason", OPTIONAL_TEXT, omit_empty=True, model_label="sources.Capture"),
 )
 
 # A claim's citations: each an object of these fields (the quote as that source printed it, then
@@ -307,6 +344,7 @@ RECORD_TYPES: dict[str, RecordType] = {
                 Field("author", OPTIONAL_TEXT),
                 Field("text", OPTIONAL_TEXT),
                 Field("captured_at", DATETIME),
+                Field("captures", CAPTURES, public=False, absent=KEEP),
                 UPDATED_AT,
             ),
         ),
@@ -405,10 +443,16 @@ TYPE_ORDER: tuple[str, ...] = tuple(RECORD_TYPES)
 # Each type's field names, in the order a line carries them.
 FIELDS: dict[str, tuple[str, ...]] = {name: t.names for name, t in RECORD_TYPES.items()}
 
-# The fields never in a public export (the workflow's: status, an override's reason).
-EDITORIAL = frozenset(f.name for t in RECORD_TYPES.values() for f in t.fields if not f.public)
+# Each type's fields never in a public export (the workflow's: status, an override's reason; a
+# case's working list of sources; a source's captures, superseded ones with their texts). By
+# type: a name editorial in one type (a case's ``sources``) may be a public column of another
+# (the sources a claim cites).
+EDITORIAL: dict[str, frozenset[str]] = {
+    name: frozenset(f.name for f in t.fields if not f.public) for name, t in RECORD_TYPES.items()
+}
 
 CITATION_FIELDS: tuple[str, ...] = tuple(f.name for f in CITATION)
+CAPTURE_FIELDS: tuple[str, ...] = tuple(f.name for f in CAPTURE)
 
 
 def public_fields(record_type: str, *, leave_out: tuple[str, ...] = ()) -> list[str]:

@@ -69,12 +69,14 @@ def verify_citation(
     text: str | None = None,
     save: bool = True,
     capture: Capture | bool | None = True,
+    checked_in: Capture | None = None,
 ) -> Citation:
     """Locate the citation's quote in its source's archived text and keep the result.
 
     ``text`` saves a query when the caller already holds the source's text; ``capture``, the
     source's current capture when the caller holds it (True: looked up; False: the citation's
-    capture left as it is, for a caller that links them itself).
+    capture left as it is, for a caller that links them itself); ``checked_in``, the capture
+    the citation was checked in, with its text, when the caller holds it (the import).
 
     A drifted citation ("changed since": its words are not in the current capture) whose quote
     is still printed in the capture it was checked in keeps that verification.
@@ -92,8 +94,14 @@ def verify_citation(
         and citation.capture_id != getattr(capture, "pk", None)
     )
     if earlier:
-        before = Capture.objects.in_use().filter(pk=citation.capture_id).first()
-        found = locate_quote(citation.quote, before.text) if before is not None else None
+        before = checked_in
+        if before is None or before.pk != citation.capture_id:
+            before = Capture.objects.in_use().filter(pk=citation.capture_id).first()
+        found = (
+            locate_quote(citation.quote, before.text, hint=citation.anchor_start)
+            if before is not None
+            else None
+        )
         if found is not None and found.state in VERIFIED_STATES:
             _apply_location(citation, found, now=timezone.now())
             if save:

@@ -12,7 +12,17 @@ from typing import Any
 from django.db import models
 
 from claims.models import Citation
-from claims.schema import CITATION, CITATIONS, RECORD_TYPES, TYPE_ORDER, Field, RecordType
+from claims.schema import (
+    CAPTURE,
+    CAPTURES,
+    CITATION,
+    CITATIONS,
+    RECORD_TYPES,
+    TYPE_ORDER,
+    Field,
+    RecordType,
+)
+from sources.models import Capture
 
 # Rows read per query (a source carries its whole text; a claim its citations).
 CHUNK_SIZE = {"source": 500, "claim": 1000, "contradiction": 1000}
@@ -60,14 +70,21 @@ def _queryset(spec: RecordType):
         if f.many
     ]
     if any(f.kind is CITATIONS for f in spec.fields):
-        cited = (f.name for f in CITATION if f.ref)
+        cited = [f.name for f in CITATION if f.ref]
+        related = {f.read_as.split(".")[0] for f in CITATION if f.read_as}
         lists.append(
             models.Prefetch(
                 "citations",
-                queryset=Citation.objects.select_related(*cited).order_by(
-                    "position", "source__slug"
-                ),
+                queryset=Citation.objects.select_related(*cited, *related)
+                .defer(
+                    *(f"{name}__text" for name in related), *(f"{name}__warc" for name in related)
+                )
+                .order_by("position", "source__slug"),
             )
+        )
+    if any(f.kind is CAPTURES for f in spec.fields):
+        lists.append(
+            models.Prefetch("captures", queryset=Capture.objects.defer("warc").order_by("pk"))
         )
     return queryset.prefetch_related(*lists) if lists else queryset
 
@@ -93,6 +110,34 @@ def _getter(f: Field) -> Callable[[Any], Any]:
             return lines
 
         return citations
+    if f.kind is CAPTURES:
+        parts = [(c.name, c.omit_empty, _getter(c)) for c in CAPTURE]
+
+        def captures(obj) -> list[dict[str, Any]]:
+            lines = []
+            for capture in getattr(obj, f.name).all():
+                item = {}
+                for name, omit_empty, get in parts:
+                    value = get(capture)
+                    if name == "text" and capture.sha256 == obj.sha256:
+                        continue  # the source's own text: not carried twice
+                    if not (omit_empty and _empty(value)):
+                        item[name] = value
+                lines.append(item)
+            return lines
+
+        return captures
+    if f.read_as:
+        path = attrgetter(f.read_as)
+        dump = f.dump
+
+        def related(obj) -> Any:
+            try:
+                return dump(path(obj))
+            except AttributeError:  # no related record (None)
+                return None
+
+        return related
     read = attrgetter(f.name)
     dump = f.dump
     return lambda obj: dump(read(obj))

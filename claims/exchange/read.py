@@ -11,6 +11,7 @@ key): this module's ``validate`` (nothing is written), then the writer's
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import sys
@@ -24,6 +25,8 @@ from tqdm import tqdm
 
 from claims.exchange.fields import check_model_fields, model_default
 from claims.schema import (
+    CAPTURE,
+    CAPTURES,
     CHECK,
     CHOICE,
     CITATIONS,
@@ -62,6 +65,8 @@ class Parsed:
     values: dict[str, Any]  # model field -> python value; refs still as ids
     many: dict[str, list[str]] = field(default_factory=dict)  # list refs: field -> ids
     citations: list[dict[str, Any]] = field(default_factory=list)
+    # a source's captures as the file lists them (None: the line has no ``captures``)
+    captures: list[dict[str, Any]] | None = None
 
 
 def read_lines(data: bytes | str | Iterable[bytes]) -> Iterator[tuple[int, str | LineError]]:
@@ -368,6 +373,8 @@ def parse_record(obj, problems, seen, existing, *, trusted=False) -> Parsed | No
                 parsed.values[name] = value
         elif f.kind is CITATIONS:
             parsed.citations = _parse_citations(value, problems, seen, existing, trusted)
+        elif f.kind is CAPTURES:
+            parsed.captures = _parse_captures(value, obj.get("text"), problems, trusted)
         else:
             if value is None and f.absent != DEFAULT and not (f.absent == FIRST and name in obj):
                 continue  # a new record takes the model's default; an existing one keeps its own
@@ -422,6 +429,70 @@ def _parse_citations(value, problems, seen, existing, trusted=False) -> list[dic
             continue
         sources.add(source)
         result.append({"source": source, "quote": quote, "note": note, **check})
+    return result
+
+
+def _parse_captures(value, text, problems, trusted=False) -> list[dict[str, Any]] | None:
+    """A source's captures (the declaration's CAPTURE fields), each with its text: a capture
+    without one is the source's own ``text``. Each text must have the digest the capture
+    says (checked in the first pass), and a source lists a capture (digest and date) once."""
+    if value is None:
+        return None
+    if not isinstance(value, list):
+        problems.append("captures: must be a list")
+        return None
+    result, keys = [], set()
+    for index, item in enumerate(value, start=1):
+        where = f"captures[{index}]"
+        if not isinstance(item, dict):
+            problems.append(f"{where}: must be an object")
+            continue
+        capture, bad = {}, False
+        for f in CAPTURE:
+            given = item.get(f.name)
+            if f.required and given in (None, ""):
+                problems.append(f"{where}.{f.name}: is required")
+                bad = True
+                continue
+            try:
+                capture[f.name] = None if given is None and f.name == "text" else f.load(given)
+            except FieldError as exc:
+                problems.append(f"{where}.{f.name}: {exc}")
+                bad = True
+        if bad:
+            continue
+        if capture["text"] is None:
+            if not isinstance(text, str) or not text:
+                problems.append(
+                    f"{where}.text: is left out (the source's own text), but the source has none"
+                )
+                continue
+            capture["text"] = text
+        elif not capture["text"]:
+            problems.append(f"{where}.text: a capture's text is never empty")
+            continue
+        if not trusted:
+            digest = hashlib.sha256(capture["text"].encode("utf-8")).hexdigest()
+            if digest != capture["sha256"]:
+                problems.append(
+                    f"{where}.sha256: is not the digest of its text (which is {digest})"
+                )
+                continue
+            if capture["superseded_at"] is not None and not capture["superseded_reason"].strip():
+                problems.append(f"{where}.superseded_reason: a superseded capture says why")
+                continue
+            if capture["superseded_reason"] and capture["superseded_at"] is None:
+                problems.append(f"{where}.superseded_at: a superseded capture says when")
+                continue
+            if len(capture["url"]) > 1000 or len(capture["superseded_reason"]) > 500:
+                problems.append(f"{where}: url (1,000) or superseded_reason (500) is too long")
+                continue
+        key = (capture["sha256"], capture["taken_at"])
+        if key in keys:
+            problems.append(f"{where}: the same capture (digest and taken_at) is listed twice")
+            continue
+        keys.add(key)
+        result.append(capture)
     return result
 
 

@@ -40,9 +40,18 @@ from claims.exchange.read import (
 from claims.exchange.rows import NewRows, new_rows, through_columns
 from claims.models import Citation, Claim, Contradiction, Status
 from claims.publishing import first_published_at
-from claims.schema import CHECK, FIRST, RECORD_TYPES, TOUCHED, TYPE_ORDER, Field, RecordType
-from claims.verification import ANCHOR_FIELDS, reanchor_citations, verify_citation
-from sources.models import Capture, Source
+from claims.schema import (
+    CAPTURE_FIELDS,
+    CHECK,
+    FIRST,
+    RECORD_TYPES,
+    TOUCHED,
+    TYPE_ORDER,
+    Field,
+    RecordType,
+)
+from claims.verification import SAVED_FIELDS, reanchor_citations, verify_citation
+from sources.models import Capture, CaptureHow, Source
 
 BATCH = 2000  # records of one type written at once
 WINDOW_TEXT = 32 * 1024 * 1024  # characters of text held before a window is written anyway
@@ -128,6 +137,7 @@ class Window:
         held = self.held[record.type]
         held.append(record)
         self.text += len(record.values.get("text") or "")
+        self.text += sum(len(c["text"]) for c in record.captures or ())
         return len(held) >= BATCH or self.text >= WINDOW_TEXT
 
     def write(self, writer: Writer) -> None:
@@ -192,19 +202,34 @@ class TextCache:
         return found
 
 
-def current_captures(source_ids: set[int]) -> dict[int, Capture]:
-    """Each source's current capture (``verification.current_capture``), for many sources in
-    one query."""
-    if not source_ids:
-        return {}
-    captures = (
-        Capture.objects.in_use()
-        .listed()
-        .filter(source_id__in=source_ids)
-        .order_by("source_id", "-pk")
-        .distinct("source_id")
-    )
-    return {capture.source_id: capture for capture in captures}
+class SourceCaptures:
+    """The captures in use of some sources, without their texts, from one query: each
+    source's current one (its last) and the one a citation's check names by its digest (the
+    last with that digest)."""
+
+    def __init__(self, source_ids: set[int]):
+        self.by_source: dict[int, list[Capture]] = {}
+        if source_ids:
+            captures = (
+                Capture.objects.in_use()
+                .listed()
+                .filter(source_id__in=source_ids)
+                .order_by("source_id", "pk")
+            )
+            for capture in captures:
+                self.by_source.setdefault(capture.source_id, []).append(capture)
+
+    def current(self, source_id: int) -> Capture | None:
+        captures = self.by_source.get(source_id)
+        return captures[-1] if captures else None
+
+    def named(self, source_id: int, sha256: str | None) -> Capture | None:
+        if sha256 is None:
+            return None
+        for capture in reversed(self.by_source.get(source_id, ())):
+            if capture.sha256 == sha256:
+                return capture
+        return None
 
 
 # --- what a record type does beyond its declared fields --------------------------------------
@@ -260,13 +285,66 @@ class SourceHooks(TypeHooks):
 
     def saved(self, records, objs, states):
         writer = self.writer
-        for obj in self.text_changed:  # a new snapshot: its citations re-anchored
-            writer.report.drifted += len(reanchor_citations(source=obj))
+        current = self._captures(records, objs, states)
+        for obj in self.text_changed:  # a new capture: its citations re-anchored
+            capture = current.get(obj.pk) if obj.text else None
+            writer.report.drifted += len(reanchor_citations(source=obj, capture=capture))
             writer.texts.put(obj.pk, obj.text)
             if writer.claims_seen:
                 writer.sources_changed_after_claims.add(obj.pk)
         self.text_changed = []
         return super().saved(records, objs, states)
+
+    def _captures(self, records, objs, states) -> dict[int, Capture]:
+        """Add the captures each source lacks (those the line lists, matched by digest and
+        date; then its text, when the last capture in use is not it), all with one COPY after
+        one query for the captures the batch's sources have. Returns each source's current
+        capture (its last in use), without its text."""
+        writer = self.writer
+        have: dict[int, list[Capture]] = {}
+        old = [obj.pk for obj, state in zip(objs, states, strict=True) if state != "created"]
+        if old:
+            for capture in (
+                Capture.objects.filter(source_id__in=old)
+                .only("pk", "source_id", "sha256", "taken_at", "superseded_at")
+                .order_by("pk")
+            ):
+                have.setdefault(capture.source_id, []).append(capture)
+        new: list[Capture] = []
+        current: dict[int, Capture] = {}
+        for record, obj in zip(records, objs, strict=True):
+            captures = have.get(obj.pk, [])
+            keys = {(c.sha256, c.taken_at) for c in captures}
+            for item in record.captures or ():
+                if (item["sha256"], item["taken_at"]) in keys:
+                    continue  # kept as it is: a capture is never changed
+                capture = Capture(source_id=obj.pk, **{k: item[k] for k in CAPTURE_FIELDS})
+                keys.add((capture.sha256, capture.taken_at))
+                captures.append(capture)
+                new.append(capture)
+            in_use = [c for c in captures if c.superseded_at is None]
+            if obj.text and (not in_use or in_use[-1].sha256 != obj.sha256):
+                taken_at = obj.captured_at
+                if taken_at is None or (obj.sha256, taken_at) in keys:
+                    taken_at = writer.now
+                capture = Capture(
+                    source_id=obj.pk,
+                    text=obj.text,
+                    sha256=obj.sha256,
+                    taken_at=taken_at,
+                    how=CaptureHow.IMPORTED,
+                )
+                in_use.append(capture)
+                new.append(capture)
+            if in_use:
+                current[obj.pk] = in_use[-1]
+        if new:
+            new_rows(Capture).insert(new)
+            writer.rows_written += len(new)
+            writer.touched.add(Capture)
+            for capture in new:
+                capture.text = ""  # keep no texts in memory but the cache's
+        return current
 
     def done(self, records, objs, created):
         for obj in created:  # cited by the claims to come: no need to read them back
@@ -319,15 +397,29 @@ def _first_stamp(f: Field, status: str):
 
 def checked_at(citation: Citation, item: dict[str, Any]):
     """When the check the citation now shows was made: the file's date when the import's own
-    check (just made) found what the file says its check found, state, score, offsets and drift
-    (a restore of an untouched backup: the badge keeps its date); else the import's check, which
-    found something else (the text, the quote or the checker changed) or had no date to keep."""
+    check (just made) found what the file says its check found, state, score, offsets and drift,
+    in the capture the file names if it names one (a restore of an untouched backup: the badge
+    keeps its date); else the import's check, which found something else (the text, the quote
+    or the checker changed) or had no date to keep."""
     said = item["verified_at"]
     if said is None or said > citation.verified_at:
         return citation.verified_at
-    found = [getattr(citation, f.name) for f in CHECK if f.name != "verified_at"]
-    claimed = [item[f.name] for f in CHECK if f.name != "verified_at"]
-    return said if found == claimed else citation.verified_at
+    for f in CHECK:
+        if f.name == "verified_at" or (f.read_as and item[f.name] is None):
+            continue
+        if _checked(citation, f) != item[f.name]:
+            return citation.verified_at
+    return said
+
+
+def _checked(citation: Citation, f: Field) -> Any:
+    """A check's field as the citation holds it (a related record's value: ``read_as``)."""
+    if not f.read_as:
+        return getattr(citation, f.name)
+    name, attribute = f.read_as.split(".")
+    if getattr(citation, f"{name}_id") is None:
+        return None
+    return getattr(getattr(citation, name), attribute)
 
 
 class Writer:
@@ -559,15 +651,31 @@ class Writer:
 
         if to_verify:
             texts = self.texts.get_many(c.source_id for c, _item in to_verify)
-            captures = current_captures({c.source_id for c, _item in to_verify})
+            captures = SourceCaptures({c.source_id for c, _item in to_verify})
+            earlier: dict[int, Capture] = {}
+            for citation, item in to_verify:
+                if citation.pk is None and item["drifted"]:
+                    # "changed since": the file's check stands in the capture it names while
+                    # that capture prints the words (verify_citation looks there)
+                    named = captures.named(citation.source_id, item["capture"])
+                    citation.capture = named
+                    current = captures.current(citation.source_id)
+                    if named is not None and named is not current:
+                        earlier[named.pk] = named
+            if earlier:
+                for pk, text in Capture.objects.filter(pk__in=earlier).values_list("pk", "text"):
+                    earlier[pk].text = text
             for citation, item in to_verify:
                 verify_citation(
                     citation=citation,
                     text=texts[citation.source_id],
                     save=False,
-                    capture=captures.get(citation.source_id),
+                    capture=captures.current(citation.source_id),
+                    checked_in=earlier.get(citation.capture_id),
                 )
                 citation.verified_at = checked_at(citation, item)
+            for capture in earlier.values():
+                capture.text = ""
             self.report.verified += len(to_verify)
         if gone:
             Citation.objects.filter(pk__in=gone).delete()  # history rows by signal
@@ -582,14 +690,14 @@ class Writer:
             for citation in edited:
                 citation.version += 1
             Citation.objects.bulk_update(
-                edited, ["quote", "note", "position", "version", *ANCHOR_FIELDS], batch_size=BATCH
+                edited, ["quote", "note", "position", "version", *SAVED_FIELDS], batch_size=BATCH
             )
             citation_rows.insert_history(edited, when=self.now, change="~", reason="")
             self.touched.add(Citation)
         edited_ids = {id(c) for c in edited} | {id(c) for c in new}
         verified_only = [c for c, _item in to_verify if id(c) not in edited_ids]
         if verified_only:  # machine-kept fields: no history, no new version
-            Citation.objects.bulk_update(verified_only, ANCHOR_FIELDS, batch_size=BATCH)
+            Citation.objects.bulk_update(verified_only, SAVED_FIELDS, batch_size=BATCH)
 
         for record, claim, mine in zip(records, claims, final, strict=True):
             if record.values.get("status") != Status.PUBLISHED:

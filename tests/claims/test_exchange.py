@@ -280,7 +280,13 @@ def test_a_new_snapshot_on_import_re_anchors_and_flags_drift():
     report = import_records(jsonl(gone))
     citation.refresh_from_db()
     assert report.drifted == 1
-    assert (citation.verification_state, citation.drifted) == ("not_found", True)
+    # each text is a capture: the words gone from the newest, the check stands in the one that
+    # printed them, "changed since" (as a text replaced in the admin)
+    first, moved_capture, gone_capture = Source.objects.get(slug="wire-story").captures.all()
+    assert [c.how for c in (first, moved_capture, gone_capture)] == ["imported"] * 3
+    assert gone_capture.text == "He declined to comment."
+    assert (citation.verification_state, citation.drifted) == ("verbatim", True)
+    assert citation.capture == moved_capture
 
 
 def test_topic_changes_are_kept_in_history():
@@ -335,6 +341,8 @@ def test_a_citations_last_check_travels_and_a_restore_keeps_its_date():
             "note": "",
             **FOUND,
             "verified_at": "2020-05-06T07:08:09Z",
+            # checked in the source's capture, named by its digest
+            "capture": Source.digest(GOOD[1]["text"]),
         }
     ]
     first = export_bytes()
@@ -403,11 +411,22 @@ def test_a_drifted_citation_stays_drifted_through_a_restore():
     import_records(jsonl(gone))
     Citation.objects.update(verified_at=CHECKED)
     (line,) = [r for r in export_records() if r["id"] == "never-did-it"]
+    # still verified in the capture that printed the words, "changed since"
     assert line["citations"][0]["drifted"] is True
-    assert line["citations"][0]["verification_state"] == "not_found"
+    assert line["citations"][0]["verification_state"] == "verbatim"
+    assert line["citations"][0]["capture"] == Source.digest(GOOD[1]["text"])
+    (source,) = [r for r in export_records() if r["type"] == "source"]
+    assert [c["sha256"] for c in source["captures"]] == [
+        Source.digest(GOOD[1]["text"]),
+        Source.digest("He declined to comment."),
+    ]
+    assert "text" in source["captures"][0] and "text" not in source["captures"][1]
+    checked_in = Citation.objects.get().capture.taken_at
     first = export_bytes()
     emptied()
     import_records(first, restore=True)
     citation = Citation.objects.get()
     assert (citation.drifted, citation.verified_at) == (True, CHECKED)
+    assert (citation.verification_state, citation.capture.taken_at) == ("verbatim", checked_in)
+    assert citation.capture.text == GOOD[1]["text"]
     assert export_bytes() == first

@@ -16,7 +16,7 @@ from claims.exchange import dumps, export_records, import_records
 from claims.exchange import fields as exchange_fields
 from claims.exchange import rows as exchange_rows
 from claims.exchange import write as exchange_write
-from claims.exports import CLAIM_COLUMNS, CORRECTION_COLUMNS
+from claims.exports import CLAIM_COLUMNS, CONTRADICTION_COLUMNS, CORRECTION_COLUMNS
 from claims.models import Citation, Claim, Contradiction, Status, VerificationState
 from sources.models import Source
 from tests.helpers import GOOD, jsonl, queries_run, synthetic_bytes
@@ -174,7 +174,13 @@ def test_one_schema_for_import_export_and_public_exports():
         rare = {f.name for f in schema.RECORD_TYPES[record["type"]].fields if f.omit_empty}
         assert set(schema.FIELDS[record["type"]]) - set(keys) <= rare
     assert {name: spec.names for name, spec in exchange.RECORD_TYPES.items()} == schema.FIELDS
-    assert not schema.EDITORIAL & set(CLAIM_COLUMNS)
+    # by type: a case's working list of ``sources`` is the newsroom's, the ``sources`` column
+    # of the claims' export is the public list of the sources a claim cites
+    assert not schema.EDITORIAL["claim"] & set(CLAIM_COLUMNS)
+    assert not schema.EDITORIAL["contradiction"] & set(CONTRADICTION_COLUMNS)
+    assert not schema.EDITORIAL["correction"] & set(CORRECTION_COLUMNS)
+    assert {"status", "override_reason"} <= schema.EDITORIAL["claim"]
+    assert "sources" in schema.EDITORIAL["case"] and "captures" in schema.EDITORIAL["source"]
     assert CLAIM_COLUMNS[4:-1] == schema.public_fields("claim", leave_out=("speaker", "citations"))
     assert CORRECTION_COLUMNS[1:-1] == list(schema.FIELDS["correction"])
 
