@@ -168,6 +168,14 @@ class SourceIntakeForm(forms.ModelForm):
                 cleaned[name] = value
                 self.filled[name] = value
                 filled.append(word)
+        if (  # the kind left at its default, when the text's form says another
+            document.kind
+            and "kind" in self.fields
+            and "kind" not in self.changed_data
+            and "kind" not in self.errors
+        ):
+            cleaned["kind"] = self.filled["kind"] = document.kind
+            filled.append("kind")
         outlet_note = self._take_outlet(cleaned, document.outlet)
         if outlet_note is None:
             filled.append("outlet")

@@ -62,6 +62,7 @@ class Document:
     published_on: date | None = None
     author: str = ""
     outlet: str = ""  # the outlet's name as the document gives it
+    kind: str = ""  # a source kind its form shows ("letter", "transcript"), or ""
     url: str = ""
     content_type: str = "text/plain"
     encoding: str = ""
@@ -99,6 +100,7 @@ def from_plain_text(text: str, **fields) -> Document:
         published_on=heading.published_on,
         author=heading.author,
         outlet=heading.outlet,
+        kind=heading.kind,
         **fields,
     )
 

@@ -14,7 +14,7 @@ from <name> to <addressee>".
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from sources.text.facts import parse_date
@@ -56,6 +56,7 @@ class Heading:
     author: str = ""
     published_on: date | None = None
     outlet: str = ""
+    kind: str = ""  # "letter" or "transcript" when the text's form says so (sources.SourceKind)
 
 
 def _titleish(line: str) -> bool:
@@ -106,7 +107,30 @@ def _author(who: str) -> str:
 
 def read_heading(text: str) -> Heading:
     """The title, author, date and outlet the first lines of a plain text give (each may be
-    empty)."""
+    empty), and its kind when its form says it: a letter or an email, a transcript."""
+    heading = _read_heading(text)
+    if not heading.kind and is_transcript(text):
+        return replace(heading, kind="transcript")
+    return heading
+
+
+def is_transcript(text: str) -> bool:
+    """Most of the text's paragraphs are turns: they open with a speaker's label in capitals
+    ("ROE:", "MAYOR JANE ROE:", "Q:") — at least three, and half of the paragraphs."""
+    paragraphs = [
+        p.strip() for p in re.split(r"\n\s*\n|\n(?=[A-Z][A-Z .'’-]{0,40}:)", text[:200_000])
+    ]
+    paragraphs = [p for p in paragraphs if p]
+    turns = sum(1 for p in paragraphs if TURN.match(p))
+    return turns >= 3 and turns * 2 >= len(paragraphs)
+
+
+TURN = re.compile(
+    r"(?:\[?\d{1,2}:\d{2}(?::\d{2})?\]?\s+)?[A-Z][A-Z.'’-]*(?:\s+[A-Z][A-Z.'’-]*){0,5}\s*(?::|—|--)\s"
+)
+
+
+def _read_heading(text: str) -> Heading:
     lines: list[tuple[str, bool]] = []  # (line, followed by a blank line)
     raw = text[:5000].split("\n")
     for number, line in enumerate(raw):
@@ -281,7 +305,7 @@ def _letter(text: str) -> Heading | None:
             signature = lines[number + 1]
             if len(signature.split()) <= 6 and _titleish(signature):
                 author = _author(signature)
-    return Heading(title=title[:300], author=author, published_on=published)
+    return Heading(title=title[:300], author=author, published_on=published, kind="letter")
 
 
 def _dateline(text: str) -> tuple[date | None, str]:
@@ -316,8 +340,10 @@ def _headers(lines: list[tuple[str, bool]]) -> Heading | None:
         title = lines[0][0]  # "Transcript: Hearing on …"
     author = re.sub(r"\s*<[^>]*>|\S+@\S+", "", fields.get("from", "")).strip(" \"'")
     found = parse_date(fields.get("date") or fields.get("sent") or "")
+    mail = bool({"from", "to", "sent"} & set(fields))
     return Heading(
         title=title[:300],
         author=author[:200],
         published_on=found[0] if found and found[1] == "day" else None,
+        kind="letter" if mail else "",
     )

@@ -361,3 +361,41 @@ def test_an_upload_refused_for_a_taken_slug_keeps_its_text_and_what_it_offered(r
     assert form["text"].value().startswith("Harbor Commission Delays Dredging Vote")
     assert form["title"].value() == "Harbor Commission Delays Dredging Vote"
     assert "kept in the text box" in page(response)
+
+
+TRANSCRIPT = (
+    "Harbor Commission: regular meeting\n"
+    "Tuesday 4 February 2025, Commission Room, Pier Building\n\n"
+    "CHAIR OSEI: The meeting will come to order.\n\n"
+    "COMMISSIONER LINDQVIST: I move we take the dredging item first.\n\n"
+    "CHAIR OSEI: Seconded? Then we begin with dredging.\n\n"
+    "MR. FARROW: The channel has silted faster than the survey said.\n"
+)
+LETTER = (
+    "Mara Kettering\n"
+    "14 Quay Road, Port Alden\n"
+    "3 March 2025\n\n"
+    "Dear members of the Harbor Commission,\n\n"
+    "I write to resign from the dredging advisory panel, effective today.\n\n"
+    "Yours sincerely,\n"
+    "Mara Kettering\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [(TRANSCRIPT, "transcript"), (LETTER, "letter"), ("Plain words. " * 30, "article")],
+)
+def test_a_pasted_text_whose_form_says_its_kind_is_filed_as_that_kind(reporter, text, kind):
+    response = add(reporter, slug=f"pasted-{kind}", text=text, kind="article")
+    if kind == "article":  # nothing in its form: the title is asked for, the kind left alone
+        assert response.status_code == 200
+        return
+    assert response.status_code == 302, errors(response)
+    assert Source.objects.get(slug=f"pasted-{kind}").kind == kind
+
+
+def test_a_kind_the_curator_chose_is_kept(reporter):
+    response = add(reporter, slug="chosen", text=TRANSCRIPT, kind="broadcast")
+    assert response.status_code == 302, errors(response)
+    assert Source.objects.get(slug="chosen").kind == "broadcast"
