@@ -44,7 +44,7 @@ from claims.models import (
 )
 from claims.slugs import free_slug
 from claims.verification import verify_citation
-from sources.models import Source
+from sources.models import Source, SourceKind
 from sources.text import same_wording
 from sources.text.extract import MAX_QUOTE_CHARS, Candidate, extract_quotes
 from sources.text.facts import Facts, propose_facts
@@ -162,7 +162,40 @@ def passage(source: Source, *, start: int, end: int, sha256: str) -> Candidate:
     labelled = labelled_line(text, start, speakers)
     if labelled is not None:
         return _as_passage(text, start, end, labelled)
-    return _as_passage(text, start, end, attribute_span(text, start, end, speakers))
+    found_by_words = attribute_span(text, start, end, speakers)
+    if found_by_words is None or found_by_words.attribution in WEAK_ATTRIBUTIONS:
+        author = document_author(source, speakers)
+        if author is not None:
+            return _as_passage(text, start, end, author)
+    return _as_passage(text, start, end, found_by_words)
+
+
+# How a guess was made when no words said who spoke (see ``speaker_guess``).
+WEAK_ATTRIBUTIONS = (None, "sentence", "repeated")
+# Documents whose own words are their author's: a letter or email, a report, a statement.
+AUTHORED_KINDS = {SourceKind.LETTER, SourceKind.REPORT, SourceKind.PRESS}
+
+
+def document_author(source: Source, speakers: list[KnownSpeaker]) -> Candidate | None:
+    """A passage of a letter, a report or a statement that no words attribute is its author's
+    (the byline, signature or From line the intake read into the source's author)."""
+    name = (source.author or "").strip()
+    if source.kind not in AUTHORED_KINDS or not name:
+        return None
+    speaker_id = None
+    if speakers and (match := match_speaker(name, speakers)) is not None and match.score >= 90:
+        name, speaker_id = match.name, match.speaker_id
+    return Candidate(
+        start=0,
+        end=0,
+        quote="",
+        kind="statement",
+        speaker=name,
+        speaker_id=speaker_id,
+        cue=f"{source.get_kind_display().lower()} by {name}",
+        attribution="document",
+        speaker_kind="organization" if source.kind == SourceKind.REPORT else None,
+    )
 
 
 def _covering(found: list[Candidate], start: int, end: int) -> Candidate | None:
@@ -387,6 +420,10 @@ def speaker_guess(candidate: Candidate) -> SpeakerGuess | None:
         )
     if how == "previous":
         return SpeakerGuess(name, LIKELY, cue, f"it continues the quote before, from {name}")
+    if how == "document":
+        return SpeakerGuess(
+            name, LIKELY, cue, f"no words near it name a speaker, and the source is a {cue}"
+        )
     if how == "sentence":
         return SpeakerGuess(
             name,

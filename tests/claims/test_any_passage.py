@@ -139,6 +139,39 @@ def test_a_passage_with_no_speaker_near_it_asks_and_prefills_nothing(reporter):
     assert "Who said this?" in text(form)
 
 
+@pytest.mark.parametrize(
+    ("kind", "author", "speaker_kind", "claim_kind"),
+    [
+        ("letter", "Dr. Mina Okoye", "person", ClaimKind.QUOTE),
+        ("report", "Eastport Water Laboratory", "organization", ClaimKind.FINDING),
+    ],
+)
+def test_a_letters_or_reports_own_words_are_its_authors(
+    reporter, kind, author, speaker_kind, claim_kind
+):
+    """No words near the passage name a speaker, but the document has an author (its
+    signature, letterhead or byline, read by the intake): the author is proposed, likely."""
+    source = make_source(
+        kind=kind,
+        author=author,
+        text="To the board,\n\nThe night shift has run two nurses short since May.\n",
+    )
+    start, end = span(source, "The night shift has run two nurses short since May.")
+    form = reporter.get(passage_url(source, "claim", start, end))
+    initial = form.context["form"].initial
+    assert initial["new_speaker_name"] == author
+    assert initial["new_speaker_kind"] == speaker_kind
+    assert initial["kind"] == claim_kind
+    assert "Likely" in text(form) and f"by {author}" in text(form)
+
+
+def test_an_articles_unattributed_passage_is_not_given_to_its_byline(reporter):
+    source = make_source(kind="article", author="Sam Reporter", text="The pipes are old.\n")
+    start, end = span(source, "The pipes are old.")
+    initial = reporter.get(passage_url(source, "claim", start, end)).context["form"].initial
+    assert initial["new_speaker_name"] == ""
+
+
 def test_part_of_an_offered_quote_takes_its_speaker_and_the_quote_keeps_its_own_page(reporter):
     roe = make_speaker(name="Mark Roe", slug="mark-roe")
     source = make_source(text=REPORT)
