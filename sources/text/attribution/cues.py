@@ -108,6 +108,10 @@ def is_title_word(word: str) -> bool:
     return word.islower() and lower not in NOT_ROLE and _AGENT_NOUN.search(lower) is not None
 
 
+# "... and said", "... then said": a second verb of the clause
+_AND_BEFORE = re.compile(r"\b(?:and|then|and then)\s*$")
+
+
 @dataclass(frozen=True)
 class Subject:
     """Who a cue names: ``kind`` is "name", "pronoun", "role" or "someone" (unnamed)."""
@@ -278,6 +282,25 @@ class CueReader:
                 return mention if mention.is_person and not mention.is_place else None
         return None
 
+    def _coordinated_subject(self, end: int, floor: int) -> Subject | None:
+        """The subject of "he thought about it and said": a clause's subject before its
+        first verb, when the speech verb follows "and" or "then" in the same clause."""
+        text = self.text
+        am = _AND_BEFORE.search(text, max(floor, end - 12), end)
+        if am is None:
+            return None
+        clause = max(
+            floor,
+            text.rfind(", ", floor, am.start()) + 2,
+            text.rfind("; ", floor, am.start()) + 2,
+        )
+        if am.start() - clause > 120:
+            return None
+        subj = self.subject_at(clause, am.start())
+        if subj is None or subj.kind not in ("name", "pronoun"):
+            return None
+        return subj
+
     def subject_at(self, pos: int, limit: int) -> Subject | None:
         """A subject starting at ``pos``."""
         text = self.text
@@ -362,6 +385,8 @@ class CueReader:
                 passive = True
                 continue
             subj = self.subject_before(subject_end, start)
+            if subj is None:
+                subj = self._coordinated_subject(subject_end, start)
             if subj is None:
                 continue
             cue_end = vm.end()

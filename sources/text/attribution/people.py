@@ -500,6 +500,10 @@ class People:
 
 # "Her husband, Dele, nods": a lone first name set off after a relative's or a role noun
 _LONE_NAME = re.compile(r",[ \u00a0]+([A-Z][a-z][\w’'-]*),")
+_LONE_WHO = re.compile(
+    r"(?<=[a-z,] )([A-Z][a-z][\w’'-]*),[ \u00a0]+who[ \u00a0]+"
+    r"(?:is|was|has|had|lives|lived|works|worked|does|did)\b"
+)
 _RELATIVE_BEFORE = re.compile(
     r"\b(?:[Hh]is|[Hh]er|[Tt]heir|[A-Z][\w’'-]+['’]s)[ \u00a0]+(?:[\w-]+[ \u00a0]+)?"
     r"([a-z][\w-]+)$"
@@ -517,6 +521,10 @@ def _add_first_names(text: str, mentions: list[NameMention]) -> list[NameMention
         rm = _RELATIVE_BEFORE.search(text, max(0, lm.start() - 40), lm.start())
         if rm and rm.group(1) in ROLE_NOUNS:
             found.setdefault(lm.group(1), lm.group(1))
+    for wm in _LONE_WHO.finditer(text):
+        # "It looks like Tomas, who is 11": a word in capitals mid-sentence, then "who is"
+        if wm.start(1) not in taken and wm.group(1).casefold() not in NOT_NAMES:
+            found.setdefault(wm.group(1), wm.group(1))
     if not found:
         return mentions
     covered = sorted((m.start, m.end) for m in mentions)

@@ -711,3 +711,13 @@ def test_a_letter_s_writer_named_after_its_quotation_wrote_it(record):
     )
     found = extract_quotes(text, speakers=record)
     assert by_quote(found, "Our children").speaker == "Ottilie Brandvik"
+
+
+def test_a_speech_verb_after_and_belongs_to_the_clause_s_subject(record):
+    text = (
+        "Councillor Brede Amundsen visited the night shelter on Friday.\n\n"
+        "It houses people like Casimir, who is 70. Casimir sleeps by the radiator. When I asked "
+        "him about the winter, he looked at the window and said, “I have had worse ones.”"
+    )
+    found = extract_quotes(text, speakers=record)
+    assert by_quote(found, "I have had worse").speaker == "Casimir"
