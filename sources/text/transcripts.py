@@ -275,7 +275,9 @@ def read_transcript(text: str, paras: list[tuple[int, int]]) -> Transcript | Non
         or "transcript" in intro
         or "deposition" in intro
         or bool(_QUESTIONING.search(text, 0, first_turn_at or 0))
-        or bool(_ASKING.search(text, 0, first_turn_at or 0))
+        or bool(
+            "question" in text[: first_turn_at or 0] and _ASKING.search(text, 0, first_turn_at or 0)
+        )
     )
     deponent = None
     found = _DEPONENT.search(text, 0, min(len(text), max(first_turn_at or 0, 200) + 400))
@@ -359,7 +361,11 @@ def questioning(text: str, end: int) -> tuple[str, str | None] | None:
     """("Roe", "Lee") for "Roe is questioning Lee" before ``end``; ("Roe", None) for "Roe is
     asking the questions", "questions put by Roe" (the witness left to the header)."""
     found = [(m.start(), m.group(1), m.group(2)) for m in _QUESTIONING.finditer(text, 0, end)]
-    found += [(m.start(), m.group(1) or m.group(2), None) for m in _ASKING.finditer(text, 0, end)]
+    lo = max(0, end - 4000)  # the sentence introducing the exchange, shortly before it
+    if "question" in text[lo:end]:
+        found += [
+            (m.start(), m.group(1) or m.group(2), None) for m in _ASKING.finditer(text, lo, end)
+        ]
     if not found:
         return None
     _at, asker, witness = max(found)
