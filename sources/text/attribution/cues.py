@@ -108,6 +108,11 @@ def is_title_word(word: str) -> bool:
     return word.islower() and lower not in NOT_ROLE and _AGENT_NOUN.search(lower) is not None
 
 
+# a sentence opening with an account or user the text does not name
+_UNNAMED_POSTER_OPENING = re.compile(
+    r"[\s\"'“‘]*((?:An?|Another|One)[ \u00a0]+(?:[\w’'-]+[ \u00a0]+){0,2}?"
+    r"(?:user|account|commenter|poster|handle)s?)\b"
+)
 # "... and said", "... then said": a second verb of the clause
 _AND_BEFORE = re.compile(r"\b(?:and|then|and then)\s*$")
 
@@ -475,6 +480,10 @@ class CueReader:
     def first_subject(self, start: int, end: int) -> Subject | None:
         """The first person named in ``text[start:end]``, or its first pronoun/role noun;
         "His verdict:" is his."""
+        um = _UNNAMED_POSTER_OPENING.match(self.text, start, end)
+        if um:
+            # "An anonymous account, @handle, replied to the mayor: “…”": that account
+            return Subject("someone", um.start(1), um.end(), self.text[um.start(1) : um.end()])
         om = _OWNER_OPENING.match(self.text, start, end)
         if om:
             word = _OWNER_PRONOUN[om.group(1).lower()]

@@ -721,3 +721,15 @@ def test_a_speech_verb_after_and_belongs_to_the_clause_s_subject(record):
     )
     found = extract_quotes(text, speakers=record)
     assert by_quote(found, "I have had worse").speaker == "Casimir"
+
+
+def test_an_account_with_no_name_opening_the_sentence_is_nobody_s(record):
+    text = (
+        "Councillor Ingrid Solvay posted a picture of the flooded underpass on Monday.\n\n"
+        "“Crews are on their way,” she wrote.\n\n"
+        "A parody account, @SoggyTunnel, answered the councillor within the hour: “They said "
+        "that last spring too.”"
+    )
+    found = extract_quotes(text, speakers=record)
+    assert by_quote(found, "Crews").speaker == "Ingrid Solvay"
+    assert by_quote(found, "They said").speaker is None
