@@ -119,7 +119,7 @@ def _getter(f: Field) -> Callable[[Any], Any]:
                 item = {}
                 for name, omit_empty, get in parts:
                     value = get(capture)
-                    if name == "text" and capture.sha256 == obj.sha256:
+                    if name == "text" and value == obj.text:
                         continue  # the source's own text: not carried twice
                     if not (omit_empty and _empty(value)):
                         item[name] = value

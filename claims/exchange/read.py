@@ -481,9 +481,6 @@ def _parse_captures(value, text, problems, trusted=False) -> list[dict[str, Any]
             if capture["superseded_at"] is not None and not capture["superseded_reason"].strip():
                 problems.append(f"{where}.superseded_reason: a superseded capture says why")
                 continue
-            if capture["superseded_reason"] and capture["superseded_at"] is None:
-                problems.append(f"{where}.superseded_at: a superseded capture says when")
-                continue
             if len(capture["url"]) > 1000 or len(capture["superseded_reason"]) > 500:
                 problems.append(f"{where}: url (1,000) or superseded_reason (500) is too long")
                 continue

@@ -297,7 +297,8 @@ class SourceHooks(TypeHooks):
 
     def _captures(self, records, objs, states) -> dict[int, Capture]:
         """Add the captures each source lacks (those the line lists, matched by digest and
-        date; then its text, when the last capture in use is not it), all with one COPY after
+        date; then its text, when the last capture in use is not it, but in a restore of a line
+        that lists its captures, which records them as they were), all with one COPY after
         one query for the captures the batch's sources have. Returns each source's current
         capture (its last in use), without its text."""
         writer = self.writer
@@ -323,7 +324,9 @@ class SourceHooks(TypeHooks):
                 captures.append(capture)
                 new.append(capture)
             in_use = [c for c in captures if c.superseded_at is None]
-            if obj.text and (not in_use or in_use[-1].sha256 != obj.sha256):
+            # a restore of a line that lists captures keeps them as they were, exactly
+            as_listed = writer.restore and record.captures is not None
+            if obj.text and not as_listed and (not in_use or in_use[-1].sha256 != obj.sha256):
                 taken_at = obj.captured_at
                 if taken_at is None or (obj.sha256, taken_at) in keys:
                     taken_at = writer.now

@@ -302,3 +302,90 @@ def test_a_draft_sources_captures_are_not_public(client):
     replace_source_text(source=draft_source, text="Draft words, changed.")
     assert client.get(f"/sources/{draft_source.slug}/changes/").status_code == 404
     assert client.get(draft_source.get_absolute_url()).status_code == 404
+
+
+# --- the exchange format ----------------------------------------------------------------------
+
+
+def export_bytes() -> bytes:
+    from claims.exchange import dumps, export_records
+
+    return "".join(dumps(r) + "\n" for r in export_records()).encode()
+
+
+def test_a_file_from_before_captures_makes_each_text_an_imported_first_capture():
+    from claims.exchange import export_records, import_records
+    from sources.models import Source
+    from tests.helpers import GOOD, jsonl
+
+    assert "captures" not in GOOD[1]
+    import_records(jsonl(GOOD))
+    source = Source.objects.get(slug=GOOD[1]["id"])
+    capture = source.captures.get()
+    assert (capture.how, capture.text, capture.sha256) == ("imported", source.text, source.sha256)
+    assert capture.taken_at.isoformat().replace("+00:00", "Z") == GOOD[1]["captured_at"]
+    assert Citation.objects.get().capture == capture
+    (line,) = [r for r in export_records() if r["type"] == "source"]
+    assert line["captures"] == [  # the source's own text: not carried twice
+        {"taken_at": GOOD[1]["captured_at"], "how": "imported", "sha256": source.sha256}
+    ]
+    import_records(jsonl(GOOD))  # the same file again: no capture added
+    assert source.captures.count() == 1
+
+
+def test_captures_and_what_each_citation_was_checked_in_survive_a_restore(client):
+    from claims.exchange import import_records
+    from sources.models import Source
+
+    source, claim, _citation = cited()
+    make_contradiction(claim=claim, counter=make_claim())
+    replace_source_text(source=source, text="Pasted from another story.", captured_at=JUNE)
+    bad = source.captures.latest("pk")
+    supersede_capture(capture=bad, by=user("Editor"), reason="Another story was pasted.")
+    replace_source_text(source=source, text=TEXT.replace("is safe", "was closed"), captured_at=JUNE)
+    badge = "✓ Verbatim in the capture of 3 Apr 2026"
+    before = text(client.get(claim.get_absolute_url()))
+    assert badge in before and "the page has since changed" in before
+    data = export_bytes()
+    assert "Pasted from another story." in data.decode()  # restore-grade: everything
+
+    from tests.claims.test_round_trip import empty_the_exchanged_tables
+
+    empty_the_exchanged_tables()
+    assert not Capture.objects.exists()
+    import_records(data, restore=True)
+    assert export_bytes() == data
+    source = Source.objects.get(slug=source.slug)
+    assert [(c.how, c.taken_at, bool(c.superseded)) for c in source.captures.all()] == [
+        ("pasted", APRIL, False),
+        ("pasted", JUNE, True),
+        ("pasted", JUNE, False),
+    ]
+    assert source.captures.all()[1].superseded_reason == "Another story was pasted."
+    citation = Citation.objects.get(claim__slug="safe")
+    assert (citation.drifted, citation.verification_state) == (True, "verbatim")
+    assert citation.capture == source.captures.first()
+    after = text(client.get(claim.get_absolute_url()))
+    assert badge in after and "the page has since changed" in after
+    public = text(client.get(source.get_absolute_url()))
+    assert "Another story was pasted." in public and "Pasted from another story." not in public
+
+
+def test_a_capture_whose_text_is_not_its_digest_is_refused_by_line():
+    from claims.exchange import ImportFailed, import_records
+    from tests.helpers import GOOD, jsonl
+
+    lines = [dict(r) for r in GOOD]
+    lines[1] = {
+        **lines[1],
+        "captures": [
+            {"taken_at": "2026-04-03T09:30:00Z", "how": "pasted", "sha256": "0" * 64, "text": "A."},
+            {"taken_at": "2026-04-03T09:30:00Z", "how": "by hand", "sha256": "1" * 64},
+        ],
+    }
+    with pytest.raises(ImportFailed) as failure:
+        import_records(jsonl(lines))
+    said = str(failure.value)
+    assert "line 2: captures[1].sha256: is not the digest of its text" in said
+    assert "line 2: captures[2].how: 'by hand' is not one of" in said
+    assert not Capture.objects.exists()

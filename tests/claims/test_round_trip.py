@@ -46,7 +46,12 @@ from claims.models import (
     Status,
     Topic,
 )
-from claims.verification import ANCHOR_FIELDS, replace_source_text, verify_citation
+from claims.verification import (
+    SAVED_FIELDS,
+    replace_source_text,
+    supersede_capture,
+    verify_citation,
+)
 from sources.models import Outlet, Source
 from tests.claims.test_no_leaks import body, requests, world  # noqa: F401 (the world fixture)
 from tests.conftest import DEMO
@@ -102,7 +107,7 @@ def checked_in_the_past() -> None:
     for day, citation in enumerate(citations):
         verify_citation(citation=citation, save=False)
         citation.verified_at = dt.datetime(2020, 1, 1, 9, 30, tzinfo=dt.UTC) + dt.timedelta(day)
-    Citation.objects.bulk_update(citations, ANCHOR_FIELDS)
+    Citation.objects.bulk_update(citations, SAVED_FIELDS)
 
 
 def test_export_import_into_an_emptied_database_keeps_every_public_page(client, world):  # noqa: F811
@@ -178,7 +183,9 @@ def editor():
 @pytest.fixture
 def rules_broken_since(editor):
     """Published items today's rules refuse, each reached as a newsroom reaches it: a quote
-    published, then its source's text replaced by one that no longer prints it; a quote whose
+    published, then its source's text replaced by one that no longer prints it and the capture
+    it was checked in superseded by an editor (a bad paste: its check does not stand in it, and
+    the current text lacks the words); a quote whose
     words an editor changed after publishing it; a published pair with the first on a side."""
     replaced = make_source(slug="replaced", text="She said: “The bridge is safe.” Then left.")
     printed = make_source(slug="printed", text="He said: “The tunnel is sound.” Then left.")
@@ -198,6 +205,8 @@ def rules_broken_since(editor):
     )
     publishing.publish(item=pair, by=editor)
     replace_source_text(source=replaced, text="She declined to comment.")
+    checked_in = replaced.captures.order_by("pk").first()
+    supersede_capture(capture=checked_in, by=editor, reason="The wrong story was pasted.")
     reworded.refresh_from_db()
     reworded.text = "The tunnel is perfectly sound."
     reworded.save()
