@@ -49,7 +49,8 @@ FRAGMENT = "fragment"
 class Candidate:
     """A quotation found in a text: ``text[start:end]`` is the text inside the marks.
 
-    ``attribution`` says how the speaker was found: "cue_after" (", he said"), "cue_before"
+    ``attribution`` says how the speaker was found: "cue_after" (", he said"; a post's
+    signature line under it, "— Ann Lee (@annlee)"), "cue_before"
     ("He said:"), "previous" (the quotation continues the one before), "sentence" (the
     subject of the sentence it sits in), "passive" (words told *to* the subject: no speaker),
     "turn" (a transcript's "NAME:" line), "repeated" (the same words are quoted elsewhere with
@@ -370,8 +371,8 @@ def extract_quotes(text: str, *, speakers: Sequence[KnownSpeaker] = ()) -> list[
     spans, scanned = pair_marks(text, paras)
     transcript = read_transcript(text, paras)
     turns = transcript.turns if transcript is not None else []
-    if not spans and not turns:
-        return []
+    if not spans and not turns and "(@" not in text:
+        return []  # (a post signed "— Ann Lee (@annlee)" needs no marks)
     in_turn = {turn.paragraph for turn in turns}
     if in_turn:
         # quoted inside a turn
@@ -486,7 +487,67 @@ def extract_quotes(text: str, *, speakers: Sequence[KnownSpeaker] = ()) -> list[
             position = found.cue.start if found.cue is not None else span.start
             reader.note(key, max(position, span.start))
         previous = (span.paragraph, cand, key)
+    signed = _signed_posts(reader, text, paras, spans)
+    if signed:
+        out = sorted(out + signed, key=lambda cand: cand.start)
     return _repeated(out)
+
+
+# the signature line under a post copied into a story: "— Ann Lee (@annlee) June 12"
+_SIGNATURE = re.compile(
+    r"(?:^|\n)[ \t]*(?:—|–|--)[ \t]*([A-Z][\w’'.-]*(?:[ \t]+[A-Z][\w’'.-]*){0,3})[ \t]*"
+    r"\(@\w{1,30}\)[^\n]{0,40}$",
+    re.MULTILINE,
+)
+
+
+def _signed_posts(
+    reader: Attributor, text: str, paras: list[tuple[int, int]], spans: list[QuoteSpan]
+) -> list[Candidate]:
+    """Posts set out as their own paragraph with no quotation marks, the author's signature
+    on the line under them ("Two hours to work. Two.\n— Ann Lee (@annlee) June 12"): the
+    author's words, as an embedded post shows them."""
+    out: list[Candidate] = []
+    quoted = {span.paragraph for span in spans}
+    for number, (start, end) in enumerate(paras):
+        if number in quoted or "(@" not in text[start:end]:
+            continue
+        sm = _SIGNATURE.search(text, start, end)
+        if sm is None or sm.end() != end:
+            continue
+        if sm.start() == start or not text[start : sm.start()].strip():
+            # the signature on a line of its own: the post is the paragraph above it
+            if number == 0 or number - 1 in quoted:
+                continue
+            start = paras[number - 1][0]
+            body_end = paras[number - 1][1]
+        else:
+            body_end = sm.start()
+        while body_end > start and text[body_end - 1].isspace():
+            body_end -= 1
+        body_start = start
+        while body_start < body_end and text[body_start].isspace():
+            body_start += 1
+        if body_end - body_start < 2:
+            continue
+        mention = reader.by_start.get(sm.start(1))
+        subject = Subject("name", sm.start(1), sm.end(1), sm.group(1), mention)
+        speaker, speaker_id, flag, key = reader.resolve(subject, sm.start(1))
+        out.append(
+            Candidate(
+                start=body_start,
+                end=body_end,
+                quote=text[body_start:body_end],
+                kind=STATEMENT,
+                speaker=speaker,
+                speaker_id=speaker_id,
+                cue=text[sm.start() : sm.end()].strip(),
+                speaker_flag=flag,
+                attribution="cue_after",  # the signature is the cue
+                **_describe(reader, key, speaker_id),
+            )
+        )
+    return out
 
 
 def _words_of(quote: str) -> str:

@@ -733,3 +733,18 @@ def test_an_account_with_no_name_opening_the_sentence_is_nobody_s(record):
     found = extract_quotes(text, speakers=record)
     assert by_quote(found, "Crews").speaker == "Ingrid Solvay"
     assert by_quote(found, "They said").speaker is None
+
+
+def test_a_post_set_out_with_its_signature_line_under_it_is_its_author_s(record):
+    text = (
+        "The ferry was cancelled again on Sunday, and the harbour's followers were not "
+        "pleased.\n\n"
+        "This one, from a teacher on the island, was shared widely:\n\n"
+        "Third Sunday in a row. My pupils will miss their exams at this rate.\n"
+        "— Ragna Tollefsen (@ragnat) May 3\n\n"
+        "The operator said a new boat arrives in June."
+    )
+    found = extract_quotes(text, speakers=record)
+    post = by_quote(found, "Third Sunday")
+    assert post.quote.endswith("at this rate.")
+    assert post.speaker == "Ragna Tollefsen"
