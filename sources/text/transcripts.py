@@ -79,6 +79,9 @@ _ASKING = re.compile(
     r"(?:[A-Z][\w’'-]+ )?([A-Z][\w’'-]+)"
 )
 
+# a stage direction closing a turn: "(CROSSTALK)", "[LAUGHTER]", "(END VIDEO CLIP)"
+_STAGE_TAIL = re.compile(r"(?<=\S)[ \t]+[(\[][A-Z][A-Z ,.’'-]{2,40}[)\]][ \t]*$")
+
 # first words of header lines that look like labels
 _HEADER = words(
     """
@@ -244,13 +247,14 @@ def read_transcript(text: str, paras: list[tuple[int, int]]) -> Transcript | Non
         if first_turn_at is None:
             first_turn_at = start
         question = upper == "Q"
+        stage = _STAGE_TAIL.search(text, match.end(), end)
         turns.append(
             Turn(
                 paragraph,
                 label,
                 match.start("label"),
                 match.end(),
-                end,
+                stage.start() if stage else end,  # "... on Kiln -- (CROSSTALK)": not said
                 question=question,
                 answer=upper in ("A", _WITNESS),
                 examiner=examiner if question else None,

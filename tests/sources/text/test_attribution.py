@@ -748,3 +748,16 @@ def test_a_post_set_out_with_its_signature_line_under_it_is_its_author_s(record)
     post = by_quote(found, "Third Sunday")
     assert post.quote.endswith("at this rate.")
     assert post.speaker == "Ragna Tollefsen"
+
+
+def test_a_stage_direction_closing_a_turn_is_not_part_of_the_words():
+    text = (
+        "TRANSCRIPT: Evening Desk, Channel 9\n\n"
+        "ANCHOR JOSSE VEERMAN: Minister, the dam held, did it not?\n"
+        "MINISTER ALIDA KROON: It held, and we are grateful --\n"
+        "VEERMAN: Tell that to the farmers downstream -- (CROSSTALK)\n"
+        "KROON: Let me finish.\n"
+        "VEERMAN: Go ahead."
+    )
+    found = extract_quotes(text)
+    assert by_quote(found, "Tell that").quote == "Tell that to the farmers downstream --"
