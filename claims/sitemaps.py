@@ -33,6 +33,7 @@ class StaticSitemap(SiteSitemap):
             "claims:claim_list",
             "claims:correction_list",
             "claims:topic_list",
+            "claims:case_list",
         ]
 
     def location(self, item):

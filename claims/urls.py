@@ -22,6 +22,7 @@ urlpatterns = [
     path("speakers/<slug:slug>/", views.speaker_detail, name="speaker_detail"),
     path("topics/", views.topic_list, name="topic_list"),
     path("topics/<slug:slug>/", views.topic_detail, name="topic_detail"),
+    path("cases/", views.case_list, name="case_list"),
     path("cases/<slug:slug>/", views.case_detail, name="case_detail"),
     path("cases/<slug:slug>/feed/", CaseFeed(), name="case_feed"),
     path("cases/<slug:slug>/revisions/feed/", CaseRevisionFeed(), name="case_revisions_feed"),
@@ -39,6 +40,13 @@ urlpatterns = [
         views.staff_preview(views.contradiction_detail),
         name="preview_contradiction",
     ),
+    path(
+        "embed/contradictions/<slug:slug>/",
+        views.embeddable(views.embed_contradiction),
+        name="embed_contradiction",
+    ),
+    path("embed/claims/<slug:slug>/", views.embeddable(views.embed_claim), name="embed_claim"),
+    path("oembed", views.oembed, name="oembed"),
     path("feeds/contradictions/", ContradictionFeed(), name="feed_contradictions"),
     path("feeds/corrections/", CorrectionFeed(), name="feed_corrections"),
     path("desk/alerts/feed/", DeskAlertFeed(), name="desk_alert_feed"),  # staff only

@@ -4,28 +4,37 @@ queries whatever the data size (pinned in tests)."""
 from __future__ import annotations
 
 import functools
+from urllib.parse import urlsplit
 
 import django_filters
 from django import forms
+from django.conf import settings
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
-from django.db.models.functions import JSONObject
-from django.http import Http404
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Greatest, JSONObject
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import Resolver404, resolve
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
+from django.utils.csp import CSP
+from django.views.decorators.clickjacking import xframe_options_exempt
+from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
-from claims import comparison, exports
+from claims import comparison, embeds, exports
 from claims import search as full_text
 from claims.capture_diff import side_by_side
+from claims.exports import absolute
 from claims.filters import (
     MAX_QUERY,
     ClaimFilter,
     ContradictionFilter,
     CorrectionFilter,
+    PublicFilterSet,
     TopicFilter,
     in_published_contradiction,
+    search_widget,
 )
 from claims.forms import CompareForm, PageForm, SuggestForm
 from claims.highlight import citation_anchors, render_segments, split_by_anchors
@@ -44,6 +53,7 @@ from claims.models import (
 )
 from claims.paging import paginate
 from claims.seo import PublicPair, claim_review, json_ld
+from rust_tracker.caching import cache_public
 from sources.models import Capture, Outlet
 from watch.models import KnownRepeat
 
@@ -651,3 +661,213 @@ def suggest(request, kind):
         else []
     )
     return render(request, "claims/suggestions.html", {"items": items, "query": text})
+
+
+# --- /cases/ ------------------------------------------------------------------------------
+
+CASE_PAGE_SIZE = PAGE_SIZE
+
+
+class CaseIndexFilter(PublicFilterSet):
+    """/cases/'s search: words in a case's title or summary, at most MAX_QUERY characters."""
+
+    q = django_filters.CharFilter(
+        method="filter_words",
+        label="Search the cases",
+        max_length=MAX_QUERY,
+        widget=search_widget("Words in a title or a summary…"),
+    )
+
+    def filter_words(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(title__icontains=value) | Q(summary__icontains=value))
+
+
+def _cases_by_activity():
+    """Published cases, the one with the newest activity first: its own publication or the
+    newest publication of one of its published statements or contradictions."""
+
+    def newest(model, related):
+        return (
+            model.objects.published()
+            .filter(**{related: OuterRef("pk")})
+            .order_by(F("published_at").desc(nulls_last=True))
+            .values("published_at")[:1]
+        )
+
+    return (
+        _cases_with_counts()
+        .annotate(
+            last_activity=Greatest(
+                "published_at",
+                Subquery(newest(Contradiction, "cases")),
+                Subquery(newest(Claim, "cases")),
+            )
+        )
+        .order_by(F("last_activity").desc(nulls_last=True), "title", "slug")
+    )
+
+
+@require_safe
+@vary_on_headers("HX-Request", "HX-History-Restore-Request")
+def case_list(request):
+    return _filtered_list(
+        request,
+        fmt=None,
+        filterset_class=CaseIndexFilter,
+        queryset=_cases_by_activity(),
+        template_name="claims/case_list.html",
+        export=None,
+        size=CASE_PAGE_SIZE,
+    )
+
+
+# --- embeds and oEmbed -------------------------------------------------------------------
+
+# The embed pages alone may be framed by any site: the site's policy with frame-ancestors
+# opened, no script at all. Every other page keeps X-Frame-Options DENY and frame-ancestors
+# 'none' (settings.SECURE_CSP).
+EMBED_CSP = {
+    **settings.SECURE_CSP,
+    "script-src": [CSP.NONE],
+    "frame-ancestors": ["*"],
+}
+OEMBED_ROUTES = {"claims:claim_detail": "claim", "claims:contradiction_detail": "contradiction"}
+
+
+def embeddable(view):
+    """A card other sites may put in an iframe, cached like every public page. The policy is
+    the view's own (so a cached copy keeps it); the exemption from X-Frame-Options is set
+    outside the cache too, on the copy served from it."""
+    inner = csp_override(EMBED_CSP)(xframe_options_exempt(view))
+    return xframe_options_exempt(cache_public(inner))
+
+
+def _embed_pair(slug):
+    return get_object_or_404(
+        Contradiction.objects.on_record()
+        .select_related("claim__speaker", "counter__speaker")
+        .prefetch_related(
+            Prefetch("claim__citations", queryset=_citations()),
+            Prefetch("counter__citations", queryset=_citations()),
+        ),
+        slug=slug,
+    )
+
+
+@require_safe
+def embed_contradiction(request, slug):
+    """A published pair as a card: both sides, who and when, the quote checks, the relation,
+    a link back. A retracted pair's card is its retraction notice alone."""
+    pair = _embed_pair(slug)
+    public = PublicPair.of(pair)
+    return render(
+        request,
+        "embed/contradiction.html",
+        {
+            "pair": pair,
+            "public": public,
+            "retracted": embeds.retracted(pair),
+            "page_url": absolute(pair.get_absolute_url()),
+        },
+    )
+
+
+@require_safe
+def embed_claim(request, slug):
+    """A published statement as a card; a retracted one's card is its retraction notice."""
+    claim = get_object_or_404(
+        Claim.objects.on_record()
+        .select_related("speaker")
+        .prefetch_related(Prefetch("citations", queryset=_citations())),
+        slug=slug,
+    )
+    return render(
+        request,
+        "embed/claim.html",
+        {"claim": claim, "page_url": absolute(claim.get_absolute_url())},
+    )
+
+
+class OEmbedForm(forms.Form):
+    url = forms.CharField(max_length=2000)
+    maxwidth = forms.IntegerField(min_value=1, max_value=10_000, required=False)
+    maxheight = forms.IntegerField(min_value=1, max_value=10_000, required=False)
+
+    def clean_url(self):
+        """An absolute http(s) address: any host (one not ours is a 404, not a 400)."""
+        value = self.cleaned_data["url"].strip()
+        try:
+            parts = urlsplit(value)
+        except ValueError:
+            parts = None
+        if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
+            raise forms.ValidationError(
+                "Give the full address of a page, from http:// or https://."
+            )
+        return value
+
+
+def _oembed_target(url: str, request) -> tuple[str, str] | None:
+    """(kind, slug) of a claim's or contradiction's page on this site, None for anything else."""
+    parts = urlsplit(url)
+    hosts = {urlsplit(settings.SITE_URL).netloc, request.get_host()}
+    if parts.netloc not in hosts:
+        return None
+    try:
+        match = resolve(parts.path)
+    except Resolver404:
+        return None
+    kind = OEMBED_ROUTES.get(match.view_name)
+    return (kind, match.kwargs["slug"]) if kind else None
+
+
+@require_safe
+def oembed(request):
+    """oEmbed (https://oembed.com) for a claim's or a contradiction's page: ``?url=<page>``,
+    JSON only (501 for XML, 400 for anything else), a ``rich`` answer whose HTML is an iframe
+    of the card, its size within ``maxwidth``/``maxheight``; 404 for a page that is not a
+    published (or retracted) item's."""
+    fmt = request.GET.get("format") or "json"
+    if fmt == "xml":  # oEmbed's other format: not implemented here, as the spec says to answer
+        return HttpResponse(
+            "Only format=json is served.\n", status=501, content_type="text/plain; charset=utf-8"
+        )
+    if fmt != "json":
+        return bad_request(f"Unknown format “{fmt[:40]}”: oEmbed answers format=json.")
+    form = OEmbedForm(request.GET)
+    if not form.is_valid():
+        problems = "; ".join(f"{name}: {' '.join(errors)}" for name, errors in form.errors.items())
+        return bad_request(f"Not an oEmbed request. {problems}")
+    target = _oembed_target(form.cleaned_data["url"], request)
+    if target is None:
+        raise Http404("No embeddable page at this address.")
+    kind, slug = target
+    if kind == "claim":
+        item = get_object_or_404(Claim.objects.on_record().select_related("speaker"), slug=slug)
+    else:
+        item = get_object_or_404(
+            Contradiction.objects.on_record().select_related("claim__speaker", "counter__speaker"),
+            slug=slug,
+        )
+    width, height = embeds.SIZES[kind]
+    width = min(width, form.cleaned_data["maxwidth"] or width)
+    height = min(height, form.cleaned_data["maxheight"] or height)
+    title = embeds.title(item)
+    html = embeds.iframe(item, width, height)
+    return JsonResponse(
+        {
+            "version": "1.0",
+            "type": "rich",
+            "title": title,
+            "provider_name": settings.SITE_NAME,
+            "provider_url": settings.SITE_URL + "/",
+            "html": str(html),
+            "width": width,
+            "height": height,
+        },
+        json_dumps_params={"ensure_ascii": False},
+        headers={"Access-Control-Allow-Origin": "*"},  # consumers in a browser may ask too
+    )

@@ -54,6 +54,7 @@ from claims.models import (
     Topic,
 )
 from claims.verification import verify_citation
+from claims.views import CaseIndexFilter
 from sources.models import Capture, CaptureHow, Outlet, Source
 from tests.factories import (
     make_case,
@@ -457,6 +458,8 @@ def world(demo):
         "claims:preview_claim": [*slugs[Claim][:8], "public-claim"],
         "claims:preview_contradiction": [*slugs[Contradiction][:4], "live-pair"],
         "claims:suggest": ["speakers", "topics", "outlets"],
+        "claims:embed_claim": [*slugs[Claim], "abc-would-never-point-a-gun"],
+        "claims:embed_contradiction": [*slugs[Contradiction], "trigger-vs-fbi-finding"],
         # the public API's details (api/views.py)
         **{
             f"api-v1:{name}_detail": [*slugs[model], *demo_slugs]
@@ -559,6 +562,7 @@ FILTERSETS = {
     "claims:contradiction_list": ContradictionFilter,
     "claims:correction_list": CorrectionFilter,
     "claims:topic_list": TopicFilter,
+    "claims:case_list": CaseIndexFilter,  # drafts never listed
     # the public API's lists take the same filters (api/views.py)
     "api-v1:claim_list": ClaimFilter,
     "api-v1:contradiction_list": ContradictionFilter,
@@ -601,6 +605,17 @@ QUERIES = {
     "claims:feed_contradictions": [{}],
     "claims:feed_corrections": [{}],
     "claims:desk_alert_feed": [{}],  # staff only: a visitor is sent to the login
+    # a claim's or a pair's page: published, retracted (named by no words), draft, in review
+    "claims:oembed": [
+        *(
+            {"url": f"http://testserver/claims/{slug}/"}
+            for slug in ("public-claim", "gone-claim", "lonely-draft", "p3-draft-side", "p4")
+        ),
+        *(
+            {"url": f"http://testserver/contradictions/{slug}/"}
+            for slug in ("live-pair", "gone-pair", "gone-a", "gone-b", "gone-c", "gone-d")
+        ),
+    ],
     "sitemap": [{}],
     # the public API's other lists, its schema and its documentation
     "api-v1:speaker_list": [{}, {"limit": "100"}],
@@ -724,6 +739,8 @@ def test_no_public_output_shows_unpublished_material(client, world):
             (
                 "/claims/gone-",
                 "/contradictions/gone-",
+                "/embed/claims/gone-",  # a retracted item's card: its notice alone
+                "/embed/contradictions/gone-",
                 "/api/v1/claims/gone-",  # the API's answer there: the notice alone
                 "/api/v1/contradictions/gone-",
             )

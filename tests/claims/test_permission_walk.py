@@ -645,6 +645,7 @@ ROUTES: dict[str, Fill] = {
     "speakers/<slug:slug>/": each("claims.speaker", lambda o: f"/speakers/{o.slug}/"),
     "topics/": fixed("/topics/"),
     "topics/<slug:slug>/": each("claims.topic", lambda o: f"/topics/{o.slug}/"),
+    "cases/": fixed("/cases/", "/cases/?q=walk"),
     "cases/<slug:slug>/": each("claims.case", lambda o: f"/cases/{o.slug}/"),
     "cases/<slug:slug>/feed/": each("claims.case", lambda o: f"/cases/{o.slug}/feed/"),
     "cases/<slug:slug>/revisions/feed/": each(
@@ -657,6 +658,13 @@ ROUTES: dict[str, Fill] = {
     "preview/claims/<slug:slug>/": each("claims.claim", lambda o: f"/preview/claims/{o.slug}/"),
     "preview/contradictions/<slug:slug>/": each(
         "claims.contradiction", lambda o: f"/preview/contradictions/{o.slug}/"
+    ),
+    "embed/contradictions/<slug:slug>/": each(
+        "claims.contradiction", lambda o: f"/embed/contradictions/{o.slug}/"
+    ),
+    "embed/claims/<slug:slug>/": each("claims.claim", lambda o: f"/embed/claims/{o.slug}/"),
+    "oembed": each(
+        "claims.contradiction", lambda o: f"/oembed?url=http://testserver/contradictions/{o.slug}/"
     ),
     "feeds/contradictions/": fixed("/feeds/contradictions/"),
     "feeds/corrections/": fixed("/feeds/corrections/"),

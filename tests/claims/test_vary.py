@@ -43,6 +43,8 @@ QUERIES = {
     "claims:contradiction_list": [{}, {"q": "trigger"}],
     "claims:correction_list": [{}],
     "claims:topic_list": [{}, {"q": "the"}],
+    "claims:case_list": [{}, {"q": "the"}],
+    "claims:oembed": [{"url": "http://testserver/contradictions/trigger-vs-fbi-finding/"}],
     "claims:compare": [
         {},
         {"aq": "trigger", "bq": "Baldwin"},
@@ -103,6 +105,8 @@ def routes_with_parameters() -> dict[str, tuple[str, list[str]]]:
             list(Source.objects.order_by("pk").values_list("slug", flat=True)[:1]),
         ),
         "claims:suggest": ("kind", ["speakers"]),
+        "claims:embed_claim": ("slug", first[Claim]),
+        "claims:embed_contradiction": ("slug", first[Contradiction]),
         "claims:case_revisions_feed": ("slug", first[Case]),
         "claims:source_changes": (
             "slug",
@@ -200,7 +204,7 @@ def test_a_list_varies_on_a_history_restore(client, demo, path):
 # --- /topics/?q= ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("path", ["/topics/", "/claims/", "/contradictions/"])
+@pytest.mark.parametrize("path", ["/topics/", "/claims/", "/contradictions/", "/cases/"])
 def test_a_search_over_200_characters_is_refused_on_every_list(client, demo, path):
     """A name search at most MAX_QUERY (200) characters long, as on the other lists: a longer
     one is a 400 showing the form's error (before: /topics/ took 3,900)."""

@@ -163,6 +163,19 @@ def page_queries(w: World) -> dict[str, tuple[str, dict, dict, int]]:
         "corrections": ("/corrections/", {}, {}, 1),
         # the published topics (named as typed)
         "topic list": ("/topics/", {"q": "o"}, {}, 1),
+        # the published cases, their counts and newest activity (searched)
+        "case list": ("/cases/", {"q": "case"}, {}, 1),
+        # the pair with its sides, each side's citations
+        "embed contradiction": (f"/embed/contradictions/{w.contradiction.slug}/", {}, {}, 3),
+        # the claim, its citations
+        "embed claim": (f"/embed/claims/{w.claim.slug}/", {}, {}, 2),
+        # the item the page shows
+        "oembed": (
+            "/oembed",
+            {"url": f"http://testserver{w.contradiction.get_absolute_url()}"},
+            {},
+            1,
+        ),
         "contradiction feed": ("/feeds/contradictions/", {}, {}, 1),
         "corrections feed": ("/feeds/corrections/", {}, {}, 1),
         # a count per model section, the latest change of those with one
@@ -194,6 +207,10 @@ PAGES = [
     "case export",
     "corrections",
     "topic list",
+    "case list",
+    "embed contradiction",
+    "embed claim",
+    "oembed",
     "contradiction feed",
     "corrections feed",
     "sitemap index",
