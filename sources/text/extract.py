@@ -140,17 +140,26 @@ def _surroundings(
     after_pos = span.closing + 1 if span.closing is not None else para_end
     after_end = para_end if after is None else after.opening
     after_end = min(after_end, after_pos + _AFTER)
+    at_start = not _DATELINE.sub("", lead).strip(" \t\u00a0-–—•*")
+    content = text[span.start : span.end]
+    # a quotation inside a sentence that closes it ("…had lasted “six weeks now.”") ends
+    # that sentence: "Banks said ..." after it opens the next one and is no cue for it
+    ends_sentence = not at_start and content.rstrip()[-1:] in (".", "!", "?")
     return _Surroundings(
-        content=text[span.start : span.end],
+        content=content,
         para_start=para_start,
         clause_start=clause_start,
         sentence_start=reader.sentence_start(span.opening, para_start),
         after_pos=after_pos,
         after_end=after_end,
-        at_start=not _DATELINE.sub("", lead).strip(" \t\u00a0-–—•*"),
+        at_start=at_start,
         after_colon=lead.rstrip().endswith(":"),
         after_verb_comma=reader.ends_with_speech_verb(clause_start, span.opening),
-        cue_after=reader.cue_after(after_pos, after_end) if span.closing is not None else None,
+        cue_after=(
+            reader.cue_after(after_pos, after_end)
+            if span.closing is not None and not ends_sentence
+            else None
+        ),
     )
 
 

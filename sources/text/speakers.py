@@ -383,8 +383,12 @@ def _trim_titles(tokens: list[tuple[int, int, str, bool]]) -> list[tuple[int, in
     """Leading titles and role words off a name: "County Executive Ann Lee" -> "Ann Lee"."""
     while len(tokens) > 2:
         word = tokens[0][2].casefold().rstrip(".")
-        if word in TITLE_WORDS or word in ROLE_NOUNS:
-            tokens = tokens[1:]
+        if (
+            word in TITLE_WORDS
+            or word in ROLE_NOUNS
+            or (word[-1:] == "s" and word[:-1] in TITLE_WORDS)
+        ):
+            tokens = tokens[1:]  # "Councilmembers Ann Lee and ...": a plural title too
             continue
         if word in ORG_HEADS:
             break  # "Department of ...": the name itself, not a title

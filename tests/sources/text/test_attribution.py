@@ -761,3 +761,22 @@ def test_a_stage_direction_closing_a_turn_is_not_part_of_the_words():
     )
     found = extract_quotes(text)
     assert by_quote(found, "Tell that").quote == "Tell that to the farmers downstream --"
+
+
+def test_a_quotation_closing_its_sentence_takes_no_cue_from_the_next(record):
+    text = (
+        "Tobiah Renwick, 8 Alder Row, spoke about a blocked drain, which he said had been "
+        "flooding the lane “every time it rains.” Town Engineer Marit Oyelaran said crews "
+        "would clear it this week."
+    )
+    found = extract_quotes(text, speakers=record)
+    assert by_quote(found, "every time").speaker == "Tobiah Renwick"
+
+
+def test_a_plural_title_before_a_name_is_no_part_of_it(record):
+    text = (
+        "Councilmembers Idunn Falkenrath and Bram Oduya voted against the plan.\n\n"
+        "“We cannot afford it this year,” Falkenrath said."
+    )
+    found = extract_quotes(text, speakers=record)
+    assert by_quote(found, "We cannot").speaker == "Idunn Falkenrath"
