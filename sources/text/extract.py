@@ -289,7 +289,11 @@ def _attribute_fragment(
         return _Found(cue, cue.subject, "cue_before")
     if passive:
         return _Found(how="passive")  # "he'd been told it was “safe”"
-    if (subject := reader.first_subject(around.sentence_start, span.opening)) is not None:
+    start = around.sentence_start
+    dateline = _DATELINE.match(text[start : span.opening])
+    if dateline:
+        start += dateline.end()  # "HARLOW (Wire) - The head of ...": not the wire's words
+    if (subject := reader.first_subject(start, span.opening)) is not None:
         return _Found(None, subject, "sentence")
     return _Found()
 

@@ -780,3 +780,13 @@ def test_a_plural_title_before_a_name_is_no_part_of_it(record):
     )
     found = extract_quotes(text, speakers=record)
     assert by_quote(found, "We cannot").speaker == "Idunn Falkenrath"
+
+
+def test_a_wire_dateline_s_agency_is_not_the_lede_s_subject(record):
+    text = (
+        "KESTRA HARBOUR, Velmora (Northline Agency) - The chair of Velmora's fishing council "
+        "on Monday branded new quotas \u201cruinous\u201d as boats stayed in port.\n\n"
+        "Council chair Odalys Fenwick said the quotas would halve catches."
+    )
+    found = extract_quotes(text, speakers=record)
+    assert by_quote(found, "ruinous").speaker == "Odalys Fenwick"
