@@ -172,6 +172,7 @@ class People:
         # mentions in the reporting prose (not inside quotations)
         quoted = sorted([(span.start, span.end) for span in spans] + list(speech))
         starts = [start for start, _ in quoted]
+        self._quoted, self._quoted_starts = quoted, starts
         self.prose: list[NameMention] = []
         for mention in mentions:
             stretch = bisect_right(starts, mention.start) - 1
@@ -434,6 +435,8 @@ class People:
                 if wm.group(0).lower() not in heads:
                     continue
                 end = dm.end() + wm.end()
+                if self._inside_quotation(dm.start()):
+                    break  # “If the director wants ...”: the speaker's words, not a mention
                 key = self._by_role(text[dm.start() : end], dm.start())
                 if key is not None:
                     found.append((dm.start(), key))
@@ -442,6 +445,10 @@ class People:
                 break
         for item in found:
             insort(self.refs, item)
+
+    def _inside_quotation(self, pos: int) -> bool:
+        stretch = bisect_right(self._quoted_starts, pos) - 1
+        return stretch >= 0 and self._quoted[stretch][0] <= pos < self._quoted[stretch][1]
 
     # -- sentences --------------------------------------------------------------------------
 

@@ -790,3 +790,14 @@ def test_a_wire_dateline_s_agency_is_not_the_lede_s_subject(record):
     )
     found = extract_quotes(text, speakers=record)
     assert by_quote(found, "ruinous").speaker == "Odalys Fenwick"
+
+
+def test_a_role_named_inside_a_quotation_is_no_mention_of_its_holder(record):
+    text = (
+        "Hospital director Anselm Crowther said the ward would reopen in May.\n\n"
+        "Union steward Liesel Marchetti said staff had not been consulted.\n\n"
+        "“If the director wants nurses back, he can ask us,” she said. “He has our number.”"
+    )
+    found = extract_quotes(text, speakers=record)
+    assert by_quote(found, "If the director").speaker == "Liesel Marchetti"
+    assert by_quote(found, "He has our").speaker == "Liesel Marchetti"
