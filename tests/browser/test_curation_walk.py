@@ -201,11 +201,14 @@ CLAIMS = [
         " until the air could be tested.",
         # proposed: a weak guess, "County Health Officer" as an organisation; venue "Remarks to
         # the Orchard Lane"
-        "fix": {
-            "Or a new speaker": "Ines Varga",
+        "fix": {  # (either of two right values costs nothing)
+            "Or a new speaker": ("Ines Varga", "Dr. Ines Varga"),
             "New speaker is a": "Person",
             "Role": "county health officer",
-            "Venue": "Letter to the Board of Health",
+            "Venue": (
+                "Letter to the Board of Health",
+                "Letter to the Brayford County Board of Health",
+            ),
         },
         "pair": {
             "with": "Dr. Varga never recommended",
@@ -247,7 +250,10 @@ def _form_state(page) -> str:
 SOURCE_FIXES = {
     "Brayford County Council": {"#id_published_on": "2025-03-17"},
     "Dr. Ines Varga": {
-        "#id_title": "Dr. Ines Varga's letter of resignation",
+        "#id_title": (
+            "Dr. Ines Varga's letter of resignation",
+            "Letter from Dr. Ines Varga to the Brayford County Board of Health",
+        ),
         "#id_published_on": "2025-03-19",
     },
     "State Environmental Laboratory": {"#id_kind": "Official report"},
@@ -255,21 +261,35 @@ SOURCE_FIXES = {
 
 
 def _to_case(page, count, case_url):
-    """Back to the case's workspace from wherever the last step left the reporter."""
+    """Back to the case's workspace from wherever the last step left the reporter: the link
+    a claim's or pair's page gives to its case, else the sidebar's Cases and the case."""
     if page.url.endswith(case_url):
         return
-    count.click(page.locator("#nav-sidebar").get_by_role("link", name="Cases", exact=True))
-    count.click(page.get_by_role("link", name="The Orchard Lane depot fire"))
+    back = page.locator("#item-cases").get_by_role("link", name="The Orchard Lane depot fire")
+    if back.count():
+        count.click(back)
+    else:
+        count.click(page.locator("#nav-sidebar").get_by_role("link", name="Cases", exact=True))
+        count.click(page.get_by_role("link", name="The Orchard Lane depot fire"))
     expect(page.locator("#case-workspace")).to_be_visible()
 
 
 def _set(count, control, value):
-    """A correction: a typed field, or a choice in a list (as dear as a typed field)."""
+    """A correction: a typed field, or a choice in a list (as dear as a typed field). A value
+    already right (any of the values a tuple allows) costs nothing: the reporter leaves it."""
+    allowed = value if isinstance(value, tuple) else (value,)
     if control.evaluate("e => e.tagName") == "SELECT":
+        shown = control.evaluate(
+            "e => e.options[e.selectedIndex] && e.options[e.selectedIndex].text"
+        )
+        if shown in allowed:
+            return
         count.typed += 1
-        control.select_option(label=value)
+        control.select_option(label=allowed[0])
     else:
-        count.type(control, value)
+        if control.input_value() in allowed:
+            return
+        count.type(control, allowed[0])
 
 
 def _fix_source(page, count, fixes):
@@ -311,23 +331,21 @@ def _make_claim(page, count, case_url, claim, fixed):
 
 
 def _link(page, count, case_url, claim):
-    """The pair, from the challenged statement's page: the new claim is among its suggestions.
-
-    Linking from the page the new claim lands on (the evidence's) makes the evidence "the
-    statement being challenged" and offers no swap; so the reporter goes back to the case
-    and opens the statement's page (three clicks more)."""
+    """The pair, from the page the new claim lands on: the statement it challenges is among
+    its suggestions. Linked from there the new claim is "the statement being challenged", so
+    the reporter turns the draft round ("Swap the two sides") before sending it."""
     pair = claim["pair"]
-    _to_case(page, count, case_url)
-    row = page.locator("#case-claims tr", has_text=pair["with"])
-    count.click(row.get_by_role("link").first)
     suggestions = page.locator("#counter-suggestions li")
     print("suggestions:", [t[24:120] for t in suggestions.all_inner_texts()])
-    suggestion = suggestions.filter(has_text=claim["words"][:40])
+    suggestion = suggestions.filter(has_text=pair["with"][:40])
     count.click(suggestion.get_by_role("button", name="Link as contradiction"))
     expect(page.locator(".messagelist")).to_contain_text("Draft contradiction")
-    expect(page.locator(".field-claim")).to_contain_text(pair["with"])
     count.type(page.get_by_label("Title"), pair["title"])
     count.type(page.get_by_label("Explanation"), pair["explanation"])
+    if pair["with"] not in page.locator(".field-claim").inner_text():
+        count.click(page.get_by_role("button", name="Swap the two sides"))
+        expect(page.locator(".messagelist")).to_contain_text("Sides swapped")
+    expect(page.locator(".field-claim")).to_contain_text(pair["with"])
     count.click(page.get_by_role("button", name="Save and send to review"))
     expect(page.locator(".messagelist")).to_contain_text("sent to review")
 
@@ -406,9 +424,19 @@ def _walk(page, count, new_page):
         _make_claim(page, count, case_url, claim, fixed)
         count.step(f"claim {claim['id']} ({claim['how']})" + (", pair" if "pair" in claim else ""))
 
-    # 4. the six claims to review (the pairs went with "Save and send to review"): the
-    # workspace has no such button, its claims list has the action
+    # 4. claims still drafts to review (a pair sent to review takes its draft sides): the
+    # workspace lists each claim's status; the claims list has the action
     _to_case(page, count, case_url)
+    drafts = page.locator("#case-claims tr", has_text="Draft").count()
+    print(f"claims still drafts after the pairs were sent: {drafts}")
+    if drafts:
+        _send_drafts(page, count)
+    count.step("claims sent to review (list action)")
+    reporter_clicks, reporter_typed = count.clicks, count.typed
+    _publish(page, count, new_page, reporter_clicks, reporter_typed)
+
+
+def _send_drafts(page, count):
     count.click(page.get_by_role("link", name="The case's claims in the claims list"))
     count.click(page.locator("#action-toggle"))
     count.click(page.get_by_label("Action:"))
@@ -416,9 +444,9 @@ def _walk(page, count, new_page):
     count.click(page.get_by_role("button", name="Run"))
     expect(page.locator(".messagelist")).to_contain_text("review")
     print(page.locator(".messagelist").inner_text())
-    count.step("claims sent to review (list action)")
-    reporter_clicks, reporter_typed = count.clicks, count.typed
 
+
+def _publish(page, count, new_page, reporter_clicks, reporter_typed):
     # 5. the editor: the case from the review queue on the desk's home, published in one pass
     page, _problems = _log_in(new_page, "walk-editor")
     count.page = page
@@ -442,7 +470,7 @@ def _walk(page, count, new_page):
     for sides in (
         "Harriet Quell, 17 Mar 2025 contradicted by Lionel Agbaje",
         "Harriet Quell, 17 Mar 2025 contradicted by State Environmental Laboratory",
-        "Harriet Quell, 25 Mar 2025 contradicted by Ines Varga",
+        re.compile(r"Harriet Quell,\s+25 Mar 2025\s+contradicted by\s+(Dr\.\s+)?Ines Varga"),
     ):
         expect(main).to_contain_text(sides)
 
