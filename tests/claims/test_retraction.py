@@ -107,8 +107,8 @@ def test_retraction_pages_run_a_fixed_number_of_queries(client, world, django_as
     # claim, citations, topics, contradictions as claim and as counter, corrections
     with django_assert_num_queries(6):
         assert client.get("/claims/bridge-sound/").status_code == 200
-    # pair, each side's citations, corrections, timeline events
-    with django_assert_num_queries(5):
+    # pair, each side's citations, corrections, timeline events, confirmed repeats
+    with django_assert_num_queries(6):
         assert client.get("/contradictions/bridge-pair/").status_code == 200
 
 

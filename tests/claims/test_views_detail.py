@@ -338,14 +338,15 @@ def test_source_page_highlights_each_published_quote_in_the_text(client):
 
 
 def test_source_page_marks_every_part_of_a_split_quote(client, django_assert_num_queries):
-    """Guards against N+1: the parts come with the citation's row."""
+    """Guards against N+1: the parts come with the citation's row (the source, its citations,
+    its captures)."""
     text = "At the plant: “The plant is sound,” the director said, “and it always has been.” End."
     source = make_source(text=text)
     claim = make_claim(text="The plant is sound, and it always has been.", cite=source)
     # a claim whose slug is the first's with a number: its mark is not the first's part 2
     other = make_claim(slug=f"{claim.slug}-2", text="At the plant", cite=source)
     key = claim.slug
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):
         page = text_of(client.get(source.get_absolute_url()))
     archived = page[page.index('id="archived-text"') :]
     archived = archived[: archived.index("</div>")]

@@ -94,11 +94,12 @@ def test_home_runs_a_fixed_number_of_queries(client, django_assert_num_queries, 
 def test_contradiction_page_runs_a_fixed_number_of_queries(
     client, django_assert_num_queries, citations
 ):
-    """Guards against N+1: the pair, each side's citations, corrections, timeline events."""
+    """Guards against N+1: the pair, each side's citations, corrections, timeline events,
+    confirmed repeats."""
     claim = make_claim(text="Statement on record.")
     for _ in range(citations):
         source = make_source(text="“Statement on record.”")
         claim.citations.create(source=source, quote=claim.text)
     item = make_contradiction(claim=claim)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         assert client.get(item.get_absolute_url()).status_code == 200
