@@ -4,20 +4,49 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('sources', '0003_capture'),
+        ("sources", "0003_capture"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='historicalsource',
-            name='kind',
-            field=models.CharField(choices=[('article', 'News article'), ('broadcast', 'Broadcast interview'), ('podcast', 'Podcast'), ('social', 'Social media post'), ('report', 'Official report'), ('court', 'Court record'), ('press', 'Press statement'), ('video', 'Video'), ('transcript', 'Transcript'), ('letter', 'Letter or email')], default='article', max_length=20),
+            model_name="historicalsource",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("article", "News article"),
+                    ("broadcast", "Broadcast interview"),
+                    ("podcast", "Podcast"),
+                    ("social", "Social media post"),
+                    ("report", "Official report"),
+                    ("court", "Court record"),
+                    ("press", "Press statement"),
+                    ("video", "Video"),
+                    ("transcript", "Transcript"),
+                    ("letter", "Letter or email"),
+                ],
+                default="article",
+                max_length=20,
+            ),
         ),
         migrations.AlterField(
-            model_name='source',
-            name='kind',
-            field=models.CharField(choices=[('article', 'News article'), ('broadcast', 'Broadcast interview'), ('podcast', 'Podcast'), ('social', 'Social media post'), ('report', 'Official report'), ('court', 'Court record'), ('press', 'Press statement'), ('video', 'Video'), ('transcript', 'Transcript'), ('letter', 'Letter or email')], default='article', max_length=20),
+            model_name="source",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("article", "News article"),
+                    ("broadcast", "Broadcast interview"),
+                    ("podcast", "Podcast"),
+                    ("social", "Social media post"),
+                    ("report", "Official report"),
+                    ("court", "Court record"),
+                    ("press", "Press statement"),
+                    ("video", "Video"),
+                    ("transcript", "Transcript"),
+                    ("letter", "Letter or email"),
+                ],
+                default="article",
+                max_length=20,
+            ),
         ),
     ]

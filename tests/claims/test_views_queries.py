@@ -85,9 +85,12 @@ def build(n: int) -> World:
         again = make_claim(speaker=speaker, text=f"Words {i} on record, again.")
         for status in (RepeatStatus.CONFIRMED, RepeatStatus.PROPOSED):
             KnownRepeat.objects.create(
-                contradiction=item, claim=again if status == "confirmed" else None,
+                contradiction=item,
+                claim=again if status == "confirmed" else None,
                 source=None if status == "confirmed" else source,
-                words=again.text, speaker_name=speaker.name, status=status,
+                words=again.text,
+                speaker_name=speaker.name,
+                status=status,
             )
     # a second capture of the source no longer prints the first claim's words: changed since
     replace_source_text(source=source, text=source.text.replace("Words 0 on", "Words 0 off"))
