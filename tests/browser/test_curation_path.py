@@ -198,10 +198,12 @@ def test_two_articles_to_a_published_comparison(new_page, newsroom, django_db_bl
         )
         sides = [pair.claim.pk, pair.counter.pk]
         assert all(c.is_verified for c in Claim.objects.get(pk=sides[0]).citations.all())
+        # the pair took its two draft statements to review with it
+        assert {c.status for c in Claim.objects.filter(pk__in=sides)} == {"review"}
 
     # 4. the editor publishes both statements (one list action) and the pair
     page, problems = _log_in(new_page, "path-editor")
-    page.goto("/admin/claims/claim/?status__exact=draft")
+    page.goto("/admin/claims/claim/?status__exact=review")
     for pk in sides:
         page.locator(f"input[name=_selected_action][value='{pk}']").check()
     page.get_by_label("Action:").select_option("publish_selected")

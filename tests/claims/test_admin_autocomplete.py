@@ -15,7 +15,9 @@ from django.contrib.auth.models import User
 from django.urls import reverse
 
 from claims import curation
+from claims.models import Case
 from tests.factories import make_source
+from watch.models import CaseFollower
 
 pytestmark = pytest.mark.django_db
 
@@ -79,6 +81,8 @@ def posted(model_admin, names, inlines, value, request) -> dict:
 def test_a_bad_autocomplete_value_shows_the_form_again(staff, demo, rf, value):
     request = rf.get("/")
     request.user = User.objects.get(username="autocomplete-chief")
+    # the demo has no one following a case: one, so the follower's change form is tried too
+    CaseFollower.objects.create(user=request.user, case=Case.objects.order_by("pk").first())
     checked = []
     for model_admin, names, inlines in autocomplete_admins():
         opts = model_admin.model._meta

@@ -148,13 +148,13 @@ def test_a_quote_continuing_a_guess_is_a_guess(reporter):
         text=(
             "Mayor Dana Whitlock defended the bridge.\n\n"
             "“We have closed the bridge,” a spokeswoman for the agency said.\n\n"
-            "The Harbour Lab found cracks. “The steel is corroded,” the lab said in its report.\n"
+            "“It stays closed.”\n"
         ),
         title="Bridge closed",
     )
     page = source_page(reporter, source)
-    assert "Guess" in row(page, "The steel is corroded,")
-    response, form_page = open_form(reporter, source, "The steel is corroded,")
+    assert "Guess" in row(page, "It stays closed.")
+    response, form_page = open_form(reporter, source, "It stays closed.")
     initial = response.context["form"].initial
     assert initial["new_speaker_name"] == "" and initial["new_speaker_role"] == ""
     assert "Who said this? Our guess: Dana Whitlock, because it continues" in form_page

@@ -283,7 +283,7 @@ def checkout_copy(tmp_path: Path) -> Path:
     copy = tmp_path / "checkout"
     copy.mkdir()
     shutil.copy2(ROOT / "manage.py", copy / "manage.py")
-    for folder in ("rust_tracker", "claims", "sources", "templates", "static"):
+    for folder in ("rust_tracker", "claims", "sources", "watch", "api", "templates", "static"):
         shutil.copytree(ROOT / folder, copy / folder, ignore=shutil.ignore_patterns("__pycache__"))
     return copy
 

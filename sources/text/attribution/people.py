@@ -63,6 +63,8 @@ _SPOKES = re.compile(
     r"\b(?:[Aa]n?|[Tt]he|[Aa]nother)[ \u00a0]+(?:[\w’'-]+[ \u00a0]+){0,3}?"
     r"(spokes(man|woman|person)|representative)\b"
 )
+# between a name and the role that describes it: "Ann Lee, a ...", "Ann Lee is the ..."
+_NAMES_THE_ROLE = re.compile(r"\s*,\s*|\s+(?:is|was|has been|remains|,\s*who is)\s+")
 _SPOKES_WORD = re.compile(r"spokes(?:man|woman|person)\b|representative\b")
 _FOR_ORG = re.compile(r"[ \u00a0]+for[ \u00a0]+(?:the[ \u00a0]+)?")
 _BYLINE = re.compile(r"[ \t]*By[ \t]+")
@@ -241,11 +243,38 @@ class People:
                 continue
             if APPOSITIVE.match(text, sm.end()) and self.by_start.get(sm.end() + 2):
                 continue  # "a spokeswoman, Ann Lee," is Ann Lee
+            if self._named_before(sm.start()):
+                continue  # "Ann Lee, a spokeswoman for ...", "Ann Lee is the spokeswoman ..."
             org = self.organisation_of(sm.start(), sm.end())
             if org is not None:
                 gender = {"man": "m", "woman": "f"}.get(sm.group(2).lower())
                 out.append((sm.start(), gender, org))
         return out
+
+    def _named_before(self, start: int) -> bool:
+        """The spokesperson phrase at ``start`` describes a person named just before it: an
+        appositive ("Ann Lee, a spokeswoman") or a predicate ("Ann Lee is the spokeswoman")."""
+        at = bisect_left(self.prose_starts, start)
+        for mention in reversed(self.prose[max(0, at - 3) : at]):
+            if mention.end > start or start - mention.end > 24:
+                continue
+            if mention.is_person and _NAMES_THE_ROLE.fullmatch(self.text, mention.end, start):
+                return True
+        return False
+
+    def person_given_role(self, head: str, pos: int) -> str | None:
+        """The person the text names with the role ``head`` before ``pos``, as an appositive
+        or a predicate ("Ann Lee, a spokeswoman for ...", "Ann Lee is the spokeswoman")."""
+        at = bisect_left(self.prose_starts, pos)
+        role = re.compile(
+            r"(?:\s*,\s*|\s+(?:is|was|has been|remains)\s+)(?:the|a|an|its|their)?\s*"
+            rf"(?:[\w’'-]+\s+){{0,4}}?{re.escape(head)}\b",
+            re.I,
+        )
+        for mention in reversed(self.prose[max(0, at - 40) : at]):
+            if mention.is_person and role.match(self.text, mention.end, mention.end + 80):
+                return self.entity_for(mention).key
+        return None
 
     def organisation_of(self, start: int, end: int) -> str | None:
         """The organisation an unnamed spokesperson at ``text[start:end]`` speaks for: the one

@@ -312,6 +312,8 @@ class Resolver:
                 # "his lawyer said" with no lawyer named yet: the one named next, never the
                 # client the story is about
                 key = self._by_role_after(head, pos)
+                if key is None:  # "Ann Lee is the spokeswoman for ...": the person named so
+                    key = self.person_given_role(head, pos)
                 if key is None and _SPOKES_HEAD.search(head):
                     key = self.organisation_of(subj.start, subj.end)  # "the spokeswoman"
                 return key
