@@ -24,13 +24,14 @@ SERVE_SECRET := var/serve-secret
 CLAIMS ?= 100000
 BENCH_ARGS ?=
 
-.PHONY: help install run serve demo test test-plans lint format check bench bench-import bench-quotes bench-text wrk browser-deps scan chaos replicas nginx backup restore clean
+.PHONY: help install run serve demo test test-plans test-slow lint format check bench bench-import bench-quotes bench-text wrk browser-deps scan chaos replicas nginx backup restore clean
 
 help:
 	@echo "make run          set up everything and serve the Rust case on http://$(HOST):$(PORT)"
 	@echo "make serve        the production stack (gunicorn, whitenoise, debug off) on http://$(HOST):$(PORT)"
 	@echo "make test         install test dependencies and run the whole suite"
 	@echo "make test-plans   the public queries' plans at 30k claims (CI runs them)"
+	@echo "make test-slow    the minutes-long walks and the plans (CI's second pass)"
 	@echo "make lint         ruff, migrations check"
 	@echo "make bench        $(CLAIMS) synthetic claims served by make serve and measured with wrk (CLAIMS=N)"
 	@echo "make bench-import the import in both orders, grouped and case by case (IMPORT_CLAIMS=N)"
@@ -119,6 +120,11 @@ test: install browser-deps
 # The query plans at 30k claims (tests/claims/test_explain_plans.py), left out of `make test`.
 test-plans: install
 	$(PY) -m pytest -m explain $(PYTEST_ARGS)
+
+# The walks that take minutes each (every public output, a restore's every page, the reporter's
+# permission walk, the curation walk in a browser) and the query plans: CI's second pass.
+test-slow: install browser-deps
+	$(PY) -m pytest -n $(PYTEST_WORKERS) -m "slow or explain" $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .

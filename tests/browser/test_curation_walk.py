@@ -359,6 +359,7 @@ def _real(problems):
     ]
 
 
+@pytest.mark.slow
 def test_a_five_article_case_curated_and_published(new_page, newsroom):
     count = Counter()
     page, _problems = _log_in(new_page, "walk-reporter")

@@ -725,6 +725,7 @@ def test_every_hidden_item_holds_the_mark_in_every_text_field(world):
             assert DRAFT_MARK in str(value), (item._meta.label_lower, item.pk, name, value)
 
 
+@pytest.mark.slow
 def test_no_public_output_shows_unpublished_material(client, world):
     walked = 0
     for name, path, query, headers in requests(world):

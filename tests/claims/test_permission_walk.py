@@ -1032,6 +1032,7 @@ def run_walk(title, world: World, client: Client, fingerprint, keep_session, cap
     return walker, summary, changed, bool(leaks or public_errors)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("shard", range(SHARDS))
 def test_the_reporter_walk_changes_no_published_data(capsys, shard):
     world = seed()

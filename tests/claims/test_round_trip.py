@@ -110,6 +110,7 @@ def checked_in_the_past() -> None:
     Citation.objects.bulk_update(citations, SAVED_FIELDS)
 
 
+@pytest.mark.slow
 def test_export_import_into_an_emptied_database_keeps_every_public_page(client, world):  # noqa: F811
     walk = requests(world)
     checked_in_the_past()
