@@ -102,8 +102,12 @@ def bad_cursor(request, exc):
     return api.create_response(request, {"detail": str(exc), "errors": None}, status=400)
 
 
-def _not_found(noun: str, slug: str):
-    return HttpError(404, f"There is no published {noun} with this id.")
+def _one(queryset, slug: str, noun: str):
+    """The item of ``queryset`` with this slug, or a 404 that names the noun."""
+    item = queryset.filter(slug=slug).first()
+    if item is None:
+        raise HttpError(404, f"There is no published {noun} with this id.")
+    return item
 
 
 def _page(request, queryset, query, *, record, filterset_class=None, prepare=lambda qs: qs):
@@ -167,9 +171,7 @@ def claim_list(request, query: Query[ClaimQuery]):
 )
 def claim_detail(request, slug: Slug):
     """A published statement with every citation; a retracted one, its notice only."""
-    claim = exports._with_related(Claim.objects.on_record().filter(slug=slug)).first()
-    if claim is None:
-        raise _not_found("claim", slug)
+    claim = _one(exports._with_related(Claim.objects.on_record()), slug, "claim")
     if claim.is_retracted:
         return _retracted(claim)
     return {**claim_record(claim), "status": "published"}
@@ -212,9 +214,7 @@ def contradiction_list(request, query: Query[ContradictionQuery]):
 )
 def contradiction_detail(request, slug: Slug):
     """A published pair with both statements in full; a retracted one, its notice only."""
-    pair = _pairs(Contradiction.objects.on_record().filter(slug=slug)).first()
-    if pair is None:
-        raise _not_found("contradiction", slug)
+    pair = _one(_pairs(Contradiction.objects.on_record()), slug, "contradiction")
     if pair.is_retracted:
         return _retracted(pair)
     sides = {
@@ -238,12 +238,22 @@ def contradiction_detail(request, slug: Slug):
 Paging = query_schema("Paging")
 
 
-def _speaker(speaker) -> dict:
-    return {
-        "id": speaker.slug,
-        "url": absolute(speaker.get_absolute_url()),
-        **public_values("speaker", speaker),
-    }
+def _record(kind: str):
+    """The API record of a ``kind`` (speaker, topic, case): its id, address and public columns."""
+
+    def record(item) -> dict:
+        return {
+            "id": item.slug,
+            "url": absolute(item.get_absolute_url()),
+            **public_values(kind, item),
+        }
+
+    return record
+
+
+_speaker = _record("speaker")
+_topic = _record("topic")
+_case = _record("case")
 
 
 @api.get(
@@ -269,18 +279,8 @@ def speaker_list(request, query: Query[Paging]):
 )
 def speaker_detail(request, slug: Slug):
     """A speaker of published statements (its statements: `/api/v1/claims/?speaker=<id>`)."""
-    speaker = Speaker.objects.published().filter(slug=slug).first()
-    if speaker is None:
-        raise _not_found("speaker", slug)
+    speaker = _one(Speaker.objects.published(), slug, "speaker")
     return _speaker(speaker)
-
-
-def _topic(topic) -> dict:
-    return {
-        "id": topic.slug,
-        "url": absolute(topic.get_absolute_url()),
-        **public_values("topic", topic),
-    }
 
 
 TopicQuery = query_schema("TopicQuery", TopicFilter)
@@ -313,18 +313,8 @@ def topic_list(request, query: Query[TopicQuery]):
 )
 def topic_detail(request, slug: Slug):
     """A topic of published statements (its statements: `/api/v1/claims/?topic=<id>`)."""
-    topic = Topic.objects.published().filter(slug=slug).first()
-    if topic is None:
-        raise _not_found("topic", slug)
+    topic = _one(Topic.objects.published(), slug, "topic")
     return _topic(topic)
-
-
-def _case(case) -> dict:
-    return {
-        "id": case.slug,
-        "url": absolute(case.get_absolute_url()),
-        **public_values("case", case),
-    }
 
 
 @api.get(
@@ -352,9 +342,7 @@ def case_list(request, query: Query[Paging]):
 def case_detail(request, slug: Slug):
     """A published case (its statements: `/api/v1/claims/?case=<id>`; its pairs:
     `/api/v1/contradictions/?case=<id>`)."""
-    case = Case.objects.published().filter(slug=slug).first()
-    if case is None:
-        raise _not_found("case", slug)
+    case = _one(Case.objects.published(), slug, "case")
     return _case(case)
 
 
@@ -398,9 +386,7 @@ def source_list(request, query: Query[Paging]):
 )
 def source_detail(request, slug: Slug):
     """A source a published statement cites, with its archived text."""
-    source = published_sources().select_related("outlet").filter(slug=slug).first()
-    if source is None:
-        raise _not_found("source", slug)
+    source = _one(published_sources().select_related("outlet"), slug, "source")
     return _source(source, text=True)
 
 
@@ -444,7 +430,5 @@ def correction_list(request, query: Query[CorrectionQuery]):
 )
 def correction_detail(request, slug: Slug):
     """A published correction (of a published or retracted item, or standing alone)."""
-    correction = _corrections().filter(slug=slug).first()
-    if correction is None:
-        raise _not_found("correction", slug)
+    correction = _one(_corrections(), slug, "correction")
     return correction_record(correction)
