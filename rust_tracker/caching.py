@@ -148,8 +148,13 @@ def _bypass(request) -> bool:
     return settings.SESSION_COOKIE_NAME in request.COOKIES or "messages" in request.COOKIES
 
 
-def _page_key(request, version: int) -> str:
-    return PAGE_KEY.format(version=version, digest=_digest(request))
+def _keys(request, version: int) -> tuple[str, str]:
+    """The request's page key and its seen key (how often a page not kept was asked)."""
+    digest = _digest(request)
+    return (
+        PAGE_KEY.format(version=version, digest=digest),
+        SEEN_KEY.format(version=version, digest=digest),
+    )
 
 
 def _digest(request) -> str:
@@ -161,11 +166,6 @@ def _digest(request) -> str:
         *(request.headers.get(header, "") for header in KEY_HEADERS),
     ]
     return hashlib.sha256("\n".join(parts).encode("utf-8", "surrogateescape")).hexdigest()
-
-
-def _seen_key(page_key: str) -> str:
-    version, digest = page_key.removeprefix("public-page:").split(":", 1)
-    return SEEN_KEY.format(version=version, digest=digest)
 
 
 def _keep_now(cache, seen_key: str, seen: int | None, timeout: int) -> bool:
@@ -469,8 +469,7 @@ def cache_public(view):
             patch_cache_control(response, private=True, no_cache=True)
             return response
         version, changed_at = data_version()
-        key = _page_key(request, version)
-        seen_key = _seen_key(key)
+        key, seen_key = _keys(request, version)
         cache = _cache()
         found = cache.get_many([key, seen_key])  # the page, or how often it was asked
         entry = found.get(key)
