@@ -48,10 +48,14 @@ from sources.models import Source, SourceKind
 from sources.text import same_wording
 from sources.text.extract import MAX_QUOTE_CHARS, Candidate, extract_quotes
 from sources.text.facts import Facts, propose_facts
-from sources.text.lexicon import TITLE_WORDS
-from sources.text.lexicon import words as word_set
-from sources.text.speakers import KnownSpeaker, match_speaker
-from sources.text.transcripts import display_name
+from sources.text.passages import (
+    as_passage,
+    attribute_span,
+    covering,
+    known_name,
+    labelled_line,
+)
+from sources.text.speakers import KnownSpeaker
 
 CACHE_SECONDS = 7 * 24 * 3600
 SUGGESTIONS = 8
@@ -120,18 +124,12 @@ def find_candidate(source: Source, *, start: int, end: int, sha256: str) -> Cand
 
 # --- any passage ----------------------------------------------------------------------------
 
-# How much text around a passage its speaker is looked for in: the names a pronoun or a
-# surname may refer to come before it, a cue ("..., the report said") right after it.
-_BEFORE_PASSAGE = 20_000
-_AFTER_PASSAGE = 1_000
-_OPEN, _CLOSE = "\u201c", "\u201d"
-
 
 def passage(source: Source, *, start: int, end: int, sha256: str) -> Candidate:
     """Any span of the source's text the curator selected, as a candidate: its offsets in the
     archived text (whitespace at either end left out), its speaker found as a quotation's
-    would be. Raises StaleText when the text is no longer the one the page showed, BadSpan
-    when the span is not a passage of it."""
+    would be (``sources.text.passages``). Raises StaleText when the text is no longer the one
+    the page showed, BadSpan when the span is not a passage of it."""
     if sha256 != source.sha256:
         raise StaleText("The source's text changed since the page was shown: reload it.")
     text = source.text or ""
@@ -155,19 +153,19 @@ def passage(source: Source, *, start: int, end: int, sha256: str) -> Candidate:
     for candidate in found:
         if (candidate.start, candidate.end) == (start, end):
             return candidate
-    covering = _covering(found, start, end)
-    if covering is not None:
-        return _as_passage(text, start, end, covering)
+    offered = covering(found, start, end)
+    if offered is not None:
+        return as_passage(text, start, end, offered)
     speakers = known_speakers()
     labelled = labelled_line(text, start, speakers)
     if labelled is not None:
-        return _as_passage(text, start, end, labelled)
+        return as_passage(text, start, end, labelled)
     found_by_words = attribute_span(text, start, end, speakers)
     if found_by_words is None or found_by_words.attribution in WEAK_ATTRIBUTIONS:
         author = document_author(source, speakers)
         if author is not None:
-            return _as_passage(text, start, end, author)
-    return _as_passage(text, start, end, found_by_words)
+            return as_passage(text, start, end, author)
+    return as_passage(text, start, end, found_by_words)
 
 
 # How a guess was made when no words said who spoke (see ``speaker_guess``).
@@ -182,9 +180,7 @@ def document_author(source: Source, speakers: list[KnownSpeaker]) -> Candidate |
     name = (source.author or "").strip()
     if source.kind not in AUTHORED_KINDS or not name:
         return None
-    speaker_id = None
-    if speakers and (match := match_speaker(name, speakers)) is not None and match.score >= 90:
-        name, speaker_id = match.name, match.speaker_id
+    name, speaker_id = known_name(name, speakers)
     return Candidate(
         start=0,
         end=0,
@@ -195,115 +191,6 @@ def document_author(source: Source, speakers: list[KnownSpeaker]) -> Candidate |
         cue=f"{source.get_kind_display().lower()} by {name}",
         attribution="document",
         speaker_kind="organization" if source.kind == SourceKind.REPORT else None,
-    )
-
-
-def _covering(found: list[Candidate], start: int, end: int) -> Candidate | None:
-    """The offered quote (or transcript turn) sharing most of its words with the span."""
-    best, most = None, 0
-    for candidate in found:
-        shared = min(end, candidate.end) - max(start, candidate.start)
-        if shared > most:
-            best, most = candidate, shared
-    return best
-
-
-# A line opening with a speaker's label, as in a transcript too short for the extractor to
-# read as one ("MARK ROE: ...", "Dr. Priya Patel: ...", "[00:14:02] ROE: ..."): the label.
-_LABEL = re.compile(
-    r"[ \t]*(?:[\[(]?\d{1,2}:\d{2}(?::\d{2})?[\])]?[ \t]+)?"
-    r"(?P<label>[A-Z][A-Z’'.&-]*(?:[ \t]+[A-Z][A-Z’'.&-]*){0,5}"
-    r"|[A-Z][\w’'.&-]*(?:[ \t]+[A-Z][\w’'.&-]*){1,3})"
-    r"(?:,[^:\n]{1,60})?(?:[ \t]*:|[ \t]+(?:—|–|--))[ \t]+"
-)
-# labels that are no one's: headers, and voices the text does not name
-_NOT_A_SPEAKER = word_set(
-    """q a note transcript update correction source date time subject re present absent
-    location editor's unidentified unknown caller audience crowd voice voices speaker
-    narrator announcer male female man woman reporter reporters question answer"""
-)
-
-
-def labelled_line(text: str, start: int, speakers: list[KnownSpeaker]) -> Candidate | None:
-    """The speaker a line's label names, when the passage starting at ``start`` is in a line
-    opening with one ("MARK ROE: ..."): the person named in full (a surname alone is the
-    person the text names in full elsewhere), matched to the speakers on record."""
-    line_start = text.rfind("\n", 0, start) + 1
-    label = _LABEL.match(text, line_start, min(len(text), line_start + 200))
-    if label is None or label.end() > start:
-        return None
-    parts = label["label"].split()
-    last_title = max(
-        (i for i, w in enumerate(parts) if w.strip(".").lower() in TITLE_WORDS), default=-1
-    )
-    titles, words = parts[: last_title + 1], parts[last_title + 1 :]  # "BOARD CHAIR", "MARK ROE"
-    if not words or words[0].strip(".’'").lower() in _NOT_A_SPEAKER:
-        return None
-    name = display_name(" ".join(words))
-    if len(words) == 1:
-        name = _full_name(text, name) or name
-    speaker_id = None
-    if speakers and (match := match_speaker(name, speakers)) is not None and match.score >= 90:
-        name, speaker_id = match.name, match.speaker_id
-    return Candidate(
-        start=label.end(),
-        end=label.end(),
-        quote="",
-        kind="statement",
-        speaker=name,
-        speaker_id=speaker_id,
-        cue=text[label.start("label") : label.end()].strip(),
-        attribution="turn",
-        speaker_kind=None if speaker_id else "person",
-        speaker_role=" ".join(w for w in titles if len(w) > 3 and "." not in w).lower() or None,
-    )
-
-
-def _full_name(text: str, surname: str) -> str | None:
-    """The first "Firstname Surname" (or "FIRSTNAME SURNAME") the text gives a surname."""
-    for form in (surname, surname.upper()):
-        pattern = rf"\b([A-Z][\w’'-]+)[ \t]+{re.escape(form)}\b"
-        for found in re.finditer(pattern, text[:200_000]):
-            first = found.group(1)
-            if first.strip(".").lower() not in TITLE_WORDS and first.lower() not in _NOT_A_SPEAKER:
-                return display_name(f"{first} {form}")
-    return None
-
-
-def attribute_span(
-    text: str, start: int, end: int, speakers: list[KnownSpeaker]
-) -> Candidate | None:
-    """Who said ``text[start:end]``, found as the extractor finds a quotation's speaker: the
-    span is read as if it were printed between quote marks, in the text around it (the cue
-    after it, "Roe said:" before it, the person the sentence or paragraph is about). None
-    when the extractor does not read it as a quotation at all."""
-    low = 0 if start <= _BEFORE_PASSAGE else text.rfind("\n", 0, start - _BEFORE_PASSAGE) + 1
-    high = text.find("\n", min(len(text), end + _AFTER_PASSAGE))
-    high = len(text) if high == -1 else high
-    marked = f"{text[low:start]}{_OPEN}{text[start:end]}{_CLOSE}{text[end:high]}"
-    at = start - low + 1
-    for candidate in extract_quotes(marked, speakers=speakers):
-        if candidate.start == at:
-            return candidate
-        if candidate.start > at:
-            break
-    return None
-
-
-def _as_passage(text: str, start: int, end: int, like: Candidate | None) -> Candidate:
-    """A candidate for ``text[start:end]`` with the speaker ``like`` was given."""
-    return Candidate(
-        start=start,
-        end=end,
-        quote=text[start:end],
-        kind=like.kind if like is not None else "statement",
-        speaker=like.speaker if like else None,
-        speaker_id=like.speaker_id if like else None,
-        cue=like.cue if like else None,
-        speaker_flag=like.speaker_flag if like else None,
-        attribution=like.attribution if like else None,
-        speaker_kind=like.speaker_kind if like else None,
-        speaker_role=like.speaker_role if like else None,
     )
 
 
@@ -393,11 +280,11 @@ def guess_for(source: Source, candidate: Candidate) -> SpeakerGuess | None:
     """The candidate's ``speaker_guess`` read in the context of the source's other quotes; a
     passage inside (or across) an offered quote gets that quote's."""
     found = candidates(source)
-    covering = _covering(found, candidate.start, candidate.end)
+    offered = covering(found, candidate.start, candidate.end)
     for other, guess in zip(found, speaker_guesses(found), strict=True):
         if (other.start, other.end) == (candidate.start, candidate.end):
             return guess
-        if other is covering and other.speaker == candidate.speaker:
+        if other is offered and other.speaker == candidate.speaker:
             return guess
     return speaker_guess(candidate)
 
