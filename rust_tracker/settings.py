@@ -378,19 +378,22 @@ REPEAT_TRIGRAM_MIN = float(os.environ.get("REPEAT_TRIGRAM_MIN", "0.5"))
 REPEAT_WORDS_MIN = float(os.environ.get("REPEAT_WORDS_MIN", "0.8"))
 REPEAT_WORDS_TRIGRAM_MIN = float(os.environ.get("REPEAT_WORDS_TRIGRAM_MIN", "0.25"))
 
-# Email (alerts to a case's followers): SMTP (EMAIL_HOST, localhost when unset) on a production
-# server; printed to the console when debugging without EMAIL_HOST. An alert's email is a
-# background task: with no mail server it fails, is retried, and staff see it in the task results.
+# Email (alerts to a case's followers): SMTP on a production server; printed to the console
+# when debugging without EMAIL_HOST. With EMAIL_HOST, a relay: port 587 with STARTTLS (and
+# EMAIL_HOST_USER / EMAIL_HOST_PASSWORD if it wants a login). Without it, the machine's own mail
+# server (Postfix, Exim): localhost, port 25, no TLS, as a local MTA listens. EMAIL_PORT and
+# EMAIL_USE_TLS override either. An alert's email is a background task: with no mail server it
+# fails, is retried, and staff see it in the task results.
 _EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
 MAILERS = {
     "default": {
         "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
         "OPTIONS": {
             "host": _EMAIL_HOST or "localhost",
-            "port": int(os.environ.get("EMAIL_PORT", "587")),
+            "port": int(os.environ.get("EMAIL_PORT", "587" if _EMAIL_HOST else "25")),
             "username": os.environ.get("EMAIL_HOST_USER", ""),
             "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
-            "use_tls": env_bool("EMAIL_USE_TLS", default=True),
+            "use_tls": env_bool("EMAIL_USE_TLS", default=bool(_EMAIL_HOST)),
         },
     }
     if _EMAIL_HOST or not DEBUG

@@ -29,7 +29,11 @@ DATABASE = {"DATABASE_URL": os.environ["DATABASE_URL"]} if os.environ.get("DATAB
 
 def clean_env(env: dict[str, str]) -> dict[str, str]:
     """The machine's environment without any setting, no `.env` read, plus ``env``."""
-    base = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
+    base = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DJANGO_", "DATABASE_URL", "EMAIL_"))
+    }
     return {**base, "DJANGO_ENV_FILE": "", **env}
 
 
@@ -118,6 +122,23 @@ def test_behind_a_tls_proxy_the_header_is_trusted_and_the_proxy_redirects():
     assert result.stdout.strip() == (
         "31536000 False True True ('HTTP_X_FORWARDED_PROTO', 'https')"
     ), result.stderr
+
+
+MAILER = "[s.MAILERS['default'].get('OPTIONS', {}).get(k) for k in ('host', 'port', 'use_tls')]"
+
+
+def test_without_email_host_mail_goes_to_the_local_mta_on_port_25_without_tls():
+    result = settings_in_subprocess(PRODUCTION, MAILER)
+    assert result.stdout.strip() == "['localhost', 25, False]", result.stderr
+
+
+def test_an_email_host_is_a_relay_on_587_with_starttls_and_both_can_be_set():
+    relay = {**PRODUCTION, "EMAIL_HOST": "smtp.example.org"}
+    result = settings_in_subprocess(relay, MAILER)
+    assert result.stdout.strip() == "['smtp.example.org', 587, True]", result.stderr
+    local = {**PRODUCTION, "EMAIL_PORT": "2525", "EMAIL_USE_TLS": "true"}
+    result = settings_in_subprocess(local, MAILER)
+    assert result.stdout.strip() == "['localhost', 2525, True]", result.stderr
 
 
 def test_debug_keeps_plain_http():
