@@ -12,6 +12,7 @@ public on the pair's page.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 
 from django.apps import apps
@@ -75,6 +76,7 @@ def matches(*, speaker_ids, text: str, exclude_claim: int | None = None) -> list
             .filter(similarity__gte=min(settings.REPEAT_WORDS_TRIGRAM_MIN, 1.0))
             .order_by("-similarity", "pk")[:CANDIDATES]
         )
+        repeated = []  # (the side's claim, the share of its words), most similar first
         for said in sides:
             theirs = set(said.lexemes or [])
             share = len(theirs & words) / len(theirs) if theirs else 0.0
@@ -82,8 +84,15 @@ def matches(*, speaker_ids, text: str, exclude_claim: int | None = None) -> list
                 share >= settings.REPEAT_WORDS_MIN
                 and said.similarity >= settings.REPEAT_WORDS_TRIGRAM_MIN
             ):
-                for pair in pairs.filter(**{side: said}).order_by("pk"):
-                    found.append(Match(pair, side.value, said, said.similarity, share))
+                repeated.append((said, share))
+        if not repeated:
+            continue
+        pairs_of = defaultdict(list)  # each repeated claim's pairs, in one query
+        column = f"{side}_id"
+        for pair in pairs.filter(**{f"{side}__in": [said for said, _ in repeated]}).order_by("pk"):
+            pairs_of[getattr(pair, column)].append(pair)
+        for said, share in repeated:
+            found += [Match(p, side.value, said, said.similarity, share) for p in pairs_of[said.pk]]
     return found
 
 

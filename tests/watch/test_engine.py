@@ -127,6 +127,21 @@ def test_a_quotation_in_a_new_capture_repeating_a_side_alerts(pair):
     assert (repeat.source, repeat.contradiction) == (source, pair[0])
 
 
+def test_matching_runs_the_same_queries_however_many_sides_are_repeated(
+    pair, django_assert_max_num_queries
+):
+    """Each side's pairs are read in one query, not one per repeated statement."""
+    _, speaker = pair
+    words = "I never saw the safety report before the bridge opened."
+    for n in range(3):
+        said = make_claim(speaker=speaker, text=f"{words} Really, {n}.")
+        make_contradiction(claim=said, counter=make_claim(text=f"Records show otherwise {n}."))
+    with django_assert_max_num_queries(4):  # the words; per side its claims, their pairs
+        found = repeats.matches(speaker_ids=[speaker.pk], text=words)
+    assert len(found) == 4
+    assert found[0].said.text == words  # the most similar first
+
+
 def test_a_failing_task_is_queued_again_later(db, settings, monkeypatch):
     settings.TASK_RETRIES = 2
     from watch import tasks
