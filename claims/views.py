@@ -558,8 +558,7 @@ def source_detail(request, slug):
             f"Quoted: {c.claim.speaker.name}",
         )
     ]
-    captures = list(source.captures.listed().order_by("-pk"))
-    in_use = [c for c in captures if not c.superseded]
+    captures, in_use = _captures(source)
     return render(
         request,
         "sources/source_detail.html",
@@ -574,32 +573,35 @@ def source_detail(request, slug):
     )
 
 
+def _captures(source) -> tuple[list, list]:
+    """The source's captures, newest first (without their texts), and those in use (not
+    superseded)."""
+    captures = list(source.captures.listed().order_by("-pk"))
+    return captures, [c for c in captures if not c.superseded]
+
+
 @require_safe
 def source_changes(request, slug):
     """Two captures of a source side by side with their differences: ``a`` and ``b`` (ids of
     captures in use), by default the two latest; ``a`` alone, against the current one."""
     source = get_object_or_404(published_sources().select_related("outlet"), slug=slug)
-    captures = list(source.captures.listed().order_by("-pk"))
-    in_use = [c for c in captures if not c.superseded]
+    captures, in_use = _captures(source)
     by_pk = {c.pk: c for c in in_use}
-    picked = []
-    for name, default in (("a", in_use[1] if len(in_use) > 1 else None), ("b", None)):
+    picked = {"a": in_use[1] if len(in_use) > 1 else None, "b": in_use[0] if in_use else None}
+    for name in picked:
         value = request.GET.get(name, "").strip()
         if not value:
-            picked.append(default if name == "a" else (in_use[0] if in_use else None))
             continue
         if not value.isdigit() or int(value) not in by_pk:
             return bad_request(
                 f"“{value[:20]}” is not one of this source's captures: pick two of those "
                 f"listed on {source.get_absolute_url()}."
             )
-        picked.append(by_pk[int(value)])
-    before, after = picked
+        picked[name] = by_pk[int(value)]
+    before, after = picked["a"], picked["b"]
     diff = None
     if before is not None and after is not None and before.pk != after.pk:
-        if before.taken_at > after.taken_at or (
-            before.taken_at == after.taken_at and before.pk > after.pk
-        ):
+        if (before.taken_at, before.pk) > (after.taken_at, after.pk):
             before, after = after, before
         texts = dict(Capture.objects.filter(pk__in=[before.pk, after.pk]).values_list("pk", "text"))
         diff = side_by_side(texts[before.pk], texts[after.pk])
