@@ -3,8 +3,8 @@ makes an item made inside a case belong to it.
 
 - ``workspace(case)``: the case's sources, the quotes found in them, its claims and pairs each
   with its rule status (the rules are claims/publishing.py's, read here for many items at
-  once), and its claims not yet paired; a few queries whatever the size of the case, plus one
-  per source with a text (``curation.candidates`` reads the speakers on record for each).
+  once), and its claims not yet paired; a few queries whatever the size of the case (the
+  speakers on record read once for all its sources' quotes).
 - ``set_source_cases`` and ``add_source``: a source joins (or leaves) cases, always written
   from the case's side, so the history row is the case's (``Case.sources``).
 - ``take_source_case``: a claim made from a quote of a source that belongs to exactly one case
@@ -129,7 +129,8 @@ class Workspace:
 
 def quote_url(source: Source, candidate: Candidate, action: str) -> str:
     """The source page's own flow for a quote: ``claim`` (a new claim) or ``cite`` (add it to a
-    claim on record), as the source's candidate table links it."""
+    claim on record); the one address of it (the source's candidate table, the workspace and
+    the watch's alerts link it)."""
     url = reverse(
         "admin:sources_source_quote", args=[source.pk, candidate.start, candidate.end, action]
     )

@@ -23,6 +23,7 @@ from django.db.models import Q
 from django.db.models.expressions import RawSQL
 from django.urls import reverse
 
+from claims.cases import quote_url
 from claims.models import Claim, Contradiction, Speaker
 from sources.models import Source
 from sources.text.extract import extract_quotes
@@ -164,13 +165,13 @@ def check_capture(source_id: int, old_sha256: str = "") -> int:
                 match,
                 what=f"a quotation in “{source.title}”",
                 source=source,
-                span=(candidate.start, candidate.end),
+                quoted=candidate,
             ):
                 raised += 1
     return raised
 
 
-def _alert(repeat: KnownRepeat, match: Match, *, what: str, claim=None, source=None, span=None):
+def _alert(repeat: KnownRepeat, match: Match, *, what: str, claim=None, source=None, quoted=None):
     pair = match.contradiction
     other = pair.counter if match.side == Side.CLAIM else pair.claim
     links = [
@@ -189,10 +190,9 @@ def _alert(repeat: KnownRepeat, match: Match, *, what: str, claim=None, source=N
                 + f"?claim={claim.pk}&counter={other.pk}&relation={pair.relation}",
             ],
         ]
-    if source is not None and span is not None:
+    if source is not None and quoted is not None:
         for label, action in (("Cite the passage", "cite"), ("Make it a claim", "claim")):
-            url = reverse("admin:sources_source_quote", args=[source.pk, *span, action])
-            links.append([label, f"{url}?sha256={source.sha256}"])
+            links.append([label, quote_url(source, quoted, action)])
     speaker = repeat.speaker_name or match.said.speaker.name
     side_words = "statement" if match.side == Side.CLAIM else "counter-evidence"
     return raise_alert(

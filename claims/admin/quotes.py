@@ -123,8 +123,8 @@ class CandidateQuotesMixin:
                 {
                     "candidate": candidate,
                     "citation": citation,
-                    "claim_url": self._quote_url(obj, candidate, "claim"),
-                    "cite_url": self._quote_url(obj, candidate, "cite"),
+                    "claim_url": case_work.quote_url(obj, candidate, "claim"),
+                    "cite_url": case_work.quote_url(obj, candidate, "cite"),
                     "proposed": curation.proposed_speaker(candidate),
                     "guess": guess,
                 }
@@ -140,13 +140,6 @@ class CandidateQuotesMixin:
                 "passage_cite_url": self._passage_url(obj, "cite"),
             },
         )
-
-    def _quote_url(self, source, candidate, action: str) -> str:
-        url = reverse(
-            "admin:sources_source_quote",
-            args=[source.pk, candidate.start, candidate.end, action],
-        )
-        return f"{url}?sha256={source.sha256}"
 
     def get_urls(self):
         return [
@@ -221,7 +214,7 @@ class CandidateQuotesMixin:
         """The pages of a candidate: an offered quote's own, or a passage's."""
         span = (candidate.start, candidate.end)
         if any((c.start, c.end) == span for c in curation.candidates(source)):
-            return {a: self._quote_url(source, candidate, a) for a in ("claim", "cite")}
+            return {a: case_work.quote_url(source, candidate, a) for a in ("claim", "cite")}
         query = f"?start={candidate.start}&end={candidate.end}&sha256={source.sha256}"
         return {a: self._passage_url(source, a) + query for a in ("claim", "cite")}
 
