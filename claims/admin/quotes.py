@@ -156,13 +156,18 @@ class CandidateQuotesMixin:
             *super().get_urls(),
         ]
 
-    def quote_view(self, request, source_id, start, end, action):
+    def _source_for(self, request, source_id, action: str) -> Source:
+        """The source a quote flow works on, once the action is known and the user may do it."""
         if action not in ("claim", "cite"):
             raise Http404("No such action.")
         source = get_object_or_404(Source, pk=source_id)
         needed = "claims.add_claim" if action == "claim" else "claims.add_citation"
         if not request.user.has_perm(needed):
             raise PermissionDenied
+        return source
+
+    def quote_view(self, request, source_id, start, end, action):
+        source = self._source_for(request, source_id, action)
         sha256 = request.POST.get("sha256") or request.GET.get("sha256", "")
         try:
             candidate = curation.find_candidate(source, start=start, end=end, sha256=sha256)
@@ -178,12 +183,7 @@ class CandidateQuotesMixin:
         the same pages as an offered quote. A span that is not a passage of the text (out of
         range, empty, too long, garbled numbers) or a text changed since the page was shown
         is refused with a 400 that says why."""
-        if action not in ("claim", "cite"):
-            raise Http404("No such action.")
-        source = get_object_or_404(Source, pk=source_id)
-        needed = "claims.add_claim" if action == "claim" else "claims.add_citation"
-        if not request.user.has_perm(needed):
-            raise PermissionDenied
+        source = self._source_for(request, source_id, action)
         sha256 = request.POST.get("sha256") or request.GET.get("sha256", "")
         start, end = request.GET.get("start", ""), request.GET.get("end", "")
         try:
