@@ -56,14 +56,34 @@ def _pairs(apps) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     if known("claims", "revision"):
         reporter.append(("claims", "view_revision"))
         editor.append(("claims", "view_revision"))
+    # the watch (alerts, repeats, followers) and the background tasks' results
+    watch = [(app, f"{action}_{model}") for app, model, action in WATCH if known(app, model)]
+    reporter += watch
+    editor += watch + [pair for pair in WATCH_EDITOR if known(pair[0], "knownrepeat")]
     return reporter + history, editor + history
+
+
+# (app, model, action) every role has on the watch's records; then what editors add
+WATCH = [
+    ("watch", "alert", "view"),
+    ("watch", "alert", "change"),  # resolve
+    ("watch", "knownrepeat", "view"),
+    ("watch", "watchedsource", "view"),
+    ("watch", "periodicjob", "view"),
+    *(("watch", "casefollower", action) for action in ("add", "change", "delete", "view")),
+    ("django_tasks_database", "dbtaskresult", "view"),
+]
+WATCH_EDITOR = [("watch", "confirm_repeat"), ("watch", "change_watchedsource")]
 
 
 def ensure_roles(apps) -> None:
     """Create or refresh the Reporter and Editor groups (``apps``: the app registry, or a
     migration's historical one)."""
-    for label in ("auth", "contenttypes", "claims", "sources"):
-        config = apps.get_app_config(label)
+    for label in ("auth", "contenttypes", "claims", "sources", "watch", "django_tasks_database"):
+        try:
+            config = apps.get_app_config(label)
+        except LookupError:  # an app not (yet) in this registry: its grants are left out
+            continue
         config.models_module = getattr(config, "models_module", None) or True
         create_permissions(config, apps=apps, verbosity=0)
     Group = apps.get_model("auth", "Group")

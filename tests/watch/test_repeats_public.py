@@ -70,3 +70,26 @@ def test_a_confirmed_repeat_in_a_public_source_is_shown(client, pair):
     repeat(pair, source=source, words="The levee was never at risk")
     shown = page(client, pair)
     assert "Said again since" in shown and "Levee hearing" in shown
+
+
+def test_the_roles_keep_the_watchs_grants_however_often_they_are_made():
+    """One place grants every role (claims/roles.py): making the roles again, as each
+    ``migrate`` does, keeps the watch's permissions."""
+    from django.apps import apps
+    from django.contrib.auth.models import Group
+
+    from claims.roles import ensure_roles
+
+    for _ in range(2):
+        ensure_roles(apps)
+        reporter = Group.objects.get(name="Reporter")
+        editor = Group.objects.get(name="Editor")
+        granted = {
+            group.name: set(group.permissions.values_list("codename", flat=True))
+            for group in (reporter, editor)
+        }
+        assert {"view_alert", "change_alert", "add_casefollower", "view_dbtaskresult"} <= granted[
+            "Reporter"
+        ]
+        assert "confirm_repeat" not in granted["Reporter"]
+        assert {"confirm_repeat", "change_watchedsource", "view_alert"} <= granted["Editor"]
