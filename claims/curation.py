@@ -72,19 +72,22 @@ class BadSpan(ValueError):
 # --- candidates -----------------------------------------------------------------------------
 
 
-def known_speakers() -> list[KnownSpeaker]:
-    """Speakers on record, with aliases and known misspellings; none if the database is absent."""
+def known_speakers(speakers=None, *, by: str = "slug") -> list[KnownSpeaker]:
+    """Speakers on record (``speakers``: a queryset of some of them), with aliases, known
+    misspellings and roles, each known to the text algorithms by its ``by`` field; none if the
+    database is absent."""
+    rows = Speaker.objects.all() if speakers is None else speakers
     try:
         return [
             KnownSpeaker(
-                id=s.slug,
+                id=str(getattr(s, by)),
                 name=s.name,
                 aliases=s.aliases,
                 misspellings=s.misspellings,
                 kind=s.kind,
                 role=s.role,
             )
-            for s in Speaker.objects.only("slug", "name", "aliases", "misspellings", "kind", "role")
+            for s in rows.only(by, "name", "aliases", "misspellings", "kind", "role")
         ]
     except DatabaseError:
         return []

@@ -24,10 +24,10 @@ from django.db.models.expressions import RawSQL
 from django.urls import reverse
 
 from claims.cases import quote_url
+from claims.curation import known_speakers
 from claims.models import Claim, Contradiction, Speaker
 from sources.models import Source
 from sources.text.extract import extract_quotes
-from sources.text.speakers import KnownSpeaker
 from watch.alerts import raise_alert
 from watch.models import AlertKind, KnownRepeat, Side
 
@@ -141,10 +141,8 @@ def check_capture(source_id: int, old_sha256: str = "") -> int:
     speaker_ids = set(pairs.values_list("claim_speaker", flat=True)) | set(
         pairs.values_list("counter_speaker", flat=True)
     )
-    known = [
-        KnownSpeaker(id=str(s.pk), name=s.name, aliases=tuple(s.aliases), kind=s.kind)
-        for s in Speaker.objects.filter(pk__in=speaker_ids)
-    ]
+    # as the curation reads them (misspellings and roles too), known here by their row id
+    known = known_speakers(Speaker.objects.filter(pk__in=speaker_ids), by="pk")
     if not known:
         return 0
     raised = 0

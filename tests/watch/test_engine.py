@@ -127,6 +127,17 @@ def test_a_quotation_in_a_new_capture_repeating_a_side_alerts(pair):
     assert (repeat.source, repeat.contradiction) == (source, pair[0])
 
 
+def test_a_new_capture_naming_the_speaker_by_a_known_misspelling_alerts(pair):
+    """The speakers are read as the curation reads them: misspellings on record count."""
+    _, speaker = pair
+    speaker.misspellings = ["Dana Vitfelt"]
+    speaker.save()
+    source = make_source(
+        text="“I never saw the safety report before the bridge opened,” said Dana Vitfelt."
+    )
+    assert repeats.check_capture(source.pk) == 1
+
+
 def test_matching_runs_the_same_queries_however_many_sides_are_repeated(
     pair, django_assert_max_num_queries
 ):
